@@ -1,0 +1,14 @@
+export interface Command {
+  summary: string;
+  /** Returns the process exit code; user mistakes print a message and return non-zero, never throw. */
+  run(args: string[]): Promise<number>;
+}
+
+/** Commands load lazily so `bouncezero verify --syntax-only` does not pay for the edge's start-up. */
+function lazy(summary: string, load: () => Promise<{ run: Command['run'] }>): Command {
+  return { summary, run: async (args) => (await load()).run(args) };
+}
+
+export const COMMANDS: Record<string, Command> = {
+  verify: lazy('verify addresses: verify [--syntax-only] <email…> | verify --file in.csv --out out.csv', () => import('./verify.ts')),
+};

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { MxPlan } from './mx-plan.ts';
+import { CatchAllCheck, SmtpCheck } from './smtp.ts';
+import { Signal } from './signals.ts';
+
+/** The most addresses one task may carry; the edge splits larger groups. */
+export const MAX_TASK_ADDRESSES = 500;
+
+export const ProbeAddress = z.object({
+  /** The edge's id for this item, echoed back in the result. */
+  id: z.string().min(1).max(64),
+  /** Normalized address (A-label domain), already proven free of control characters by stage 1. */
+  address: z.string().min(3).max(254),
+  smtputf8: z.boolean().default(false),
+});
+export type ProbeAddress = z.infer<typeof ProbeAddress>;
+
+/** One domain, its MX plan and a batch of its addresses: the unit of work a prober runs. */
+export const ProbeTask = z.object({
+  id: z.string().min(1).max(64),
+  domain: z.string().min(1).max(255),
+  plan: MxPlan,
+  addresses: z.array(ProbeAddress).min(1).max(MAX_TASK_ADDRESSES),
+  /** Milliseconds the prober may spend on the whole task. */
+  deadline_ms: z.number().int().positive().max(30 * 60_000),
+  /** Run the catch-all probe unless its answer is cached. */
+  catch_all: z.boolean().default(true),
+  /** Ignore cached catch-all answers. */
+  fresh: z.boolean().default(false),
+});
+export type ProbeTask = z.infer<typeof ProbeTask>;
+
+export const ProbeAddressResult = z.object({
+  id: z.string().min(1).max(64),
+  address: z.string().max(254),
+  smtp: SmtpCheck,
+  signals: z.array(Signal).max(64).default([]),
+});
+export type ProbeAddressResult = z.infer<typeof ProbeAddressResult>;
+
+export const ProbeStats = z.object({
+  connections: z.number().int().nonnegative(),
+  commands: z.number().int().nonnegative(),
+  round_trips: z.number().int().nonnegative(),
+});
+export type ProbeStats = z.infer<typeof ProbeStats>;
+
+export const ProbeResult = z.object({
+  task_id: z.string().min(1).max(64),
+  domain: z.string().max(255),
+  results: z.array(ProbeAddressResult).max(MAX_TASK_ADDRESSES),
+  catch_all: CatchAllCheck,
+  stats: ProbeStats,
+});
+export type ProbeResult = z.infer<typeof ProbeResult>;

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { ReasonCode } from './reasons.ts';
+
+/** One SMTP reply as read from the wire: the code, the RFC 3463 enhanced code if any, and every line's text. */
+export const SmtpReply = z.object({
+  code: z.number().int().min(100).max(599),
+  enhanced: z.string().max(16).optional(),
+  lines: z.array(z.string().max(1024)).max(64),
+});
+export type SmtpReply = z.infer<typeof SmtpReply>;
+
+/** What one RCPT TO (or the session around it) told us about one address. */
+export const RCPT_OUTCOMES = ['accepted', 'rejected', 'temporary', 'error'] as const;
+export const RcptOutcome = z.enum(RCPT_OUTCOMES);
+export type RcptOutcome = (typeof RCPT_OUTCOMES)[number];
+
+/** One line of a session transcript, for the user to read. */
+export const TranscriptLine = z.object({
+  at_ms: z.number().nonnegative(),
+  dir: z.enum(['c', 's', 'i']),
+  text: z.string().max(1024),
+});
+export type TranscriptLine = z.infer<typeof TranscriptLine>;
+
+export const SmtpCheck = z.object({
+  outcome: RcptOutcome,
+  reason: ReasonCode,
+  mx_host: z.string().optional(),
+  mx_address: z.string().optional(),
+  reply: SmtpReply.optional(),
+  retry_after_s: z.number().int().nonnegative().optional(),
+  tls: z.boolean().optional(),
+  transcript: z.array(TranscriptLine).max(512).optional(),
+});
+export type SmtpCheck = z.infer<typeof SmtpCheck>;
+
+export const CatchAllCheck = z.object({
+  status: z.enum(['yes', 'no', 'unknown']),
+  cached: z.boolean(),
+  mx_host: z.string().optional(),
+});
+export type CatchAllCheck = z.infer<typeof CatchAllCheck>;

@@ -1,0 +1,184 @@
+/**
+ * The local test world: one source of truth for the DNS zones, the Postfix listeners and
+ * what every address in it should verify as. test/world/render.ts turns it into configs;
+ * the integration, e2e and bench suites read their expectations from here.
+ *
+ * All names live under `.test` (RFC 2606). Mail servers listen on port 25 of their own
+ * 127.0.0.x address; nothing here is reachable from outside the machine.
+ */
+
+export const DNS = {
+  /** BIND, authoritative for `test.` and the reverse/DNSBL zones. */
+  bind: { address: '127.0.0.1', port: 5353 },
+  /** dnsdist in front of BIND: DoH over plain HTTP/1.1. */
+  doh: 'http://127.0.0.1:8053/dns-query',
+} as const;
+
+/** SOCKS5 proxy on loopback, for the prober's BZ_SOCKS5 test. */
+export const SOCKS5 = { address: '127.0.0.1', port: 1080, user: 'bz', password: 'bz-secret' } as const;
+
+/** Behaviours a Postfix listener can have (each is a master.cf line with -o overrides). */
+export type ListenerKind = 'standard' | 'catchall' | 'greylist' | 'nopipelining' | 'blocklist';
+
+export interface Listener {
+  address: string;
+  kind: ListenerKind;
+  /** Domains whose mail this listener takes. */
+  domains: string[];
+}
+
+export const LISTENERS: Listener[] = [
+  { address: '127.0.0.20', kind: 'standard', domains: ['world.test', 'partial.test', 'cname.test', 'alias.test'] },
+  { address: '127.0.0.21', kind: 'catchall', domains: ['catchall.test'] },
+  { address: '127.0.0.22', kind: 'greylist', domains: ['grey.test'] },
+  { address: '127.0.0.23', kind: 'nopipelining', domains: ['nopipe.test'] },
+  { address: '127.0.0.25', kind: 'standard', domains: ['failover.test'] },
+  { address: '127.0.0.26', kind: 'blocklist', domains: ['blocked.test'] },
+  { address: '127.0.0.27', kind: 'standard', domains: ['implicit.test'] },
+  { address: '127.0.0.28', kind: 'standard', domains: ['equal.test'] },
+  { address: '127.0.0.29', kind: 'standard', domains: ['equal.test'] },
+];
+
+/** 127.0.0.24 is the primary MX of failover.test and has no listener: connections are refused. */
+export const REFUSING_ADDRESS = '127.0.0.24';
+
+/** Mailboxes that exist on every standard, greylist and nopipelining domain. */
+export const MAILBOXES = ['alice', 'bob', 'carol', 'first.last', 'postmaster'] as const;
+
+/** Special recipients of world.test, answered by a recipient access map. */
+export const SPECIAL_RECIPIENTS = {
+  'full@world.test': '552 5.2.2 Mailbox full',
+  'disabled@world.test': '550 5.2.1 Mailbox disabled, not accepting messages',
+  'policy@world.test': '554 5.7.1 Recipient address rejected: Access denied by policy',
+} as const;
+
+/** The text a blocklist listener rejects every RCPT with (a real-world DNSBL rejection). */
+export const BLOCKLIST_REPLY =
+  '554 5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org';
+
+/** Seconds postgrey makes a new (client, sender, recipient) triplet wait. */
+export const GREYLIST_DELAY_S = 3;
+
+export interface ZoneRecord {
+  name: string;
+  type: 'A' | 'AAAA' | 'MX' | 'CNAME' | 'TXT' | 'PTR' | 'NS' | 'SOA';
+  value: string;
+  ttl?: number;
+}
+
+/** Records of the `test.` zone (names are absolute, without the trailing dot). */
+export const RECORDS: ZoneRecord[] = [
+  { name: 'mx1.world.test', type: 'A', value: '127.0.0.20' },
+  { name: 'world.test', type: 'MX', value: '10 mx1.world.test' },
+
+  { name: 'mx.catchall.test', type: 'A', value: '127.0.0.21' },
+  { name: 'catchall.test', type: 'MX', value: '10 mx.catchall.test' },
+
+  { name: 'mx.grey.test', type: 'A', value: '127.0.0.22' },
+  { name: 'grey.test', type: 'MX', value: '10 mx.grey.test' },
+
+  { name: 'mx.nopipe.test', type: 'A', value: '127.0.0.23' },
+  { name: 'nopipe.test', type: 'MX', value: '10 mx.nopipe.test' },
+
+  { name: 'mx1.failover.test', type: 'A', value: '127.0.0.24' },
+  { name: 'mx2.failover.test', type: 'A', value: '127.0.0.25' },
+  { name: 'failover.test', type: 'MX', value: '10 mx1.failover.test' },
+  { name: 'failover.test', type: 'MX', value: '20 mx2.failover.test' },
+
+  { name: 'mx.blocked.test', type: 'A', value: '127.0.0.26' },
+  { name: 'blocked.test', type: 'MX', value: '10 mx.blocked.test' },
+
+  /** No MX: the domain's own A record is the implicit MX (RFC 5321 §5.1). */
+  { name: 'implicit.test', type: 'A', value: '127.0.0.27' },
+
+  /** Two MX of equal preference (shuffled by the plan) and a backup. */
+  { name: 'mxa.equal.test', type: 'A', value: '127.0.0.28' },
+  { name: 'mxb.equal.test', type: 'A', value: '127.0.0.29' },
+  { name: 'equal.test', type: 'MX', value: '10 mxa.equal.test' },
+  { name: 'equal.test', type: 'MX', value: '10 mxb.equal.test' },
+  { name: 'equal.test', type: 'MX', value: '20 mx1.world.test' },
+
+  /** RFC 7505 null MX. */
+  { name: 'nullmx.test', type: 'MX', value: '0 .' },
+
+  /** The name exists (a TXT record) but has neither MX nor address: NODATA ⇒ no_mx. */
+  { name: 'nodata.test', type: 'TXT', value: '"v=spf1 -all"' },
+
+  /** The MX target is a CNAME (against RFC 2181, common in the wild): followed. */
+  { name: 'cname.test', type: 'MX', value: '10 mail.cname.test' },
+  { name: 'mail.cname.test', type: 'CNAME', value: 'mx1.world.test' },
+
+  /** The whole domain is a CNAME of world.test: its MX comes through the alias. */
+  { name: 'alias.test', type: 'CNAME', value: 'world.test' },
+
+  /** The only MX host has no address ⇒ mx_unresolvable. */
+  { name: 'nohost.test', type: 'MX', value: '10 ghost.nohost.test' },
+
+  /** The first MX host has no address and is skipped; the second works. */
+  { name: 'partial.test', type: 'MX', value: '10 ghost.partial.test' },
+  { name: 'partial.test', type: 'MX', value: '20 mx1.world.test' },
+
+  /** A hostile zone pointing at private space: must never be dialed. */
+  { name: 'mx.private.test', type: 'A', value: '10.0.0.5' },
+  { name: 'mx2.private.test', type: 'A', value: '192.168.1.1' },
+  { name: 'private.test', type: 'MX', value: '10 mx.private.test' },
+  { name: 'private.test', type: 'MX', value: '20 mx2.private.test' },
+
+  /** The prober's identity for the self-check: forward-confirmed reverse DNS of 127.0.0.1. */
+  { name: 'prober.world.test', type: 'A', value: '127.0.0.1' },
+  /** Another name that resolves, but not to the egress address (FCrDNS fails for it). */
+  { name: 'elsewhere.world.test', type: 'A', value: '127.0.0.99' },
+
+  /** A short TTL, for cache-expiry tests. */
+  { name: 'shortttl.test', type: 'MX', value: '10 mx1.world.test', ttl: 2 },
+];
+
+/** Reverse zone 127.in-addr.arpa: PTR for the egress address of a local prober. */
+export const PTR_RECORDS: ZoneRecord[] = [{ name: '1.0.0.127.in-addr.arpa', type: 'PTR', value: 'prober.world.test' }];
+
+/** DNSBL zones: `listed.dnsbl.test` lists 127.0.0.1 (as DNSBLs do, with 127.0.0.2 and a TXT); `clean.dnsbl.test` lists nothing. */
+export const DNSBL = {
+  listed: 'listed.dnsbl.test',
+  clean: 'clean.dnsbl.test',
+} as const;
+
+/** The verdict and reason each address of the world must get. */
+export interface Expectation {
+  email: string;
+  verdict: 'deliverable' | 'undeliverable' | 'risky' | 'unknown';
+  reason: string;
+}
+
+function each(domain: string, verdict: Expectation['verdict'], reason: string, locals: readonly string[]): Expectation[] {
+  return locals.map((l) => ({ email: `${l}@${domain}`, verdict, reason }));
+}
+
+export const EXPECTATIONS: Expectation[] = [
+  ...each('world.test', 'deliverable', 'accepted', ['alice', 'bob', 'carol', 'first.last']),
+  ...each('world.test', 'undeliverable', 'mailbox_not_found', ['nobody', 'ghost.user']),
+  { email: 'full@world.test', verdict: 'risky', reason: 'mailbox_full' },
+  { email: 'disabled@world.test', verdict: 'undeliverable', reason: 'mailbox_disabled' },
+  { email: 'policy@world.test', verdict: 'unknown', reason: 'blocked_by_server' },
+  ...each('catchall.test', 'risky', 'catch_all', ['alice', 'anything']),
+  ...each('grey.test', 'deliverable', 'accepted', ['alice', 'bob']),
+  ...each('grey.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
+  ...each('nopipe.test', 'deliverable', 'accepted', ['alice']),
+  ...each('nopipe.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
+  ...each('failover.test', 'deliverable', 'accepted', ['alice']),
+  ...each('failover.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
+  ...each('blocked.test', 'unknown', 'blocked_by_server', ['alice']),
+  ...each('implicit.test', 'deliverable', 'accepted', ['alice']),
+  ...each('equal.test', 'deliverable', 'accepted', ['alice']),
+  ...each('cname.test', 'deliverable', 'accepted', ['alice']),
+  ...each('alias.test', 'deliverable', 'accepted', ['alice']),
+  ...each('partial.test', 'deliverable', 'accepted', ['alice']),
+  ...each('nullmx.test', 'undeliverable', 'null_mx', ['alice']),
+  ...each('nxdomain.test', 'undeliverable', 'nxdomain', ['alice']),
+  ...each('nodata.test', 'undeliverable', 'no_mx', ['alice']),
+  ...each('nohost.test', 'undeliverable', 'mx_unresolvable', ['alice']),
+  ...each('private.test', 'unknown', 'mx_private_address', ['alice']),
+  { email: 'not an address', verdict: 'undeliverable', reason: 'invalid_syntax' },
+];
+
+/** BZ_ALLOW_NETS for the world: loopback only, so private.test stays refused. */
+export const ALLOW_NETS = '127.0.0.0/8';
