@@ -7,3 +7,4 @@ export * from './probe.ts';
 export * from './result.ts';
 export * from './frames.ts';
 export * from './runtime.ts';
+export * from './plugin.ts';
