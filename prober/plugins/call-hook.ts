@@ -22,10 +22,13 @@ export async function callHook<T>(
 ): Promise<HookCall<T>> {
   const { name, network, timeout_ms } = plugin.manifest;
   const controller = new AbortController();
+  const settings = deps.settings(name);
+  // The operator (not the plugin) may widen the reach, e.g. to a self-hosted mirror: BZ_PLUGIN_<NAME>_ALLOW_HOSTS.
+  const extraHosts = (settings.allow_hosts ?? '').split(',').map((h) => h.trim()).filter(Boolean);
   const ctx: PluginContext = {
-    fetch: scopedFetch(deps.fetch, network.hosts, controller.signal),
+    fetch: scopedFetch(deps.fetch, [...network.hosts, ...extraHosts], controller.signal),
     clock: deps.clock,
-    settings: deps.settings(name),
+    settings,
     signal: controller.signal,
   };
   let cancel = () => {};

@@ -1,0 +1,20 @@
+import type { PluginHooks } from '../../protocol/index.ts';
+
+/** Gravatar keys avatars by the SHA-256 of the trimmed, lower-cased address. */
+export async function gravatarHash(address: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(address.trim().toLowerCase()));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const plugin: PluginHooks = {
+  async enrich(address, ctx) {
+    const base = (ctx.settings.base_url ?? 'https://gravatar.com').replace(/\/+$/, '');
+    const url = `${base}/avatar/${await gravatarHash(address.address)}?d=404`;
+    const res = await ctx.fetch(url, { method: 'HEAD', signal: ctx.signal });
+    if (res.status === 200) return { signals: [{ source: 'gravatar', name: 'has_avatar', ok: true, value: true, detail: url.replace('?d=404', '') }] };
+    if (res.status === 404) return { signals: [{ source: 'gravatar', name: 'has_avatar', ok: true, value: false }] };
+    return { signals: [{ source: 'gravatar', name: 'has_avatar', ok: false, value: null, detail: `HTTP ${res.status}` }] };
+  },
+};
+
+export default plugin;
