@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_DOH, loadConfig } from '../../../edge/config.ts';
+
+describe('loadConfig', () => {
+  it('fills the documented defaults from an empty environment', () => {
+    const r = loadConfig({});
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.port).toBe(8080);
+    expect(r.config.db).toBe('./data/bouncezero.db');
+    expect(r.config.doh).toEqual(DEFAULT_DOH);
+    expect(r.config.smtpPort).toBe(25);
+    expect(r.config.allowNets).toEqual([]);
+    expect(r.config.verifyDeadlineMs).toBe(15_000);
+    expect(r.config.allowAnonymousLocal).toBe(false);
+    expect(r.config.apiKey).toBeUndefined();
+  });
+
+  it('reads lists, booleans and numbers', () => {
+    const r = loadConfig({
+      BZ_PORT: '9090',
+      BZ_DOH: ' http://127.0.0.1:8053/dns-query , http://127.0.0.2:8053/dns-query',
+      BZ_ALLOW_NETS: '127.0.0.0/8,::1/128',
+      BZ_ALLOW_ANONYMOUS_LOCAL: 'yes',
+      BZ_API_KEY: 'k-0123456789',
+      BZ_CACHE_TTL_UNKNOWN_S: '5',
+    });
+    expect(r.ok && r.config).toMatchObject({
+      port: 9090,
+      doh: ['http://127.0.0.1:8053/dns-query', 'http://127.0.0.2:8053/dns-query'],
+      allowNets: ['127.0.0.0/8', '::1/128'],
+      allowAnonymousLocal: true,
+      apiKey: 'k-0123456789',
+      cacheTtl: { unknown: 5 },
+    });
+  });
+
+  it('treats a set-but-empty list as "none", unlike an unset one', () => {
+    const r = loadConfig({ BZ_DOCTOR_HOSTS: '', BZ_DNSBL_ZONES: '' });
+    expect(r.ok && [r.config.doctorHosts, r.config.dnsblZones]).toEqual([[], []]);
+    const d = loadConfig({});
+    expect(d.ok && d.config.doctorHosts.length).toBeGreaterThan(0);
+  });
+
+  it('names every bad variable with what was wrong', () => {
+    const r = loadConfig({
+      BZ_PORT: 'eighty',
+      BZ_DOH: 'ftp://x',
+      BZ_ALLOW_NETS: '10.0.0.0/33',
+      BZ_ALLOW_ANONYMOUS_LOCAL: 'maybe',
+      BZ_SOCKS5: 'nohost',
+      BZ_HELO_NAME: 'a\r\nb',
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    for (const name of ['BZ_PORT', 'BZ_DOH', 'BZ_ALLOW_NETS', 'BZ_ALLOW_ANONYMOUS_LOCAL', 'BZ_SOCKS5', 'BZ_HELO_NAME']) {
+      expect(r.error).toContain(name);
+    }
+    expect(r.error).toContain('"eighty"');
+  });
+
+  it('refuses an empty DoH list: the edge cannot resolve anything without one', () => {
+    const r = loadConfig({ BZ_DOH: ' , ' });
+    expect(r.ok).toBe(false);
+  });
+});
