@@ -182,3 +182,24 @@ export const EXPECTATIONS: Expectation[] = [
 
 /** BZ_ALLOW_NETS for the world: loopback only, so private.test stays refused. */
 export const ALLOW_NETS = '127.0.0.0/8';
+
+/**
+ * Bulk domains for benchmarks: `bulk-<i>.test` for i < domains, each MX to one standard listener
+ * at `address`, each with mailboxes `user0`..`user<mailboxes-1>` (other local parts get 550 5.1.1).
+ */
+export const BULK = { address: '127.0.0.30', host: 'mx.bulk.test', domains: 1000, mailboxes: 100 } as const;
+
+export function bulkDomain(i: number): string {
+  return `bulk-${i}.test`;
+}
+
+export function bulkMailbox(j: number): string {
+  return `user${j}`;
+}
+
+/** The records the bulk domains add to the `test.` zone. */
+export function bulkRecords(): ZoneRecord[] {
+  const records: ZoneRecord[] = [{ name: BULK.host, type: 'A', value: BULK.address }];
+  for (let i = 0; i < BULK.domains; i++) records.push({ name: bulkDomain(i), type: 'MX', value: `10 ${BULK.host}` });
+  return records;
+}
