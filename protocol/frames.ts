@@ -46,7 +46,8 @@ export const DoctorFrame = z.object({
   checks: z
     .array(z.object({ name: z.string().max(64), ok: z.boolean(), detail: z.string().max(512) }))
     .max(64),
-  port25: z.boolean(),
+  /** null when the port-25 check is turned off (BZ_DOCTOR_HOSTS empty): unknown, not blocked. */
+  port25: z.boolean().nullable(),
 });
 /** agent → edge: look up a name through the edge's DoH resolver (the agent has no resolver of its own). */
 export const DnsQueryFrame = z.object({

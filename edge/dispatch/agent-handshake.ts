@@ -1,0 +1,82 @@
+import { AUTH_MAX_SKEW_MS, toHex, verifyChallenge } from '../../protocol/agent-auth.ts';
+import { CLOSE, MAX_PREAUTH_FRAME_BYTES, PROTOCOL_VERSION, parseFrame, type FrameOf } from '../../protocol/index.ts';
+import type { Clock, Random } from '../../protocol/index.ts';
+import type { AgentSocket } from './agent-socket.ts';
+import type { AgentRecord, AgentStore } from './agent-store.ts';
+import type { HubLog } from './hub-log.ts';
+
+export interface HandshakeOptions {
+  store: AgentStore;
+  clock: Clock;
+  random: Random;
+  /** An unauthenticated socket is dropped after this long. */
+  authTimeoutMs: number;
+  log: HubLog;
+}
+
+export interface Authenticated {
+  record: AgentRecord;
+  auth: FrameOf<'auth'>;
+}
+
+/** Compared against when the agent id is unknown, so that case costs what a wrong answer costs. */
+const DECOY_KEY = '00'.repeat(32);
+
+/**
+ * The pre-authentication phase of one socket: challenge on connect, at most one `hello`, one
+ * `auth` answer, every frame capped at MAX_PREAUTH_FRAME_BYTES. Each connection gets its own
+ * fresh nonce and one attempt, so a recorded answer is useless on any other connection (the
+ * replay case) and guessing costs a connection per try. Returns the socket's message handler;
+ * `done` is called once the answer is verified, after which the caller owns the socket.
+ */
+export function startHandshake(socket: AgentSocket, options: HandshakeOptions, done: (agent: Authenticated) => void): (data: string | Uint8Array) => void {
+  const { clock, log } = options;
+  const nonce = toHex(options.random.bytes(16));
+  let phase: 'challenged' | 'hello' | 'verifying' | 'over' = 'challenged';
+  let helloId: string | undefined;
+
+  const refuse = (code: number, reason: string, fields: Record<string, unknown> = {}) => {
+    if (phase === 'over') return;
+    phase = 'over';
+    cancelTimer();
+    log('agent_refused', { reason, address: socket.remoteAddress, ...fields });
+    socket.close(code, reason);
+  };
+  const cancelTimer = clock.setTimer(() => refuse(CLOSE.authTimeout, 'auth_timeout'), options.authTimeoutMs);
+  socket.onClose(() => {
+    phase = 'over';
+    cancelTimer();
+  });
+  socket.send(JSON.stringify({ type: 'challenge', v: PROTOCOL_VERSION, nonce }));
+
+  const verify = async (auth: FrameOf<'auth'>) => {
+    const record = await options.store.findById(auth.agent_id);
+    const macOk = await verifyChallenge(record?.key ?? DECOY_KEY, nonce, auth.agent_id, auth.ts, auth.mac);
+    if (phase !== 'verifying') return;
+    const fields = { agent_id: auth.agent_id };
+    if (!record) return refuse(CLOSE.authFailed, 'auth_failed', { ...fields, why: 'unknown_agent' });
+    if (!macOk) return refuse(CLOSE.authFailed, 'auth_failed', { ...fields, why: 'bad_mac' });
+    if (Math.abs(clock.now() - auth.ts) > AUTH_MAX_SKEW_MS) return refuse(CLOSE.authFailed, 'auth_failed', { ...fields, why: 'stale_timestamp' });
+    if (record.revoked_at !== null) return refuse(CLOSE.revoked, 'revoked', fields);
+    phase = 'over';
+    cancelTimer();
+    done({ record, auth });
+  };
+
+  return (data) => {
+    if (phase === 'over') return;
+    if (typeof data !== 'string') return refuse(CLOSE.badFrame, 'binary_frame');
+    const parsed = parseFrame(data, MAX_PREAUTH_FRAME_BYTES);
+    if (!parsed.ok) return refuse(parsed.close, parsed.reason);
+    const frame = parsed.frame;
+    if (frame.type === 'hello' && phase === 'challenged') {
+      phase = 'hello';
+      helloId = frame.agent_id;
+      return;
+    }
+    if (frame.type !== 'auth' || phase === 'verifying') return refuse(CLOSE.badFrame, 'unexpected_frame', { type: frame.type });
+    if (helloId !== undefined && helloId !== frame.agent_id) return refuse(CLOSE.authFailed, 'auth_failed', { why: 'agent_mismatch' });
+    phase = 'verifying';
+    verify(frame).catch(() => refuse(CLOSE.authFailed, 'auth_failed', { why: 'store_error' }));
+  };
+}

@@ -1,0 +1,202 @@
+import { CLOSE, PROTOCOL_VERSION, systemClock, systemRandom, type Clock, type ProbeResult, type ProbeTask, type Random } from '../../protocol/index.ts';
+import type { AgentSocket } from './agent-socket.ts';
+import type { AgentStore } from './agent-store.ts';
+import { startHandshake } from './agent-handshake.ts';
+import { connectedAgent, type ConnectedAgent } from './connected-agent.ts';
+import type { DispatchOutcome, Dispatcher } from './dispatcher.ts';
+import type { DnsLookup } from './dns-lookup.ts';
+import { jsonLineLog, type HubLog } from './hub-log.ts';
+import type { HubMetrics } from './hub-metrics.ts';
+import { TaskBoard } from './task-board.ts';
+
+export interface HubOptions {
+  store: AgentStore;
+  clock?: Clock;
+  random?: Random;
+  /** Period of heartbeats both ways; an agent silent for 3 periods is dropped. */
+  heartbeatMs?: number;
+  /** An unauthenticated socket is dropped after this long. */
+  authTimeoutMs?: number;
+  /** How often connected agents are checked against the store for revocation (works across edges). */
+  revocationPollMs?: number;
+  /** Answers the agents' dns_query frames (their self-check); without it they get SERVFAIL. */
+  dns?: DnsLookup;
+  log?: HubLog;
+}
+
+/** The agent registry: accepts sockets, authenticates them, routes tasks, and is the Dispatcher. */
+export interface AgentHub extends Dispatcher {
+  accept(socket: AgentSocket): void;
+  metrics(): HubMetrics;
+  /** Stops the timers and closes every socket; waiting submits stay pending until their signal. */
+  close(): void;
+}
+
+type Settle = (outcome: DispatchOutcome) => void;
+
+export function createAgentHub(options: HubOptions): AgentHub {
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? systemRandom;
+  const heartbeatMs = options.heartbeatMs ?? 10_000;
+  const log = options.log ?? jsonLineLog;
+  const board = new TaskBoard();
+  const agents = new Map<string, ConnectedAgent>();
+  const waiters = new Map<string, Set<Settle>>();
+  const counters = { tasks_dispatched: 0, tasks_redispatched: 0, duplicate_results_dropped: 0 };
+  let sequence = 0;
+  let closed = false;
+
+  const seats = () => [...agents.values()];
+
+  const pump = () => {
+    for (const { entry, seat } of board.assign(seats())) {
+      if (entry.handouts > 1) counters.tasks_redispatched++;
+      else counters.tasks_dispatched++;
+      agents.get(seat.key)?.send({ type: 'task', v: PROTOCOL_VERSION, task: entry.task });
+    }
+  };
+
+  const settle = (taskId: string, outcome: DispatchOutcome) => {
+    const set = waiters.get(taskId);
+    waiters.delete(taskId);
+    for (const resolve of set ?? []) resolve(outcome);
+  };
+
+  const forget = (agent: ConnectedAgent, why: string) => {
+    if (agents.get(agent.key) !== agent) return;
+    agents.delete(agent.key);
+    const back = board.release(agent);
+    log('agent_disconnected', { agent_id: agent.agentId, why, requeued: back.length });
+    pump();
+  };
+
+  const drop = (agent: ConnectedAgent, code: number, reason: string) => {
+    agent.socket.close(code, reason);
+    forget(agent, reason);
+  };
+
+  const onResult = (agent: ConnectedAgent, result: ProbeResult) => {
+    const taskId = result.task_id;
+    const freed = agent.inFlight.delete(taskId);
+    const entry = board.entries.get(taskId);
+    if (!entry || !entry.agents.has(agent.agentId)) {
+      counters.duplicate_results_dropped++;
+      log('result_dropped', { agent_id: agent.agentId, task_id: taskId, why: entry ? 'not_assigned' : 'already_applied' });
+    } else {
+      board.remove(taskId);
+      settle(taskId, { ok: true, result, agent_id: agent.agentId });
+    }
+    if (freed || entry) pump();
+  };
+
+  const tick = () => {
+    const now = clock.now();
+    for (const agent of seats()) {
+      if (now - agent.lastSeen > 3 * heartbeatMs) drop(agent, CLOSE.heartbeatMissed, 'heartbeat_missed');
+      else agent.send({ type: 'heartbeat', v: PROTOCOL_VERSION, in_flight: agent.inFlight.size });
+    }
+    stopTick = clock.setTimer(tick, heartbeatMs);
+  };
+  let stopTick = clock.setTimer(tick, heartbeatMs);
+
+  let polling = false;
+  const poll = async () => {
+    if (polling) return;
+    polling = true;
+    try {
+      for (const agent of seats()) {
+        const record = await options.store.findById(agent.agentId);
+        if (!record || record.revoked_at !== null) drop(agent, CLOSE.revoked, 'revoked');
+      }
+    } catch (error) {
+      log('revocation_poll_failed', { error: String(error).slice(0, 200) });
+    } finally {
+      polling = false;
+    }
+  };
+  const pollLoop = () => {
+    void poll();
+    stopPoll = clock.setTimer(pollLoop, options.revocationPollMs ?? 3_000);
+  };
+  let stopPoll = clock.setTimer(pollLoop, options.revocationPollMs ?? 3_000);
+
+  const hub: AgentHub = {
+    accept(socket) {
+      if (closed) return socket.close(1001, 'shutting_down');
+      let handler = startHandshake(socket, { store: options.store, clock, random, authTimeoutMs: options.authTimeoutMs ?? 5_000, log }, ({ record, auth }) => {
+        for (const other of seats()) if (other.agentId === record.id) drop(other, CLOSE.replaced, 'replaced');
+        const agent = connectedAgent({ key: `c${++sequence}`, socket, record, auth, now: clock.now() });
+        agents.set(agent.key, agent);
+        handler = (data) => agent.receive(data, clock.now());
+        agent.on({
+          result: (result) => onResult(agent, result),
+          changed: pump,
+          broken: (code, reason) => drop(agent, code, reason),
+          dns: options.dns,
+          log,
+        });
+        agent.send({ type: 'ready', v: PROTOCOL_VERSION, observed_address: socket.remoteAddress, heartbeat_ms: heartbeatMs });
+        log('agent_connected', { agent_id: record.id, name: record.name, capacity: auth.capacity, address: socket.remoteAddress });
+        pump();
+      });
+      socket.onMessage((data) => handler(data));
+      socket.onClose(() => {
+        for (const agent of seats()) if (agent.socket === socket) forget(agent, 'closed');
+      });
+    },
+
+    submit(task: ProbeTask, { signal } = {}) {
+      return new Promise<DispatchOutcome>((resolve) => {
+        if (signal?.aborted) return resolve(deadline(task));
+        const joined = waiters.get(task.id);
+        if (!joined) {
+          const all = seats();
+          if (all.length === 0) return resolve({ ok: false, reason: 'no_prober', detail: 'no prober agent is connected' });
+          if (all.every((a) => a.port25 === false)) return resolve({ ok: false, reason: 'prober_port25_blocked', detail: 'every connected prober reports outbound port 25 blocked' });
+        }
+        const set = joined ?? new Set<Settle>();
+        waiters.set(task.id, set);
+        const onAbort = () => {
+          set.delete(settleThis);
+          if (set.size === 0 && waiters.get(task.id) === set) {
+            waiters.delete(task.id);
+            board.remove(task.id);
+          }
+          resolve(deadline(task));
+        };
+        const settleThis: Settle = (outcome) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(outcome);
+        };
+        set.add(settleThis);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        if (!joined) {
+          board.add(task);
+          pump();
+        }
+      });
+    },
+
+    agents: () => seats().map((a) => a.summary(clock.now(), heartbeatMs)),
+    healthyCount: () => seats().filter((a) => a.summary(clock.now(), heartbeatMs).healthy).length,
+
+    metrics: () => ({
+      ...counters,
+      agents_connected: agents.size,
+      tasks_waiting: board.waitingCount,
+      tasks_in_flight: seats().reduce((n, a) => n + a.inFlight.size, 0),
+    }),
+
+    close() {
+      closed = true;
+      stopTick();
+      stopPoll();
+      for (const agent of seats()) drop(agent, 1001, 'shutting_down');
+    },
+  };
+  return hub;
+}
+
+function deadline(task: ProbeTask): DispatchOutcome {
+  return { ok: false, reason: 'deadline_exceeded', detail: `task ${task.id} was given up before a prober answered` };
+}

@@ -1,0 +1,18 @@
+/** One prober agent as the edge knows it. `key` is K = SHA-256(label ‖ secret), never the secret. */
+export interface AgentRecord {
+  id: string;
+  name: string;
+  key: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** What the agent registry needs from storage; the kysely implementation sits beside it. */
+export interface AgentStore {
+  create(record: AgentRecord): Promise<void>;
+  findById(id: string): Promise<AgentRecord | undefined>;
+  findByName(name: string): Promise<AgentRecord | undefined>;
+  /** Marks the named agent revoked; false if no such (unrevoked) agent. */
+  revoke(name: string, at: number): Promise<boolean>;
+  list(): Promise<AgentRecord[]>;
+}

@@ -1,0 +1,15 @@
+/** Counters the hub exposes for /metrics; monotonic except the gauges marked so. */
+export interface HubMetrics {
+  /** Tasks handed to an agent for the first time. */
+  tasks_dispatched: number;
+  /** Hand-outs after the first: the holder disconnected, missed heartbeats or was revoked. */
+  tasks_redispatched: number;
+  /** Results for a task already answered (or never handed to that agent), dropped. */
+  duplicate_results_dropped: number;
+  /** Gauge: authenticated agents connected now. */
+  agents_connected: number;
+  /** Gauge: tasks waiting for a slot. */
+  tasks_waiting: number;
+  /** Gauge: tasks an agent holds now. */
+  tasks_in_flight: number;
+}
