@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { createAgentHub } from '../../../edge/dispatch/agent-hub.ts';
+import type { DispatchOutcome } from '../../../edge/dispatch/dispatcher.ts';
+import { CLOSE, PROTOCOL_VERSION } from '../../../protocol/index.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
+import { MemoryAgentStore, addAgent, connect, task, until, type PeerEnd } from './hub-harness.ts';
+
+async function setup(ids: string[]) {
+  const clock = new FakeClock();
+  const store = new MemoryAgentStore();
+  const hub = createAgentHub({
+    store,
+    clock,
+    heartbeatMs: 1_000,
+    revocationPollMs: 60_000,
+    log: () => {},
+    dns: async (name, qtype) => ({ rcode: name === 'x.test' ? 'NOERROR' : 'NXDOMAIN', answers: name === 'x.test' ? [`${qtype}:127.0.0.5`] : [] }),
+  });
+  for (const id of ids) await addAgent(store, id);
+  return { clock, store, hub };
+}
+
+async function ready(peer: PeerEnd) {
+  await until(() => peer.of('ready').length > 0);
+  return peer;
+}
+
+function track(promise: Promise<DispatchOutcome>) {
+  const box: { outcome?: DispatchOutcome } = {};
+  void promise.then((o) => (box.outcome = o));
+  return box;
+}
+
+describe('routing', () => {
+  it('answers no_prober at once when no agent is connected', async () => {
+    const { hub } = await setup([]);
+    expect(await hub.submit(task('t1'))).toMatchObject({ ok: false, reason: 'no_prober' });
+  });
+
+  it('never gives an agent more tasks than its capacity; submit waits for a slot and honours its signal', async () => {
+    const { clock, hub } = await setup(['a']);
+    const a = await ready(await connect(hub, clock, 'a', { capacity: 2 }));
+    const tasks = ['t1', 't2', 't3', 't4'].map((id) => task(id));
+    const abort = new AbortController();
+    const outcomes = tasks.map((t, i) => track(hub.submit(t, i === 3 ? { signal: abort.signal } : {})));
+    await until(() => a.tasks().length === 2);
+    expect(a.tasks().map((t) => t.id)).toEqual(['t1', 't2']);
+    expect(hub.metrics()).toMatchObject({ tasks_waiting: 2, tasks_in_flight: 2 });
+
+    abort.abort();
+    await until(() => outcomes[3]!.outcome !== undefined);
+    expect(outcomes[3]!.outcome).toMatchObject({ ok: false, reason: 'deadline_exceeded' });
+
+    a.answer(tasks[0]!);
+    await until(() => a.tasks().length === 3);
+    expect(outcomes[0]!.outcome).toMatchObject({ ok: true, agent_id: 'a', result: { task_id: 't1' } });
+    expect(a.tasks().map((t) => t.id)).toEqual(['t1', 't2', 't3']);
+    a.answer(tasks[1]!);
+    a.answer(tasks[2]!);
+    await until(() => outcomes[2]!.outcome !== undefined);
+    expect(a.tasks()).toHaveLength(3); // the aborted t4 was never handed out
+    expect(hub.metrics()).toMatchObject({ tasks_dispatched: 3, tasks_waiting: 0, tasks_in_flight: 0 });
+  });
+
+  it('keeps a domain on one agent while it is connected, and spreads other domains by load', async () => {
+    const { clock, hub } = await setup(['a', 'b']);
+    const a = await ready(await connect(hub, clock, 'a', { capacity: 1 }));
+    const b = await ready(await connect(hub, clock, 'b', { capacity: 4 }));
+    const same = [task('s1', 'same.test'), task('s2', 'same.test'), task('s3', 'same.test')];
+    for (const t of same) void hub.submit(t);
+    await until(() => a.tasks().length === 1);
+    // both idle: the first connected wins the domain; full at capacity 1, yet s2 waits for it
+    expect(a.tasks().map((t) => t.id)).toEqual(['s1']);
+    void hub.submit(task('o1', 'other.test'));
+    await until(() => b.tasks().length > 0);
+    expect(b.tasks().map((t) => t.id)).toEqual(['o1']);
+    const holder = a;
+    const other = b;
+    for (const t of same) {
+      await until(() => holder.tasks().some((x) => x.id === t.id));
+      holder.answer(t);
+    }
+    await until(() => hub.metrics().tasks_in_flight <= 1);
+    expect(holder.tasks().filter((t) => t.domain === 'same.test')).toHaveLength(3);
+    expect(other.tasks().filter((t) => t.domain === 'same.test')).toHaveLength(0);
+  });
+
+  it('applies each result once: a duplicate is dropped and counted', async () => {
+    const { clock, hub } = await setup(['a']);
+    const a = await ready(await connect(hub, clock, 'a'));
+    const t = task('t1');
+    const outcome = track(hub.submit(t));
+    const joined = track(hub.submit(t)); // the same task id twice is one task
+    await until(() => a.tasks().length === 1);
+    a.answer(t);
+    a.answer(t);
+    await until(() => hub.metrics().duplicate_results_dropped === 1);
+    expect(outcome.outcome).toMatchObject({ ok: true });
+    expect(joined.outcome).toEqual(outcome.outcome);
+    expect(a.tasks()).toHaveLength(1);
+    expect(hub.metrics()).toMatchObject({ tasks_dispatched: 1, duplicate_results_dropped: 1 });
+  });
+
+  it('drops an agent that misses 3 heartbeats and gives its tasks to another', async () => {
+    const { clock, hub } = await setup(['a', 'b']);
+    const a = await ready(await connect(hub, clock, 'a', { capacity: 5 }));
+    const tasks = ['t1', 't2'].map((id) => task(id));
+    const outcomes = tasks.map((t) => track(hub.submit(t)));
+    await until(() => a.tasks().length === 2);
+    const b = await ready(await connect(hub, clock, 'b', { capacity: 5 }));
+    for (let i = 0; i < 3; i++) {
+      b.send({ type: 'heartbeat', v: PROTOCOL_VERSION });
+      await clock.advance(1_000);
+    }
+    expect(a.closed).toBeUndefined(); // silent for 3 periods: not yet
+    expect(a.of('heartbeat').length).toBeGreaterThanOrEqual(2);
+    b.send({ type: 'heartbeat', v: PROTOCOL_VERSION });
+    await clock.advance(1_000);
+    expect(a.closed?.code).toBe(CLOSE.heartbeatMissed);
+    await until(() => b.tasks().length === 2);
+    for (const t of tasks) b.answer(t);
+    a.answer(tasks[0]!); // too late: a is gone
+    await until(() => outcomes.every((o) => o.outcome));
+    expect(outcomes.map((o) => o.outcome)).toMatchObject([{ agent_id: 'b' }, { agent_id: 'b' }]);
+    expect(hub.metrics()).toMatchObject({ tasks_dispatched: 2, tasks_redispatched: 2, agents_connected: 1 });
+  });
+
+  it('re-dispatches on disconnect; a late result from the old agent wins once and the other copy is dropped', async () => {
+    const { clock, hub } = await setup(['a', 'b']);
+    const a = await ready(await connect(hub, clock, 'a'));
+    const t = task('t1');
+    const outcome = track(hub.submit(t));
+    await until(() => a.tasks().length === 1);
+    a.disconnect();
+    expect(hub.metrics().tasks_waiting).toBe(1); // waits: nobody to run it
+    const b = await ready(await connect(hub, clock, 'b'));
+    await until(() => b.tasks().length === 1);
+    const a2 = await ready(await connect(hub, clock, 'a'));
+    a2.answer(t); // from a's outbox after reconnecting
+    await until(() => outcome.outcome !== undefined);
+    expect(outcome.outcome).toMatchObject({ ok: true, agent_id: 'a' });
+    expect(hub.agents().find((x) => x.id === 'b')?.in_flight).toBe(1); // b still runs its copy
+    b.answer(t);
+    await until(() => hub.metrics().duplicate_results_dropped === 1);
+    expect(hub.agents().find((x) => x.id === 'b')?.in_flight).toBe(0);
+  });
+
+  it('sends no work to an agent whose port 25 is blocked', async () => {
+    const { clock, hub } = await setup(['a', 'b']);
+    const a = await ready(await connect(hub, clock, 'a'));
+    a.send({ type: 'doctor', v: PROTOCOL_VERSION, port25: false, checks: [{ name: 'port25', ok: false, detail: 'all dials timed out' }] });
+    await until(() => hub.agents()[0]?.port25 === false);
+    expect(hub.healthyCount()).toBe(0);
+    expect(await hub.submit(task('t1'))).toMatchObject({ ok: false, reason: 'prober_port25_blocked' });
+    const b = await ready(await connect(hub, clock, 'b'));
+    const outcome = track(hub.submit(task('t2')));
+    await until(() => b.tasks().length === 1);
+    b.answer(task('t2'));
+    await until(() => outcome.outcome !== undefined);
+    expect(a.tasks()).toEqual([]);
+    expect(outcome.outcome).toMatchObject({ ok: true, agent_id: 'b' });
+  });
+
+  it('gives no new work to a draining agent, and answers its DNS questions through the lookup', async () => {
+    const { clock, hub } = await setup(['a']);
+    const a = await ready(await connect(hub, clock, 'a'));
+    a.send({ type: 'dns_query', v: PROTOCOL_VERSION, qid: 'q1', name: 'x.test', qtype: 'A' });
+    a.send({ type: 'dns_query', v: PROTOCOL_VERSION, qid: 'q2', name: 'y.test', qtype: 'PTR' });
+    a.send({ type: 'drain', v: PROTOCOL_VERSION });
+    await until(() => a.of('dns_answer').length === 2);
+    expect(a.of('dns_answer')).toMatchObject([
+      { qid: 'q1', rcode: 'NOERROR', answers: ['A:127.0.0.5'] },
+      { qid: 'q2', rcode: 'NXDOMAIN', answers: [] },
+    ]);
+    void hub.submit(task('t1'));
+    await until(() => hub.metrics().tasks_waiting === 1);
+    expect(a.tasks()).toEqual([]);
+    expect(hub.healthyCount()).toBe(0);
+  });
+});
