@@ -140,6 +140,6 @@ export function resultFor(t: ProbeTask): ProbeResult {
 export const randomHex = (n: number) => toHex(crypto.getRandomValues(new Uint8Array(n)));
 
 /** Lets queued callbacks and Web Crypto's thread-pool work finish, a bounded number of turns. */
-export async function until(condition: () => boolean, turns = 200): Promise<void> {
+export async function until(condition: () => boolean, turns = 5_000): Promise<void> {
   for (let i = 0; i < turns && !condition(); i++) await new Promise((r) => setImmediate(r));
 }
