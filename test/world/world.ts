@@ -203,3 +203,6 @@ export function bulkRecords(): ZoneRecord[] {
   for (let i = 0; i < BULK.domains; i++) records.push({ name: bulkDomain(i), type: 'MX', value: `10 ${BULK.host}` });
   return records;
 }
+
+/** The one listener that offers STARTTLS (a self-signed certificate made at render time). */
+export const STARTTLS_ADDRESS = '127.0.0.20';
