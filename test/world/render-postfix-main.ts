@@ -5,6 +5,7 @@
  */
 import { dirname } from 'node:path';
 import { POSTGREY } from './render-postgrey.ts';
+import { REPLY_MILTER } from './reply-milter-rules.ts';
 
 export interface PostfixPaths {
   configDir: string;
@@ -67,12 +68,13 @@ smtpd_soft_error_limit = 10
 smtpd_hard_error_limit = 20
 
 smtpd_relay_restrictions = reject_unauth_destination
-# Special recipients answer before the unknown-user check (they are not mailboxes).
-world_recipient_checks = check_recipient_access ${t('recipient_access')}, reject_unlisted_recipient
-smtpd_recipient_restrictions = $world_recipient_checks, permit
+smtpd_recipient_restrictions = reject_unlisted_recipient, permit
 # Unknown users get 550 at once; only real mailboxes meet the greylist.
-greylist_recipient_restrictions = $world_recipient_checks, check_policy_service inet:${POSTGREY.address}:${POSTGREY.port}, permit
-# Like a DNSBL hit: a client restriction, evaluated at RCPT (smtpd_delay_reject).
-blocklist_client_restrictions = check_client_access ${r('blocklist')}
+greylist_recipient_restrictions = reject_unlisted_recipient, check_policy_service inet:${POSTGREY.address}:${POSTGREY.port}, permit
+
+# Exact replies (Postfix would prefix an access map's text): see reply-milter.ts.
+milter_default_action = tempfail
+recipients_milter = inet:${REPLY_MILTER.address}:${REPLY_MILTER.recipientsPort}
+blocklist_milter = inet:${REPLY_MILTER.address}:${REPLY_MILTER.blocklistPort}
 `;
 }

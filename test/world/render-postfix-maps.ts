@@ -1,8 +1,10 @@
 /**
- * The lookup tables of the Postfix instance: which domains and mailboxes exist, the special
- * recipients' replies and the blocklist rejection. texthash/regexp tables need no postmap step.
+ * The lookup tables of the Postfix instance: which domains and mailboxes exist.
+ * texthash/regexp tables need no postmap step. The special recipients are mailboxes here (so
+ * the unknown-user check passes them) that the reply milter then rejects with their exact reply;
+ * the blocklist domains take any local part for the same reason.
  */
-import { BLOCKLIST_REPLY, BULK, LISTENERS, MAILBOXES, SPECIAL_RECIPIENTS, bulkDomain } from './world.ts';
+import { BULK, LISTENERS, MAILBOXES, SPECIAL_RECIPIENTS, bulkDomain } from './world.ts';
 
 export interface TableFile {
   fileName: string;
@@ -23,14 +25,14 @@ function alternation(values: string[]): string {
 
 export function renderPostfixTables(): TableFile[] {
   const mailboxDomains = domainsOf((kind) => MAILBOX_KINDS.has(kind));
-  const catchAllDomains = domainsOf((kind) => kind === 'catchall');
+  const catchAllDomains = domainsOf((kind) => kind === 'catchall' || kind === 'blocklist');
 
   const domains = [...mailboxDomains, ...catchAllDomains].map((d) => `${d}\tOK`);
   const mailboxes = [
     ...mailboxDomains.flatMap((d) => MAILBOXES.map((m) => `${m}@${d}\t${d}/${m}/`)),
+    ...Object.keys(SPECIAL_RECIPIENTS).map((address) => `${address}\tspecial/`),
     ...catchAllDomains.map((d) => `@${d}\t${d}/catchall/`),
   ];
-  const special = Object.entries(SPECIAL_RECIPIENTS).map(([address, reply]) => `${address}\t${reply}`);
 
   const bulkLocals = Array.from({ length: BULK.mailboxes }, (_, j) => `user${j}`);
   const lastBulk = bulkDomain(BULK.domains - 1);
@@ -38,9 +40,6 @@ export function renderPostfixTables(): TableFile[] {
   return [
     { fileName: 'virtual_domains', text: lines(domains) },
     { fileName: 'virtual_mailboxes', text: lines(mailboxes) },
-    { fileName: 'recipient_access', text: lines(special) },
-    // Any client, any recipient: the listener that uses this table refuses everyone.
-    { fileName: 'blocklist', text: lines([`/./\t${BLOCKLIST_REPLY}`]) },
     {
       fileName: 'bulk_domains',
       text: lines([`# ${bulkDomain(0)} .. ${lastBulk}`, `/^bulk-[0-9]+\\.test$/\tOK`]),

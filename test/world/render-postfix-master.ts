@@ -2,7 +2,7 @@
  * master.cf: one smtpd per listener address (port 25 of its own 127.0.0.x), its kind's
  * behaviour as -o overrides, plus the internal services smtpd needs to answer RCPT. No chroot.
  */
-import { BULK, LISTENERS, RECORDS, type Listener, type ListenerKind } from './world.ts';
+import { BULK, LISTENERS, RECORDS, SPECIAL_RECIPIENTS, type Listener, type ListenerKind } from './world.ts';
 
 export interface TlsFiles {
   address: string;
@@ -15,8 +15,14 @@ const KIND_OVERRIDES: Record<ListenerKind, string[]> = {
   catchall: [],
   greylist: ['smtpd_recipient_restrictions=$greylist_recipient_restrictions'],
   nopipelining: ['smtpd_discard_ehlo_keywords=pipelining'],
-  blocklist: ['smtpd_client_restrictions=$blocklist_client_restrictions'],
+  blocklist: ['smtpd_milters=$blocklist_milter'],
 };
+
+const SPECIAL_DOMAINS = new Set(Object.keys(SPECIAL_RECIPIENTS).map((a) => a.slice(a.indexOf('@') + 1)));
+
+function servesSpecialRecipients(listener: Listener): boolean {
+  return listener.kind !== 'blocklist' && listener.domains.some((d) => SPECIAL_DOMAINS.has(d));
+}
 
 /** The host name DNS gives the address, so the banner names the MX the client looked up. */
 function hostName(listener: Listener): string {
@@ -55,6 +61,7 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 export function renderMasterCf(tls: TlsFiles): string {
   const listeners = LISTENERS.map((listener) => {
     const overrides = [`myhostname=${hostName(listener)}`, ...KIND_OVERRIDES[listener.kind]];
+    if (servesSpecialRecipients(listener)) overrides.push('smtpd_milters=$recipients_milter');
     if (listener.address === tls.address) {
       overrides.push('smtpd_tls_security_level=may', `smtpd_tls_cert_file=${tls.certFile}`, `smtpd_tls_key_file=${tls.keyFile}`);
     }

@@ -28,6 +28,12 @@ wait_until 20 "postgrey on 127.0.0.1:10023" tcp_open 127.0.0.1 10023 ||
   fail_with_logs "postgrey did not come up" "$LOGS/postgrey.out"
 log "postgrey up: 127.0.0.1:10023"
 
+# --- the reply milter (exact RCPT replies for special recipients and the blocklist listener) ---
+run_detached reply-milter node --import tsx "$WORLD_DIR/reply-milter.ts"
+wait_until 20 "reply milter on 127.0.0.1:10025-10026" tcp_open 127.0.0.1 10026 ||
+  fail_with_logs "the reply milter did not come up" "$LOGS/reply-milter.out"
+log "reply milter up: 127.0.0.1:10025 (blocklist), 127.0.0.1:10026 (special recipients)"
+
 # --- Postfix: one master, one smtpd per listener address ---
 postfix_conf="$RUN_DIR/postfix"
 mkdir -p "$RUN_DIR/postfix-queue" "$RUN_DIR/postfix-data"

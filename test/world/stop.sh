@@ -8,7 +8,7 @@ if [[ -f $RUN_DIR/postfix/main.cf ]] && pid_alive "$RUN_DIR/postfix-queue/pid/ma
   postfix -c "$RUN_DIR/postfix" stop >/dev/null 2>&1 || true
 fi
 stop_pidfile "$RUN_DIR/postfix-queue/pid/master.pid" master
-for name in danted postgrey dnsdist named; do
+for name in danted reply-milter postgrey dnsdist named; do
   stop_pidfile "$PIDS/$name.pid" "$name"
 done
 log "stopped"

@@ -1,0 +1,58 @@
+/**
+ * A milter that gives Postfix verbatim RCPT replies. Postfix prefixes access-map and policy
+ * rejections with "<addr>: Recipient address rejected:", but passes a milter's reply through
+ * unchanged, and world.ts specifies exact replies (SPECIAL_RECIPIENTS, BLOCKLIST_REPLY).
+ *   node --import tsx test/world/reply-milter.ts
+ * One port per behaviour: REPLY_MILTER.blocklistPort rejects every recipient,
+ * REPLY_MILTER.recipientsPort rejects only the special recipients.
+ */
+import { createServer, type Socket } from 'node:net';
+import { MilterPacketReader, encodePacket, strings } from './milter-codec.ts';
+import { REPLY_MILTER, rcptReply, type MilterMode } from './reply-milter-rules.ts';
+
+const SMFIP_NOCONNECT = 0x1;
+const SMFIP_NOHELO = 0x2;
+const SMFIP_NOMAIL = 0x4;
+const SMFIP_NOBODY = 0x10;
+const SMFIP_NOHDRS = 0x20;
+const SMFIP_NOEOH = 0x40;
+const SMFIP_NOUNKNOWN = 0x100;
+const SMFIP_NODATA = 0x200;
+/** Only RCPT matters: ask Postfix to skip every other event it can. */
+const SKIPPED_EVENTS =
+  SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOMAIL | SMFIP_NOBODY | SMFIP_NOHDRS | SMFIP_NOEOH | SMFIP_NOUNKNOWN | SMFIP_NODATA;
+
+/** Commands the milter must not answer: macros, abort, quit, quit-and-reuse. */
+const UNANSWERED = new Set(['D', 'A', 'Q', 'K']);
+
+function serve(socket: Socket, mode: MilterMode): void {
+  const reader = new MilterPacketReader();
+  socket.on('error', () => socket.destroy());
+  socket.on('data', (chunk) => {
+    for (const packet of reader.push(chunk)) {
+      if (packet.command === 'Q') {
+        socket.end();
+        return;
+      }
+      if (UNANSWERED.has(packet.command)) continue;
+      if (packet.command === 'O') {
+        const offered = packet.data.readUInt32BE(8);
+        const reply = Buffer.alloc(12);
+        reply.writeUInt32BE(Math.min(6, packet.data.readUInt32BE(0)), 0);
+        reply.writeUInt32BE(0, 4);
+        reply.writeUInt32BE(offered & SKIPPED_EVENTS, 8);
+        socket.write(encodePacket('O', reply));
+        continue;
+      }
+      const reply = packet.command === 'R' ? rcptReply(mode, strings(packet.data)[0] ?? '') : undefined;
+      socket.write(reply === undefined ? encodePacket('c') : encodePacket('y', Buffer.from(`${reply}\0`, 'latin1')));
+    }
+  });
+}
+
+for (const [mode, port] of [
+  ['blocklist', REPLY_MILTER.blocklistPort],
+  ['recipients', REPLY_MILTER.recipientsPort],
+] as const) {
+  createServer((socket) => serve(socket, mode)).listen(port, REPLY_MILTER.address);
+}
