@@ -1,0 +1,92 @@
+import type { Dialer } from '../smtp/dialer.ts';
+import type { DnsAnswer, DnsQuestion } from '../agent/agent-session.ts';
+import type { Doctor } from '../agent/agent.ts';
+import { ptrName, reversedLabels, sameName } from './reverse-name.ts';
+
+export type Check = { name: string; ok: boolean; detail: string };
+export type Lookup = (name: string, qtype: DnsQuestion) => Promise<DnsAnswer>;
+
+export interface DoctorOptions {
+  dialer: Dialer;
+  /** BZ_DOCTOR_HOSTS, `host:port`; empty turns the port-25 check off. */
+  hosts: string[];
+  /** BZ_DNSBL_ZONES; empty turns the blocklist check off. */
+  dnsblZones: string[];
+  /** The name the prober says in EHLO (BZ_HELO_NAME); unset skips the FCrDNS check. */
+  heloName: string | undefined;
+  dialTimeoutMs?: number;
+}
+
+/**
+ * The prober's self-check: can it reach port 25 at all, does its EHLO name and the PTR of its
+ * egress address name each other (FCrDNS), is that address on a blocklist. Every DNS question
+ * goes to the edge's resolver; the agent has none of its own.
+ */
+export function createDoctor(options: DoctorOptions): Doctor {
+  return async ({ observedAddress, lookup }) => {
+    const [port25, fcrdns, dnsbl] = await Promise.all([
+      checkPort25(options, lookup),
+      checkFcrdns(options.heloName, observedAddress, lookup),
+      checkDnsbl(options.dnsblZones, observedAddress, lookup),
+    ]);
+    return { port25: port25.reachable, checks: [...port25.checks, ...fcrdns, ...dnsbl] };
+  };
+}
+
+async function checkPort25(options: DoctorOptions, lookup: Lookup): Promise<{ reachable: boolean | null; checks: Check[] }> {
+  if (options.hosts.length === 0) return { reachable: null, checks: [] };
+  const tried: string[] = [];
+  for (const entry of options.hosts) {
+    const cut = entry.lastIndexOf(':');
+    const host = entry.slice(0, cut).replace(/^\[|\]$/g, '');
+    const port = Number(entry.slice(cut + 1));
+    const address = reversedLabels(host) ? host : (await lookup(host, 'A')).answers[0];
+    if (!address) {
+      tried.push(`${entry}: does not resolve`);
+      continue;
+    }
+    const out = await options.dialer.dial(address, port, { timeoutMs: options.dialTimeoutMs ?? 10_000 });
+    if (out.ok) {
+      out.connection.close();
+      return { reachable: true, checks: [{ name: 'port25', ok: true, detail: `connected to ${entry}` }] };
+    }
+    tried.push(`${entry}: ${out.failure}`);
+  }
+  return { reachable: false, checks: [{ name: 'port25', ok: false, detail: `outbound SMTP blocked? ${tried.join('; ')}`.slice(0, 512) }] };
+}
+
+async function checkFcrdns(heloName: string | undefined, address: string, lookup: Lookup): Promise<Check[]> {
+  const ptr = ptrName(address);
+  if (!heloName || !ptr) return [];
+  const v6 = reversedLabels(address)?.v6 ?? false;
+  const forward = await lookup(heloName, v6 ? 'AAAA' : 'A');
+  const reverse = await lookup(ptr, 'PTR');
+  const forwardOk = forward.answers.includes(address);
+  const reverseOk = reverse.answers.some((name) => sameName(name, heloName));
+  return [
+    {
+      name: 'helo_resolves',
+      ok: forwardOk,
+      detail: forwardOk ? `${heloName} resolves to ${address}` : `${heloName} resolves to ${forward.answers.join(', ') || forward.rcode}, not to the egress address ${address}`,
+    },
+    {
+      name: 'fcrdns',
+      ok: reverseOk,
+      detail: reverseOk ? `PTR of ${address} is ${heloName}` : `PTR of ${address} is ${reverse.answers.join(', ') || reverse.rcode}, not ${heloName}`,
+    },
+  ];
+}
+
+async function checkDnsbl(zones: string[], address: string, lookup: Lookup): Promise<Check[]> {
+  const reversed = reversedLabels(address);
+  if (!reversed) return [];
+  return Promise.all(
+    zones.map(async (zone): Promise<Check> => {
+      const answer = await lookup(`${reversed.labels}.${zone}`, 'A');
+      const name = `dnsbl:${zone}`.slice(0, 64);
+      if (answer.rcode === 'NXDOMAIN' || (answer.rcode === 'NOERROR' && answer.answers.length === 0)) return { name, ok: true, detail: `${address} is not listed` };
+      if (answer.rcode === 'NOERROR') return { name, ok: false, detail: `${address} is listed (${answer.answers.join(', ')})` };
+      return { name, ok: false, detail: `could not check: ${answer.rcode}` };
+    }),
+  );
+}

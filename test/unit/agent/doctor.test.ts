@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { createDoctor } from '../../../prober/doctor/doctor.ts';
+import { ptrName, reversedLabels } from '../../../prober/doctor/reverse-name.ts';
+import type { Dialer } from '../../../prober/smtp/dialer.ts';
+import type { DnsAnswer } from '../../../prober/agent/agent-session.ts';
+
+/** A zone as a map: `${qtype} ${name}` → answers; anything else is NXDOMAIN. */
+function zone(records: Record<string, string[]>) {
+  const asked: string[] = [];
+  const lookup = async (name: string, qtype: string): Promise<DnsAnswer> => {
+    asked.push(`${qtype} ${name}`);
+    const answers = records[`${qtype} ${name}`];
+    return answers ? { rcode: 'NOERROR', answers } : { rcode: 'NXDOMAIN', answers: [] };
+  };
+  return { lookup, asked };
+}
+
+function dialer(open: string[]): Dialer & { dialed: string[] } {
+  const dialed: string[] = [];
+  return {
+    dialed,
+    async dial(address, port) {
+      dialed.push(`${address}:${port}`);
+      if (!open.includes(`${address}:${port}`)) return { ok: false, failure: 'timeout', detail: 'no answer' };
+      const connection = { remoteAddress: address, write() {}, onData() {}, onEnd() {}, close() {}, startTls: async () => ({ ok: false as const, failure: 'tls_failed' as const, detail: '' }) };
+      return { ok: true, connection };
+    },
+  };
+}
+
+const WORLD = {
+  'A prober.world.test': ['127.0.0.1'],
+  'PTR 1.0.0.127.in-addr.arpa': ['prober.world.test.'],
+  'A 1.0.0.127.listed.dnsbl.test': ['127.0.0.2'],
+  'A mx.example.test': ['127.0.0.20'],
+};
+
+describe('prober doctor', () => {
+  it('reverses IPv4 and IPv6 addresses', () => {
+    expect(ptrName('127.0.0.1')).toBe('1.0.0.127.in-addr.arpa');
+    expect(ptrName('2001:db8::1')).toBe(`1.${'0.'.repeat(23)}8.b.d.0.1.0.0.2.ip6.arpa`);
+    expect(reversedLabels('mx.example.test')).toBeNull();
+    expect(reversedLabels('1:2:3')).toBeNull();
+  });
+
+  it('passes FCrDNS, finds the listing and reaches port 25 through a name it resolves', async () => {
+    const dns = zone(WORLD);
+    const dial = dialer(['127.0.0.20:25']);
+    const doctor = createDoctor({ dialer: dial, hosts: ['127.0.0.24:25', 'mx.example.test:25'], dnsblZones: ['listed.dnsbl.test', 'clean.dnsbl.test'], heloName: 'prober.world.test' });
+    const report = await doctor({ observedAddress: '127.0.0.1', lookup: dns.lookup });
+    expect(report.port25).toBe(true);
+    expect(dial.dialed).toEqual(['127.0.0.24:25', '127.0.0.20:25']);
+    expect(Object.fromEntries(report.checks.map((c) => [c.name, c.ok]))).toEqual({
+      port25: true,
+      helo_resolves: true,
+      fcrdns: true,
+      'dnsbl:listed.dnsbl.test': false,
+      'dnsbl:clean.dnsbl.test': true,
+    });
+  });
+
+  it('reports port 25 blocked and a name that does not point back', async () => {
+    const doctor = createDoctor({ dialer: dialer([]), hosts: ['127.0.0.24:25'], dnsblZones: [], heloName: 'elsewhere.world.test' });
+    const report = await doctor({ observedAddress: '127.0.0.1', lookup: zone({ ...WORLD, 'A elsewhere.world.test': ['127.0.0.99'] }).lookup });
+    expect(report.port25).toBe(false);
+    expect(report.checks.map((c) => [c.name, c.ok])).toEqual([
+      ['port25', false],
+      ['helo_resolves', false],
+      ['fcrdns', false],
+    ]);
+    expect(report.checks[0]?.detail).toContain('127.0.0.24:25: timeout');
+  });
+
+  it('turns checks off when their settings are empty', async () => {
+    const dns = zone(WORLD);
+    const report = await createDoctor({ dialer: dialer([]), hosts: [], dnsblZones: [], heloName: undefined })({ observedAddress: '127.0.0.1', lookup: dns.lookup });
+    expect(report).toEqual({ port25: null, checks: [] });
+    expect(dns.asked).toEqual([]);
+  });
+});
