@@ -1,0 +1,123 @@
+/**
+ * Self-check of the world's mail servers through real sockets:
+ *   npx tsx test/world/check-smtp.ts [--sessions N]
+ * Every EXPECTATIONS address on a domain some listener takes gets a raw SMTP session (EHLO,
+ * MAIL FROM, RCPT TO, QUIT; never DATA) and its RCPT reply is compared with what world.ts says.
+ * Prints one line per check; exits 1 if any fails.
+ */
+import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { smtpDialogue } from './smtp-dialogue.ts';
+import {
+  BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SPECIAL_RECIPIENTS,
+  STARTTLS_ADDRESS, bulkDomain, bulkMailbox, type Expectation,
+} from './world.ts';
+
+// A fresh sender per run, so this check's greylist triplets never pass anyone else's.
+const SENDER = `check-${randomUUID().slice(0, 8)}@prober.world.test`;
+let failures = 0;
+
+function report(ok: boolean, what: string, detail: string): void {
+  if (!ok) failures++;
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}: ${detail}`);
+}
+
+async function rcpt(address: string, email: string): Promise<string> {
+  const { replies } = await smtpDialogue(address, ['EHLO prober.world.test', `MAIL FROM:<${SENDER}>`, `RCPT TO:<${email}>`, 'QUIT']);
+  return replies[3] ?? `(no RCPT reply; got ${JSON.stringify(replies)})`;
+}
+
+function expectedReply(e: Expectation): RegExp | string {
+  const special = (SPECIAL_RECIPIENTS as Record<string, string>)[e.email];
+  if (special) return special;
+  if (e.email.endsWith('@blocked.test')) return BLOCKLIST_REPLY;
+  if (e.reason === 'mailbox_not_found') return /^550 5\.1\.1 /;
+  return /^250 /;
+}
+
+function matches(reply: string, expected: RegExp | string): boolean {
+  return typeof expected === 'string' ? reply === expected : expected.test(reply);
+}
+
+async function checkExpectations(): Promise<void> {
+  const greylisted: Expectation[] = [];
+  for (const e of EXPECTATIONS) {
+    const domain = e.email.slice(e.email.indexOf('@') + 1);
+    for (const listener of LISTENERS.filter((l) => l.domains.includes(domain))) {
+      const reply = await rcpt(listener.address, e.email);
+      const expected = expectedReply(e);
+      if (listener.kind === 'greylist' && e.reason === 'accepted') {
+        greylisted.push(e);
+        report(/^45[01] 4\.(2\.0|7\.1) .*greylist/i.test(reply), `${e.email} @${listener.address} first try`, reply);
+      } else {
+        report(matches(reply, expected), `${e.email} @${listener.address}`, reply);
+      }
+    }
+  }
+  if (greylisted.length === 0) return;
+  await sleep((GREYLIST_DELAY_S + 1) * 1000);
+  for (const e of greylisted) {
+    const listener = LISTENERS.find((l) => l.kind === 'greylist')!;
+    const reply = await rcpt(listener.address, e.email);
+    report(/^250 /.test(reply), `${e.email} @${listener.address} after ${GREYLIST_DELAY_S + 1}s`, reply);
+  }
+}
+
+async function checkEhlo(): Promise<void> {
+  const ehlo = async (address: string) => (await smtpDialogue(address, ['EHLO prober.world.test', 'QUIT'])).replies[1] ?? '';
+  for (const listener of LISTENERS) {
+    const keywords = await ehlo(listener.address);
+    const pipelining = /^250[ -]PIPELINING$/m.test(keywords);
+    report(pipelining === (listener.kind !== 'nopipelining'), `EHLO ${listener.address} (${listener.kind})`, pipelining ? 'PIPELINING' : 'no PIPELINING');
+    const starttls = /^250[ -]STARTTLS$/m.test(keywords);
+    report(starttls === (listener.address === STARTTLS_ADDRESS), `EHLO ${listener.address} STARTTLS`, starttls ? 'offered' : 'not offered');
+  }
+}
+
+function checkRefused(): Promise<void> {
+  return new Promise((done) => {
+    const socket = connect({ host: REFUSING_ADDRESS, port: 25 });
+    socket.on('connect', () => {
+      report(false, `${REFUSING_ADDRESS}:25`, 'accepted a connection');
+      socket.destroy();
+      done();
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      report(error.code === 'ECONNREFUSED', `${REFUSING_ADDRESS}:25`, error.code ?? error.message);
+      done();
+    });
+  });
+}
+
+/** Sessions in a burst: none may be paced (in_flow_delay) or limited (anvil). */
+async function checkBurst(address: string, count: number, concurrency: number, email: (i: number) => string): Promise<void> {
+  const started = performance.now();
+  let slowest = 0;
+  const bad: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const t0 = performance.now();
+      const reply = await rcpt(address, email(i)).catch((error: Error) => error.message);
+      slowest = Math.max(slowest, performance.now() - t0);
+      if (!/^(250|550) /.test(reply)) bad.push(reply);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  const detail = `${count} sessions, ${concurrency} at a time, ${(count / seconds).toFixed(0)}/s, slowest ${slowest.toFixed(0)} ms${bad.length ? `, bad: ${bad[0]}` : ''}`;
+  report(bad.length === 0 && slowest < 1000, `burst ${address}`, detail);
+}
+
+const sessionsArg = process.argv.indexOf('--sessions');
+const bulkSessions = sessionsArg > 0 ? Number(process.argv[sessionsArg + 1]) : 200;
+
+await checkExpectations();
+await checkEhlo();
+await checkRefused();
+await checkBurst(STARTTLS_ADDRESS, 20, 1, () => 'alice@world.test');
+await checkBurst(BULK.address, bulkSessions, 20, (i) => `${bulkMailbox(i % (BULK.mailboxes + 10))}@${bulkDomain(i % BULK.domains)}`);
+console.log(failures === 0 ? 'smtp checks: all passed' : `smtp checks: ${failures} FAILED`);
+process.exitCode = failures === 0 ? 0 : 1;
