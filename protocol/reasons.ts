@@ -37,6 +37,7 @@ export const REASONS = {
   deadline_exceeded: { verdict: 'unknown', text: 'The check did not finish before its deadline.' },
   retry_budget_exhausted: { verdict: 'unknown', text: 'The server kept answering "try later" until the retry budget ran out.' },
   internal_error: { verdict: 'unknown', text: 'BounceZero failed internally; the check should be repeated.' },
+  syntax_ok: { verdict: 'unknown', text: 'The address is well-formed; only its syntax was checked, so delivery is not known.' },
 } as const satisfies Record<string, { verdict: Verdict; text: string }>;
 
 export const VERDICTS = ['deliverable', 'undeliverable', 'risky', 'unknown'] as const;
