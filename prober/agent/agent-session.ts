@@ -84,8 +84,8 @@ export function openSession(connection: EdgeConnection, options: SessionOptions)
       cancelTimer = clock.setTimer(beat, heartbeatMs);
       log('edge_ready', { observed_address: observedAddress, unsent: options.slots.unsent });
       if (options.draining()) session.drain();
-      options.slots.flush();
-      return options.onReady(session);
+      options.onReady(session);
+      return options.slots.flush();
     }
     switch (frame.type) {
       case 'task':
