@@ -1,0 +1,67 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { GetConnInfo } from 'hono/conninfo';
+import { apiError } from '../api/api-error.ts';
+import { hashApiKey } from './api-key.ts';
+import type { ApiKeyStore } from './key-store.ts';
+
+/** Who is calling: a stored key, the BZ_API_KEY, or an anonymous caller on loopback. */
+export interface Principal {
+  id: string;
+  name: string;
+}
+
+export type AccessEnv = { Variables: { principal: Principal } };
+
+export interface AuthenticateOptions {
+  keys: ApiKeyStore;
+  /** BZ_API_KEY, accepted as given. */
+  configKey?: string;
+  /** BZ_ALLOW_ANONYMOUS_LOCAL: loopback callers without a key are let in. */
+  allowAnonymousLocal: boolean;
+  /** The runtime's way to learn the caller's address (an adapter supplies it); absent means unknown. */
+  connInfo?: GetConnInfo;
+}
+
+/** 127.0.0.0/8, ::1 and their IPv4-mapped form. */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || address === '::1';
+}
+
+/** Authorization: Bearer, or Reacher's x-reacher-secret header so its clients work unchanged. */
+function presentedKey(c: Context): string | null {
+  const auth = c.req.header('authorization');
+  const bearer = auth ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(auth)?.[1] : undefined;
+  return bearer ?? c.req.header('x-reacher-secret')?.trim() ?? null;
+}
+
+export function authenticate(options: AuthenticateOptions): MiddlewareHandler<AccessEnv> {
+  const configHash = options.configKey ? hashApiKey(options.configKey) : null;
+  return async function authenticateCaller(c, next) {
+    const key = presentedKey(c);
+    if (key !== null) {
+      const hash = await hashApiKey(key);
+      // Both sides are hashes, so comparing them leaks nothing about the key by timing.
+      if (configHash && hash === (await configHash)) {
+        c.set('principal', { id: 'config', name: 'BZ_API_KEY' });
+        return next();
+      }
+      const record = await options.keys.findByHash(hash);
+      if (record) {
+        c.set('principal', { id: record.id, name: record.name });
+        return next();
+      }
+      return unauthorized(c, 'invalid_api_key', 'The API key is not valid (unknown or revoked).');
+    }
+    if (options.allowAnonymousLocal && options.connInfo && isLoopback(options.connInfo(c).remote.address)) {
+      c.set('principal', { id: 'local', name: 'anonymous (loopback)' });
+      return next();
+    }
+    return unauthorized(c, 'missing_api_key', 'Send an API key as "Authorization: Bearer <key>" (create one with `bouncezero key add NAME`).');
+  };
+}
+
+function unauthorized(c: Context, code: string, message: string): Response {
+  return apiError(c, 401, code, message, { 'WWW-Authenticate': 'Bearer realm="bouncezero"' });
+}

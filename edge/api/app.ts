@@ -1,0 +1,114 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { GetConnInfo } from 'hono/conninfo';
+import { HTTPException } from 'hono/http-exception';
+import type { Kysely } from 'kysely';
+import type { Clock, Random, SyntaxCheck } from '../../protocol/index.ts';
+import { authenticate, type AccessEnv } from '../access/authenticate.ts';
+import { createStoreKeyStore, type ApiKeyTables } from '../access/key-store.ts';
+import { rateLimit } from '../access/rate-limit.ts';
+import { TokenBuckets } from '../access/token-bucket.ts';
+import { createStoreResultCache, type ResultCacheTables } from '../cache/store-result-cache.ts';
+import type { Config } from '../config.ts';
+import type { Dispatcher } from '../dispatch/dispatcher.ts';
+import type { MxResolver } from '../dns/mx-resolver.ts';
+import type { EdgeMetrics } from '../metrics/edge-metrics.ts';
+import { checkSyntax } from '../syntax/index.ts';
+import type { VerifyDeps } from '../verify/verify-address.ts';
+import { apiError } from './api-error.ts';
+import { countRequests } from './request-metrics.ts';
+import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { openApiRoutes } from './routes/openapi.ts';
+import { verifyRoutes } from './routes/verify.ts';
+
+/** A router mounted under a fixed prefix by its owner (jobs): createApp adds auth, limits and metrics around it. */
+export interface MountedRoutes {
+  /** Routes relative to the mount point, e.g. `post('/')`, `get('/:id')` for /v1/jobs. */
+  routes: Hono<any>;
+  /** OpenAPI path items keyed by FULL path (`/v1/jobs/{id}`), merged into /openapi.json. */
+  openapi?: Record<string, Record<string, unknown>>;
+  /** Gauges for /metrics read at scrape time, e.g. `{ queue_depth: ['Job items waiting.', 12] }`. */
+  gauges?: () => Record<string, [help: string, value: number]>;
+}
+
+/**
+ * Everything the HTTP API needs, injected. The Node server (edge/adapters/node-server.ts)
+ * builds the real ones; tests pass fakes for resolver and dispatcher and an in-memory store.
+ */
+export interface AppDeps {
+  config: Config;
+  /** The kysely store; the result cache and API keys live in its tables. */
+  store: Kysely<ResultCacheTables & ApiKeyTables>;
+  resolver: MxResolver;
+  dispatcher: Dispatcher;
+  clock: Clock;
+  random: Random;
+  metrics: EdgeMetrics;
+  /** The caller's address (the Node adapter's getConnInfo); needed only for BZ_ALLOW_ANONYMOUS_LOCAL. */
+  connInfo?: GetConnInfo;
+  /** Stage 1; the real checker unless a test swaps it. */
+  checkSyntax?: (input: string) => SyntaxCheck;
+  /** POST/GET /v1/jobs…, behind the same API key, rate limit and upload-size limit. */
+  jobs?: MountedRoutes;
+  /** Extra gauges from the dispatcher (the hub's counters), read at scrape time. */
+  dispatchGauges?: () => Record<string, [help: string, value: number]>;
+}
+
+/**
+ * The edge's HTTP API. Public: GET /v1/health, /metrics, /openapi.json. Keyed (Bearer API
+ * key, rate-limited): POST /v1/verify, POST /v0/check_email (Reacher), /v1/jobs/*.
+ */
+export function createApp(deps: AppDeps): Hono<AccessEnv> {
+  const { config, metrics, dispatcher } = deps;
+  const verifyDeps: VerifyDeps = {
+    checkSyntax: deps.checkSyntax ?? checkSyntax,
+    resolver: deps.resolver,
+    dispatcher,
+    cache: createStoreResultCache(deps.store),
+    clock: deps.clock,
+    random: deps.random,
+    deadlineMs: config.verifyDeadlineMs,
+    cacheTtl: config.cacheTtl,
+    observer: metrics,
+  };
+  metrics.addGauges(() => ({
+    agents: ['Probers that can take work now.', dispatcher.healthyCount()],
+    agents_connected: ['Probers connected, healthy or not.', dispatcher.agents().length],
+    ...deps.dispatchGauges?.(),
+    ...deps.jobs?.gauges?.(),
+  }));
+
+  const app = new Hono<AccessEnv>();
+  app.use(countRequests(metrics));
+  app.onError((err, c) => {
+    if (err instanceof HTTPException && err.status < 500) return apiError(c, err.status as 400, 'invalid_request', err.message);
+    return apiError(c, 500, 'internal_error', 'BounceZero failed internally; the check should be repeated.');
+  });
+  app.notFound((c) => apiError(c, 404, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
+
+  app.route('/', healthRoutes(dispatcher));
+  app.route('/', metricsRoutes(metrics));
+  app.route('/', openApiRoutes(deps.jobs?.openapi));
+
+  const keyed = [
+    authenticate({
+      keys: createStoreKeyStore(deps.store),
+      configKey: config.apiKey,
+      allowAnonymousLocal: config.allowAnonymousLocal,
+      connInfo: deps.connInfo,
+    }),
+    ...(config.rateLimit.perSecond > 0 ? [rateLimit(new TokenBuckets(deps.clock, config.rateLimit.perSecond, config.rateLimit.burst))] : []),
+  ];
+  const tooLarge = (limit: number) => bodyLimit({
+    maxSize: limit,
+    onError: (c) => apiError(c, 413, 'body_too_large', `The body is larger than ${limit} bytes.`),
+  });
+  for (const path of ['/v1/verify', '/v0/*']) app.use(path, ...keyed, tooLarge(config.bodyLimitBytes));
+  app.route('/', verifyRoutes(verifyDeps, metrics));
+  if (deps.jobs) {
+    app.use('/v1/jobs/*', ...keyed, tooLarge(config.uploadLimitBytes));
+    app.route('/v1/jobs', deps.jobs.routes);
+  }
+  return app;
+}

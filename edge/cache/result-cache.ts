@@ -1,0 +1,34 @@
+import type { ReasonCode, VerificationResult } from '../../protocol/index.ts';
+import type { Config } from '../config.ts';
+
+/** What the verify pipeline needs from the result cache: per normalized address, with expiry. */
+export interface ResultCache {
+  get(normalized: string, now: number): Promise<VerificationResult | null>;
+  put(result: VerificationResult, expiresAt: number): Promise<void>;
+}
+
+/**
+ * Outcomes of our own machinery, not of the address: caching them would keep answering
+ * "no prober" after one connects, so they are never stored.
+ */
+const NEVER_CACHED: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
+  'no_prober',
+  'deadline_exceeded',
+  'internal_error',
+  'prober_port25_blocked',
+  'dns_error',
+]);
+
+/** Seconds a result may be served from the cache; 0 means do not store it. */
+export function cacheTtlSeconds(result: VerificationResult, ttl: Config['cacheTtl']): number {
+  if (NEVER_CACHED.has(result.reason)) return 0;
+  switch (result.verdict) {
+    case 'deliverable':
+    case 'undeliverable':
+      return ttl.known;
+    case 'risky':
+      return ttl.risky;
+    case 'unknown':
+      return ttl.unknown;
+  }
+}

@@ -1,0 +1,49 @@
+import type { ProbeStats, VerificationResult } from '../../protocol/index.ts';
+import type { VerifyObserver } from '../verify/verify-address.ts';
+import { Counter, renderGauge } from './counter.ts';
+
+/** Point-in-time values read when /metrics is scraped: name (without prefix) → [help, value]. */
+export type GaugeSource = () => Record<string, [help: string, value: number]>;
+
+/**
+ * The edge's counters. One instance per app, passed in (never a module singleton), so two
+ * apps in one process (tests) count apart.
+ */
+export class EdgeMetrics implements VerifyObserver {
+  readonly requests = new Counter('bouncezero_http_requests_total', 'HTTP requests by route, method and status.', ['route', 'method', 'status'] as const);
+  readonly verdicts = new Counter('bouncezero_verdicts_total', 'Verification results by verdict and reason.', ['verdict', 'reason'] as const);
+  readonly cache = new Counter('bouncezero_result_cache_lookups_total', 'Result cache lookups by outcome.', ['outcome'] as const);
+  readonly smtpSessions = new Counter('bouncezero_smtp_sessions_total', 'SMTP connections the probers opened for our tasks.', []);
+  readonly smtpCommands = new Counter('bouncezero_smtp_commands_total', 'SMTP commands the probers sent for our tasks.', []);
+  private readonly gauges: GaugeSource[] = [];
+
+  request(route: string, method: string, status: number): void {
+    this.requests.inc({ route, method, status: String(status) });
+  }
+
+  verdict(result: Pick<VerificationResult, 'verdict' | 'reason'>): void {
+    this.verdicts.inc({ verdict: result.verdict, reason: result.reason });
+  }
+
+  cacheLookup(hit: boolean): void {
+    this.cache.inc({ outcome: hit ? 'hit' : 'miss' });
+  }
+
+  probed(stats: ProbeStats): void {
+    this.smtpSessions.inc({}, stats.connections);
+    this.smtpCommands.inc({}, stats.commands);
+  }
+
+  /** Adds gauges read at scrape time (agents, queue depth …). */
+  addGauges(source: GaugeSource): void {
+    this.gauges.push(source);
+  }
+
+  render(): string {
+    const parts = [this.requests, this.verdicts, this.cache, this.smtpSessions, this.smtpCommands].map((c) => c.render());
+    for (const source of this.gauges) {
+      for (const [name, [help, value]] of Object.entries(source())) parts.push(renderGauge(`bouncezero_${name}`, help, value));
+    }
+    return `${parts.join('\n')}\n`;
+  }
+}

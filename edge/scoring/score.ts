@@ -1,0 +1,113 @@
+import {
+  REASONS,
+  verdictOf,
+  type CatchAllCheck,
+  type MxPlan,
+  type MxRule,
+  type ReasonCode,
+  type Signal,
+  type SmtpCheck,
+  type SyntaxCheck,
+  type Verdict,
+} from '../../protocol/index.ts';
+import { MODIFIERS, SIGNAL_CAP_VERDICTS, baseRule, type Modifier } from './rules.ts';
+
+/** Everything the stages learned about one address; absent stages did not run. */
+export interface ScoreInput {
+  syntax: SyntaxCheck;
+  plan?: MxPlan;
+  smtp?: SmtpCheck;
+  catchAll?: CatchAllCheck;
+  signals?: Signal[];
+  /** The SMTP stage could not run (no_prober, deadline_exceeded …). */
+  failure?: ReasonCode;
+}
+
+export interface Score {
+  verdict: Verdict;
+  reason: ReasonCode;
+  score: number;
+  /** Sentences a person can read, the primary reason first. */
+  reasons: string[];
+}
+
+/** The plan rules that decide a verdict without SMTP, and the reason each one means. */
+export const DECIDING_PLAN_RULES: Partial<Record<MxRule, ReasonCode>> = {
+  null_mx: 'null_mx',
+  nxdomain: 'nxdomain',
+  no_mx: 'no_mx',
+  mx_unresolvable: 'mx_unresolvable',
+  mx_private_address: 'mx_private_address',
+  dns_error: 'dns_error',
+};
+
+/** The reason a plan decides on its own, or null when the plan leads to SMTP. */
+export function planDecision(plan: MxPlan): ReasonCode | null {
+  const byRule = DECIDING_PLAN_RULES[plan.rule];
+  return byRule ? (plan.reason ?? byRule) : null;
+}
+
+/** The earliest stage that decided wins: syntax, then DNS, then a dispatch failure, then SMTP. */
+function primaryReason(input: ScoreInput): ReasonCode {
+  const { syntax, plan, failure, smtp } = input;
+  // The broken rule (control characters included) is told in checks.syntax.rule, as syntax-only results do.
+  if (!syntax.valid) return 'invalid_syntax';
+  const decided = plan ? planDecision(plan) : null;
+  if (decided) return decided;
+  if (failure) return failure;
+  return smtp?.reason ?? 'internal_error';
+}
+
+function flagIsSet(m: Modifier, input: ScoreInput): boolean {
+  return m.flag === 'catch_all' ? input.catchAll?.status === 'yes' : input.syntax.flags[m.flag];
+}
+
+function replyText(smtp: SmtpCheck | undefined): string | null {
+  if (!smtp?.reply) return null;
+  const text = `${smtp.reply.code} ${smtp.reply.lines.join(' ')}`.trim();
+  return `The server answered: ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`;
+}
+
+/** Turns a stage outcome into verdict, score and reasons, by the tables of rules.ts. */
+export function score(input: ScoreInput): Score {
+  let reason = primaryReason(input);
+  let { verdict, score: value } = baseRule(reason, verdictOf(reason));
+  const texts: string[] = [REASONS[reason].text];
+  const add = (text: string) => {
+    if (!texts.includes(text)) texts.push(text);
+  };
+  const lead = (text: string) => {
+    const at = texts.indexOf(text);
+    if (at >= 0) texts.splice(at, 1);
+    texts.unshift(text);
+  };
+  if (input.smtp && reason === input.smtp.reason) {
+    const reply = replyText(input.smtp);
+    if (reply) add(reply);
+  }
+  if (input.syntax.valid) {
+    for (const m of MODIFIERS) {
+      if (!flagIsSet(m, input)) continue;
+      value += m.delta;
+      if (m.maxScore !== undefined) value = Math.min(value, m.maxScore);
+      if (m.cap && verdict === 'deliverable') {
+        verdict = m.cap.verdict;
+        reason = m.cap.reason;
+        lead(REASONS[reason].text);
+      }
+      add(m.cap ? REASONS[m.cap.reason].text : (m.text ?? ''));
+    }
+    for (const s of input.signals ?? []) {
+      if (!s.ok || !s.reason) continue;
+      if (verdict === 'deliverable' && SIGNAL_CAP_VERDICTS.includes(verdictOf(s.reason))) {
+        verdict = verdictOf(s.reason);
+        reason = s.reason;
+        value = Math.min(value, baseRule(s.reason, verdict).score);
+        lead(REASONS[reason].text);
+      }
+      add(s.detail ?? REASONS[s.reason].text);
+    }
+  }
+  if (input.syntax.suggestion) add(`Did you mean ${input.syntax.suggestion}?`);
+  return { verdict, reason, score: Math.round(Math.min(1, Math.max(0, value)) * 100) / 100, reasons: texts.filter((t) => t !== '') };
+}

@@ -1,0 +1,74 @@
+import type {
+  CatchAllCheck,
+  MxPlan,
+  ProbeAddressResult,
+  ReasonCode,
+  SyntaxCheck,
+  VerificationResult,
+} from '../../protocol/index.ts';
+import { score, type ScoreInput } from '../scoring/score.ts';
+
+/**
+ * The one place a VerificationResult is put together, so the single call and the bulk jobs
+ * answer the same address the same way. Each helper names the stage that decided.
+ */
+export interface AssembleInput extends ScoreInput {
+  /** The address exactly as the caller sent it. */
+  email: string;
+  /** Clock time (ms) the check finished. */
+  checkedAt: number;
+}
+
+export function assembleResult(input: AssembleInput): VerificationResult {
+  const judged = score(input);
+  return {
+    email: input.email,
+    normalized: input.syntax.normalized,
+    verdict: judged.verdict,
+    reason: judged.reason,
+    score: judged.score,
+    reasons: judged.reasons,
+    checks: {
+      syntax: input.syntax,
+      ...(input.plan ? { dns: input.plan } : {}),
+      ...(input.smtp ? { smtp: input.smtp } : {}),
+      ...(input.catchAll ? { catch_all: input.catchAll } : {}),
+      signals: input.signals ?? [],
+    },
+    cached: false,
+    checked_at: new Date(input.checkedAt).toISOString(),
+  };
+}
+
+/** Stage 1 decided (invalid), or only stage 1 was asked for. */
+export function resultFromSyntax(email: string, syntax: SyntaxCheck, checkedAt: number): VerificationResult {
+  return assembleResult({ email, syntax, checkedAt });
+}
+
+/** Stage 2 decided (null_mx, nxdomain, no_mx, mx_unresolvable, mx_private_address, dns_error). */
+export function resultFromPlan(email: string, syntax: SyntaxCheck, plan: MxPlan, checkedAt: number): VerificationResult {
+  return assembleResult({ email, syntax, plan, checkedAt });
+}
+
+/** The SMTP stage could not run or finish for this address. */
+export function resultFromFailure(
+  email: string,
+  syntax: SyntaxCheck,
+  plan: MxPlan | undefined,
+  failure: ReasonCode,
+  checkedAt: number,
+): VerificationResult {
+  return assembleResult({ email, syntax, ...(plan ? { plan } : {}), failure, checkedAt });
+}
+
+/** A prober answered for this address; `catchAll` is the task's per-domain answer. */
+export function resultFromProbe(
+  email: string,
+  syntax: SyntaxCheck,
+  plan: MxPlan,
+  probe: ProbeAddressResult,
+  catchAll: CatchAllCheck,
+  checkedAt: number,
+): VerificationResult {
+  return assembleResult({ email, syntax, plan, smtp: probe.smtp, catchAll, signals: probe.signals, checkedAt });
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { generateApiKey, hashApiKey, keyHint } from '../../../edge/access/api-key.ts';
+import { createStoreKeyStore } from '../../../edge/access/key-store.ts';
+import { TEST_KEY, harness, plan, seededRandom } from './app-harness.ts';
+
+const plans = { 'example.test': plan('example.test') };
+const body = JSON.stringify({ email: 'user@example.test' });
+
+function post(h: Awaited<ReturnType<typeof harness>>, headers: Record<string, string>, path = '/v1/verify') {
+  return h.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+}
+
+async function storedKey(h: Awaited<ReturnType<typeof harness>>, name: string): Promise<string> {
+  const key = generateApiKey(seededRandom(7));
+  await createStoreKeyStore(h.deps.store).add({ id: `k_${name}`, name, key_hash: await hashApiKey(key), hint: keyHint(key), created_at: 0, revoked_at: null });
+  return key;
+}
+
+describe('API keys', () => {
+  it('refuses a call without a key with 401 and a Bearer challenge, before any work', async () => {
+    const h = await harness({ plans });
+    const res = await post(h, {});
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('missing_api_key');
+    expect(h.resolver.calls).toHaveLength(0);
+  });
+
+  it('refuses an unknown key', async () => {
+    const h = await harness({ plans });
+    const res = await post(h, { authorization: 'Bearer bz_not-a-real-key' });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_api_key');
+  });
+
+  it('accepts BZ_API_KEY as given, and a stored key by its hash; a revoked key stops working', async () => {
+    const h = await harness({ plans });
+    expect((await post(h, { authorization: `Bearer ${TEST_KEY}` })).status).toBe(200);
+    const key = await storedKey(h, 'crm');
+    expect(key).toMatch(/^bz_[A-Za-z0-9_-]{43}$/);
+    expect((await post(h, { authorization: `Bearer ${key}` })).status).toBe(200);
+    expect(await createStoreKeyStore(h.deps.store).revoke('crm', 1)).toBe(true);
+    expect((await post(h, { authorization: `Bearer ${key}` })).status).toBe(401);
+  });
+
+  it("accepts Reacher's x-reacher-secret header on the drop-in route", async () => {
+    const h = await harness({ plans });
+    const res = await h.app.request('/v0/check_email', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-reacher-secret': TEST_KEY },
+      body: JSON.stringify({ to_email: 'user@example.test' }),
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('lets keyless callers in only from loopback, and only when BZ_ALLOW_ANONYMOUS_LOCAL is set', async () => {
+    let address = '127.0.0.1';
+    const connInfo = () => ({ remote: { address } });
+    const on = await harness({ plans, env: { BZ_ALLOW_ANONYMOUS_LOCAL: '1' }, connInfo });
+    expect((await post(on, {})).status).toBe(200);
+    address = '::1';
+    expect((await post(on, {})).status).toBe(200);
+    address = '::ffff:127.0.0.5';
+    expect((await post(on, {})).status).toBe(200);
+    address = '192.0.2.7';
+    expect((await post(on, {})).status).toBe(401);
+    address = '127.0.0.1';
+    const off = await harness({ plans, connInfo });
+    expect((await post(off, {})).status).toBe(401);
+  });
+
+  it('/v1/health needs no key', async () => {
+    const h = await harness({ plans });
+    expect((await h.app.request('/v1/health')).status).toBe(200);
+  });
+});
+
+describe('rate limit', () => {
+  it('answers 429 with Retry-After once the burst is spent, and lets the caller in again after it', async () => {
+    const h = await harness({ plans, env: { BZ_RATE_LIMIT_RPS: '1', BZ_RATE_LIMIT_BURST: '3' } });
+    const auth = { authorization: `Bearer ${TEST_KEY}` };
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await post(h, auth)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await post(h, auth);
+    expect(limited.headers.get('retry-after')).toBe('1');
+    expect(h.resolver.calls.length).toBeLessThanOrEqual(1);
+    await h.clock.advance(1000);
+    expect((await post(h, auth)).status).toBe(200);
+  });
+
+  it('keeps one bucket per key: one caller spending its burst does not limit another', async () => {
+    const h = await harness({ plans, env: { BZ_RATE_LIMIT_RPS: '1', BZ_RATE_LIMIT_BURST: '1' } });
+    const other = await storedKey(h, 'other');
+    expect((await post(h, { authorization: `Bearer ${TEST_KEY}` })).status).toBe(200);
+    expect((await post(h, { authorization: `Bearer ${TEST_KEY}` })).status).toBe(429);
+    expect((await post(h, { authorization: `Bearer ${other}` })).status).toBe(200);
+  });
+});
