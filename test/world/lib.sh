@@ -2,7 +2,17 @@
 # shellcheck shell=bash
 
 WORLD_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-RUN_DIR="${BZ_WORLD_RUN:-$WORLD_DIR/.run}"
+
+# The daemons drop root (bind, postgrey, postfix), so they must be able to reach the run dir.
+# A checkout under a private home (e.g. /root) is not reachable: run from /var/tmp then.
+default_run_dir() {
+  if runuser -u nobody -- test -x "$WORLD_DIR" 2>/dev/null; then
+    echo "$WORLD_DIR/.run"
+  else
+    echo "/var/tmp/bouncezero-world-$(printf %s "$WORLD_DIR" | md5sum | cut -c1-12)"
+  fi
+}
+RUN_DIR="${BZ_WORLD_RUN:-$(default_run_dir)}"
 PIDS="$RUN_DIR/pids"
 LOGS="$RUN_DIR/logs"
 

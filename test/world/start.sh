@@ -4,9 +4,12 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+# From the repository root, so `npx tsx` and `node --import tsx` find the project's tsx.
+cd "$WORLD_DIR/../.."
 bash "$WORLD_DIR/stop.sh" >/dev/null
 mkdir -p "$RUN_DIR"
-(cd "$WORLD_DIR/../.." && npx tsx "$WORLD_DIR/render.ts" "$RUN_DIR")
+log "run dir: $RUN_DIR"
+npx tsx "$WORLD_DIR/render.ts" "$RUN_DIR"
 mkdir -p "$PIDS" "$LOGS"
 
 # --- DNS: BIND (authoritative) and dnsdist (DoH over plain HTTP) ---
