@@ -1,4 +1,3 @@
-import type { Dialer } from '../smtp/dialer.ts';
 import type { DnsAnswer, DnsQuestion } from '../agent/agent-session.ts';
 import type { Doctor } from '../agent/agent.ts';
 import { ptrName, reversedLabels, sameName } from './reverse-name.ts';
@@ -6,8 +5,11 @@ import { ptrName, reversedLabels, sameName } from './reverse-name.ts';
 export type Check = { name: string; ok: boolean; detail: string };
 export type Lookup = (name: string, qtype: DnsQuestion) => Promise<DnsAnswer>;
 
+/** Can a TCP connection to address:port be opened? The doctor needs no more than that. */
+export type PortProbe = (address: string, port: number, timeoutMs: number) => Promise<{ ok: true } | { ok: false; failure: string }>;
+
 export interface DoctorOptions {
-  dialer: Dialer;
+  probe: PortProbe;
   /** BZ_DOCTOR_HOSTS, `host:port`; empty turns the port-25 check off. */
   hosts: string[];
   /** BZ_DNSBL_ZONES; empty turns the blocklist check off. */
@@ -45,9 +47,8 @@ async function checkPort25(options: DoctorOptions, lookup: Lookup): Promise<{ re
       tried.push(`${entry}: does not resolve`);
       continue;
     }
-    const out = await options.dialer.dial(address, port, { timeoutMs: options.dialTimeoutMs ?? 10_000 });
+    const out = await options.probe(address, port, options.dialTimeoutMs ?? 10_000);
     if (out.ok) {
-      out.connection.close();
       return { reachable: true, checks: [{ name: 'port25', ok: true, detail: `connected to ${entry}` }] };
     }
     tried.push(`${entry}: ${out.failure}`);

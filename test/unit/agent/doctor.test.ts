@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createDoctor } from '../../../prober/doctor/doctor.ts';
+import { createDoctor, type PortProbe } from '../../../prober/doctor/doctor.ts';
 import { ptrName, reversedLabels } from '../../../prober/doctor/reverse-name.ts';
-import type { Dialer } from '../../../prober/smtp/dialer.ts';
+
 import type { DnsAnswer } from '../../../prober/agent/agent-session.ts';
 
 /** A zone as a map: `${qtype} ${name}` → answers; anything else is NXDOMAIN. */
@@ -15,17 +15,13 @@ function zone(records: Record<string, string[]>) {
   return { lookup, asked };
 }
 
-function dialer(open: string[]): Dialer & { dialed: string[] } {
+function dialer(open: string[]): { probe: PortProbe; dialed: string[] } {
   const dialed: string[] = [];
-  return {
-    dialed,
-    async dial(address, port) {
-      dialed.push(`${address}:${port}`);
-      if (!open.includes(`${address}:${port}`)) return { ok: false, failure: 'timeout', detail: 'no answer' };
-      const connection = { remoteAddress: address, write() {}, onData() {}, onEnd() {}, close() {}, startTls: async () => ({ ok: false as const, failure: 'tls_failed' as const, detail: '' }) };
-      return { ok: true, connection };
-    },
+  const probe: PortProbe = async (address, port) => {
+    dialed.push(`${address}:${port}`);
+    return open.includes(`${address}:${port}`) ? { ok: true } : { ok: false, failure: 'timeout' };
   };
+  return { probe, dialed };
 }
 
 const WORLD = {
@@ -46,7 +42,7 @@ describe('prober doctor', () => {
   it('passes FCrDNS, finds the listing and reaches port 25 through a name it resolves', async () => {
     const dns = zone(WORLD);
     const dial = dialer(['127.0.0.20:25']);
-    const doctor = createDoctor({ dialer: dial, hosts: ['127.0.0.24:25', 'mx.example.test:25'], dnsblZones: ['listed.dnsbl.test', 'clean.dnsbl.test'], heloName: 'prober.world.test' });
+    const doctor = createDoctor({ probe: dial.probe, hosts: ['127.0.0.24:25', 'mx.example.test:25'], dnsblZones: ['listed.dnsbl.test', 'clean.dnsbl.test'], heloName: 'prober.world.test' });
     const report = await doctor({ observedAddress: '127.0.0.1', lookup: dns.lookup });
     expect(report.port25).toBe(true);
     expect(dial.dialed).toEqual(['127.0.0.24:25', '127.0.0.20:25']);
@@ -60,7 +56,7 @@ describe('prober doctor', () => {
   });
 
   it('reports port 25 blocked and a name that does not point back', async () => {
-    const doctor = createDoctor({ dialer: dialer([]), hosts: ['127.0.0.24:25'], dnsblZones: [], heloName: 'elsewhere.world.test' });
+    const doctor = createDoctor({ probe: dialer([]).probe, hosts: ['127.0.0.24:25'], dnsblZones: [], heloName: 'elsewhere.world.test' });
     const report = await doctor({ observedAddress: '127.0.0.1', lookup: zone({ ...WORLD, 'A elsewhere.world.test': ['127.0.0.99'] }).lookup });
     expect(report.port25).toBe(false);
     expect(report.checks.map((c) => [c.name, c.ok])).toEqual([
@@ -73,7 +69,7 @@ describe('prober doctor', () => {
 
   it('turns checks off when their settings are empty', async () => {
     const dns = zone(WORLD);
-    const report = await createDoctor({ dialer: dialer([]), hosts: [], dnsblZones: [], heloName: undefined })({ observedAddress: '127.0.0.1', lookup: dns.lookup });
+    const report = await createDoctor({ probe: dialer([]).probe, hosts: [], dnsblZones: [], heloName: undefined })({ observedAddress: '127.0.0.1', lookup: dns.lookup });
     expect(report).toEqual({ port25: null, checks: [] });
     expect(dns.asked).toEqual([]);
   });
