@@ -22,7 +22,7 @@ export const BASE_SCORE: Partial<Record<ReasonCode, number>> = {
   mailbox_full: 0.3,
   catch_all: 0.55,
   accept_all_provider: 0.55,
-  greylisted: 0.6,
+  greylisted: 0.5,
   blocked_by_server: 0.5,
   provider_blocks_probes: 0.5,
   smtp_unreachable: 0.2,

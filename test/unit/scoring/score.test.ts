@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { MODIFIERS } from '../../../edge/scoring/rules.ts';
+import { score, type ScoreInput } from '../../../edge/scoring/score.ts';
+import { checkSyntax } from '../../../edge/syntax/index.ts';
+import { REASONS, type MxPlan, type SmtpCheck } from '../../../protocol/index.ts';
+
+const mxPlan = (domain: string): MxPlan => ({ domain, rule: 'mx', hosts: [{ host: `mx.${domain}`, preference: 10, addresses: ['127.0.0.10'], refused: [] }], ttl: 60, records: [], cnames: [] });
+const accepted: SmtpCheck = { outcome: 'accepted', reason: 'accepted' };
+
+function judge(email: string, rest: Omit<ScoreInput, 'syntax' | 'plan'> = { smtp: accepted }) {
+  const syntax = checkSyntax(email);
+  return score({ syntax, plan: mxPlan(syntax.domain ?? 'x.test'), ...rest });
+}
+
+describe('score', () => {
+  it('keeps every score within 0..1 and every verdict to the four of the contract', () => {
+    for (const reason of Object.keys(REASONS) as (keyof typeof REASONS)[]) {
+      const s = judge('someone@example.test', { smtp: { outcome: 'error', reason } });
+      expect(s.score).toBeGreaterThanOrEqual(0);
+      expect(s.score).toBeLessThanOrEqual(1);
+      expect(['deliverable', 'undeliverable', 'risky', 'unknown']).toContain(s.verdict);
+      expect(s.reasons[0]).toBe(REASONS[s.reason].text);
+    }
+  });
+
+  it('takes the earliest deciding stage: syntax, then DNS, then a dispatch failure, then SMTP', () => {
+    expect(score({ syntax: checkSyntax('bad@@x'), smtp: accepted }).reason).toBe('invalid_syntax');
+    const syntax = checkSyntax('a@example.test');
+    expect(score({ syntax, plan: { ...mxPlan('example.test'), rule: 'null_mx', hosts: [] }, smtp: accepted }).reason).toBe('null_mx');
+    expect(score({ syntax, plan: mxPlan('example.test'), failure: 'no_prober', smtp: accepted }).reason).toBe('no_prober');
+    expect(score({ syntax, plan: mxPlan('example.test'), smtp: accepted }).reason).toBe('accepted');
+  });
+
+  it('reports an accepted address on a catch-all domain risky, never deliverable, and scores it lower', () => {
+    const plain = judge('someone@example.test');
+    const catchAll = judge('someone@example.test', { smtp: accepted, catchAll: { status: 'yes', cached: true } });
+    expect(plain.verdict).toBe('deliverable');
+    expect(catchAll).toMatchObject({ verdict: 'risky', reason: 'catch_all' });
+    expect(catchAll.score).toBeLessThan(plain.score);
+    expect(catchAll.reasons).toContain(REASONS.catch_all.text);
+  });
+
+  it('caps a role address and a disposable domain at risky, naming the flag as the reason', () => {
+    expect(judge('info@example.test')).toMatchObject({ verdict: 'risky', reason: 'role_account' });
+    const disposable = judge('someone@mailinator.com');
+    expect(disposable).toMatchObject({ verdict: 'risky', reason: 'disposable' });
+    expect(disposable.score).toBeLessThanOrEqual(MODIFIERS.find((m) => m.flag === 'disposable')!.maxScore!);
+  });
+
+  it('does not upgrade or hide a definite rejection because of a flag', () => {
+    const s = judge('info@mailinator.com', { smtp: { outcome: 'rejected', reason: 'mailbox_not_found' } });
+    expect(s).toMatchObject({ verdict: 'undeliverable', reason: 'mailbox_not_found' });
+    expect(s.reasons).toEqual(expect.arrayContaining([REASONS.disposable.text, REASONS.role_account.text]));
+  });
+
+  it('mentions a free provider without changing the verdict', () => {
+    const s = judge('someone@gmail.com');
+    expect(s.verdict).toBe('deliverable');
+    expect(s.reasons.some((r) => /free mailbox provider/.test(r))).toBe(true);
+  });
+
+  it('lets a plugin signal with a risky reason cap a deliverable verdict, and ignores failed signals', () => {
+    const signal = { source: 'microsoft', name: 'tenant_accepts_all', ok: true, value: 'yes', reason: 'accept_all_provider' as const };
+    expect(judge('someone@example.test', { smtp: accepted, signals: [signal] })).toMatchObject({ verdict: 'risky', reason: 'accept_all_provider' });
+    expect(judge('someone@example.test', { smtp: accepted, signals: [{ ...signal, ok: false }] })).toMatchObject({ verdict: 'deliverable' });
+  });
+
+  it('suggests the likely intended address', () => {
+    const s = judge('someone@gmial.com');
+    expect(s.reasons.at(-1)).toMatch(/^Did you mean .*@gmail\.com\?$/);
+  });
+
+  it('ranks outcomes sensibly: accepted > catch-all > greylisted > unreachable > rejected', () => {
+    const v = [
+      judge('a@example.test'),
+      judge('a@example.test', { smtp: accepted, catchAll: { status: 'yes', cached: false } }),
+      judge('a@example.test', { smtp: { outcome: 'temporary', reason: 'greylisted' } }),
+      judge('a@example.test', { smtp: { outcome: 'error', reason: 'smtp_unreachable' } }),
+      judge('a@example.test', { smtp: { outcome: 'rejected', reason: 'mailbox_not_found' } }),
+    ].map((s) => s.score);
+    expect([...v].sort((a, b) => b - a)).toEqual(v);
+  });
+});
