@@ -79,6 +79,12 @@ fail_with_logs() {
   exit 1
 }
 
+# still_running NAME: the daemon started as NAME has not exited (e.g. for want of its port,
+# while another instance answers in its place).
+still_running() {
+  pid_alive "$PIDS/$1.pid" "$1" || fail_with_logs "$1 exited" "$LOGS/$1.out" "${@:2}"
+}
+
 # tcp_open HOST PORT: something accepts connections there.
 tcp_open() {
   timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null

@@ -19,6 +19,8 @@ run_detached named named -f -4 -u bind -c "$RUN_DIR/named.conf"
 run_detached dnsdist dnsdist --supervised --disable-syslog -C "$RUN_DIR/dnsdist.conf"
 wait_until 20 "DoH on 127.0.0.1:8053" doh_answers_world_mx ||
   fail_with_logs "DNS/DoH did not come up" "$LOGS/named.out" "$RUN_DIR/bind/named.log" "$LOGS/dnsdist.out"
+still_running named "$RUN_DIR/bind/named.log"
+still_running dnsdist
 log "DNS up: BIND 127.0.0.1:5353, DoH http://127.0.0.1:8053/dns-query"
 
 # --- postgrey (greylisting policy for the greylist listener), met afresh on every start ---
@@ -29,12 +31,14 @@ mapfile -t postgrey_args <"$RUN_DIR/postgrey.args"
 run_detached postgrey postgrey "${postgrey_args[@]}"
 wait_until 20 "postgrey on 127.0.0.1:10023" tcp_open 127.0.0.1 10023 ||
   fail_with_logs "postgrey did not come up" "$LOGS/postgrey.out"
+still_running postgrey
 log "postgrey up: 127.0.0.1:10023"
 
 # --- the reply milter (exact RCPT replies for special recipients and the blocklist listener) ---
 run_detached reply-milter node --import tsx "$WORLD_DIR/reply-milter.ts"
 wait_until 20 "reply milter on 127.0.0.1:10025-10026" tcp_open 127.0.0.1 10026 ||
   fail_with_logs "the reply milter did not come up" "$LOGS/reply-milter.out"
+still_running reply-milter
 log "reply milter up: 127.0.0.1:10025 (blocklist), 127.0.0.1:10026 (special recipients)"
 
 # --- Postfix: one master, one smtpd per listener address ---
@@ -51,12 +55,15 @@ for address in $(awk -F: '/^127\.0\.0\.[0-9]+:smtp /{print $1}' "$postfix_conf/m
   wait_until 20 "SMTP banner on $address:25" smtp_banner "$address" ||
     fail_with_logs "Postfix listener $address did not greet" "$LOGS/postfix.log"
 done
+pid_alive "$RUN_DIR/postfix-queue/pid/master.pid" master ||
+  fail_with_logs "the Postfix master exited" "$LOGS/postfix.log"
 log "Postfix up: $(awk -F: '/^127\.0\.0\.[0-9]+:smtp /{printf "%s ", $1}' "$postfix_conf/master.cf")(port 25)"
 
 # --- Dante: SOCKS5 with username auth, loopback destinations only ---
 run_detached danted danted -f "$RUN_DIR/danted.conf" -p "$PIDS/danted.master.pid"
 wait_until 20 "SOCKS5 on 127.0.0.1:1080" tcp_open 127.0.0.1 1080 ||
   fail_with_logs "danted did not come up" "$LOGS/danted.out" "$LOGS/danted.log"
+still_running danted "$LOGS/danted.log"
 log "SOCKS5 up: 127.0.0.1:1080 (user bz)"
 
 log "ready"
