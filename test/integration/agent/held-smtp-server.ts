@@ -1,0 +1,71 @@
+import { createServer, type Server, type Socket } from 'node:net';
+
+/**
+ * A tiny scripted SMTP server on a loopback address: it answers like a plain MTA, except that
+ * while `holding` it does not answer RCPT TO, so the prober's tasks stay in flight for as long
+ * as the test needs. It counts sessions and RCPTs.
+ */
+export class HeldSmtpServer {
+  holding = true;
+  rcpts = 0;
+  sessions = 0;
+  private server: Server;
+  private waiting: (() => void)[] = [];
+  private sockets = new Set<Socket>();
+
+  constructor() {
+    this.server = createServer((socket) => this.session(socket));
+  }
+
+  async listen(address: string): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, address, resolve));
+    const info = this.server.address();
+    return typeof info === 'object' && info ? info.port : 0;
+  }
+
+  /** Answers every held RCPT and stops holding. */
+  release(): void {
+    this.holding = false;
+    for (const answer of this.waiting.splice(0)) answer();
+  }
+
+  get held(): number {
+    return this.waiting.length;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private session(socket: Socket): void {
+    this.sessions++;
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => {});
+    socket.write('220 held.test ESMTP\r\n');
+    let buffer = '';
+    let queue = Promise.resolve();
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('latin1');
+      for (let i = buffer.indexOf('\r\n'); i >= 0; i = buffer.indexOf('\r\n')) {
+        const line = buffer.slice(0, i);
+        buffer = buffer.slice(i + 2);
+        queue = queue.then(() => this.answer(socket, line));
+      }
+    });
+  }
+
+  private async answer(socket: Socket, line: string): Promise<void> {
+    const verb = line.slice(0, 4).toUpperCase();
+    if (verb === 'EHLO') return void socket.write('250-held.test\r\n250 PIPELINING\r\n');
+    if (verb === 'HELO' || verb === 'MAIL' || verb === 'RSET' || verb === 'NOOP') return void socket.write('250 ok\r\n');
+    if (verb === 'QUIT') return void socket.end('221 bye\r\n');
+    if (verb === 'RCPT') {
+      this.rcpts++;
+      if (this.holding) await new Promise<void>((resolve) => this.waiting.push(resolve));
+      return void socket.write(/<(alice|bob)@/i.test(line) ? '250 ok\r\n' : '550 5.1.1 no such user\r\n');
+    }
+    socket.write('502 not implemented\r\n');
+  }
+}
