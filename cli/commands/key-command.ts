@@ -1,0 +1,56 @@
+import { generateApiKey, hashApiKey, keyHint } from '../../edge/access/api-key.ts';
+import type { ApiKeyStore } from '../../edge/access/key-store.ts';
+import type { Clock, Random } from '../../protocol/index.ts';
+
+export const KEY_USAGE = `usage: bouncezero key add NAME      create an API key (printed once; only its hash is stored)
+       bouncezero key list          the keys, with a hint of each (never the key)
+       bouncezero key revoke NAME   stop accepting the named key`;
+
+export interface KeyCommandDeps {
+  keys: ApiKeyStore;
+  random: Random;
+  clock: Clock;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** `bouncezero key …` over an injected key store, so it is tested without a process or a file. */
+export async function keyCommand(args: string[], deps: KeyCommandDeps): Promise<number> {
+  const [action, name, ...extra] = args;
+  if (extra.length > 0 || (action !== 'list' && (name === undefined || !NAME.test(name))) || (action === 'list' && name !== undefined)) {
+    deps.err(`${KEY_USAGE}\nNAME: letters, digits, '.', '_' or '-', at most 64.\n`);
+    return 2;
+  }
+  switch (action) {
+    case 'add': {
+      const live = (await deps.keys.list()).some((k) => k.name === name && k.revoked_at === null);
+      if (live) {
+        deps.err(`a live key named "${name}" exists; revoke it first or pick another name\n`);
+        return 1;
+      }
+      const key = generateApiKey(deps.random);
+      const id = `k_${Array.from(deps.random.bytes(8), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+      await deps.keys.add({ id, name: name!, key_hash: await hashApiKey(key), hint: keyHint(key), created_at: deps.clock.now(), revoked_at: null });
+      deps.out(`${key}\n`);
+      deps.err(`API key "${name}" created. It is shown only this once: store it now. Send it as "Authorization: Bearer <key>".\n`);
+      return 0;
+    }
+    case 'list': {
+      for (const k of await deps.keys.list()) {
+        const state = k.revoked_at === null ? 'live' : `revoked ${new Date(k.revoked_at).toISOString()}`;
+        deps.out(`${k.name}\t${k.hint}\tcreated ${new Date(k.created_at).toISOString()}\t${state}\n`);
+      }
+      return 0;
+    }
+    case 'revoke': {
+      if (await deps.keys.revoke(name!, deps.clock.now())) return 0;
+      deps.err(`no live key named "${name}"\n`);
+      return 1;
+    }
+    default:
+      deps.err(`${KEY_USAGE}\n`);
+      return 2;
+  }
+}
