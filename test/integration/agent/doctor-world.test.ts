@@ -1,0 +1,65 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { EdgeServer } from '../../../edge/adapters/node-server.ts';
+import { dohLookup, type DohQuery } from '../../../edge/dispatch/doh-lookup.ts';
+import { exchange, parseEndpoint } from '../../../edge/dns/doh-exchange.ts';
+import { nodePortProbe } from '../../../prober/adapters/port-probe-node.ts';
+import { createDoctor } from '../../../prober/doctor/doctor.ts';
+import { DNS, DNSBL, REFUSING_ADDRESS } from '../../world/world.ts';
+import { MemoryAgentStore, addAgent, randomHex, task } from '../../unit/dispatch/hub-harness.ts';
+import { eventually, scriptedRunner, startAgent, startTestEdge } from './edge-harness.ts';
+
+/** The edge's real DoH exchange against the world's dnsdist. */
+const query: DohQuery = (question, signal) =>
+  exchange(fetch, parseEndpoint(DNS.doh), question, false, signal ?? AbortSignal.timeout(5_000), { maxBytes: 65_535, maxGetUrl: 2_048 }).then((e) => e.result);
+
+let worldUp = false;
+beforeAll(async () => {
+  const probe = await query({ name: 'world.test', type: 'MX' }).catch(() => undefined);
+  worldUp = probe?.ok === true;
+});
+
+let edge: EdgeServer | undefined;
+afterEach(async () => {
+  await edge?.close();
+  edge = undefined;
+});
+
+async function run(hosts: string[]) {
+  const store = new MemoryAgentStore();
+  const secret = randomHex(32);
+  await addAgent(store, 'a1', secret);
+  edge = await startTestEdge(store, { hub: { heartbeatMs: 1_000, authTimeoutMs: 2_000, revocationPollMs: 1_000, dns: dohLookup(query), log: () => {} } });
+  const doctor = createDoctor({ probe: nodePortProbe, hosts, dnsblZones: [DNSBL.listed, DNSBL.clean], heloName: 'prober.world.test', dialTimeoutMs: 2_000 });
+  const started = await startAgent(edge, 'a1', secret, scriptedRunner().runner, { doctor });
+  await eventually(() => (edge!.hub.agents()[0]?.doctor.length ?? 0) > 0, 'doctor report');
+  return started;
+}
+
+describe('the prober doctor through a real edge and the world DoH', () => {
+  it('passes FCrDNS for prober.world.test, reaches port 25 and finds the listed DNSBL', async (ctx) => {
+    if (!worldUp && !process.env.CI) ctx.skip(); // CI always brings the world up
+    const { agent, exit } = await run(['127.0.0.20:25']);
+    const summary = edge!.hub.agents()[0]!;
+    expect(summary.observed_address).toBe('127.0.0.1');
+    expect(summary.port25).toBe(true);
+    expect(Object.fromEntries(summary.doctor.map((c) => [c.name, c.ok]))).toEqual({
+      port25: true,
+      helo_resolves: true,
+      fcrdns: true,
+      [`dnsbl:${DNSBL.listed}`]: false,
+      [`dnsbl:${DNSBL.clean}`]: true,
+    });
+    agent.drain();
+    await exit;
+  });
+
+  it('gets no work when its port 25 is blocked', async (ctx) => {
+    if (!worldUp && !process.env.CI) ctx.skip(); // CI always brings the world up
+    const { agent, exit } = await run([`${REFUSING_ADDRESS}:25`]);
+    expect(edge!.hub.agents()[0]!.port25).toBe(false);
+    expect(edge!.hub.healthyCount()).toBe(0);
+    expect(await edge!.hub.submit(task('t1'))).toMatchObject({ ok: false, reason: 'prober_port25_blocked' });
+    agent.drain();
+    await exit;
+  });
+});
