@@ -19,7 +19,9 @@ client pass {
   log: error
 }
 
-# Only IP addresses in loopback: a host name would be resolved by the system resolver, outside the world.
+# Only IP addresses in loopback. No rule may name a domain: matching one makes dante
+# reverse-resolve every destination through the system resolver, outside the world. A client
+# that sends a host name instead of an address gets it forward-resolved the same way: don't.
 socks pass {
   from: 127.0.0.0/8 to: 127.0.0.0/8
   command: connect
