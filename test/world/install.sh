@@ -17,6 +17,14 @@ if ((${#missing[@]} > 0)); then
   # Postfix would otherwise ask which kind of mail system this is; we run private instances only.
   echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
   echo 'postfix postfix/mailname string world.test' | debconf-set-selections
+  # The daemons run only as start.sh configures them; never let the packages start the system
+  # copies (on a machine without the usual policy-rc.d they would take our ports).
+  policy=/usr/sbin/policy-rc.d
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod +x "$policy"
+    trap 'rm -f "$policy"' EXIT
+  fi
   apt-get update -qq </dev/null
   apt-get install -y -qq --no-install-recommends \
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
