@@ -39,6 +39,9 @@ doh_h2c=$(curl -s --http2-prior-knowledge --max-time 3 -o /dev/null -w '%{http_v
 check "DoH GET (h2c)" "$doh_h2c" '^2 200$'
 rm -f /tmp/world-doh-*.$$
 
+tls=$(echo QUIT | timeout 5 openssl s_client -starttls smtp -connect 127.0.0.20:25 2>&1 | grep -o 'New, TLSv1\.[23]')
+check "STARTTLS on 127.0.0.20 (self-signed)" "$tls" '^New, TLSv1\.[23]$'
+
 socks_ok=$(curl -s --max-time 3 -o /dev/null -w '%{http_code}' --socks5 bz:bz-secret@127.0.0.1:1080 \
   "http://127.0.0.1:8053/dns-query?dns=$DOH_QUERY_WORLD_MX")
 check "SOCKS5 bz:bz-secret -> 127.0.0.1:8053" "$socks_ok" '^200$'
