@@ -6,6 +6,9 @@ import { Hono } from 'hono';
 import type { Config } from '../config.ts';
 import { createAgentHub, type AgentHub, type HubOptions } from '../dispatch/agent-hub.ts';
 import type { AgentStore } from '../dispatch/agent-store.ts';
+import { createKyselyAgentStore, type AgentTables } from '../dispatch/kysely-agent-store.ts';
+import type { Kysely } from 'kysely';
+import { openSqlite } from './sqlite-node.ts';
 import { agentUpgrade } from './ws-node.ts';
 
 export const AGENT_WS_PATH = '/v1/agents/ws';
@@ -13,8 +16,8 @@ export const AGENT_WS_PATH = '/v1/agents/ws';
 export interface EdgeServerConfig {
   /** The edge's settings (edge/config.ts): host, port, db, DoH endpoints … */
   config: Config;
-  /** Where agents are recorded; the SQLite store at config.db unless given. */
-  agentStore: AgentStore;
+  /** Where agents are recorded: the SQLite store at config.db unless a test brings its own. */
+  agentStore?: AgentStore;
   /** PEM certificate and key: the edge then serves https and wss. */
   tls?: { cert: string; key: string };
   /** Hub timings and hooks (tests shorten the heartbeat and the auth timeout). */
@@ -27,6 +30,7 @@ export interface EdgeServer {
   /** ws(s)://host:port/v1/agents/ws */
   agentUrl: string;
   hub: AgentHub;
+  agentStore: AgentStore;
   close(): Promise<void>;
 }
 
@@ -36,7 +40,9 @@ export interface EdgeServer {
  */
 export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeServer> {
   const { config } = options;
-  const hub = createAgentHub({ ...options.hub, store: options.agentStore });
+  const db = await openSqlite(config.db);
+  const agentStore = options.agentStore ?? createKyselyAgentStore(db as unknown as Kysely<AgentTables>);
+  const hub = createAgentHub({ ...options.hub, store: agentStore });
   const app = edgeApp(hub);
   const listener = getRequestListener(app.fetch);
   const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createHttpServer(listener);
@@ -57,11 +63,13 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
     url: `${secure ? 'https' : 'http'}://${host}:${port}`,
     agentUrl: `${secure ? 'wss' : 'ws'}://${host}:${port}${AGENT_WS_PATH}`,
     hub,
+    agentStore,
     async close() {
       hub.close();
       upgrade.close();
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.destroy();
     },
   };
 }
