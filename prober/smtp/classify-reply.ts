@@ -1,0 +1,131 @@
+import type { ReasonCode, SmtpReply } from '../../protocol/index.ts';
+import { enhancedCodeOf, parseEnhancedCode } from './enhanced-code.ts';
+import { matchesAny, normalizeReplyText } from './reply-text.ts';
+import { retryAfterSeconds } from './retry-delay.ts';
+import {
+  BARE_CODE_REASONS, BLOCK_PATTERNS, CLOSING_PATTERNS, DISABLED_PATTERNS, ENHANCED_REASONS, FULL_PATTERNS,
+  GREYLIST_ENHANCED, GREYLIST_PATTERNS, NOT_FOUND_PATTERNS, POLICY_SUBJECT, PROVIDER_QUIRKS,
+  RETRY_LATER_CODES, RETRY_LATER_PATTERNS, SMTPUTF8_PATTERNS, SYSTEM_TEMPORARY_PATTERNS,
+} from './reply-patterns.ts';
+
+export type ReplyPhase = 'banner' | 'ehlo' | 'helo' | 'mail' | 'rcpt' | 'rset' | 'starttls';
+
+export interface ReplyContext {
+  phase: ReplyPhase;
+  /** The address needs SMTPUTF8 (RFC 6531), so a refusal of it is not about the mailbox. */
+  smtputf8Needed?: boolean;
+}
+
+export interface ReplyClass {
+  outcome: 'accepted' | 'rejected' | 'temporary' | 'error';
+  reason: ReasonCode;
+  retry_after_s?: number;
+  /** The server hangs up after this reply: do not send another command in this session. */
+  closing: boolean;
+  greylisted: boolean;
+  /** We (our address, name, sender or reputation) were refused, not the address. */
+  blocked: boolean;
+}
+
+const SUCCESS: Record<ReplyPhase, readonly number[]> = {
+  banner: [220], ehlo: [250], helo: [250], mail: [250], rcpt: [250, 251], rset: [250], starttls: [220],
+};
+
+/** Reasons that judge the address itself; only a 5xx to RCPT can carry one. */
+const ADDRESS_REASONS: ReadonlySet<ReasonCode> = new Set(['mailbox_not_found', 'mailbox_disabled', 'mailbox_full']);
+const TEMPORARY_REASONS: ReadonlySet<ReasonCode> = new Set(['greylisted', 'mailbox_full', 'blocked_by_server', 'temporary_failure', 'smtputf8_unsupported']);
+
+/**
+ * What one SMTP reply means. Outcome follows the reply's class (2xx accepted, 4xx temporary,
+ * 5xx rejected when the reason judges the mailbox, else error). The reason: a provider quirk
+ * first, then a specific enhanced code, then the text, then the bare code; see reply-patterns.ts.
+ */
+export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyClass {
+  const code = reply.code;
+  if (!Number.isInteger(code) || code < 200 || code > 599 || !Array.isArray(reply.lines)) return error('smtp_protocol_error');
+  const text = normalizeReplyText(reply.lines);
+  const closing = code === 421 || matchesAny(text, CLOSING_PATTERNS);
+  if (code < 300) return SUCCESS[context.phase].includes(code) ? verdict('accepted', 'accepted', closing) : error('smtp_protocol_error', closing);
+  if (code < 400) return error('smtp_protocol_error', closing);
+
+  const enhanced = enhancedOf(reply);
+  const blockText = matchesAny(text, BLOCK_PATTERNS);
+  if (code >= 500) {
+    const reason = forPhase(reasonOf(code, enhanced, text, blockText, context), context.phase, code);
+    return verdict(ADDRESS_REASONS.has(reason) ? 'rejected' : 'error', reason, closing);
+  }
+
+  const retry = retryAfterSeconds(text);
+  const temporary = (found: ReasonCode): ReplyClass => {
+    const reason = forPhase(found, context.phase, code);
+    return {
+      ...verdict('temporary', reason, closing),
+      ...(retry === undefined ? {} : { retry_after_s: retry }),
+      greylisted: reason === 'greylisted',
+      blocked: reason === 'blocked_by_server' || (code === 421 && blockText),
+    };
+  };
+  if (code === 421) return temporary('server_closing');
+  if (matchesAny(text, GREYLIST_PATTERNS)) return temporary('greylisted');
+  if (blockText) return temporary('blocked_by_server');
+  const retryLater = RETRY_LATER_CODES.has(code) || (enhanced !== undefined && GREYLIST_ENHANCED.has(enhanced));
+  if (retryLater && (retry !== undefined || matchesAny(text, RETRY_LATER_PATTERNS))) return temporary('greylisted');
+  const reason = reasonOf(code, enhanced, text, false, context);
+  return temporary(TEMPORARY_REASONS.has(reason) ? reason : 'temporary_failure');
+}
+
+/** The reason a reply's quirk, enhanced code, text and code give, in that order of authority. */
+function reasonOf(code: number, enhanced: string | undefined, text: string, blockText: boolean, context: ReplyContext): ReasonCode {
+  if (context.smtputf8Needed && (code === 555 || matchesAny(text, SMTPUTF8_PATTERNS))) return 'smtputf8_unsupported';
+  const quirk = PROVIDER_QUIRKS.find((q) => (q.enhanced === undefined || q.enhanced === enhanced) && q.all.every((p) => text.includes(p)));
+  if (quirk) return quirk.reason;
+  const parsed = enhanced === undefined ? undefined : parseEnhancedCode(enhanced);
+  if (parsed?.subject === POLICY_SUBJECT) {
+    // "550 5.7.1 Recipient address rejected: User unknown": some servers file unknown users under
+    // policy. When the text names the mailbox and nothing about us, the mailbox is the news.
+    return blockText ? 'blocked_by_server' : (mailboxReason(text) ?? 'blocked_by_server');
+  }
+  const byEnhanced = parsed && ENHANCED_REASONS.get(`${parsed.subject}.${parsed.detail}`);
+  if (byEnhanced) return byEnhanced;
+  if (matchesAny(text, SYSTEM_TEMPORARY_PATTERNS)) return 'temporary_failure';
+  if (blockText) return 'blocked_by_server';
+  return mailboxReason(text) ?? BARE_CODE_REASONS.get(code) ?? 'smtp_protocol_error';
+}
+
+function mailboxReason(text: string): ReasonCode | undefined {
+  if (matchesAny(text, DISABLED_PATTERNS)) return 'mailbox_disabled';
+  if (matchesAny(text, FULL_PATTERNS)) return 'mailbox_full';
+  if (matchesAny(text, NOT_FOUND_PATTERNS)) return 'mailbox_not_found';
+  return undefined;
+}
+
+/**
+ * Outside RCPT no reply judges the address: before it, a refusal is of us. RSET and STARTTLS
+ * come after the server took us, so a refusal there is a fault (454 4.7.0 is TLS, not a block).
+ */
+function forPhase(reason: ReasonCode, phase: ReplyPhase, code: number): ReasonCode {
+  if (phase === 'rcpt') return reason;
+  if (phase === 'rset' || phase === 'starttls') {
+    if (!ADDRESS_REASONS.has(reason) && reason !== 'greylisted' && reason !== 'blocked_by_server') return reason;
+    return code < 500 ? 'temporary_failure' : 'smtp_protocol_error';
+  }
+  return ADDRESS_REASONS.has(reason) ? 'blocked_by_server' : reason;
+}
+
+function enhancedOf(reply: SmtpReply): string | undefined {
+  const given = reply.enhanced === undefined ? undefined : parseEnhancedCode(reply.enhanced);
+  if (given) return reply.enhanced;
+  for (const line of reply.lines) {
+    const found = enhancedCodeOf(line, reply.code);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function verdict(outcome: ReplyClass['outcome'], reason: ReasonCode, closing: boolean): ReplyClass {
+  return { outcome, reason, closing, greylisted: false, blocked: reason === 'blocked_by_server' };
+}
+
+function error(reason: ReasonCode, closing = false): ReplyClass {
+  return verdict('error', reason, closing);
+}

@@ -1,0 +1,125 @@
+import type { ReasonCode } from '../../protocol/index.ts';
+
+/**
+ * What SMTP replies mean, as data. Text patterns are matched against normalized text (see
+ * reply-text.ts: lowercase, punctuation as single spaces, a space at a pattern's edge is a word
+ * boundary). Every table is exercised by test/fixtures/smtp-replies.json, which names the
+ * servers the wordings come from.
+ */
+
+/** Enhanced codes by "subject.detail" (RFC 3463); the class comes from the reply. Codes not
+ * listed (x.0.0, x.1.0, x.2.0, x.5.0 …) are too generic to decide: the text does. */
+export const ENHANCED_REASONS: ReadonlyMap<string, ReasonCode> = new Map([
+  ['1.1', 'mailbox_not_found'], // bad destination mailbox address
+  ['1.10', 'mailbox_not_found'], // recipient address has null MX / Exchange RecipientNotFound
+  ['1.2', 'mailbox_not_found'], // bad destination system address
+  ['1.3', 'mailbox_not_found'], // bad destination mailbox address syntax
+  ['1.6', 'mailbox_not_found'], // destination mailbox has moved, no forwarding address
+  ['1.7', 'blocked_by_server'], // bad sender's mailbox address syntax: our MAIL FROM
+  ['1.8', 'blocked_by_server'], // bad sender's system address: our MAIL FROM domain
+  ['2.1', 'mailbox_disabled'],
+  ['2.2', 'mailbox_full'],
+  ['3.1', 'temporary_failure'], // mail system full: the server's disk, not the mailbox
+  ['3.2', 'temporary_failure'], // system not accepting network messages
+  ['5.1', 'smtp_protocol_error'],
+  ['5.2', 'smtp_protocol_error'],
+  ['5.3', 'temporary_failure'], // too many recipients: send fewer per transaction
+  ['5.4', 'smtp_protocol_error'],
+  ['6.7', 'smtputf8_unsupported'], // RFC 6531: non-ASCII address not permitted
+]);
+
+/** Every x.7.x (security or policy status) is about us, not the address. */
+export const POLICY_SUBJECT = 7;
+
+/**
+ * Real providers whose codes say something other than what RFC 3463 reads. Checked before
+ * everything else; every pattern of `all` must match and `enhanced` (when given) must equal.
+ */
+export const PROVIDER_QUIRKS: readonly { enhanced?: string; all: readonly string[]; reason: ReasonCode; why: string }[] = [
+  {
+    enhanced: '5.4.1',
+    all: [' recipient address rejected access denied '],
+    reason: 'mailbox_not_found',
+    why: 'Exchange Online directory-based edge blocking: the tenant has no such recipient (AS(201806281))',
+  },
+];
+
+/** The sender side is refused: a blocklist, a policy, our address, name or reputation. */
+export const BLOCK_PATTERNS = [
+  'spamhaus', 'barracuda', 'sorbs', 'spamcop', 'abusix', 'dnsbl', ' rbl ', 'senderbase', ' sbrs ',
+  'blacklist', 'black list', 'blocklist', 'block list', 'blocked using', ' blocked by ', ' blocked ',
+  ' listed at ', ' listed on ', ' listed in ', ' banned ', 'spam', 'policy', 'policies', 'reputation',
+  ' access denied ', ' administratively denied ', ' client host ', ' your ip ', ' ip address ',
+  ' sending ip ', ' from your location ', ' sender address rejected ', ' relay access denied ',
+  ' relaying denied ', ' relay not permitted ', ' unable to relay ', ' relaying ', ' not yet authorized ',
+  ' reverse dns ', ' reverse hostname ', ' cannot find your hostname ', ' ptr record ', ' rdns ',
+  ' helo command rejected ', ' unauthenticated ', ' authentication required ', ' spf ', ' dmarc ',
+  ' complaints ', ' connection rejected ', ' poor reputation ', ' junkmail ', ' sender verify failed ',
+  ' not accepted from ', ' rate limited ',
+] as const;
+
+export const DISABLED_PATTERNS = [
+  ' disabled ', ' inactive ', ' deactivated ', ' suspended ', ' locked ', ' discontinued ',
+  ' no longer active ', ' account expired ', ' frozen ', ' not active ',
+] as const;
+
+export const FULL_PATTERNS = [
+  ' mailbox full ', ' mailbox is full ', ' inbox is full ', ' mailbox size limit ', 'over quota',
+  'overquota', ' over its quota ', ' over the quota ', 'quota exceeded', 'exceeded quota', 'exceeds quota',
+  'exceeded storage', ' quote exceeded ', ' insufficient storage ', ' out of storage ', ' storage full ',
+  ' too many messages ', ' mailbox exceeds ', ' full mailbox ',
+] as const;
+
+export const NOT_FOUND_PATTERNS = [
+  ' user unknown ', ' unknown user ', ' no such user ', ' no such recipient ', ' no such mailbox ',
+  ' no mailbox ', ' mailbox not found ', ' mailbox unavailable ', ' mailbox is unavailable ',
+  ' recipient unknown ', ' unknown recipient ', ' invalid recipient ', ' recipient invalid ',
+  ' invalid mailbox ', ' not a valid mailbox ', ' invalid address ', ' invalid email address ',
+  ' does not exist ', ' doesnt exist ', ' dosnt exist ', ' not exist ', ' doesnt have a ',
+  ' address unknown ', ' unrouteable address ', ' unroutable address ', ' user not found ',
+  ' recipient not found ', ' address not found ', ' could not be found ', ' no such person ',
+  ' unknown local part ', ' bad destination mailbox ', ' recipientnotfound ', ' unknown or illegal alias ',
+  ' mailbox does not exist ', ' account does not exist ', ' not our customer ', ' address error ',
+  ' no longer available ', ' user invalid ', ' is not handled ', ' undeliverable address ',
+] as const;
+
+/** Temporary for the server as a whole, whatever else the text says. */
+export const SYSTEM_TEMPORARY_PATTERNS = [
+  ' too many recipients ', ' insufficient system storage ', ' system storage ', ' system resources ',
+] as const;
+
+/** Greylisting by name: enough on any 4xx. */
+export const GREYLIST_PATTERNS = ['greylist', 'graylist', ' grey listed ', ' gray listed ', ' grey listing ', ' gray listing '] as const;
+
+/** "Come back later" wordings: greylisting only on 450/451 or the enhanced codes greylisters use. */
+export const RETRY_LATER_PATTERNS = [
+  ' try again later ', ' try later ', ' try again in ', ' please retry ', ' retry later ', ' retry in ',
+  ' come back later ', ' temporarily deferred ', ' temporarily rejected ', ' deferred ', ' wait ',
+] as const;
+export const RETRY_LATER_CODES: ReadonlySet<number> = new Set([450, 451]);
+export const GREYLIST_ENHANCED: ReadonlySet<string> = new Set(['4.7.1', '4.2.0', '4.7.0', '4.3.0', '4.7.26']);
+
+/** Hints that a server refused SMTPUTF8 (RFC 6531), used only when the address needs it. */
+export const SMTPUTF8_PATTERNS = ['smtputf8', ' utf8 ', ' utf 8 ', ' non ascii ', ' 8bit ', ' eai '] as const;
+
+/** The text says the server hangs up after this reply. */
+export const CLOSING_PATTERNS = [' closing connection ', ' closing transmission channel ', ' connection closed '] as const;
+
+/** What a reply code alone says, when neither the enhanced code nor the text decided. */
+export const BARE_CODE_REASONS: ReadonlyMap<number, ReasonCode> = new Map([
+  [550, 'mailbox_not_found'],
+  [551, 'mailbox_not_found'], // user not local
+  [553, 'mailbox_not_found'], // mailbox name not allowed
+  [552, 'mailbox_full'],
+  [556, 'mailbox_not_found'], // RFC 7504: the recipient's domain accepts no mail
+  // 554 at RCPT is nearly always policy; calling it "no such mailbox" would condemn good addresses.
+  [554, 'blocked_by_server'],
+  [530, 'blocked_by_server'], // authentication / STARTTLS required of us
+  [521, 'blocked_by_server'], // RFC 7504: this host accepts no mail
+  [500, 'smtp_protocol_error'],
+  [501, 'smtp_protocol_error'],
+  [502, 'smtp_protocol_error'],
+  [503, 'smtp_protocol_error'],
+  [504, 'smtp_protocol_error'],
+  [555, 'smtp_protocol_error'],
+]);

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { SmtpReply } from '../../../protocol/index.ts';
+import { classifyReply, type ReplyPhase } from '../../../prober/smtp/classify-reply.ts';
+import { enhancedCodeOf } from '../../../prober/smtp/enhanced-code.ts';
+
+interface CorpusEntry {
+  reply: string[];
+  phase?: ReplyPhase;
+  smtputf8Needed?: boolean;
+  expect: { outcome: string; reason: string; retry_after_s?: number; greylisted?: boolean; blocked?: boolean; closing?: boolean };
+  source: string;
+}
+
+const corpus: CorpusEntry[] = JSON.parse(readFileSync(new URL('../../fixtures/smtp-replies.json', import.meta.url), 'utf8'));
+
+/** Wire lines to a reply the way the parser hands it over: code, texts, enhanced from the first line. */
+function replyOf(wire: readonly string[]): SmtpReply {
+  const code = Number(wire[0]!.slice(0, 3));
+  const lines = wire.map((l) => l.slice(4));
+  const enhanced = enhancedCodeOf(lines[0] ?? '', code);
+  return enhanced ? { code, enhanced, lines } : { code, lines };
+}
+
+describe('classifyReply over the corpus of real replies', () => {
+  it('has a broad corpus, every entry annotated with its source', () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(80);
+    for (const e of corpus) expect(e.source.length).toBeGreaterThan(3);
+  });
+
+  it.each(corpus.map((e) => [e.reply.join(' | ').slice(0, 90), e] as const))('%s', (_, entry) => {
+    const got = classifyReply(replyOf(entry.reply), { phase: entry.phase ?? 'rcpt', smtputf8Needed: entry.smtputf8Needed ?? false });
+    expect({ outcome: got.outcome, reason: got.reason }).toEqual({ outcome: entry.expect.outcome, reason: entry.expect.reason });
+    expect(got.retry_after_s).toBe(entry.expect.retry_after_s);
+    for (const flag of ['greylisted', 'blocked', 'closing'] as const) {
+      if (entry.expect[flag] !== undefined) expect(got[flag], flag).toBe(entry.expect[flag]);
+    }
+  });
+});
+
+describe('classifyReply rules', () => {
+  const rcpt = { phase: 'rcpt' } as const;
+
+  it('lets the enhanced code decide over the text', () => {
+    // 4.3.1 is the system's disk: a "mailbox full" wording does not make it the mailbox.
+    expect(classifyReply({ code: 452, enhanced: '4.3.1', lines: ['4.3.1 mailbox full'] }, rcpt).reason).toBe('temporary_failure');
+    expect(classifyReply({ code: 550, enhanced: '5.2.2', lines: ['5.2.2 user unknown'] }, rcpt).reason).toBe('mailbox_full');
+  });
+
+  it('lets the text decide over the bare code', () => {
+    expect(classifyReply({ code: 550, lines: ['blocked using b.barracudacentral.org'] }, rcpt).reason).toBe('blocked_by_server');
+    expect(classifyReply({ code: 550, lines: ['Mailbox quota exceeded'] }, rcpt).reason).toBe('mailbox_full');
+    expect(classifyReply({ code: 550, lines: ['Requested action not taken'] }, rcpt).reason).toBe('mailbox_not_found');
+  });
+
+  it('reads the enhanced code from the text when the parser left it out', () => {
+    expect(classifyReply({ code: 550, lines: ['5.2.1 Sorry'] }, rcpt).reason).toBe('mailbox_disabled');
+    expect(classifyReply({ code: 550, lines: ['no mailbox (#5.1.1)'] }, rcpt).reason).toBe('mailbox_not_found');
+    // a class that disagrees with the reply code is not an enhanced code (RFC 2034)
+    expect(classifyReply({ code: 550, lines: ['4.2.2 sorry'] }, rcpt).reason).toBe('mailbox_not_found');
+  });
+
+  it('keeps 5.7.x a block unless the text names only the mailbox', () => {
+    expect(classifyReply({ code: 550, enhanced: '5.7.1', lines: ['5.7.1 Recipient address rejected: User unknown'] }, rcpt).reason).toBe('mailbox_not_found');
+    expect(classifyReply({ code: 550, enhanced: '5.7.1', lines: ['5.7.1 User unknown; client host [192.0.2.1] blocked using zen.spamhaus.org'] }, rcpt).reason).toBe('blocked_by_server');
+    expect(classifyReply({ code: 550, enhanced: '5.7.1', lines: ['5.7.1 Message rejected'] }, rcpt).reason).toBe('blocked_by_server');
+  });
+
+  it('tests words, not substrings, where a substring would lie', () => {
+    expect(classifyReply({ code: 550, lines: ['Account locked'] }, rcpt).reason).toBe('mailbox_disabled');
+    expect(classifyReply({ code: 550, lines: ['Message blocked'] }, rcpt).reason).toBe('blocked_by_server');
+  });
+
+  it('never judges the address outside RCPT', () => {
+    for (const phase of ['banner', 'ehlo', 'helo', 'mail'] as const) {
+      const got = classifyReply({ code: 550, enhanced: '5.1.1', lines: ['5.1.1 User unknown'] }, { phase });
+      expect([got.outcome, got.reason, got.blocked]).toEqual(['error', 'blocked_by_server', true]);
+    }
+    for (const phase of ['rset', 'starttls'] as const) {
+      expect(classifyReply({ code: 552, lines: ['Mailbox full'] }, { phase }).reason).toBe('smtp_protocol_error');
+    }
+    expect(classifyReply({ code: 450, enhanced: '4.1.1', lines: ['4.1.1 User unknown'] }, rcpt).reason).toBe('temporary_failure');
+  });
+
+  it('turns replies that are not SMTP into a protocol error', () => {
+    for (const code of [0, 99, 600, 1.5, Number.NaN]) {
+      expect(classifyReply({ code, lines: ['x'] }, rcpt)).toEqual({ outcome: 'error', reason: 'smtp_protocol_error', closing: false, greylisted: false, blocked: false });
+    }
+    expect(classifyReply({ code: 250, lines: null as unknown as string[] }, rcpt).reason).toBe('smtp_protocol_error');
+  });
+
+  it('recognises SMTPUTF8 refusals only when the address needs it', () => {
+    const reply = { code: 553, enhanced: '5.1.3', lines: ['5.1.3 SMTPUTF8 required'] };
+    expect(classifyReply(reply, { phase: 'rcpt', smtputf8Needed: true }).reason).toBe('smtputf8_unsupported');
+    expect(classifyReply(reply, rcpt).reason).toBe('mailbox_not_found');
+  });
+
+  it('bounds the retry delay and only reads it next to a cue word', () => {
+    const delay = (text: string) => classifyReply({ code: 450, lines: [text] }, rcpt).retry_after_s;
+    expect(delay('Greylisted, try again in 86400 seconds')).toBe(86_400);
+    expect(delay('Greylisted, try again in 86401 seconds')).toBeUndefined();
+    expect(delay('Greylisted, try again in 0 seconds')).toBeUndefined();
+    expect(delay('Greylisted, retry after 2 hours')).toBe(7200);
+    expect(delay('Greylisted, wait 90s')).toBe(90);
+    expect(delay('Greylisted 300 seconds')).toBeUndefined();
+    expect(delay('Greylisted, try again in %s seconds')).toBeUndefined();
+    expect(delay('Greylisted, try again in 99999999999999999999 seconds')).toBeUndefined();
+    expect(delay('Greylisted for constructor toString seconds')).toBeUndefined();
+  });
+
+  it('stays linear on hostile text', () => {
+    const line = `${'try again in 1 '.repeat(60)}${'a'.repeat(900)}`.slice(0, 1024);
+    const got = classifyReply({ code: 451, lines: Array.from({ length: 64 }, () => line) }, rcpt);
+    expect(got.greylisted).toBe(true);
+  });
+});
