@@ -46,8 +46,8 @@ postfix_conf="$RUN_DIR/postfix"
 mkdir -p "$RUN_DIR/postfix-queue" "$RUN_DIR/postfix-data"
 chown postfix "$RUN_DIR/postfix-data"
 chmod 600 "$postfix_conf/tls/key.pem"
-postfix -c "$postfix_conf" check >/dev/null 2>&1 ||
-  fail_with_logs "postfix check failed" "$LOGS/postfix.log"
+postfix -c "$postfix_conf" check >"$LOGS/postfix-check.out" 2>&1 ||
+  fail_with_logs "postfix check failed" "$LOGS/postfix-check.out" "$LOGS/postfix.log"
 # `postfix start` detaches the master itself; setsid keeps it out of our process group regardless.
 setsid postfix -c "$postfix_conf" start >"$LOGS/postfix-start.out" 2>&1 </dev/null ||
   fail_with_logs "postfix start failed" "$LOGS/postfix-start.out" "$LOGS/postfix.log"
