@@ -36,5 +36,7 @@ export const MxPlan = z.object({
   records: z.array(DnsRecord).max(256),
   /** CNAMEs followed on the way, in order. */
   cnames: z.array(z.string()).max(16).default([]),
+  /** For rule dns_error: what failed, endpoint by endpoint, for a person to read. */
+  error: z.string().max(2000).optional(),
 });
 export type MxPlan = z.infer<typeof MxPlan>;

@@ -1,0 +1,28 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { migrateToLatest } from '../store/migrate.ts';
+import type { Database } from '../store/schema.ts';
+
+/**
+ * The store on SQLite through better-sqlite3 (BZ_DB: a file path or `:memory:`), migrated to
+ * the latest schema before it is returned. WAL lets readers run beside the one writer;
+ * busy_timeout makes a writer wait for the lock instead of failing at once; synchronous=NORMAL
+ * is safe with WAL and spares an fsync per commit.
+ */
+export async function openSqlite(path: string): Promise<Kysely<Database>> {
+  if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SqliteDatabase(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const migrated = await migrateToLatest(db);
+  if (!migrated.ok) {
+    await db.destroy();
+    throw new Error(`cannot open the store at ${path}: ${migrated.error}`);
+  }
+  return db;
+}

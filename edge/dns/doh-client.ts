@@ -1,0 +1,95 @@
+import { systemClock, type Clock } from '../../protocol/index.ts';
+import { createCircuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.ts';
+import { failure, type DnsFailure, type DnsResult, type Question } from './dns-message.ts';
+import { exchange, parseEndpoint, type DohEndpoint, type ExchangeLimits, type Exchanged, type Fetch } from './doh-exchange.ts';
+import { singleFlight, untilAborted } from './single-flight.ts';
+
+/** What the lookups above need from DNS: one question, one judged answer or failure. */
+export interface DnsClient {
+  query(question: Question, signal?: AbortSignal): Promise<DnsResult>;
+}
+
+export interface DohClientOptions {
+  /** Endpoint URLs in order of preference (BZ_DOH); `json+https://…` marks a JSON-only one. */
+  endpoints: readonly string[];
+  fetch?: Fetch;
+  clock?: Clock;
+  /** Per endpoint attempt, headers and body included. Default 2000. */
+  timeoutMs?: number;
+  /** Default 64 KiB. */
+  maxResponseBytes?: number;
+  /** Default 2048 characters. */
+  maxGetUrl?: number;
+  /** Default 3 failures, 30 s. */
+  breaker?: BreakerOptions;
+}
+
+interface EndpointState {
+  endpoint: DohEndpoint;
+  breaker: CircuitBreaker;
+}
+
+/**
+ * RFC 8484 client: endpoints tried in order, each attempt bounded by a timeout on the injected
+ * clock; failover on timeout, HTTP or content errors, undecodable or wrong answers and SERVFAIL;
+ * a circuit breaker per endpoint; identical questions in flight share one query.
+ */
+export function createDohClient(options: DohClientOptions): DnsClient {
+  if (options.endpoints.length === 0) throw new Error('createDohClient needs at least one endpoint');
+  const clock = options.clock ?? systemClock;
+  const fetch: Fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  const limits: ExchangeLimits = { maxBytes: options.maxResponseBytes ?? 64 * 1024, maxGetUrl: options.maxGetUrl ?? 2048 };
+  const breakerOptions = options.breaker ?? { failures: 3, cooldownMs: 30_000 };
+  const states: EndpointState[] = options.endpoints.map((url) => ({ endpoint: parseEndpoint(url), breaker: createCircuitBreaker(clock, breakerOptions) }));
+  const coalesce = singleFlight<DnsResult>();
+
+  async function attempt(endpoint: DohEndpoint, question: Question, json: boolean): Promise<Exchanged> {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timeUp = new Promise<Exchanged>((resolve) => {
+      const cancel = clock.setTimer(() => {
+        timedOut = true;
+        controller.abort();
+        resolve({ result: failure('timeout', `${endpoint.url}: no answer within ${timeoutMs} ms`), speaksJson: false });
+      }, timeoutMs);
+      controller.signal.addEventListener('abort', cancel, { once: true });
+    });
+    // The race, not the fetch, bounds the attempt: a fetch that ignores its signal cannot hang us.
+    const done = await Promise.race([exchange(fetch, endpoint, question, json, controller.signal, limits), timeUp]);
+    if (!timedOut) controller.abort();
+    return timedOut ? { result: failure('timeout', `${endpoint.url}: no answer within ${timeoutMs} ms`), speaksJson: false } : done;
+  }
+
+  async function resolve(question: Question): Promise<DnsResult> {
+    const failures: DnsFailure[] = [];
+    for (const { endpoint, breaker } of states) {
+      if (!breaker.tryAcquire()) {
+        failures.push({ reason: 'circuit_open', detail: `${endpoint.url}: skipped (circuit open)` });
+        continue;
+      }
+      let { result, speaksJson } = await attempt(endpoint, question, endpoint.json);
+      if (!result.ok && speaksJson) {
+        ({ result } = await attempt(endpoint, question, true));
+        if (result.ok) endpoint.json = true;
+      }
+      if (result.ok) {
+        breaker.success();
+        return result;
+      }
+      // SERVFAIL is the endpoint answering about one domain, not the endpoint failing.
+      if (result.failure.reason === 'server_failure') breaker.success();
+      else breaker.failure();
+      failures.push(result.failure);
+    }
+    const last = failures.filter((f) => f.reason !== 'circuit_open').at(-1) ?? failures[0];
+    return failure(last?.reason ?? 'circuit_open', failures.map((f) => f.detail).join('; '));
+  }
+
+  return {
+    query(question, signal) {
+      const shared = coalesce(`${question.name}/${question.type}`, () => resolve(question));
+      return untilAborted(shared, signal, () => failure('aborted', 'the caller gave up'));
+    },
+  };
+}

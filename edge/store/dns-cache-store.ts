@@ -1,0 +1,24 @@
+import type { Kysely } from 'kysely';
+import type { DnsCacheStore } from '../dns/dns-cache.ts';
+import type { Database } from './schema.ts';
+
+/** The DNS cache's second level in the `dns_cache` table (migration 001-dns-cache). */
+export function createDnsCacheStore(db: Kysely<Database>): DnsCacheStore {
+  return {
+    async get(key) {
+      const row = await db.selectFrom('dns_cache').select(['value', 'expires_at']).where('key', '=', key).executeTakeFirst();
+      return row ? { value: row.value, expiresAt: Number(row.expires_at) } : null;
+    },
+    async put(key, value, expiresAt) {
+      await db
+        .insertInto('dns_cache')
+        .values({ key, value, expires_at: expiresAt })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value, expires_at: expiresAt }))
+        .execute();
+    },
+    async purgeExpired(now) {
+      const result = await db.deleteFrom('dns_cache').where('expires_at', '<=', now).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}

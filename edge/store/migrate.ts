@@ -1,0 +1,17 @@
+import type { Kysely } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import type { Database } from './schema.ts';
+import { MIGRATIONS } from './migrations/index.ts';
+
+export type MigrationOutcome = { ok: true; applied: string[] } | { ok: false; error: string; applied: string[] };
+
+/** Brings the schema to the latest migration; dialect-neutral (no file system involved). */
+export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationOutcome> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  if (error === undefined) return { ok: true, applied };
+  const failed = results.find((r) => r.status === 'Error')?.migrationName;
+  const message = error instanceof Error ? error.message : String(error);
+  return { ok: false, applied, error: failed ? `migration ${failed} failed: ${message}` : message };
+}

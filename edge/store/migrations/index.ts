@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely/migration';
+import { dnsCache } from './001-dns-cache.ts';
+
+/**
+ * Every migration, in order. Kysely runs them sorted by name, so a new one takes the next
+ * number: write `NNN-what.ts` exporting a Migration and add `'NNN-what': what` below. Never
+ * rename or edit a migration that has shipped; add another one instead.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '001-dns-cache': dnsCache,
+};
