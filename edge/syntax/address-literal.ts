@@ -15,7 +15,7 @@ const HYPHEN = 45;
 export function readAddressLiteral(s: string, open: number): string | SyntaxFailure {
   let close = open + 1;
   while (close < s.length && s.charCodeAt(close) !== CLOSE) {
-    meter.steps++;
+    meter[0]!++;
     close++;
   }
   if (close === s.length) return fail('address_literal_invalid', open);
@@ -31,7 +31,7 @@ export function readAddressLiteral(s: string, open: number): string | SyntaxFail
 
 function indexOf(s: string, c: number, from: number, to: number): number {
   for (let i = from; i < to; i++) {
-    meter.steps++;
+    meter[0]!++;
     if (s.charCodeAt(i) === c) return i;
   }
   return -1;
@@ -52,7 +52,7 @@ export function isIPv4(s: string, from: number, to: number): boolean {
     let value = 0;
     const digitsStart = i;
     while (i < to && i - digitsStart < 3 && isDigit(s.charCodeAt(i))) {
-      meter.steps++;
+      meter[0]!++;
       value = value * 10 + s.charCodeAt(i) - 48;
       i++;
     }
@@ -77,7 +77,7 @@ export function isIPv6(s: string, from: number, to: number): boolean {
   while (i < to) {
     const groupStart = i;
     while (i < to && i - groupStart < 5 && s.charCodeAt(i) < 128 && (CLASSES[s.charCodeAt(i)]! & HEX) !== 0) {
-      meter.steps++;
+      meter[0]!++;
       i++;
     }
     if (i < to && s.charCodeAt(i) === DOT) {
@@ -106,13 +106,13 @@ export function isIPv6(s: string, from: number, to: number): boolean {
 function isGeneralLiteral(s: string, from: number, colon: number, close: number): boolean {
   if (colon === from || colon + 1 === close) return false;
   for (let i = from; i < colon; i++) {
-    meter.steps++;
+    meter[0]!++;
     const c = s.charCodeAt(i);
     if (c >= 128 || ((CLASSES[c]! & LET_DIG) === 0 && c !== HYPHEN)) return false;
   }
   if (s.charCodeAt(colon - 1) === HYPHEN) return false;
   for (let i = colon + 1; i < close; i++) {
-    meter.steps++;
+    meter[0]!++;
     const c = s.charCodeAt(i);
     if (c >= 128 || (CLASSES[c]! & DCONTENT) === 0) return false;
   }

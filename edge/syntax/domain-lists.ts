@@ -21,7 +21,7 @@ const FREE_PROVIDERS = new Set<string>(providerDomains);
 export function isDisposable(domain: string): boolean {
   if (DISPOSABLE.has(domain) || DISPOSABLE_PARENTS.has(domain)) return true;
   for (let dot = domain.indexOf('.'); dot >= 0; dot = domain.indexOf('.', dot + 1)) {
-    meter.steps++;
+    meter[0]!++;
     if (DISPOSABLE_PARENTS.has(domain.slice(dot + 1))) return true;
   }
   return false;

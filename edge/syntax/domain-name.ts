@@ -43,7 +43,7 @@ export function scanDomain(s: string, start: number, end: number): DomainShape |
   let labelStart = start;
   let labelAscii = 0;
   for (let i = start; i < end; i++) {
-    meter.steps++;
+    meter[0]!++;
     const c = s.charCodeAt(i);
     if (isLabelSeparator(c)) {
       const broken = checkLabel(s, labelStart, i, false);

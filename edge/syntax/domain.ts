@@ -40,14 +40,14 @@ function typedPosition(s: string, start: number, typed: DomainShape, ascii: stri
   let label = 0;
   let labels = 1;
   for (let i = 0; i < ascii.length; i++) {
-    meter.steps++;
+    meter[0]!++;
     if (ascii.charCodeAt(i) !== 46) continue;
     if (i < position) label++;
     labels++;
   }
   if (labels !== typed.labels) return start;
   for (let i = start, seen = 0; i < s.length && seen < label; i++) {
-    meter.steps++;
+    meter[0]!++;
     const c = s.charCodeAt(i);
     if (c === 46 || c === 0x3002 || c === 0xff0e || c === 0xff61) {
       if (++seen === label) return i + 1;

@@ -14,7 +14,7 @@ export const MAX_TYPED_IDN_LENGTH = 1024;
  * digits, hyphens and dots, so nothing in it can end the URL's host early.
  */
 export function toALabel(domain: string): string | null {
-  meter.steps += domain.length;
+  meter[0]! += domain.length;
   try {
     return new URL(`http://${domain}/`).hostname;
   } catch {

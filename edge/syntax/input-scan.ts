@@ -11,7 +11,7 @@ import { meter } from './meter.ts';
 export function scanInput(s: string): boolean | SyntaxFailure {
   let nonAscii = false;
   for (let i = 0; i < s.length; i++) {
-    meter.steps++;
+    meter[0]!++;
     const c = s.charCodeAt(i);
     if (c < 0x20 || c >= 0x7f) {
       if (isControl(c)) return fail('control_character', i);

@@ -30,7 +30,7 @@ function readDotString(s: string): number | SyntaxFailure {
   let i = 0;
   let previous = DOT; // a dot "before" the start makes a leading dot a placement error
   for (; i < s.length; i++) {
-    meter.steps++;
+    meter[0]!++;
     const c = s.charCodeAt(i);
     if (c === AT) break;
     if (c === DOT) {
@@ -48,12 +48,12 @@ function readDotString(s: string): number | SyntaxFailure {
 /** Returns the index just past the closing quote. */
 function readQuotedString(s: string): number | SyntaxFailure {
   for (let i = 1; i < s.length; i++) {
-    meter.steps++;
+    meter[0]!++;
     const c = s.charCodeAt(i);
     if (c === QUOTE) return i === 1 ? fail('local_part_empty', 0) : i + 1;
     if (c === BACKSLASH) {
       if (++i === s.length) break;
-      meter.steps++;
+      meter[0]!++;
       // quoted-pairSMTP is ASCII only: RFC 6531 widens qtext, not the pair.
       const escaped = s.charCodeAt(i);
       if (escaped < 32 || escaped > 126) return fail('quoted_string_invalid_character', i);
@@ -68,7 +68,7 @@ function octetOverflow(s: string, end: number): number {
   if (end * 3 <= MAX_LOCAL_OCTETS) return -1; // a UTF-16 unit never needs more than 3 octets
   let octets = 0;
   for (let i = 0; i < end; i++) {
-    meter.steps++;
+    meter[0]!++;
     octets += utf8Octets(s.charCodeAt(i));
     if (octets > MAX_LOCAL_OCTETS) return i;
   }

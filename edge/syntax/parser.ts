@@ -56,7 +56,7 @@ export function parseMailbox(s: string): Mailbox | SyntaxFailure {
 function octets(s: string, end: number): number {
   let n = 0;
   for (let i = 0; i < end; i++) {
-    meter.steps++;
+    meter[0]!++;
     n += utf8Octets(s.charCodeAt(i));
   }
   return n;

@@ -3,7 +3,16 @@ import { meter } from './meter.ts';
 import { PROVIDER_DOMAINS, TLD_TYPOS } from './typo-targets.ts';
 
 const KNOWN = new Set(PROVIDER_DOMAINS);
-const TARGETS = PROVIDER_DOMAINS.map((domain) => ({ domain, mask: charMask(domain) }));
+/** Targets by length, so a domain is compared only with those a few edits can reach. */
+const BY_LENGTH = groupByLength(PROVIDER_DOMAINS);
+const NONE: readonly Target[] = [];
+
+interface Target {
+  domain: string;
+  mask: number;
+  /** Position in PROVIDER_DOMAINS: breaks ties toward the more common provider. */
+  rank: number;
+}
 
 /**
  * A likely intended domain for a mistyped one (gmial.com → gmail.com, example.con →
@@ -16,30 +25,42 @@ export function suggestDomain(domain: string): string | undefined {
   return nearestProvider(fixed) ?? (fixed === domain ? undefined : fixed);
 }
 
-/** Longer names tolerate more slips; short ones are too close to everything to guess. */
+/**
+ * Longer names tolerate more slips; short ones are too close to everything to guess. One slip
+ * (a transposition counts as one) covers nearly every real typo of the common 9–11 character
+ * provider names; two are allowed only from 12 characters on.
+ */
 function maxDistance(length: number): number {
   if (length < 6) return 0;
-  return length < 10 ? 1 : 2;
+  return length < 12 ? 1 : 2;
 }
 
 function nearestProvider(domain: string): string | undefined {
   const max = maxDistance(domain.length);
   if (max === 0) return undefined;
   const mask = charMask(domain);
-  let best: string | undefined;
+  let best: Target | undefined;
   let bestDistance = max + 1;
-  for (const target of TARGETS) {
-    // One edit adds or removes at most one character, so flips at most two bits of the set
-    // of characters present: a cheap, exact filter before the quadratic comparison.
-    if (popcount(mask ^ target.mask) > 2 * max) continue;
-    const d = boundedOsa(domain, target.domain, bestDistance - 1);
-    if (d < bestDistance) {
-      best = target.domain;
-      bestDistance = d;
-      if (d === 1) break;
+  for (let length = domain.length - max; length <= domain.length + max; length++) {
+    for (const target of BY_LENGTH[length] ?? NONE) {
+      // One edit adds or removes at most one character, so flips at most two bits of the set
+      // of characters present: a cheap, exact filter before the comparison.
+      if (popcount(mask ^ target.mask) > 2 * max) continue;
+      const d = boundedOsa(domain, target.domain, Math.min(max, bestDistance));
+      if (d > max) continue;
+      if (d < bestDistance || (d === bestDistance && best !== undefined && target.rank < best.rank)) {
+        best = target;
+        bestDistance = d;
+      }
     }
   }
-  return best;
+  return best?.domain;
+}
+
+function groupByLength(domains: readonly string[]): Target[][] {
+  const groups: Target[][] = [];
+  domains.forEach((domain, rank) => (groups[domain.length] ??= []).push({ domain, mask: charMask(domain), rank }));
+  return groups;
 }
 
 function fixTld(domain: string): string {
@@ -53,7 +74,7 @@ function fixTld(domain: string): string {
 function charMask(s: string): number {
   let mask = 0;
   for (let i = 0; i < s.length; i++) {
-    meter.steps++;
+    meter[0]!++;
     mask |= 1 << (s.charCodeAt(i) & 31);
   }
   return mask;
