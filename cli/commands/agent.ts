@@ -2,9 +2,8 @@ import { hostname } from 'node:os';
 import { openSqlite } from '../../edge/adapters/sqlite-node.ts';
 import { loadConfig } from '../../edge/config.ts';
 import { enrollAgent } from '../../edge/dispatch/agent-enrollment.ts';
-import { createKyselyAgentStore, type AgentTables } from '../../edge/dispatch/kysely-agent-store.ts';
+import { createKyselyAgentStore } from '../../edge/dispatch/kysely-agent-store.ts';
 import { systemClock, systemRandom } from '../../protocol/index.ts';
-import type { Kysely } from 'kysely';
 
 const USAGE = `usage: bouncezero agent add NAME | agent revoke NAME | agent list
   (the store is BZ_DB, as for the edge)`;
@@ -23,7 +22,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const db = await openSqlite(loaded.config.db);
   try {
-    const store = createKyselyAgentStore(db as unknown as Kysely<AgentTables>);
+    const store = createKyselyAgentStore(db);
     if (verb === 'add') {
       const made = await enrollAgent(store, name!, { clock: systemClock, random: systemRandom });
       if (!made.ok) {

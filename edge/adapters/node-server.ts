@@ -6,8 +6,7 @@ import { Hono } from 'hono';
 import type { Config } from '../config.ts';
 import { createAgentHub, type AgentHub, type HubOptions } from '../dispatch/agent-hub.ts';
 import type { AgentStore } from '../dispatch/agent-store.ts';
-import { createKyselyAgentStore, type AgentTables } from '../dispatch/kysely-agent-store.ts';
-import type { Kysely } from 'kysely';
+import { createKyselyAgentStore } from '../dispatch/kysely-agent-store.ts';
 import { openSqlite } from './sqlite-node.ts';
 import { agentUpgrade } from './ws-node.ts';
 
@@ -41,7 +40,7 @@ export interface EdgeServer {
 export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeServer> {
   const { config } = options;
   const db = await openSqlite(config.db);
-  const agentStore = options.agentStore ?? createKyselyAgentStore(db as unknown as Kysely<AgentTables>);
+  const agentStore = options.agentStore ?? createKyselyAgentStore(db);
   const hub = createAgentHub({ ...options.hub, store: agentStore });
   const app = edgeApp(hub);
   const listener = getRequestListener(app.fetch);

@@ -1,5 +1,8 @@
 import type { Migration } from 'kysely/migration';
 import { dnsCache } from './001-dns-cache.ts';
+import { resultCacheMigration } from './002-result-cache.ts';
+import { apiKeysMigration } from './003-api-keys.ts';
+import { agentsMigration } from './004-agents.ts';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so a new one takes the next
@@ -8,4 +11,7 @@ import { dnsCache } from './001-dns-cache.ts';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-dns-cache': dnsCache,
+  '002-result-cache': resultCacheMigration,
+  '003-api-keys': apiKeysMigration,
+  '004-agents': agentsMigration,
 };
