@@ -14,8 +14,29 @@ export interface DnsCacheTable {
   expires_at: number;
 }
 
+/** Verification results per normalized address, see edge/cache/store-result-cache.ts. */
+export interface ResultCacheTable {
+  normalized: string;
+  /** The VerificationResult as JSON. */
+  result_json: string;
+  expires_at: number;
+}
+
+/** API keys (`bouncezero key add`), see edge/access/key-store.ts: the SHA-256 of each key only. */
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  key_hash: string;
+  /** The key's first characters, to tell keys apart in listings. */
+  hint: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
 export interface Database {
   dns_cache: DnsCacheTable;
+  result_cache: ResultCacheTable;
+  api_keys: ApiKeysTable;
   /** Prober agents, see edge/dispatch/kysely-agent-store.ts. */
   agents: AgentsTable;
 }
