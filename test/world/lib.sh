@@ -45,11 +45,13 @@ stop_pidfile() {
   if pid_alive "$file" "$2"; then
     pid=$(tr -dc '0-9' <"$file")
     kill -TERM "$pid" 2>/dev/null || true
+    # A dead daemon may linger as a zombie until its new parent reaps it; its cmdline is then
+    # empty, so pid_alive (not kill -0) tells that it is gone.
     for ((i = 0; i < 50; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
+      pid_alive "$file" "$2" || break
       sleep 0.1
     done
-    kill -KILL "$pid" 2>/dev/null || true
+    pid_alive "$file" "$2" && kill -KILL "$pid" 2>/dev/null
   fi
   rm -f "$file"
 }
