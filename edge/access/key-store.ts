@@ -1,17 +1,5 @@
 import type { Kysely } from 'kysely';
-
-export interface ApiKeysTable {
-  id: string;
-  name: string;
-  key_hash: string;
-  hint: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-
-export interface ApiKeyTables {
-  api_keys: ApiKeysTable;
-}
+import type { Database } from '../store/schema.ts';
 
 export interface ApiKeyRecord {
   id: string;
@@ -34,9 +22,7 @@ export interface ApiKeyStore {
 const PUBLIC = ['id', 'name', 'hint', 'created_at', 'revoked_at'] as const;
 
 /** Keys in the store's `api_keys` table (migration 'api-keys'); only hashes are kept. */
-export function createStoreKeyStore<DB extends ApiKeyTables>(store: Kysely<DB>): ApiKeyStore {
-  // Only our table is touched, so the wider database is viewed through it.
-  const db = store as unknown as Kysely<ApiKeyTables>;
+export function createStoreKeyStore(db: Kysely<Database>): ApiKeyStore {
   return {
     async findByHash(hash) {
       const row = await db.selectFrom('api_keys').select(PUBLIC).where('key_hash', '=', hash).where('revoked_at', 'is', null).executeTakeFirst();

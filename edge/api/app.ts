@@ -5,13 +5,14 @@ import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import type { Clock, Random, SyntaxCheck } from '../../protocol/index.ts';
 import { authenticate, type AccessEnv } from '../access/authenticate.ts';
-import { createStoreKeyStore, type ApiKeyTables } from '../access/key-store.ts';
+import { createStoreKeyStore } from '../access/key-store.ts';
 import { rateLimit } from '../access/rate-limit.ts';
 import { TokenBuckets } from '../access/token-bucket.ts';
-import { createStoreResultCache, type ResultCacheTables } from '../cache/store-result-cache.ts';
+import { createStoreResultCache } from '../cache/store-result-cache.ts';
 import type { Config } from '../config.ts';
 import type { Dispatcher } from '../dispatch/dispatcher.ts';
 import type { MxResolver } from '../dns/mx-resolver.ts';
+import type { Database } from '../store/schema.ts';
 import type { EdgeMetrics } from '../metrics/edge-metrics.ts';
 import { checkSyntax } from '../syntax/index.ts';
 import type { VerifyDeps } from '../verify/verify-address.ts';
@@ -39,7 +40,7 @@ export interface MountedRoutes {
 export interface AppDeps {
   config: Config;
   /** The kysely store; the result cache and API keys live in its tables. */
-  store: Kysely<ResultCacheTables & ApiKeyTables>;
+  store: Kysely<Database>;
   resolver: MxResolver;
   dispatcher: Dispatcher;
   clock: Clock;

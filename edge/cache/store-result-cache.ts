@@ -1,21 +1,10 @@
 import type { Kysely } from 'kysely';
 import { VerificationResult } from '../../protocol/index.ts';
+import type { Database } from '../store/schema.ts';
 import type { ResultCache } from './result-cache.ts';
 
-export interface ResultCacheTable {
-  normalized: string;
-  result_json: string;
-  expires_at: number;
-}
-
-export interface ResultCacheTables {
-  result_cache: ResultCacheTable;
-}
-
 /** The result cache in the store's `result_cache` table (migration 'result-cache'). */
-export function createStoreResultCache<DB extends ResultCacheTables>(store: Kysely<DB>): ResultCache {
-  // Only our table is touched, so the wider database is viewed through it.
-  const db = store as unknown as Kysely<ResultCacheTables>;
+export function createStoreResultCache(db: Kysely<Database>): ResultCache {
   return {
     async get(normalized, now) {
       const row = await db

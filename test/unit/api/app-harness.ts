@@ -1,5 +1,4 @@
-import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { openSqlite } from '../../../edge/adapters/sqlite-node.ts';
 import type { DispatchOutcome, Dispatcher, AgentSummary } from '../../../edge/dispatch/dispatcher.ts';
 import type { MxResolver } from '../../../edge/dns/mx-resolver.ts';
 import { createApp, type AppDeps } from '../../../edge/api/app.ts';
@@ -7,8 +6,6 @@ import { loadConfig, type Config } from '../../../edge/config.ts';
 import { EdgeMetrics } from '../../../edge/metrics/edge-metrics.ts';
 import type { CatchAllCheck, MxPlan, MxRule, ProbeResult, ProbeTask, Random, SmtpCheck } from '../../../protocol/index.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
-import { resultCacheMigration } from '../../../edge/store/migrations/result-cache.ts';
-import { apiKeysMigration } from '../../../edge/store/migrations/api-keys.ts';
 
 export const TEST_KEY = 'test-key-0123456789';
 
@@ -98,10 +95,9 @@ export function seededRandom(seed = 1): Random {
   return { next, bytes: (n) => Uint8Array.from({ length: n }, () => Math.floor(next() * 256)) };
 }
 
-export async function memoryStore(): Promise<AppDeps['store']> {
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
-  await migrateForTests(db);
-  return db;
+/** The real SQLite store, in memory, migrated like a production one. */
+export function memoryStore(): Promise<AppDeps['store']> {
+  return openSqlite(':memory:');
 }
 
 export interface Harness {
@@ -150,12 +146,6 @@ export async function harness(options: {
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
   };
-}
-
-/** Until the store's migration list includes them, our two tables are created directly. */
-async function migrateForTests(db: Kysely<any>): Promise<void> {
-  await resultCacheMigration.up(db);
-  await apiKeysMigration.up(db);
 }
 
 /** Lets the app's promise chains run (no timers involved) until the condition holds. */
