@@ -1,0 +1,69 @@
+import { isAddressAllowed } from '../../edge/dns/address-guard.ts';
+import type { Cidr } from '../../edge/dns/cidr.ts';
+import { systemClock, systemRandom, type Clock, type ProbeResult, type ProbeTask, type Random } from '../../protocol/index.ts';
+import { isSafeCommand, mailFromCommand } from '../smtp/command-line.ts';
+import type { Dialer } from '../smtp/dialer.ts';
+import { DEFAULT_TIMEOUTS, type SessionTimeouts } from '../smtp/open-session.ts';
+import { DEFAULT_REPLY_LIMITS, type ReplyLimits } from '../smtp/reply-parser.ts';
+import { HostLimiter } from '../pool/host-limiter.ts';
+import { HostNotes } from '../pool/host-notes.ts';
+import { CatchAllCache, DEFAULT_CATCH_ALL_TTL_MS } from './catch-all-cache.ts';
+import { runTask } from './run-task.ts';
+import type { TaskRunner } from './task-runner.ts';
+
+export interface TaskRunnerOptions {
+  dialer: Dialer;
+  /** Name said in EHLO/HELO: the prober's own (BZ_HELO_NAME), never a borrowed domain. */
+  heloName: string;
+  /** Envelope sender (BZ_MAIL_FROM), an address on the prober's own name. */
+  mailFrom: string;
+  /** BZ_SMTP_PORT. */
+  port?: number;
+  /** BZ_ALLOW_NETS: private/loopback networks an MX address may still be in. */
+  allowNets?: readonly Cidr[];
+  clock?: Clock;
+  random?: Random;
+  timeouts?: Partial<SessionTimeouts>;
+  replyLimits?: ReplyLimits;
+  /** RCPTs per MAIL transaction (default 20). */
+  batchSize?: number;
+  /** Rejected RCPTs per session before it is replaced (default 8; Postfix's soft limit is 10). */
+  maxRejectionsPerSession?: number;
+  /** Shared by every runner of the process; one is made if not given. */
+  limiter?: HostLimiter;
+  catchAllTtlMs?: number;
+  catchAllMaxEntries?: number;
+  /** How long a host whose TLS handshake failed is spoken to in clear (default 1 h). */
+  tlsAvoidMs?: number;
+}
+
+/** The SMTP and catch-all stages as the agent calls them. */
+export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
+  if (!isSafeCommand(`EHLO ${options.heloName}`) || !/^[\x21-\x7e]+$/.test(options.heloName)) {
+    throw new Error(`unusable HELO name ${JSON.stringify(options.heloName)}`);
+  }
+  if (!isSafeCommand(mailFromCommand(options.mailFrom, false)) || /[<>\s]/.test(options.mailFrom)) {
+    throw new Error(`unusable MAIL FROM address ${JSON.stringify(options.mailFrom)}`);
+  }
+  const clock = options.clock ?? systemClock;
+  const allowNets = options.allowNets ?? [];
+  const deps = {
+    dialer: options.dialer,
+    clock,
+    random: options.random ?? systemRandom,
+    heloName: options.heloName,
+    mailFrom: options.mailFrom,
+    port: options.port ?? 25,
+    timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+    replyLimits: options.replyLimits ?? DEFAULT_REPLY_LIMITS,
+    batchSize: options.batchSize ?? 20,
+    maxRejectionsPerSession: options.maxRejectionsPerSession ?? 8,
+    limiter: options.limiter ?? new HostLimiter(clock),
+    notes: new HostNotes({ clock, batchSize: options.batchSize ?? 20, tlsAvoidMs: options.tlsAvoidMs ?? 60 * 60_000, maxHosts: 10_000 }),
+    catchAllCache: new CatchAllCache({ clock, ttlMs: options.catchAllTtlMs ?? DEFAULT_CATCH_ALL_TTL_MS, maxEntries: options.catchAllMaxEntries ?? 50_000 }),
+  };
+  if (deps.maxRejectionsPerSession < 1 || deps.batchSize < 1) throw new Error('batchSize and maxRejectionsPerSession must be at least 1');
+  return function runProbeTask(task: ProbeTask, signal?: AbortSignal): Promise<ProbeResult> {
+    return runTask(deps, (address) => isAddressAllowed(address, allowNets), task, signal);
+  };
+}

@@ -1,0 +1,112 @@
+import type { ProbeResult, ProbeTask, TranscriptLine } from '../../protocol/index.ts';
+import { isSafeCommand, rcptToCommand } from '../smtp/command-line.ts';
+import { runSession } from './session-run.ts';
+import { answer, hasWork, type EngineDeps, type Shortfall, type Target, type TaskContext } from './task-context.ts';
+
+/** Sessions on one MX address that made no progress before we try the next one. */
+const MAX_FUTILE_SESSIONS = 2;
+
+/**
+ * One task: MX addresses in plan order (failover on refusal, timeout, 421, bad banner), as many
+ * sessions on each as it takes, and every address answered exactly once, within the deadline.
+ */
+export async function runTask(deps: EngineDeps, allowed: (address: string) => boolean, task: ProbeTask, outer?: AbortSignal): Promise<ProbeResult> {
+  const startedAt = deps.clock.now();
+  const deadline = new AbortController();
+  const cancelTimer = deps.clock.setTimer(() => deadline.abort(new Error('deadline')), task.deadline_ms);
+  const onOuter = () => deadline.abort(outer?.reason);
+  if (outer?.aborted) onOuter();
+  else outer?.addEventListener('abort', onOuter, { once: true });
+
+  const ctx: TaskContext = {
+    task, deps, startedAt, deadlineAt: startedAt + task.deadline_ms, signal: deadline.signal,
+    pending: [...task.addresses], answers: new Map(), stats: { connections: 0, commands: 0, round_trips: 0 },
+    catchAll: { status: 'unknown', cached: false }, probeNeeded: task.catch_all,
+  };
+  for (const item of task.addresses) {
+    if (!isSafeCommand(rcptToCommand(item.address))) answer(ctx, item, { outcome: 'error', reason: 'control_characters' });
+  }
+  const notes: TranscriptLine[] = [];
+  const shortfall = await tryTargets(ctx, allowed, notes);
+  cancelTimer();
+  outer?.removeEventListener('abort', onOuter);
+
+  const final: Shortfall = ctx.signal.aborted ? { outcome: 'error', reason: 'deadline_exceeded' } : shortfall;
+  for (const item of ctx.pending) answer(ctx, item, { ...final, transcript: notes.slice(-32) });
+  if (ctx.catchAll.status === 'yes') {
+    for (const check of ctx.answers.values()) if (check.outcome === 'accepted') check.reason = 'catch_all';
+  }
+  return {
+    task_id: task.id,
+    domain: task.domain,
+    results: task.addresses.map((item) => ({ id: item.id, address: item.address, smtp: ctx.answers.get(item.id)!, signals: [] })),
+    catch_all: ctx.catchAll,
+    stats: ctx.stats,
+  };
+}
+
+/** Returns why the addresses still pending got no answer. */
+async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolean, notes: TranscriptLine[]): Promise<Shortfall> {
+  const { plan } = ctx.task;
+  const targets: Target[] = plan.hosts.flatMap((h) => h.addresses.map((address) => ({ host: h.host, address })));
+  let shortfall: Shortfall = { outcome: 'error', reason: plan.reason ?? (plan.hosts.some((h) => h.refused.length > 0) ? 'mx_private_address' : 'smtp_unreachable') };
+  const note = (text: string) => notes.push({ at_ms: ctx.deps.clock.now() - ctx.startedAt, dir: 'i', text: text.slice(0, 300) });
+  let reachedAny = false;
+
+  for (const target of targets) {
+    if (!hasWork(ctx) || ctx.signal.aborted) break;
+    // Defence in depth: the plan was guarded when it was made, but it crossed a network since.
+    if (!allowed(target.address)) {
+      note(`${target.host} ${target.address}: refused by the private-address guard`);
+      if (!reachedAny) shortfall = { outcome: 'error', reason: 'mx_private_address' };
+      continue;
+    }
+    let futile = 0;
+    let retriedInClear = false;
+    while (hasWork(ctx) && !ctx.signal.aborted) {
+      const slot = await ctx.deps.limiter.acquire(target.address, ctx.deadlineAt, ctx.signal);
+      if (!slot.ok) {
+        note(`${target.host} ${target.address}: no session slot before the deadline`);
+        if (slot.reason === 'deadline') shortfall = { outcome: 'temporary', reason: 'temporary_failure' };
+        break;
+      }
+      const run = await runSession(ctx, target, slot.release);
+      if (run.kind === 'open_failed') {
+        const { failure } = run;
+        note(`${target.host} ${target.address}: ${failure.stage} failed (${failure.reason})`);
+        if (failure.stage === 'tls' && run.triedTls) {
+          ctx.deps.notes.tlsFailed(target.address);
+          if (!retriedInClear) {
+            retriedInClear = true;
+            continue;
+          }
+        }
+        if (failure.backOff) ctx.deps.limiter.backOff(target.address);
+        if (failure.stage !== 'connect' || !reachedAny) shortfall = shortfallOfOpen(failure);
+        if (failure.stage !== 'connect') reachedAny = true;
+        break;
+      }
+      reachedAny = true;
+      if (run.kind === 'refused') {
+        if (run.backOff) ctx.deps.limiter.backOff(target.address);
+        shortfall = run.shortfall;
+        break;
+      }
+      if (!run.drop) {
+        ctx.deps.limiter.recovered(target.address);
+        continue;
+      }
+      note(`${target.host} ${target.address}: session dropped (${run.drop.shortfall.reason}) after ${run.progress} answers`);
+      ctx.deps.notes.shrink(target.address);
+      if (run.drop.backOff) ctx.deps.limiter.backOff(target.address);
+      shortfall = run.drop.shortfall;
+      if (run.progress === 0 && ++futile >= MAX_FUTILE_SESSIONS) break;
+    }
+  }
+  return shortfall;
+}
+
+function shortfallOfOpen(failure: { reason: Shortfall['reason']; reply?: Shortfall['reply'] }): Shortfall {
+  const temporary = failure.reply !== undefined && failure.reply.code >= 400 && failure.reply.code < 500;
+  return { outcome: temporary ? 'temporary' : 'error', reason: failure.reason, ...(failure.reply ? { reply: failure.reply } : {}) };
+}

@@ -1,0 +1,153 @@
+import type { SmtpCheck, SmtpReply, TranscriptLine } from '../../protocol/index.ts';
+import { classifyReply, type ReplyClass } from '../smtp/classify-reply.ts';
+import { mailFromCommand, rcptToCommand } from '../smtp/command-line.ts';
+import { openSession, sessionFailureReason, tooBusy, type OpenFailure } from '../smtp/open-session.ts';
+import type { PipelineResult, SessionFailure, SmtpSession } from '../smtp/smtp-session.ts';
+import { Transcript } from '../smtp/transcript.ts';
+import { CATCH_ALL_PROBES, catchAllVerdict, probeAddresses } from './catch-all-probe.ts';
+import { settleCatchAll, useCachedCatchAll } from './catch-all-state.ts';
+import { answer, hasWork, type Shortfall, type Target, type TaskContext } from './task-context.ts';
+
+export type SessionRun =
+  | { kind: 'open_failed'; failure: OpenFailure; triedTls: boolean }
+  /** The server refused MAIL FROM (or RSET): nothing more to ask this host. */
+  | { kind: 'refused'; shortfall: Shortfall; backOff: boolean }
+  /** The session ended; `drop` says why when it was not our choice (421, hang-up, timeout). */
+  | { kind: 'ended'; progress: number; drop?: { shortfall: Shortfall; backOff: boolean } };
+
+const PRELUDE_LINES = 40;
+const MAX_ADDRESS_TRANSCRIPT = 64;
+
+/**
+ * One SMTP session on one MX address, answering as many pending addresses as it can: batches of
+ * MAIL FROM + RCPTs (pipelined when offered, RSET between), the catch-all probe with the last
+ * batch, and a fresh session left to the caller before the server's error limits bite.
+ */
+export async function runSession(ctx: TaskContext, target: Target, release: () => void): Promise<SessionRun> {
+  const { deps } = ctx;
+  const transcript = new Transcript(() => deps.clock.now(), ctx.startedAt);
+  const triedTls = deps.notes.tlsUsable(target.address);
+  const opened = await openSession({
+    dialer: deps.dialer, clock: deps.clock, address: target.address, port: deps.port, host: target.host,
+    heloName: deps.heloName, timeouts: deps.timeouts, tls: triedTls, transcript, signal: ctx.signal, limits: deps.replyLimits,
+  });
+  if (!opened.ok) {
+    if (opened.session) count(ctx, opened.session);
+    release();
+    return { kind: 'open_failed', failure: opened, triedTls };
+  }
+  const { session, capabilities } = opened;
+  const base = { mx_host: target.host, mx_address: target.address, tls: opened.tls };
+  const prelude = transcript.snapshot().slice(0, PRELUDE_LINES);
+  useCachedCatchAll(ctx, target.host);
+  if (!capabilities.smtputf8) {
+    for (const item of ctx.pending.filter((p) => p.smtputf8)) {
+      answer(ctx, item, { ...base, outcome: 'error', reason: 'smtputf8_unsupported', transcript: prelude });
+    }
+  }
+
+  let rejected = 0;
+  let progress = 0;
+  let first = true;
+  let run: SessionRun | undefined;
+  while (!run && hasWork(ctx) && !ctx.signal.aborted) {
+    const room = Math.min(deps.notes.batchSize(target.address), deps.maxRejectionsPerSession - rejected);
+    const batch = ctx.pending.slice(0, room);
+    const last = batch.length === ctx.pending.length;
+    const probeNow = ctx.probeNeeded && last && batch.length + CATCH_ALL_PROBES <= room && (batch.length > 0 || anyAccepted(ctx));
+    if (ctx.probeNeeded && batch.length === 0 && !probeNow && !anyAccepted(ctx)) settleCatchAll(ctx, target.host, 'unknown');
+    const probes = probeNow ? probeAddresses(ctx.task.domain, deps.random) : [];
+    if (batch.length === 0 && probes.length === 0) break;
+
+    const head = [...(first ? [] : ['RSET']), mailFromCommand(deps.mailFrom, batch.some((b) => b.smtputf8))];
+    const rcpts = [...batch.map((b) => rcptToCommand(b.address)), ...probes.map(rcptToCommand)];
+    const commands = [...head, ...rcpts];
+    const { exchanges, failure } = capabilities.pipelining
+      ? await session.pipeline(commands)
+      : await stepByStep(session, commands, head.length);
+    first = false;
+
+    for (const [i, ex] of exchanges.slice(0, head.length).entries()) {
+      if (ex.reply.code === 250) continue;
+      const cls = classifyReply(ex.reply, { phase: i === head.length - 1 ? 'mail' : 'rset' });
+      const backOff = cls.closing || tooBusy(ex.reply);
+      run = cls.closing ? dropped(progress, shortfallOf(cls, ex.reply), backOff) : { kind: 'refused', shortfall: shortfallOf(cls, ex.reply), backOff };
+      break;
+    }
+    if (run) break;
+    const mailLines = exchanges[head.length - 1]?.lines ?? [];
+    for (const [i, item] of batch.entries()) {
+      const ex = exchanges[head.length + i];
+      if (!ex) break;
+      const cls = classifyReply(ex.reply, { phase: 'rcpt', smtputf8Needed: item.smtputf8 });
+      if (cls.closing && cls.outcome !== 'accepted') {
+        run = dropped(progress, shortfallOf(cls, ex.reply), true);
+        break;
+      }
+      answer(ctx, item, { ...base, ...checkOf(cls, ex.reply), transcript: addressTranscript(prelude, mailLines, ex.lines) });
+      progress++;
+      if (cls.outcome !== 'accepted') rejected++;
+      // A server that says "no such mailbox" is not catch-all: no need to spend probes on it.
+      if (cls.reason === 'mailbox_not_found' && ctx.probeNeeded && !probeNow) settleCatchAll(ctx, target.host, 'no');
+    }
+    if (run) break;
+    const probeCodes = exchanges.slice(head.length + batch.length).map((ex) => ex.reply.code);
+    rejected += probeCodes.filter((c) => c >= 300).length;
+    progress += probeCodes.length;
+    if (probeNow && (probeCodes.length === probes.length || probeCodes.some((c) => c >= 500))) {
+      settleCatchAll(ctx, target.host, catchAllVerdict(probeCodes));
+    }
+    const closing = exchanges.slice(head.length + batch.length).find((ex) => ex.reply.code === 421);
+    if (closing) run = dropped(progress, shortfallOf(classifyReply(closing.reply, { phase: 'rcpt' }), closing.reply), true);
+    else if (failure) run = dropped(progress, failureShortfall(failure), false);
+  }
+
+  const closed = session.quit(deps.timeouts.commandMs);
+  count(ctx, session);
+  void closed.finally(release);
+  return run ?? { kind: 'ended', progress };
+}
+
+/** Without PIPELINING: one command at a time, stopping where the server said no. */
+async function stepByStep(session: SmtpSession, commands: string[], headCount: number): Promise<PipelineResult> {
+  const out: PipelineResult = { exchanges: [] };
+  for (const [i, command] of commands.entries()) {
+    const got = await session.send(command);
+    if (!got.ok) return { ...out, failure: got.failure };
+    out.exchanges.push({ command, reply: got.reply, lines: got.lines });
+    if ((i < headCount && got.reply.code !== 250) || got.reply.code === 421) break;
+  }
+  return out;
+}
+
+function checkOf(cls: ReplyClass, reply: SmtpReply): Omit<SmtpCheck, 'transcript'> {
+  return { outcome: cls.outcome, reason: cls.reason, reply, ...(cls.retry_after_s === undefined ? {} : { retry_after_s: cls.retry_after_s }) };
+}
+
+function shortfallOf(cls: ReplyClass, reply: SmtpReply): Shortfall {
+  const outcome = cls.outcome === 'accepted' || cls.outcome === 'rejected' ? 'error' : cls.outcome;
+  return { outcome, reason: cls.reason, reply, ...(cls.retry_after_s === undefined ? {} : { retry_after_s: cls.retry_after_s }) };
+}
+
+function failureShortfall(failure: SessionFailure): Shortfall {
+  return { outcome: 'error', reason: sessionFailureReason(failure) };
+}
+
+function dropped(progress: number, shortfall: Shortfall, backOff: boolean): SessionRun {
+  return { kind: 'ended', progress, drop: { shortfall, backOff } };
+}
+
+function anyAccepted(ctx: TaskContext): boolean {
+  for (const check of ctx.answers.values()) if (check.outcome === 'accepted') return true;
+  return false;
+}
+
+function addressTranscript(prelude: TranscriptLine[], mail: TranscriptLine[], rcpt: TranscriptLine[]): TranscriptLine[] {
+  return [...prelude, ...mail, ...rcpt].slice(-MAX_ADDRESS_TRANSCRIPT);
+}
+
+function count(ctx: TaskContext, session: SmtpSession): void {
+  ctx.stats.connections++;
+  ctx.stats.commands += session.commands;
+  ctx.stats.round_trips += session.roundTrips;
+}

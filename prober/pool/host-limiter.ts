@@ -1,0 +1,127 @@
+import type { Clock } from '../../protocol/index.ts';
+
+export interface HostLimits {
+  /** Sessions open at once to one MX address. */
+  maxConcurrent: number;
+  /** New sessions to one MX address in any 60 s. */
+  maxPerMinute: number;
+  /** First back-off after a 421 or "too many connections"; doubles on each further one. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Hosts remembered; idle ones are forgotten first. */
+  maxHosts: number;
+}
+
+export const DEFAULT_HOST_LIMITS: HostLimits = {
+  maxConcurrent: 2,
+  maxPerMinute: 30,
+  backoffBaseMs: 30_000,
+  backoffMaxMs: 15 * 60_000,
+  maxHosts: 10_000,
+};
+
+export type HostSlot = { ok: true; release: () => void } | { ok: false; reason: 'deadline' | 'aborted' };
+
+interface HostState {
+  active: number;
+  starts: number[];
+  strikes: number;
+  backoffUntil: number;
+  wakers: Set<() => void>;
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Politeness per MX address, shared by every task of the prober process: a cap on concurrent
+ * sessions, on new sessions per minute, and an exponential back-off when a host says it is busy.
+ */
+export class HostLimiter {
+  private readonly hosts = new Map<string, HostState>();
+  readonly limits: HostLimits;
+
+  constructor(private readonly clock: Clock, limits: Partial<HostLimits> = {}) {
+    this.limits = { ...DEFAULT_HOST_LIMITS, ...limits };
+  }
+
+  /** Waits for a session slot; gives up at once when the wait could not end before `deadlineAt`. */
+  async acquire(address: string, deadlineAt: number, signal?: AbortSignal): Promise<HostSlot> {
+    const host = this.state(address);
+    for (;;) {
+      if (signal?.aborted) return { ok: false, reason: 'aborted' };
+      const now = this.clock.now();
+      while (host.starts.length > 0 && host.starts[0]! <= now - MINUTE) host.starts.shift();
+      const rateFreeAt = host.starts.length >= this.limits.maxPerMinute ? host.starts[0]! + MINUTE : now;
+      const readyAt = Math.max(host.backoffUntil, rateFreeAt);
+      if (readyAt > deadlineAt) return { ok: false, reason: 'deadline' };
+      if (readyAt <= now && host.active < this.limits.maxConcurrent) {
+        host.active++;
+        host.starts.push(now);
+        return { ok: true, release: this.releaser(host) };
+      }
+      await this.wait(host, readyAt > now ? readyAt - now : undefined, signal);
+    }
+  }
+
+  /** A 421 or "too many connections": stay away, longer each time. */
+  backOff(address: string): void {
+    const host = this.state(address);
+    const delay = Math.min(this.limits.backoffMaxMs, this.limits.backoffBaseMs * 2 ** host.strikes);
+    host.strikes++;
+    host.backoffUntil = Math.max(host.backoffUntil, this.clock.now() + delay);
+  }
+
+  /** A session that ended well forgives earlier strikes. */
+  recovered(address: string): void {
+    const host = this.hosts.get(address);
+    if (host) host.strikes = 0;
+  }
+
+  /** For tests and metrics. */
+  inspect(address: string): { active: number; backoffUntil: number; startsInWindow: number } {
+    const host = this.hosts.get(address);
+    return { active: host?.active ?? 0, backoffUntil: host?.backoffUntil ?? 0, startsInWindow: host?.starts.length ?? 0 };
+  }
+
+  private releaser(host: HostState): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      host.active--;
+      for (const wake of host.wakers) wake();
+    };
+  }
+
+  private wait(host: HostState, ms: number | undefined, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        cancel?.();
+        host.wakers.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const cancel = ms === undefined ? undefined : this.clock.setTimer(done, ms);
+      host.wakers.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private state(address: string): HostState {
+    let host = this.hosts.get(address);
+    if (!host) {
+      if (this.hosts.size >= this.limits.maxHosts) this.forgetIdle();
+      host = { active: 0, starts: [], strikes: 0, backoffUntil: 0, wakers: new Set() };
+      this.hosts.set(address, host);
+    }
+    return host;
+  }
+
+  private forgetIdle(): void {
+    const now = this.clock.now();
+    for (const [address, host] of this.hosts) {
+      const quiet = host.active === 0 && host.wakers.size === 0 && host.backoffUntil <= now && (host.starts.at(-1) ?? 0) <= now - MINUTE;
+      if (quiet) this.hosts.delete(address);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import type { Clock } from '../../protocol/index.ts';
+import { LruMap } from './lru-map.ts';
+
+export interface HostNotesOptions {
+  clock: Clock;
+  /** RCPTs per MAIL transaction until a host proves it cannot take that many. */
+  batchSize: number;
+  /** How long a host whose TLS handshake failed is spoken to in clear. */
+  tlsAvoidMs: number;
+  maxHosts: number;
+}
+
+interface Note {
+  batchSize: number;
+  tlsBrokenUntil: number;
+}
+
+/** What the prober has learnt about an MX address across tasks: how big a session it stands, whether its TLS works. */
+export class HostNotes {
+  private readonly notes: LruMap<string, Note>;
+
+  constructor(private readonly options: HostNotesOptions) {
+    this.notes = new LruMap(options.maxHosts);
+  }
+
+  batchSize(address: string): number {
+    return this.notes.get(address)?.batchSize ?? this.options.batchSize;
+  }
+
+  /** A host that dropped us mid-session gets smaller sessions from then on. */
+  shrink(address: string): void {
+    const note = this.note(address);
+    note.batchSize = Math.max(1, Math.floor(note.batchSize / 2));
+  }
+
+  tlsUsable(address: string): boolean {
+    return (this.notes.get(address)?.tlsBrokenUntil ?? 0) <= this.options.clock.now();
+  }
+
+  tlsFailed(address: string): void {
+    this.note(address).tlsBrokenUntil = this.options.clock.now() + this.options.tlsAvoidMs;
+  }
+
+  private note(address: string): Note {
+    const found = this.notes.get(address);
+    if (found) return found;
+    const note = { batchSize: this.options.batchSize, tlsBrokenUntil: 0 };
+    this.notes.set(address, note);
+    return note;
+  }
+}
