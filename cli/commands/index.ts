@@ -10,5 +10,6 @@ function lazy(summary: string, load: () => Promise<{ run: Command['run'] }>): Co
 }
 
 export const COMMANDS: Record<string, Command> = {
+  key: lazy('API keys: key add NAME | key list | key revoke NAME', () => import('./key.ts')),
   verify: lazy('verify addresses: verify [--syntax-only] <email…> | verify --file in.csv --out out.csv', () => import('./verify.ts')),
 };
