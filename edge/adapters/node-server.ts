@@ -2,11 +2,20 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import { Hono } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { systemClock, systemRandom, type Clock, type Random } from '../../protocol/index.ts';
+import { createApp, type MountedRoutes } from '../api/app.ts';
 import type { Config } from '../config.ts';
 import { createAgentHub, type AgentHub, type HubOptions } from '../dispatch/agent-hub.ts';
 import type { AgentStore } from '../dispatch/agent-store.ts';
+import { dohLookup } from '../dispatch/doh-lookup.ts';
+import type { HubMetrics } from '../dispatch/hub-metrics.ts';
 import { createKyselyAgentStore } from '../dispatch/kysely-agent-store.ts';
+import { parseCidrList } from '../dns/cidr.ts';
+import { createDohClient } from '../dns/doh-client.ts';
+import { createMxResolver } from '../dns/create-mx-resolver.ts';
+import { EdgeMetrics } from '../metrics/edge-metrics.ts';
+import { createDnsCacheStore } from '../store/dns-cache-store.ts';
 import { openSqlite } from './sqlite-node.ts';
 import { agentUpgrade } from './ws-node.ts';
 
@@ -20,7 +29,11 @@ export interface EdgeServerConfig {
   /** PEM certificate and key: the edge then serves https and wss. */
   tls?: { cert: string; key: string };
   /** Hub timings and hooks (tests shorten the heartbeat and the auth timeout). */
-  hub?: Omit<HubOptions, 'store'>;
+  hub?: Omit<HubOptions, 'store' | 'clock' | 'random'>;
+  /** /v1/jobs routes, mounted behind the API's key check. */
+  jobs?: MountedRoutes;
+  clock?: Clock;
+  random?: Random;
 }
 
 export interface EdgeServer {
@@ -39,10 +52,26 @@ export interface EdgeServer {
  */
 export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeServer> {
   const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? systemRandom;
   const db = await openSqlite(config.db);
+  const allowNets = parseCidrList(config.allowNets.join(','));
+  if (!allowNets.ok) throw new Error(allowNets.error);
   const agentStore = options.agentStore ?? createKyselyAgentStore(db);
-  const hub = createAgentHub({ ...options.hub, store: agentStore });
-  const app = edgeApp(hub);
+  const dns = createDohClient({ endpoints: config.doh, clock });
+  const hub = createAgentHub({ dns: dohLookup((q, signal) => dns.query(q, signal)), ...options.hub, store: agentStore, clock, random });
+  const app = createApp({
+    config,
+    store: db,
+    resolver: createMxResolver({ endpoints: config.doh, allowNets: allowNets.nets, clock, random, cacheStore: createDnsCacheStore(db) }),
+    dispatcher: hub,
+    clock,
+    random,
+    metrics: new EdgeMetrics(),
+    connInfo: getConnInfo,
+    dispatchGauges: () => hubGauges(hub.metrics()),
+    ...(options.jobs ? { jobs: options.jobs } : {}),
+  });
   const listener = getRequestListener(app.fetch);
   const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createHttpServer(listener);
   const upgrade = agentUpgrade(AGENT_WS_PATH, (socket) => hub.accept(socket));
@@ -73,8 +102,12 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
   };
 }
 
-function edgeApp(hub: AgentHub): Hono {
-  const app = new Hono();
-  app.get('/v1/health', (c) => c.json({ ok: true, agents: hub.healthyCount() }));
-  return app;
+function hubGauges(m: HubMetrics): Record<string, [string, number]> {
+  return {
+    tasks_dispatched_total: ['Tasks handed to a prober for the first time.', m.tasks_dispatched],
+    tasks_redispatched_total: ['Tasks handed out again after their prober went away.', m.tasks_redispatched],
+    duplicate_results_dropped_total: ['Results for a task already answered, dropped.', m.duplicate_results_dropped],
+    tasks_waiting: ['Tasks waiting for a prober slot.', m.tasks_waiting],
+    tasks_in_flight: ['Tasks a prober holds now.', m.tasks_in_flight],
+  };
 }

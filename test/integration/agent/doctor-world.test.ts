@@ -1,20 +1,15 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EdgeServer } from '../../../edge/adapters/node-server.ts';
-import { dohLookup, type DohQuery } from '../../../edge/dispatch/doh-lookup.ts';
-import { exchange, parseEndpoint } from '../../../edge/dns/doh-exchange.ts';
+import { createDohClient } from '../../../edge/dns/doh-client.ts';
 import { nodePortProbe } from '../../../prober/adapters/port-probe-node.ts';
 import { createDoctor } from '../../../prober/doctor/doctor.ts';
 import { DNS, DNSBL, REFUSING_ADDRESS } from '../../world/world.ts';
 import { MemoryAgentStore, addAgent, randomHex, task } from '../../unit/dispatch/hub-harness.ts';
 import { eventually, scriptedRunner, startAgent, startTestEdge } from './edge-harness.ts';
 
-/** The edge's real DoH exchange against the world's dnsdist. */
-const query: DohQuery = (question, signal) =>
-  exchange(fetch, parseEndpoint(DNS.doh), question, false, signal ?? AbortSignal.timeout(5_000), { maxBytes: 65_535, maxGetUrl: 2_048 }).then((e) => e.result);
-
 let worldUp = false;
 beforeAll(async () => {
-  const probe = await query({ name: 'world.test', type: 'MX' }).catch(() => undefined);
+  const probe = await createDohClient({ endpoints: [DNS.doh] }).query({ name: 'world.test', type: 'MX' }).catch(() => undefined);
   worldUp = probe?.ok === true;
 });
 
@@ -28,7 +23,8 @@ async function run(hosts: string[]) {
   const store = new MemoryAgentStore();
   const secret = randomHex(32);
   await addAgent(store, 'a1', secret);
-  edge = await startTestEdge(store, { hub: { heartbeatMs: 1_000, authTimeoutMs: 2_000, revocationPollMs: 1_000, dns: dohLookup(query), log: () => {} } });
+  // the edge answers the agent's DNS questions with its own DoH client (BZ_DOH = the world's)
+  edge = await startTestEdge(store);
   const doctor = createDoctor({ probe: nodePortProbe, hosts, dnsblZones: [DNSBL.listed, DNSBL.clean], heloName: 'prober.world.test', dialTimeoutMs: 2_000 });
   const started = await startAgent(edge, 'a1', secret, scriptedRunner().runner, { doctor });
   await eventually(() => (edge!.hub.agents()[0]?.doctor.length ?? 0) > 0, 'doctor report');

@@ -8,10 +8,11 @@ import { wsConnectEdge } from '../../../prober/adapters/ws-client-node.ts';
 import type { TaskRunner } from '../../../prober/engine/task-runner.ts';
 import { deriveAgentKey } from '../../../protocol/agent-auth.ts';
 import { resultFor } from '../../unit/dispatch/hub-harness.ts';
+import { DNS } from '../../world/world.ts';
 
 /** A real edge on an ephemeral loopback port. */
 export async function startTestEdge(store: AgentStore, extra: Partial<EdgeServerConfig> = {}, logs: string[] = []): Promise<EdgeServer> {
-  const loaded = loadConfig({ BZ_HOST: '127.0.0.1', BZ_PORT: '0', BZ_DB: ':memory:', BZ_DOH: 'http://127.0.0.1:8053/dns-query' });
+  const loaded = loadConfig({ BZ_HOST: '127.0.0.1', BZ_PORT: '0', BZ_DB: ':memory:', BZ_DOH: DNS.doh });
   if (!loaded.ok) throw new Error(loaded.error);
   return startEdgeServer({
     config: loaded.config,
