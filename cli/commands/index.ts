@@ -11,5 +11,9 @@ function lazy(summary: string, load: () => Promise<{ run: Command['run'] }>): Co
 
 export const COMMANDS: Record<string, Command> = {
   key: lazy('API keys: key add NAME | key list | key revoke NAME', () => import('./key.ts')),
+  start: lazy('edge + an embedded prober + SQLite, the one-command default: start [--capacity N]', () => import('./start.ts')),
+  edge: lazy('the edge alone (HTTP API, agent hub); settings from BZ_* variables', () => import('./edge.ts')),
+  prober: lazy('a prober agent: prober --edge URL --id ID --secret-file FILE [--capacity N] | prober doctor …', () => import('./prober.ts')),
+  agent: lazy('prober agents: agent add NAME | agent revoke NAME | agent list', () => import('./agent.ts')),
   verify: lazy('verify addresses: verify [--syntax-only] <email…> | verify --file in.csv --out out.csv', () => import('./verify.ts')),
 };

@@ -11,12 +11,12 @@ import { resultFor } from '../../unit/dispatch/hub-harness.ts';
 import { DNS } from '../../world/world.ts';
 
 /** A real edge on an ephemeral loopback port. */
-export async function startTestEdge(store: AgentStore, extra: Partial<EdgeServerConfig> = {}, logs: string[] = []): Promise<EdgeServer> {
-  const loaded = loadConfig({ BZ_HOST: '127.0.0.1', BZ_PORT: '0', BZ_DB: ':memory:', BZ_DOH: DNS.doh });
+export async function startTestEdge(store?: AgentStore, extra: Partial<EdgeServerConfig> = {}, logs: string[] = [], db = ':memory:'): Promise<EdgeServer> {
+  const loaded = loadConfig({ BZ_HOST: '127.0.0.1', BZ_PORT: '0', BZ_DB: db, BZ_DOH: DNS.doh });
   if (!loaded.ok) throw new Error(loaded.error);
   return startEdgeServer({
     config: loaded.config,
-    agentStore: store,
+    ...(store ? { agentStore: store } : {}),
     hub: { heartbeatMs: 1_000, authTimeoutMs: 300, revocationPollMs: 100, log: (e, f) => logs.push(JSON.stringify({ e, ...f })) },
     ...extra,
   });

@@ -1,0 +1,168 @@
+import { readFile, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from '../../edge/config.ts';
+import { deriveAgentKey } from '../../protocol/agent-auth.ts';
+import { createAgent, type Agent } from '../../prober/agent/agent.ts';
+import type { AgentLog } from '../../prober/agent/agent-session.ts';
+import { wsConnectEdge } from '../../prober/adapters/ws-client-node.ts';
+import { createDoctor } from '../../prober/doctor/doctor.ts';
+import { parseCidrList } from '../../edge/dns/cidr.ts';
+import { systemClock } from '../../protocol/index.ts';
+import { createNetDialer } from '../../prober/adapters/net-dialer.ts';
+import { BUILTIN_PLUGINS_DIR, nodePluginFs, pluginSettingsFromEnv } from '../../prober/adapters/plugin-fs-node.ts';
+import { nodePortProbe } from '../../prober/adapters/port-probe-node.ts';
+import { createSocks5Dialer } from '../../prober/adapters/socks5-dialer.ts';
+import { createTaskRunner } from '../../prober/engine/create-task-runner.ts';
+import type { TaskRunner } from '../../prober/engine/task-runner.ts';
+import { loadPlugins } from '../../prober/plugins/loader.ts';
+import { createPluginRegistry } from '../../prober/plugins/registry.ts';
+import { withPlugins } from '../../prober/plugins/with-plugins.ts';
+import { resolve } from 'node:path';
+
+const USAGE = `usage: bouncezero prober --edge URL --id ID --secret-file FILE [--capacity N] [--ca FILE]
+       bouncezero prober doctor --edge URL --id ID --secret-file FILE
+  --edge         the edge's agent endpoint, e.g. wss://edge.example.com/v1/agents/ws
+  --id           the agent id printed by \`bouncezero agent add\`
+  --secret-file  a file holding the secret printed by \`bouncezero agent add\` (never pass it inline)
+  --capacity     tasks run at once (default 8)
+  --ca           PEM certificate to trust for a wss:// edge with its own certificate`;
+
+export const proberLog: AgentLog = (event, fields) => process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), event, ...fields })}\n`);
+
+/** The SMTP engine (direct or through BZ_SOCKS5) wrapped in the built-in and BZ_PLUGINS_DIR plugins. */
+async function nodeRunner(config: Config, host: string): Promise<{ runner: TaskRunner; plugins: string[] }> {
+  const heloName = config.heloName ?? host;
+  const allowNets = parseCidrList(config.allowNets.join(','));
+  if (!allowNets.ok) throw new Error(allowNets.error);
+  const engine = createTaskRunner({
+    dialer: config.socks5 ? createSocks5Dialer(config.socks5) : createNetDialer(),
+    heloName,
+    mailFrom: config.mailFrom ?? `verify@${heloName}`,
+    port: config.smtpPort,
+    allowNets: allowNets.nets,
+  });
+  const sources = [{ dir: BUILTIN_PLUGINS_DIR, builtin: true }, ...config.pluginsDirs.map((dir) => ({ dir: resolve(dir), builtin: false }))];
+  const loaded = await loadPlugins(sources, nodePluginFs, (skip) => proberLog('plugin_skipped', { ...skip }));
+  const registry = createPluginRegistry(loaded);
+  const runner = withPlugins(engine, registry, { clock: systemClock, fetch: globalThis.fetch, settings: pluginSettingsFromEnv(process.env) });
+  return { runner, plugins: loaded.map((p) => p.manifest.name) };
+}
+
+/** Everything an agent needs on Node: the real engine and plugins, the doctor, the ws client. */
+export async function nodeAgent(options: { config: Config; edgeUrl: string; agentId: string; key: string; capacity: number; ca?: string }): Promise<Agent> {
+  const { config } = options;
+  const host = hostname();
+  const { runner, plugins } = await nodeRunner(config, host);
+  return createAgent({
+    edgeUrl: options.edgeUrl,
+    agentId: options.agentId,
+    key: options.key,
+    capacity: options.capacity,
+    runner,
+    plugins,
+    connect: wsConnectEdge(options.ca ? { ca: options.ca } : {}),
+    doctor: createDoctor({ probe: nodePortProbe, hosts: config.doctorHosts, dnsblZones: config.dnsblZones, heloName: config.heloName ?? host }),
+    hostname: host,
+    software: 'bouncezero/0.1.0',
+    log: proberLog,
+  });
+}
+
+export async function run(args: string[]): Promise<number> {
+  const doctorOnly = args[0] === 'doctor';
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: doctorOnly ? args.slice(1) : args,
+      options: { edge: { type: 'string' }, id: { type: 'string' }, 'secret-file': { type: 'string' }, capacity: { type: 'string' }, ca: { type: 'string' } },
+    }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const capacity = Number(values.capacity ?? 8);
+  if (!values.edge || !values.id || !values['secret-file'] || !Number.isInteger(capacity) || capacity < 1 || capacity > 10_000) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  if (!/^wss?:\/\//.test(values.edge)) {
+    process.stderr.write('--edge must be a ws:// or wss:// URL\n');
+    return 2;
+  }
+  const loaded = loadConfig(process.env);
+  if (!loaded.ok) {
+    process.stderr.write(`${loaded.error}\n`);
+    return 2;
+  }
+  const secret = await readSecret(values['secret-file']);
+  if (!secret.ok) {
+    process.stderr.write(`${secret.error}\n`);
+    return 2;
+  }
+  const ca = values.ca ? await readFile(values.ca, 'utf8') : undefined;
+  const options = { config: loaded.config, edgeUrl: values.edge, agentId: values.id, key: await deriveAgentKey(secret.secret), capacity, ca };
+  return doctorOnly ? runDoctorOnce(options) : runAgent(await nodeAgent(options));
+}
+
+/** Runs until drained; SIGTERM/SIGINT start the drain, a second one exits at once. */
+async function runAgent(agent: Agent): Promise<number> {
+  let signals = 0;
+  const onSignal = () => {
+    if (++signals > 1) process.exit(1);
+    agent.drain();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  const code = await agent.run();
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
+  return code;
+}
+
+/**
+ * `prober doctor`: connects like any agent (the DNS checks go through the edge), prints the
+ * self-check, then drains. It runs the real engine, so a task the edge hands it meanwhile is
+ * answered properly before it exits.
+ */
+async function runDoctorOnce(options: Parameters<typeof nodeAgent>[0]): Promise<number> {
+  const { config } = options;
+  const host = hostname();
+  const doctor = createDoctor({ probe: nodePortProbe, hosts: config.doctorHosts, dnsblZones: config.dnsblZones, heloName: config.heloName ?? host });
+  let report: Awaited<ReturnType<typeof doctor>> | undefined;
+  const { runner } = await nodeRunner(config, host);
+  const agent = createAgent({
+    ...options,
+    runner,
+    capacity: 1,
+    connect: wsConnectEdge(options.ca ? { ca: options.ca } : {}),
+    doctor: async (env) => {
+      report = await doctor(env);
+      setImmediate(() => agent.drain()); // after the report has gone to the edge
+      return report;
+    },
+    hostname: host,
+    log: proberLog,
+  });
+  const code = await agent.run();
+  if (!report) {
+    process.stderr.write(`the doctor could not run (exit ${code})\n`);
+    return 1;
+  }
+  for (const c of report.checks) process.stdout.write(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(28)} ${c.detail}\n`);
+  process.stdout.write(`port 25: ${report.port25 === null ? 'not checked (BZ_DOCTOR_HOSTS empty)' : report.port25 ? 'open' : 'BLOCKED'}\n`);
+  return report.checks.every((c) => c.ok) ? 0 : 1;
+}
+
+/** The secret file holds the hex secret; its content never appears in a message. */
+async function readSecret(path: string): Promise<{ ok: true; secret: string } | { ok: false; error: string }> {
+  try {
+    const info = await stat(path);
+    if ((info.mode & 0o077) !== 0) process.stderr.write(`warning: ${path} is readable by other users; chmod 600 it\n`);
+    const secret = (await readFile(path, 'utf8')).trim();
+    if (!/^[0-9a-f]{64}$/i.test(secret)) return { ok: false, error: `${path} does not hold an agent secret (64 hex characters)` };
+    return { ok: true, secret };
+  } catch (error) {
+    return { ok: false, error: `cannot read the secret file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}` };
+  }
+}

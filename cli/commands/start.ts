@@ -1,0 +1,51 @@
+import { startEdgeServer } from '../../edge/adapters/node-server.ts';
+import { enrollAgent } from '../../edge/dispatch/agent-enrollment.ts';
+import type { AgentStore } from '../../edge/dispatch/agent-store.ts';
+import { systemClock, systemRandom } from '../../protocol/index.ts';
+import { announce, edgeSettings, untilSignal } from './edge.ts';
+import { nodeAgent } from './prober.ts';
+
+/** The embedded prober's name in the agents table. */
+const EMBEDDED = 'embedded';
+
+/**
+ * `bouncezero start`: the edge plus one prober in the same process, speaking the same
+ * authenticated WebSocket protocol over loopback as any remote prober, so there is one code
+ * path. Its agent is made at first start; it signs with the stored key K directly, so no
+ * secret is written anywhere.
+ */
+export async function run(args: string[]): Promise<number> {
+  const capacity = Number(args[0] === '--capacity' ? args[1] : 8);
+  if ((args.length > 0 && args[0] !== '--capacity') || !Number.isInteger(capacity) || capacity < 1) {
+    process.stderr.write('usage: bouncezero start [--capacity N]   (settings come from BZ_* environment variables)\n');
+    return 2;
+  }
+  const settings = await edgeSettings();
+  if (!settings.ok) {
+    process.stderr.write(`${settings.error}\n`);
+    return 2;
+  }
+  const { config, tls } = settings;
+  const server = await startEdgeServer({ config, ...(tls ? { tls } : {}) });
+  announce(server);
+  const embedded = await embeddedAgent(server.agentStore);
+  const loopback = new URL(server.agentUrl);
+  if (['0.0.0.0', '[::]'].includes(loopback.hostname)) loopback.hostname = loopback.hostname === '[::]' ? '[::1]' : '127.0.0.1';
+  const agent = await nodeAgent({ config, edgeUrl: loopback.href, agentId: embedded.id, key: embedded.key, capacity, ...(tls ? { ca: tls.cert } : {}) });
+  const exit = agent.run();
+  await Promise.race([untilSignal(), exit]);
+  agent.drain();
+  const code = await exit;
+  await server.close();
+  return code;
+}
+
+async function embeddedAgent(store: AgentStore): Promise<{ id: string; key: string }> {
+  const existing = await store.findByName(EMBEDDED);
+  if (existing && existing.revoked_at === null) return existing;
+  const made = await enrollAgent(store, EMBEDDED, { clock: systemClock, random: systemRandom });
+  if (!made.ok) throw new Error(made.error);
+  const record = await store.findById(made.id);
+  if (!record) throw new Error('the embedded agent vanished from the store');
+  return record;
+}
