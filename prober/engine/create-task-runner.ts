@@ -46,6 +46,8 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
     throw new Error(`unusable MAIL FROM address ${JSON.stringify(options.mailFrom)}`);
   }
   const clock = options.clock ?? systemClock;
+  const batchSize = options.batchSize ?? 20;
+  const maxRejectionsPerSession = options.maxRejectionsPerSession ?? 8;
   const allowNets = options.allowNets ?? [];
   const deps = {
     dialer: options.dialer,
@@ -56,10 +58,11 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
     port: options.port ?? 25,
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     replyLimits: options.replyLimits ?? DEFAULT_REPLY_LIMITS,
-    batchSize: options.batchSize ?? 20,
-    maxRejectionsPerSession: options.maxRejectionsPerSession ?? 8,
+    batchSize,
+    maxRejectionsPerSession,
     limiter: options.limiter ?? new HostLimiter(clock),
-    notes: new HostNotes({ clock, batchSize: options.batchSize ?? 20, tlsAvoidMs: options.tlsAvoidMs ?? 60 * 60_000, maxHosts: 10_000 }),
+    // A batch never holds more RCPTs than the session may see rejected: that bound holds even if all are.
+    notes: new HostNotes({ clock, batchSize: Math.min(batchSize, maxRejectionsPerSession), tlsAvoidMs: options.tlsAvoidMs ?? 60 * 60_000, maxHosts: 10_000 }),
     catchAllCache: new CatchAllCache({ clock, ttlMs: options.catchAllTtlMs ?? DEFAULT_CATCH_ALL_TTL_MS, maxEntries: options.catchAllMaxEntries ?? 50_000 }),
   };
   if (deps.maxRejectionsPerSession < 1 || deps.batchSize < 1) throw new Error('batchSize and maxRejectionsPerSession must be at least 1');

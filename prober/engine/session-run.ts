@@ -54,7 +54,8 @@ export async function runSession(ctx: TaskContext, target: Target, release: () =
     const room = Math.min(deps.notes.batchSize(target.address), deps.maxRejectionsPerSession - rejected);
     const batch = ctx.pending.slice(0, room);
     const last = batch.length === ctx.pending.length;
-    const probeNow = ctx.probeNeeded && last && batch.length + CATCH_ALL_PROBES <= room && (batch.length > 0 || anyAccepted(ctx));
+    // Pipelined, the probe rides with the last batch for free; step by step it waits, as the batch may settle it.
+    const probeNow = ctx.probeNeeded && last && batch.length + CATCH_ALL_PROBES <= room && (batch.length > 0 ? capabilities.pipelining : anyAccepted(ctx));
     if (ctx.probeNeeded && batch.length === 0 && !probeNow && !anyAccepted(ctx)) settleCatchAll(ctx, target.host, 'unknown');
     const probes = probeNow ? probeAddresses(ctx.task.domain, deps.random) : [];
     if (batch.length === 0 && probes.length === 0) break;
@@ -64,7 +65,7 @@ export async function runSession(ctx: TaskContext, target: Target, release: () =
     const commands = [...head, ...rcpts];
     const { exchanges, failure } = capabilities.pipelining
       ? await session.pipeline(commands)
-      : await stepByStep(session, commands, head.length);
+      : await stepByStep(session, commands, head.length, head.length + batch.length);
     first = false;
 
     for (const [i, ex] of exchanges.slice(0, head.length).entries()) {
@@ -109,13 +110,15 @@ export async function runSession(ctx: TaskContext, target: Target, release: () =
 }
 
 /** Without PIPELINING: one command at a time, stopping where the server said no. */
-async function stepByStep(session: SmtpSession, commands: string[], headCount: number): Promise<PipelineResult> {
+async function stepByStep(session: SmtpSession, commands: string[], headCount: number, probesFrom: number): Promise<PipelineResult> {
   const out: PipelineResult = { exchanges: [] };
   for (const [i, command] of commands.entries()) {
     const got = await session.send(command);
     if (!got.ok) return { ...out, failure: got.failure };
     out.exchanges.push({ command, reply: got.reply, lines: got.lines });
-    if ((i < headCount && got.reply.code !== 250) || got.reply.code === 421) break;
+    const refusedHead = i < headCount && got.reply.code !== 250;
+    const refusedProbe = i >= probesFrom && got.reply.code >= 500;
+    if (refusedHead || refusedProbe || got.reply.code === 421) break;
   }
   return out;
 }

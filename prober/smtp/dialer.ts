@@ -12,6 +12,9 @@ export interface Connection {
   /**
    * Upgrades this connection to TLS in place (after the server's 220 to STARTTLS).
    * Certificates are not verified, as MTAs do for opportunistic TLS.
+   * On success the session reads and writes through the returned connection: it may be this
+   * object (upgraded in place) or a new one; either way this object's earlier listeners must
+   * receive no ciphertext. `servername` is '' when the MX is an address literal (no SNI).
    */
   startTls(servername: string, options: { timeoutMs: number }): Promise<DialOutcome>;
   close(): void;
