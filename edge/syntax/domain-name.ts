@@ -51,6 +51,7 @@ export function scanDomain(s: string, start: number, end: number): DomainShape |
       labels++;
       labelStart = i + 1;
       labelAscii = 0;
+      if (c !== DOT) nonAscii = true; // an ideographic stop: UTS-46 must map it
       continue;
     }
     if (c < 128) {

@@ -17,6 +17,8 @@ describe('checkSyntax: internationalized domains (UTS-46 through the URL host pa
     expect(checkSyntax('user@bücher。de').domain).toBe('xn--bcher-kva.de');
     expect(checkSyntax('user@bücher．de').domain).toBe('xn--bcher-kva.de');
     expect(checkSyntax('user@bücher｡de').domain).toBe('xn--bcher-kva.de');
+    // found by the fuzz test: an ASCII name whose only non-ASCII is a full stop
+    expect(checkSyntax('user@example。com')).toMatchObject({ valid: true, domain: 'example.com', domain_unicode: 'example。com' });
     expect(checkSyntax('user@ｅｘａｍｐｌｅ．ｃｏｍ')).toMatchObject({ valid: true, domain: 'example.com', domain_unicode: 'ｅｘａｍｐｌｅ．ｃｏｍ' });
   });
 
