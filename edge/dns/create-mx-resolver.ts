@@ -2,7 +2,7 @@ import { systemClock, systemRandom, type Clock, type Random } from '../../protoc
 import type { BreakerOptions } from './circuit-breaker.ts';
 import type { Cidr } from './cidr.ts';
 import { createDnsCache, type DnsCacheStore, type TtlBounds } from './dns-cache.ts';
-import { createDohClient } from './doh-client.ts';
+import { createDohClient, type DnsClient } from './doh-client.ts';
 import type { Fetch } from './doh-exchange.ts';
 import { cachedQuery } from './lookup.ts';
 import type { MxResolver } from './mx-resolver.ts';
@@ -11,6 +11,8 @@ import { planMx } from './mx-planner.ts';
 export interface MxResolverOptions {
   /** BZ_DOH, in order; `json+https://…` marks a JSON-API-only endpoint. */
   endpoints: readonly string[];
+  /** A client to share (its circuit breakers and queries in flight) instead of building one from the options below. */
+  client?: DnsClient;
   /** BZ_ALLOW_NETS, parsed with parseCidrList. */
   allowNets?: readonly Cidr[];
   fetch?: Fetch;
@@ -32,14 +34,16 @@ export interface MxResolverOptions {
 
 export function createMxResolver(options: MxResolverOptions): MxResolver {
   const clock = options.clock ?? systemClock;
-  const client = createDohClient({
-    endpoints: options.endpoints,
-    clock,
-    ...(options.fetch && { fetch: options.fetch }),
-    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-    ...(options.maxResponseBytes !== undefined && { maxResponseBytes: options.maxResponseBytes }),
-    ...(options.breaker && { breaker: options.breaker }),
-  });
+  const client =
+    options.client ??
+    createDohClient({
+      endpoints: options.endpoints,
+      clock,
+      ...(options.fetch && { fetch: options.fetch }),
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+      ...(options.maxResponseBytes !== undefined && { maxResponseBytes: options.maxResponseBytes }),
+      ...(options.breaker && { breaker: options.breaker }),
+    });
   const cache = createDnsCache({
     clock,
     ...(options.cacheStore && { store: options.cacheStore }),

@@ -83,7 +83,7 @@ export const MAX_RECORDS = 256;
 export function judge(message: DnsMessage, question: Question, where: string): DnsResult {
   if (!message.response) return failure('not_a_response', `${where}: the answer has QR=0`);
   const q = message.questions;
-  if (q.length !== 1 || normalizeName(q[0]?.name ?? '') !== question.name || q[0]?.type !== question.type) {
+  if (q.length !== 1 || normalizeName(q[0]?.name ?? '') !== normalizeName(question.name) || q[0]?.type !== question.type) {
     return failure('wrong_question', `${where}: the answer is for ${q.map((x) => `${x.name}/${x.type}`).join(', ') || 'no question'}`);
   }
   if (message.truncated) return failure('truncated', `${where}: the answer is truncated (TC=1)`);

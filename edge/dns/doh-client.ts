@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../../protocol/index.ts';
 import { createCircuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.ts';
-import { failure, type DnsFailure, type DnsResult, type Question } from './dns-message.ts';
+import { failure, isQueryableName, normalizeName, type DnsFailure, type DnsResult, type Question } from './dns-message.ts';
 import { exchange, parseEndpoint, type DohEndpoint, type ExchangeLimits, type Exchanged, type Fetch } from './doh-exchange.ts';
 import { singleFlight, untilAborted } from './single-flight.ts';
 
@@ -87,7 +87,9 @@ export function createDohClient(options: DohClientOptions): DnsClient {
   }
 
   return {
-    query(question, signal) {
+    query(asked, signal) {
+      const question = { ...asked, name: normalizeName(asked.name) };
+      if (!isQueryableName(question.name)) return Promise.resolve(failure('invalid_name', `"${asked.name.slice(0, 300)}" is not a name to ask about`));
       const shared = coalesce(`${question.name}/${question.type}`, () => resolve(question));
       return untilAborted(shared, signal, () => failure('aborted', 'the caller gave up'));
     },

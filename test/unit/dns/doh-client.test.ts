@@ -47,6 +47,16 @@ describe('DoH client, RFC 8484', () => {
     expect(doh.calls[0]).toMatchObject({ method: 'POST', url: A });
   });
 
+  it('asks in lower case without the final dot, and refuses names it cannot encode', async () => {
+    const { doh, client } = setup();
+    expect(answers(await client.query({ name: 'World.TEST.', type: 'MX' }))).toEqual(['world.test MX 10 mx1.world.test']);
+    expect(doh.calls[0]?.name).toBe('world.test');
+    for (const name of [`${'a'.repeat(64)}.test`, 'a..test', 'white space.test', 'x'.repeat(254)]) {
+      expect(await client.query({ name, type: 'A' })).toMatchObject({ ok: false, failure: { reason: 'invalid_name' } });
+    }
+    expect(doh.calls).toHaveLength(1);
+  });
+
   it('keeps an NXDOMAIN with its RFC 2308 negative TTL', async () => {
     const { client } = setup();
     const result = await client.query({ name: 'nowhere.test', type: 'MX' });

@@ -104,6 +104,22 @@ describe('MX plan rules (the world zone, answered in process)', () => {
     expect(hosts(await resolver.plan('odd.test'))).toEqual(['10 mx.odd.test 127.0.0.41']);
   });
 
+  it('ignores records for names it did not ask about (no poisoning through an answer)', async () => {
+    const { resolver, doh } = setup();
+    const honest = doh.answer.bind(doh);
+    doh.answer = (name, type) => {
+      const packet = honest(name, type);
+      const extra = [
+        { name: 'mx1.world.test', type: 'A' as const, ttl: 86_400, data: '8.8.8.8' },
+        { name: 'world.test', type: 'MX' as const, ttl: 86_400, data: { preference: 0, exchange: 'evil.example' } },
+      ].filter((r) => r.name !== name);
+      return { ...packet, answers: [...(packet.answers ?? []), ...extra] };
+    };
+    expect(hosts(await resolver.plan('world.test'))).toEqual(['10 mx1.world.test 127.0.0.20']);
+    expect(hosts(await resolver.plan('catchall.test'))).toEqual(['10 mx.catchall.test 127.0.0.21']);
+    expect(hosts(await resolver.plan('world.test'))).toEqual(['10 mx1.world.test 127.0.0.20']);
+  });
+
   it('ends a CNAME loop instead of following it', async () => {
     const { resolver, doh } = setup([
       { name: 'loop.test', type: 'CNAME', value: 'loop2.test' },
