@@ -73,6 +73,7 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
       const run = await runSession(ctx, target, slot.release);
       if (run.kind === 'open_failed') {
         const { failure } = run;
+        notes.push(...run.transcript.slice(-16));
         note(`${target.host} ${target.address}: ${failure.stage} failed (${failure.reason})`);
         if (failure.stage === 'tls' && run.triedTls) {
           ctx.deps.notes.tlsFailed(target.address);

@@ -9,7 +9,7 @@ import { settleCatchAll, useCachedCatchAll } from './catch-all-state.ts';
 import { answer, hasWork, type Shortfall, type Target, type TaskContext } from './task-context.ts';
 
 export type SessionRun =
-  | { kind: 'open_failed'; failure: OpenFailure; triedTls: boolean }
+  | { kind: 'open_failed'; failure: OpenFailure; triedTls: boolean; transcript: TranscriptLine[] }
   /** The server refused MAIL FROM (or RSET): nothing more to ask this host. */
   | { kind: 'refused'; shortfall: Shortfall; backOff: boolean }
   /** The session ended; `drop` says why when it was not our choice (421, hang-up, timeout). */
@@ -34,7 +34,7 @@ export async function runSession(ctx: TaskContext, target: Target, release: () =
   if (!opened.ok) {
     if (opened.session) count(ctx, opened.session);
     release();
-    return { kind: 'open_failed', failure: opened, triedTls };
+    return { kind: 'open_failed', failure: opened, triedTls, transcript: transcript.snapshot() };
   }
   const { session, capabilities } = opened;
   const base = { mx_host: target.host, mx_address: target.address, tls: opened.tls };

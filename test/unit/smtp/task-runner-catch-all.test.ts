@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../support/fake-clock.ts';
+import { FakeNetwork, type ServerScript } from './fake-smtp.ts';
+import { makeTask, runnerFor, settle } from './harness.ts';
+
+const MX = '192.0.2.10';
+const acceptAll: ServerScript = {};
+const probeLocal = /^RCPT TO:<([a-z0-9]{16,})@/;
+
+function world(script: ServerScript) {
+  const clock = new FakeClock();
+  const network = new FakeNetwork({ [MX]: script }, clock);
+  return { clock, network, run: runnerFor(network, clock) };
+}
+
+const probes = (network: FakeNetwork) => network.wire.filter((l) => probeLocal.test(l) && !/user\d/.test(l));
+
+describe('catch-all detection', () => {
+  it('three random RCPTs in the same write as the last batch; all accepted ⇒ catch_all', async () => {
+    const { clock, network, run } = world(acceptAll);
+    const result = await settle(clock, run(makeTask('ca.test', ['alice', 'bob'], [['mx.ca.test', MX]])));
+    expect(result.catch_all).toEqual({ status: 'yes', cached: false, mx_host: 'mx.ca.test' });
+    expect(result.results.map((r) => [r.smtp.outcome, r.smtp.reason])).toEqual([['accepted', 'catch_all'], ['accepted', 'catch_all']]);
+    const sent = probes(network);
+    expect(sent).toHaveLength(3);
+    expect(new Set(sent).size).toBe(3);
+    for (const line of sent) expect(probeLocal.exec(line)![1]!.length).toBeGreaterThanOrEqual(16);
+    expect(result.stats).toEqual({ connections: 1, commands: 1 + 1 + 5 + 1, round_trips: 2 });
+  });
+
+  it('is asked once per domain and MX host: a later task sends no probe, `fresh` asks again, catch_all=false skips it', async () => {
+    const { clock, network, run } = world(acceptAll);
+    await settle(clock, run(makeTask('ca.test', ['alice'], [['mx.ca.test', MX]])));
+    const second = await settle(clock, run(makeTask('ca.test', ['bob'], [['mx.ca.test', MX]])));
+    expect(second.catch_all).toEqual({ status: 'yes', cached: true, mx_host: 'mx.ca.test' });
+    expect(second.results[0]!.smtp.reason).toBe('catch_all');
+    expect(probes(network)).toHaveLength(3);
+    await settle(clock, run(makeTask('ca.test', ['carol'], [['mx.ca.test', MX]], { fresh: true })));
+    expect(probes(network)).toHaveLength(6);
+    const skipped = await settle(clock, run(makeTask('other.test', ['dave'], [['mx.ca.test', MX]], { catch_all: false })));
+    expect(skipped.catch_all).toEqual({ status: 'unknown', cached: false });
+    expect(skipped.results[0]!.smtp.reason).toBe('accepted');
+    expect(probes(network)).toHaveLength(6);
+  });
+
+  it('the cached answer expires after its TTL', async () => {
+    const { clock, network, run } = world(acceptAll);
+    await settle(clock, run(makeTask('ca.test', ['alice'], [['mx.ca.test', MX]])));
+    await clock.advance(24 * 60 * 60_000 + 1);
+    const later = await settle(clock, run(makeTask('ca.test', ['bob'], [['mx.ca.test', MX]])));
+    expect(later.catch_all.cached).toBe(false);
+    expect(probes(network)).toHaveLength(6);
+  });
+
+  it('one refused probe ⇒ not catch-all, cached; accepted addresses stay "accepted"', async () => {
+    const { clock, network, run } = world({ rcpt: (a) => (a.startsWith('alice') ? '250 2.1.5 Ok' : '550 5.1.1 User unknown') });
+    const result = await settle(clock, run(makeTask('real.test', ['alice'], [['mx.real.test', MX]])));
+    expect(result.catch_all).toEqual({ status: 'no', cached: false, mx_host: 'mx.real.test' });
+    expect(result.results[0]!.smtp.reason).toBe('accepted');
+    const again = await settle(clock, run(makeTask('real.test', ['alice'], [['mx.real.test', MX]])));
+    expect(again.catch_all).toMatchObject({ status: 'no', cached: true });
+    expect(probes(network)).toHaveLength(3);
+  });
+
+  it('probes answered 4xx leave the answer unknown and uncached, so the retry with the greylisted addresses asks again', async () => {
+    let greylisting = true;
+    const { clock, network, run } = world({
+      rcpt: (a) => (greylisting && !a.startsWith('alice') ? '450 4.2.0 Greylisted, please retry in 60 seconds' : '250 2.1.5 Ok'),
+    });
+    const first = await settle(clock, run(makeTask('grey.test', ['alice', 'bob'], [['mx.grey.test', MX]])));
+    expect(first.catch_all).toEqual({ status: 'unknown', cached: false, mx_host: 'mx.grey.test' });
+    expect(first.results.map((r) => [r.smtp.outcome, r.smtp.reason, r.smtp.retry_after_s])).toEqual([
+      ['accepted', 'accepted', undefined],
+      ['temporary', 'greylisted', 60],
+    ]);
+    greylisting = false;
+    const retry = await settle(clock, run(makeTask('grey.test', ['bob'], [['mx.grey.test', MX]])));
+    expect(retry.catch_all).toMatchObject({ status: 'yes', cached: false });
+    expect(probes(network)).toHaveLength(6);
+  });
+
+  it('a probe that would exceed the rejection budget goes to a session of its own', async () => {
+    const { clock, network, run } = world({ rcpt: (a) => (a.startsWith('ok') ? '250 2.1.5 Ok' : '550 5.1.1 User unknown') });
+    const locals = ['ok1', 'ok2', 'ok3', 'ok4', 'ok5', 'ok6', 'ok7'];
+    const result = await settle(clock, run(makeTask('b.test', locals, [['mx.b.test', MX]])));
+    // 7 real + 3 probes > 8: the probe goes in a second batch (RSET, MAIL, 3 RCPTs) of the same session.
+    expect(result.catch_all.status).toBe('no');
+    expect(network.sessions).toHaveLength(1);
+    expect(network.commands('RSET')).toHaveLength(1);
+    expect(result.stats.round_trips).toBe(3);
+  });
+});
