@@ -12,8 +12,11 @@ import { deriveAgentKey, signChallenge } from '../../../protocol/agent-auth.ts';
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../../bin/bouncezero.js');
 
-async function cli(db: string, ...args: string[]) {
-  return run(process.execPath, [BIN, ...args], { env: { ...process.env, BZ_DB: db } }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+async function cli(db: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(process.execPath, [BIN, ...args], { env: { ...process.env, BZ_DB: db } }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
 }
 
 describe('bouncezero agent add / revoke against a running edge', () => {

@@ -9,18 +9,24 @@ export class HeldSmtpServer {
   holding = true;
   rcpts = 0;
   sessions = 0;
-  private server: Server;
+  private servers: Server[] = [];
   private waiting: (() => void)[] = [];
   private sockets = new Set<Socket>();
 
-  constructor() {
-    this.server = createServer((socket) => this.session(socket));
-  }
-
-  async listen(address: string): Promise<number> {
-    await new Promise<void>((resolve) => this.server.listen(0, address, resolve));
-    const info = this.server.address();
-    return typeof info === 'object' && info ? info.port : 0;
+  /** Listens on every address with one port (the prober dials one BZ_SMTP_PORT); returns it. */
+  async listen(addresses: string[]): Promise<number> {
+    let port = 0;
+    for (const address of addresses) {
+      const server = createServer((socket) => this.session(socket));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, address, resolve);
+      });
+      this.servers.push(server);
+      const info = server.address();
+      port = typeof info === 'object' && info ? info.port : 0;
+    }
+    return port;
   }
 
   /** Answers every held RCPT and stops holding. */
@@ -35,7 +41,7 @@ export class HeldSmtpServer {
 
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await Promise.all(this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
   }
 
   private session(socket: Socket): void {

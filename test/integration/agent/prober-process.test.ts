@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { EdgeServer } from '../../../edge/adapters/node-server.ts';
+import type { DispatchOutcome } from '../../../edge/dispatch/dispatcher.ts';
+import type { ProbeTask } from '../../../protocol/index.ts';
+import { MemoryAgentStore, addAgent, randomHex } from '../../unit/dispatch/hub-harness.ts';
+import { eventually, startTestEdge } from './edge-harness.ts';
+import { HeldSmtpServer } from './held-smtp-server.ts';
+
+const BIN = join(import.meta.dirname, '../../../bin/bouncezero.js');
+/** One MX address per task, so the engine's per-host limits never hold a task back. */
+const MX_ADDRESSES = Array.from({ length: 6 }, (_, i) => `127.0.0.${31 + i}`);
+
+const children: ChildProcess[] = [];
+/** What the probers logged, shown when the test fails. */
+const stderr: string[] = [];
+let edge: EdgeServer | undefined;
+let smtp: HeldSmtpServer | undefined;
+afterEach((ctx) => {
+  if (ctx.task.result?.state === 'fail') process.stderr.write(stderr.join(''));
+});
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await edge?.close();
+  await smtp?.close();
+});
+
+function heldTask(i: number): ProbeTask {
+  const domain = `held-${i}.test`;
+  return {
+    id: `k${i}`,
+    domain,
+    plan: { domain, rule: 'mx', hosts: [{ host: `mx.${domain}`, preference: 10, addresses: [MX_ADDRESSES[i]!], refused: [] }], ttl: 60, records: [], cnames: [] },
+    addresses: [{ id: `k${i}-1`, address: `alice@${domain}`, smtputf8: false }],
+    deadline_ms: 60_000,
+    catch_all: false,
+    fresh: false,
+  };
+}
+
+/** The real `bouncezero prober` process, dialing the held SMTP server as its MX. */
+function prober(id: string, secretFile: string, smtpPort: number): { child: ChildProcess; exit: Promise<number | null> } {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BZ_') && v !== undefined) env[k] = v;
+  Object.assign(env, { BZ_SMTP_PORT: String(smtpPort), BZ_ALLOW_NETS: '127.0.0.0/8', BZ_DOCTOR_HOSTS: '', BZ_DNSBL_ZONES: '', BZ_HELO_NAME: 'prober.world.test', BZ_MAIL_FROM: 'verify@prober.world.test' });
+  const child = spawn(process.execPath, [BIN, 'prober', '--edge', edge!.agentUrl, '--id', id, '--secret-file', secretFile, '--capacity', '4'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(`${id}: ${chunk.toString()}`));
+  children.push(child);
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exit };
+}
+
+describe('prober processes', () => {
+  it('a SIGKILLed prober loses nothing; a SIGTERMed one finishes its work first; no result is applied twice', async () => {
+    smtp = new HeldSmtpServer();
+    const smtpPort = await smtp.listen(MX_ADDRESSES);
+    const store = new MemoryAgentStore();
+    const dir = mkdtempSync(join(tmpdir(), 'bz-probers-'));
+    const files: Record<string, string> = {};
+    for (const id of ['killed', 'drained', 'last']) {
+      const secret = randomHex(32);
+      await addAgent(store, id, secret);
+      files[id] = join(dir, `${id}.secret`);
+      writeFileSync(files[id], `${secret}\n`, { mode: 0o600 });
+    }
+    edge = await startTestEdge(store);
+    const hub = edge.hub;
+
+    const killed = prober('killed', files.killed!, smtpPort);
+    await eventually(() => hub.healthyCount() === 1, 'first prober ready', 20_000);
+    const outcomes: DispatchOutcome[] = [];
+    const all = Promise.all(Array.from({ length: 6 }, (_, i) => hub.submit(heldTask(i)).then((o) => outcomes.push(o))));
+    await eventually(() => smtp!.held === 4, 'four RCPTs held by the first prober', 20_000);
+    expect(hub.metrics()).toMatchObject({ tasks_dispatched: 4, tasks_waiting: 2 });
+    killed.child.kill('SIGKILL');
+    await killed.exit;
+    await eventually(() => hub.agents().length === 0, 'the killed prober dropped');
+    expect(hub.metrics()).toMatchObject({ tasks_waiting: 6, tasks_in_flight: 0 });
+
+    const drained = prober('drained', files.drained!, smtpPort);
+    await eventually(() => smtp!.held === 8, 'the second prober holds four', 20_000);
+    drained.child.kill('SIGTERM');
+    await eventually(() => hub.agents()[0]?.healthy === false, 'the second prober draining');
+    smtp.release();
+    expect(await drained.exit).toBe(0);
+    expect(outcomes).toHaveLength(4);
+    expect(hub.metrics()).toMatchObject({ tasks_waiting: 2 });
+
+    const last = prober('last', files.last!, smtpPort);
+    await all;
+    last.child.kill('SIGTERM');
+    expect(await last.exit).toBe(0);
+
+    const by: Record<string, number> = {};
+    for (const o of outcomes) {
+      expect(o).toMatchObject({ ok: true, result: { results: [{ smtp: { outcome: 'accepted' } }] } });
+      if (o.ok) by[o.agent_id] = (by[o.agent_id] ?? 0) + 1;
+    }
+    expect(by).toEqual({ drained: 4, last: 2 });
+    expect(hub.metrics()).toMatchObject({ tasks_dispatched: 6, tasks_redispatched: 4, duplicate_results_dropped: 0 });
+    console.log('held RCPTs', smtp.rcpts, 'sessions', smtp.sessions, 'metrics', hub.metrics());
+  });
+});
