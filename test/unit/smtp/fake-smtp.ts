@@ -16,6 +16,7 @@ export interface ServerScript {
   onLine?: (line: string, s: ServerSession) => string | null | undefined;
   /** Called once when the session starts, to script time-driven faults. */
   onConnect?: (s: ServerSession) => void;
+  onClose?: (s: ServerSession) => void;
 }
 
 const encoder = new TextEncoder();
@@ -63,6 +64,7 @@ export class ServerSession {
   close(notify = true): void {
     if (this.closed) return;
     this.closed = true;
+    this.script.onClose?.(this);
     const end = this.clientEnd;
     if (notify && end) queueMicrotask(() => end());
   }

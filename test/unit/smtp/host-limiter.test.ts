@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { HostLimiter } from '../../../prober/pool/host-limiter.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
+import { FakeNetwork, type ServerScript } from './fake-smtp.ts';
+import { makeTask, runnerFor, settle } from './harness.ts';
+
+const MX = '192.0.2.10';
+
+describe('per-MX-address politeness', () => {
+  it('caps concurrent sessions per address, shared by all tasks of the process', async () => {
+    const clock = new FakeClock();
+    let open = 0;
+    let peak = 0;
+    const script: ServerScript = {
+      onConnect: () => {
+        open++;
+        peak = Math.max(peak, open);
+      },
+      onClose: () => open--,
+      // Each RCPT takes 2 s to answer, so sessions overlap if the limiter lets them.
+      onLine: (line, s) => {
+        if (!line.startsWith('RCPT')) return undefined;
+        clock.setTimer(() => s.send('250 2.1.5 Ok\r\n'), 2_000);
+        return null;
+      },
+    };
+    const network = new FakeNetwork({ [MX]: script }, clock);
+    const limiter = new HostLimiter(clock);
+    const run = runnerFor(network, clock, { limiter });
+    const tasks = Array.from({ length: 5 }, (_, i) => run(makeTask(`d${i}.test`, ['alice'], [['mx.shared.test', MX]], { catch_all: false })));
+    const results = await settle(clock, Promise.all(tasks));
+    expect(results.every((r) => r.results[0]!.smtp.outcome === 'accepted')).toBe(true);
+    expect(network.sessions).toHaveLength(5);
+    expect(peak).toBe(2);
+  });
+
+  it('caps new sessions per minute', async () => {
+    const clock = new FakeClock();
+    const limiter = new HostLimiter(clock, { maxConcurrent: 100, maxPerMinute: 3 });
+    const starts: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const slot = await settle(clock, limiter.acquire(MX, clock.now() + 10 * 60_000).then((s) => (starts.push(clock.now()), s)));
+      if (!slot.ok) throw new Error('no slot');
+      slot.release();
+    }
+    const t0 = starts[0]!;
+    expect(starts.map((t) => Math.floor((t - t0) / 60_000))).toEqual([0, 0, 0, 1, 1, 1, 2]);
+  });
+
+  it('backs off exponentially (capped) after busy replies, and a wait never outlives the deadline', async () => {
+    const clock = new FakeClock();
+    const limiter = new HostLimiter(clock, { backoffBaseMs: 1_000, backoffMaxMs: 5_000 });
+    const delays: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      limiter.backOff(MX);
+      delays.push(limiter.inspect(MX).backoffUntil - clock.now());
+      await clock.advance(delays.at(-1)!);
+    }
+    expect(delays).toEqual([1_000, 2_000, 4_000, 5_000, 5_000]);
+    limiter.backOff(MX);
+    expect(await limiter.acquire(MX, clock.now() + 1_000)).toEqual({ ok: false, reason: 'deadline' });
+    limiter.recovered(MX);
+    const abort = new AbortController();
+    const waiting = limiter.acquire(MX, clock.now() + 60_000, abort.signal);
+    abort.abort();
+    expect(await settle(clock, waiting)).toEqual({ ok: false, reason: 'aborted' });
+  });
+
+  it('a 421 "too many connections" banner backs the host off; the task fails over rather than wait past its deadline', async () => {
+    const clock = new FakeClock();
+    const busy: ServerScript = { banner: '421 4.7.0 mx.test Error: too many connections from 192.0.2.1' };
+    const network = new FakeNetwork({ [MX]: busy, '192.0.2.11': {} }, clock);
+    const limiter = new HostLimiter(clock);
+    const run = runnerFor(network, clock, { limiter });
+    const plan: [string, ...string[]][] = [['mx1.test', MX], ['mx2.test', '192.0.2.11']];
+    const first = await settle(clock, run(makeTask('d.test', ['alice'], plan, { catch_all: false })));
+    expect(first.results[0]!.smtp.mx_address).toBe('192.0.2.11');
+    expect(limiter.inspect(MX).backoffUntil).toBeGreaterThan(clock.now());
+    const second = await settle(clock, run(makeTask('d.test', ['bob'], plan, { catch_all: false, deadline_ms: 10_000 })));
+    expect(second.results[0]!.smtp.mx_address).toBe('192.0.2.11');
+    expect(network.dials).toEqual([MX, '192.0.2.11', '192.0.2.11']);
+  });
+});
