@@ -43,6 +43,8 @@ export function socketConnection(socket: Socket, remoteAddress: string, options:
     ended ??= {};
     if (!handedOver) reportEnd();
   };
+  // SMTP commands are small and pipelined ones go out together anyway: Nagle only adds delay.
+  socket.setNoDelay(true);
   socket.on('data', onData);
   socket.on('error', onError);
   socket.on('close', onClose);
