@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EdgeServer } from '../../../edge/adapters/node-server.ts';
 import { createDohClient } from '../../../edge/dns/doh-client.ts';
@@ -6,6 +11,9 @@ import { createDoctor } from '../../../prober/doctor/doctor.ts';
 import { DNS, DNSBL, REFUSING_ADDRESS } from '../../world/world.ts';
 import { MemoryAgentStore, addAgent, randomHex, task } from '../../unit/dispatch/hub-harness.ts';
 import { eventually, scriptedRunner, startAgent, startTestEdge } from './edge-harness.ts';
+
+const execCli = promisify(execFile);
+const BIN = join(import.meta.dirname, '../../../bin/bouncezero.js');
 
 let worldUp = false;
 beforeAll(async () => {
@@ -47,6 +55,27 @@ describe('the prober doctor through a real edge and the world DoH', () => {
     });
     agent.drain();
     await exit;
+  });
+
+  it('`bouncezero prober doctor` prints the checks and exits non-zero when one fails', async (ctx) => {
+    if (!worldUp && !process.env.CI) ctx.skip();
+    const store = new MemoryAgentStore();
+    const secret = randomHex(32);
+    await addAgent(store, 'a1', secret);
+    edge = await startTestEdge(store);
+    const file = join(mkdtempSync(join(tmpdir(), 'bz-doctor-')), 'a1.secret');
+    writeFileSync(file, secret, { mode: 0o600 });
+    const env = { ...process.env, BZ_DOCTOR_HOSTS: '127.0.0.20:25', BZ_DNSBL_ZONES: `${DNSBL.listed},${DNSBL.clean}`, BZ_HELO_NAME: 'prober.world.test' };
+    const out = await execCli(process.execPath, [BIN, 'prober', 'doctor', '--edge', edge.agentUrl, '--id', 'a1', '--secret-file', file], { env }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect(out.code).toBe(1);
+    expect(out.stdout).toMatch(/^ok +port25 +connected to 127\.0\.0\.20:25$/m);
+    expect(out.stdout).toMatch(/^ok +fcrdns +PTR of 127\.0\.0\.1 is prober\.world\.test$/m);
+    expect(out.stdout).toMatch(/^FAIL dnsbl:listed\.dnsbl\.test +127\.0\.0\.1 is listed/m);
+    expect(out.stdout).toContain('port 25: open');
+    expect(out.stderr).not.toContain(secret);
   });
 
   it('gets no work when its port 25 is blocked', async (ctx) => {
