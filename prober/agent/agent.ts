@@ -96,6 +96,10 @@ export function createAgent(options: AgentOptions): Agent {
       scheduleDoctor();
       while (!stop.signal.aborted) {
         const out = await options.connect(options.edgeUrl, { timeoutMs: 10_000 });
+        if (out.ok && stop.signal.aborted) {
+          out.connection.close(1000, 'drained'); // the drain ended while this connection was being opened
+          break;
+        }
         if (out.ok) {
           connections++;
           const session = openSession(out.connection, {
