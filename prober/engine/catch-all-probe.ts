@@ -1,4 +1,4 @@
-import type { Random } from '../../protocol/index.ts';
+import type { Random, RcptOutcome } from '../../protocol/index.ts';
 
 export const CATCH_ALL_PROBES = 3;
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -22,9 +22,12 @@ export function probeAddresses(domain: string, random: Random, count = CATCH_ALL
   return out;
 }
 
-/** All three accepted ⇒ catch-all; any refused ⇒ not; otherwise (a 4xx, a drop) we do not know. */
-export function catchAllVerdict(codes: readonly number[]): 'yes' | 'no' | 'unknown' {
-  if (codes.some((c) => c >= 500)) return 'no';
-  if (codes.length === CATCH_ALL_PROBES && codes.every((c) => c === 250 || c === 251)) return 'yes';
+/**
+ * All three accepted ⇒ catch-all; any refused as a mailbox ⇒ not; otherwise (a 4xx, a drop, a
+ * refusal of us such as a blocklist 554) we do not know.
+ */
+export function catchAllVerdict(outcomes: readonly RcptOutcome[]): 'yes' | 'no' | 'unknown' {
+  if (outcomes.includes('rejected')) return 'no';
+  if (outcomes.length === CATCH_ALL_PROBES && outcomes.every((o) => o === 'accepted')) return 'yes';
   return 'unknown';
 }

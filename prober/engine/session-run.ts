@@ -92,11 +92,11 @@ export async function runSession(ctx: TaskContext, target: Target, release: () =
       if (cls.reason === 'mailbox_not_found' && ctx.probeNeeded && !probeNow) settleCatchAll(ctx, target.host, 'no');
     }
     if (run) break;
-    const probeCodes = exchanges.slice(head.length + batch.length).map((ex) => ex.reply.code);
-    rejected += probeCodes.filter((c) => c >= 300).length;
-    progress += probeCodes.length;
-    if (probeNow && (probeCodes.length === probes.length || probeCodes.some((c) => c >= 500))) {
-      settleCatchAll(ctx, target.host, catchAllVerdict(probeCodes));
+    const probeOutcomes = exchanges.slice(head.length + batch.length).map((ex) => classifyReply(ex.reply, { phase: 'rcpt' }).outcome);
+    rejected += probeOutcomes.filter((o) => o !== 'accepted').length;
+    progress += probeOutcomes.length;
+    if (probeNow && (probeOutcomes.length === probes.length || probeOutcomes.includes('rejected'))) {
+      settleCatchAll(ctx, target.host, catchAllVerdict(probeOutcomes));
     }
     const closing = exchanges.slice(head.length + batch.length).find((ex) => ex.reply.code === 421);
     if (closing) run = dropped(progress, shortfallOf(classifyReply(closing.reply, { phase: 'rcpt' }), closing.reply), true);

@@ -79,6 +79,15 @@ describe('catch-all detection', () => {
     expect(probes(network)).toHaveLength(6);
   });
 
+  it('probes refused because of us (a blocklist 554) say nothing about the domain: unknown, not cached', async () => {
+    const { clock, network, run } = world({ rcpt: () => '554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org' });
+    const first = await settle(clock, run(makeTask('bl.test', ['alice'], [['mx.bl.test', MX]])));
+    expect(first.results[0]!.smtp.reason).toBe('blocked_by_server');
+    expect(first.catch_all).toMatchObject({ status: 'unknown', cached: false });
+    await settle(clock, run(makeTask('bl.test', ['alice'], [['mx.bl.test', MX]])));
+    expect(probes(network)).toHaveLength(6);
+  });
+
   it('a probe that would exceed the rejection budget goes to a session of its own', async () => {
     const { clock, network, run } = world({ rcpt: (a) => (a.startsWith('ok') ? '250 2.1.5 Ok' : '550 5.1.1 User unknown') });
     const locals = ['ok1', 'ok2', 'ok3', 'ok4', 'ok5', 'ok6', 'ok7'];

@@ -1,0 +1,77 @@
+/**
+ * A user-space TCP proxy on loopback that adds latency (the kernel here has no netem): every
+ * chunk waits `delayMs` in its direction's queue, order preserved. It also counts what passes,
+ * so tests can check connections and command lines independently of the client's own stats.
+ */
+import { createServer, connect, type Socket } from 'node:net';
+
+export interface DelayProxyOptions {
+  target: { host: string; port: number };
+  listen?: { host: string; port: number };
+  /** Added to every chunk, in each direction. */
+  delayMs?: number;
+}
+
+export interface DelayProxy {
+  host: string;
+  port: number;
+  /** TCP connections accepted so far. */
+  connections: number;
+  /** Chunks the clients wrote (one per client write on loopback, in practice). */
+  clientChunks: number;
+  /** CRLF-terminated lines the clients sent, decoded as latin1 (useless once TLS starts). */
+  clientLines: string[];
+  close(): Promise<void>;
+}
+
+export async function startDelayProxy(options: DelayProxyOptions): Promise<DelayProxy> {
+  const delay = options.delayMs ?? 0;
+  const sockets = new Set<Socket>();
+  const stats = { connections: 0, clientChunks: 0, clientLines: [] as string[] };
+  const server = createServer((client) => {
+    stats.connections++;
+    const upstream = connect(options.target);
+    sockets.add(client).add(upstream);
+    let pending = '';
+    pipe(client, upstream, delay, (chunk) => {
+      stats.clientChunks++;
+      pending += chunk.toString('latin1');
+      const lines = pending.split('\r\n');
+      pending = lines.pop() ?? '';
+      stats.clientLines.push(...lines);
+    });
+    pipe(upstream, client, delay);
+    for (const s of [client, upstream]) s.on('close', () => sockets.delete(s));
+  });
+  const listen = options.listen ?? { host: '127.0.0.1', port: 0 };
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, () => resolve());
+  });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('proxy has no address');
+  return {
+    host: address.address,
+    port: address.port,
+    get connections() { return stats.connections; },
+    get clientChunks() { return stats.clientChunks; },
+    get clientLines() { return stats.clientLines; },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** from → to, each chunk (and the end) `delay` ms later than it arrived; same delay keeps the order. */
+function pipe(from: Socket, to: Socket, delay: number, tap?: (chunk: Buffer) => void): void {
+  const later = (fn: () => void) => (delay > 0 ? setTimeout(fn, delay) : fn());
+  from.on('data', (chunk: Buffer) => {
+    tap?.(chunk);
+    later(() => !to.destroyed && to.write(chunk));
+  });
+  from.on('end', () => later(() => to.end()));
+  from.on('error', () => later(() => to.destroy()));
+  from.on('close', () => later(() => to.destroy()));
+}
