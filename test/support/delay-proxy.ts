@@ -21,13 +21,16 @@ export interface DelayProxy {
   clientChunks: number;
   /** CRLF-terminated lines the clients sent, decoded as latin1 (useless once TLS starts). */
   clientLines: string[];
+  /** Resolves once every connection accepted so far has closed (so a fire-and-forget QUIT has passed). */
+  drained(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startDelayProxy(options: DelayProxyOptions): Promise<DelayProxy> {
   const delay = options.delayMs ?? 0;
   const sockets = new Set<Socket>();
-  const stats = { connections: 0, clientChunks: 0, clientLines: [] as string[] };
+  const stats = { connections: 0, closed: 0, clientChunks: 0, clientLines: [] as string[] };
+  const onClosed: (() => void)[] = [];
   const server = createServer((client) => {
     stats.connections++;
     const upstream = connect(options.target);
@@ -42,6 +45,10 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
     });
     pipe(upstream, client, delay);
     for (const s of [client, upstream]) s.on('close', () => sockets.delete(s));
+    client.on('close', () => {
+      stats.closed++;
+      for (const fn of onClosed.splice(0)) fn();
+    });
   });
   const listen = options.listen ?? { host: '127.0.0.1', port: 0 };
   await new Promise<void>((resolve, reject) => {
@@ -56,6 +63,9 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
     get connections() { return stats.connections; },
     get clientChunks() { return stats.clientChunks; },
     get clientLines() { return stats.clientLines; },
+    drained: async () => {
+      while (stats.closed < stats.connections) await new Promise<void>((r) => onClosed.push(r));
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -1,0 +1,152 @@
+/**
+ * The SMTP stage against the real Postfix listeners of the local test world (test/world/).
+ * MX plans are built by hand from world.ts; DNS is another stage's business.
+ */
+import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cidr } from '../../../edge/dns/cidr.ts';
+import { createNetDialer } from '../../../prober/adapters/net-dialer.ts';
+import { createTaskRunner } from '../../../prober/engine/create-task-runner.ts';
+import type { TaskRunner } from '../../../prober/engine/task-runner.ts';
+import { ProbeTask, type ProbeResult } from '../../../protocol/index.ts';
+import { startDelayProxy, type DelayProxy } from '../../support/delay-proxy.ts';
+import {
+  BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SPECIAL_RECIPIENTS, STARTTLS_ADDRESS, bulkDomain, bulkMailbox,
+} from '../../world/world.ts';
+
+const listener = (domain: string) => LISTENERS.find((l) => l.domains.includes(domain))!.address;
+const expected = (email: string) => EXPECTATIONS.find((e) => e.email === email)!;
+
+function task(domain: string, locals: string[], hosts: [string, ...string[]][], extra: Partial<ProbeTask> = {}): ProbeTask {
+  return ProbeTask.parse({
+    id: `it-${domain}`,
+    domain,
+    plan: { domain, rule: 'mx', ttl: 60, records: [], hosts: hosts.map(([host, ...addresses], i) => ({ host, preference: 10 * (i + 1), addresses })) },
+    addresses: locals.map((l, i) => ({ id: `a${i}`, address: `${l}@${domain}` })),
+    deadline_ms: 60_000,
+    ...extra,
+  });
+}
+
+function newRunner(port = 25): TaskRunner {
+  // A fresh sender per runner, so greylisting triplets of earlier runs never let us through.
+  return createTaskRunner({
+    dialer: createNetDialer(),
+    heloName: 'prober.world.test',
+    mailFrom: `it-${randomUUID().slice(0, 8)}@prober.world.test`,
+    allowNets: [cidr('127.0.0.0/8')],
+    port,
+  });
+}
+
+const reasons = (r: ProbeResult) => Object.fromEntries(r.results.map((x) => [x.address, x.smtp.reason]));
+
+function worldUp(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: STARTTLS_ADDRESS, port: 25 });
+    s.setTimeout(2_000, () => (s.destroy(), resolve(false)));
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
+const up = await worldUp();
+
+describe.skipIf(!up)('SMTP stage against the Postfix test world', () => {
+  it('world.test: accepted, unknown, full, disabled, policy — in one TLS session', async () => {
+    const locals = ['alice', 'bob', 'carol', 'first.last', 'nobody', 'ghost.user', 'full', 'disabled', 'policy'];
+    const result = await newRunner()(task('world.test', locals, [['mx1.world.test', listener('world.test')]]));
+    for (const r of result.results) expect([r.address, r.smtp.reason]).toEqual([r.address, expected(r.address).reason]);
+    expect(result.results.find((r) => r.address === 'full@world.test')!.smtp.reply).toMatchObject({ code: 552, enhanced: '5.2.2' });
+    expect(result.results.find((r) => r.address === 'disabled@world.test')!.smtp.reply).toMatchObject({ code: 550, enhanced: '5.2.1' });
+    const policy = result.results.find((r) => r.address === 'policy@world.test')!.smtp.reply!;
+    expect(`${policy.code} ${policy.lines.join(' ')}`).toBe(SPECIAL_RECIPIENTS['policy@world.test']);
+    expect(result.results.every((r) => r.smtp.tls === true)).toBe(true);
+    expect(result.catch_all.status).toBe('no');
+    // EHLO, STARTTLS, EHLO; batch 1 (MAIL + 8 RCPT); batch 2 (RSET, MAIL, 1 RCPT); QUIT. The 550s settled catch-all: no probe.
+    expect(result.stats).toEqual({ connections: 1, commands: 3 + 9 + 3 + 1, round_trips: 5 });
+  });
+
+  it('catchall.test: catch_all, probed once per domain (counted through a TCP proxy too)', async () => {
+    const proxy = await startDelayProxy({ target: { host: listener('catchall.test'), port: 25 } });
+    try {
+      const run = newRunner(proxy.port);
+      const plan: [string, ...string[]][] = [['mx.catchall.test', proxy.host]];
+      const first = await run(task('catchall.test', ['alice', 'anything'], plan));
+      expect(Object.values(reasons(first))).toEqual(['catch_all', 'catch_all']);
+      expect(first.catch_all).toEqual({ status: 'yes', cached: false, mx_host: 'mx.catchall.test' });
+      const second = await run(task('catchall.test', ['bob'], plan));
+      await proxy.drained();
+      expect(second.results[0]!.smtp.reason).toBe('catch_all');
+      expect(second.catch_all.cached).toBe(true);
+      const rcpts = proxy.clientLines.filter((l) => l.startsWith('RCPT TO:'));
+      expect(rcpts).toHaveLength(2 + 3 + 1);
+      expect(proxy.connections).toBe(2);
+      expect(first.stats.connections + second.stats.connections).toBe(proxy.connections);
+      expect(first.stats.commands + second.stats.commands).toBe(proxy.clientLines.length);
+      expect(proxy.clientLines.some((l) => /^(DATA|BDAT)/i.test(l))).toBe(false);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('100 addresses of one domain: one connection, pipelined batches (counted through a TCP proxy)', async () => {
+    const proxy = await startDelayProxy({ target: { host: BULK.address, port: 25 } });
+    try {
+      const domain = bulkDomain(7);
+      const locals = Array.from({ length: 100 }, (_, j) => bulkMailbox(j));
+      const result = await newRunner(proxy.port)(task(domain, locals, [[BULK.host, proxy.host]]));
+      await proxy.drained();
+      expect(result.results.every((r) => r.smtp.reason === 'accepted')).toBe(true);
+      expect(result.catch_all.status).toBe('no');
+      expect(proxy.connections).toBe(1);
+      expect(proxy.clientLines.filter((l) => l.startsWith('MAIL FROM'))).toHaveLength(13);
+      expect(proxy.clientLines.filter((l) => l.startsWith('RCPT TO'))).toHaveLength(103);
+      expect(result.stats).toEqual({ connections: 1, commands: proxy.clientLines.length, round_trips: 1 + 13 });
+      // Every round trip is one write (plus QUIT, which nobody waits for).
+      expect(proxy.clientChunks).toBe(result.stats.round_trips + 1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('blocked.test: the blocklist listener ⇒ blocked_by_server; the probe learns nothing', async () => {
+    const result = await newRunner()(task('blocked.test', ['alice'], [['mx.blocked.test', listener('blocked.test')]]));
+    const smtp = result.results[0]!.smtp;
+    expect(smtp.reason).toBe('blocked_by_server');
+    expect(`${smtp.reply!.code} ${smtp.reply!.lines.join(' ')}`).toBe(BLOCKLIST_REPLY);
+    expect(result.catch_all.status).toBe('unknown');
+  });
+
+  it('nopipe.test: works without PIPELINING, one round trip per command', async () => {
+    const result = await newRunner()(task('nopipe.test', ['alice', 'nobody'], [['mx.nopipe.test', listener('nopipe.test')]]));
+    expect(reasons(result)).toEqual({ 'alice@nopipe.test': 'accepted', 'nobody@nopipe.test': 'mailbox_not_found' });
+    expect(result.stats).toEqual({ connections: 1, commands: 5, round_trips: 4 });
+    const piped = await newRunner()(task('implicit.test', ['alice', 'nobody'], [['implicit.test', listener('implicit.test')]]));
+    // Pipelined, the catch-all probe rides in the same write: 3 more commands, no more round trips.
+    expect(piped.stats).toEqual({ connections: 1, commands: 8, round_trips: 2 });
+  });
+
+  it('failover.test: the refusing primary is skipped, the backup answers', async () => {
+    const result = await newRunner()(
+      task('failover.test', ['alice', 'nobody'], [['mx1.failover.test', REFUSING_ADDRESS], ['mx2.failover.test', listener('failover.test')]]),
+    );
+    expect(reasons(result)).toEqual({ 'alice@failover.test': 'accepted', 'nobody@failover.test': 'mailbox_not_found' });
+    expect(result.results[0]!.smtp).toMatchObject({ mx_host: 'mx2.failover.test', mx_address: listener('failover.test') });
+    expect(result.stats.connections).toBe(1);
+    const dead = await newRunner()(task('failover.test', ['alice'], [['mx1.failover.test', REFUSING_ADDRESS]]));
+    expect(dead.results[0]!.smtp.reason).toBe('smtp_unreachable');
+  });
+
+  it('grey.test: greylisted first with a retry hint, accepted after the delay', async () => {
+    const run = newRunner();
+    const plan: [string, ...string[]][] = [['mx.grey.test', listener('grey.test')]];
+    const first = await run(task('grey.test', ['alice', 'nobody'], plan));
+    expect(first.results.map((r) => [r.smtp.outcome, r.smtp.reason])).toEqual([['temporary', 'greylisted'], ['rejected', 'mailbox_not_found']]);
+    expect(first.results[0]!.smtp.retry_after_s).toBe(GREYLIST_DELAY_S);
+    await new Promise((r) => setTimeout(r, (first.results[0]!.smtp.retry_after_s! + 1) * 1000));
+    const retry = await run(task('grey.test', ['alice'], plan));
+    expect(retry.results[0]!.smtp).toMatchObject({ outcome: 'accepted', reason: 'accepted' });
+  });
+});
