@@ -20,7 +20,8 @@ const FREE_PROVIDERS = new Set<string>(providerDomains);
 /** A disposable domain, or any subdomain of one listed as a wildcard. */
 export function isDisposable(domain: string): boolean {
   if (DISPOSABLE.has(domain) || DISPOSABLE_PARENTS.has(domain)) return true;
-  for (let dot = domain.indexOf('.'); dot >= 0; dot = domain.indexOf('.', dot + 1)) {
+  // Parents with two labels or more: no wildcard entry is a bare top-level domain.
+  for (let dot = domain.indexOf('.'); dot >= 0 && domain.indexOf('.', dot + 1) > 0; dot = domain.indexOf('.', dot + 1)) {
     meter[0]!++;
     if (DISPOSABLE_PARENTS.has(domain.slice(dot + 1))) return true;
   }

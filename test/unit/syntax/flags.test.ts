@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkSyntax } from '../../../edge/syntax/index.ts';
 import { isRole } from '../../../edge/syntax/flags.ts';
+import wildcards from 'disposable-email-domains/wildcard.json' with { type: 'json' };
 
 describe('checkSyntax: flags', () => {
   it('flags role accounts, lower-cased and without a +tag or quotes', () => {
@@ -24,6 +25,10 @@ describe('checkSyntax: flags', () => {
     // a subdomain of a non-wildcard entry is not
     expect(checkSyntax('a@sub.10minutemail.com').flags.disposable).toBe(false);
     expect(checkSyntax('a@gmail.com').flags.disposable).toBe(false);
+  });
+
+  it('relies on no wildcard entry being a bare top-level domain', () => {
+    expect(wildcards.filter((d) => !d.includes('.'))).toEqual([]);
   });
 
   it('flags free mailbox providers', () => {
