@@ -34,13 +34,15 @@ const MAX_STICKY = 50_000;
  */
 export class TaskBoard {
   readonly entries = new Map<string, Entry>();
-  private waiting: string[] = [];
+  /** Insertion-ordered, so the oldest waits first; deletes are O(1) for answers and aborts. */
+  private waiting = new Set<string>();
   private sticky = new Map<string, string>();
+  private pruneAt = MAX_STICKY;
 
   add(task: ProbeTask): Entry {
     const entry: Entry = { task, handouts: 0, agents: new Set() };
     this.entries.set(task.id, entry);
-    this.waiting.push(task.id);
+    this.waiting.add(task.id);
     return entry;
   }
 
@@ -49,7 +51,7 @@ export class TaskBoard {
     const entry = this.entries.get(taskId);
     if (!entry) return undefined;
     this.entries.delete(taskId);
-    if (entry.holder === undefined) this.waiting = this.waiting.filter((id) => id !== taskId);
+    this.waiting.delete(taskId);
     return entry;
   }
 
@@ -64,37 +66,38 @@ export class TaskBoard {
       }
     }
     seat.inFlight.clear();
-    this.waiting = [...back, ...this.waiting];
+    if (back.length > 0) this.waiting = new Set([...back, ...this.waiting]);
     for (const [domain, key] of this.sticky) if (key === seat.key) this.sticky.delete(domain);
     return back;
   }
 
-  /** Hands out every waiting task that can go somewhere now. */
+  /**
+   * Hands out every waiting task that can go somewhere now. The scan stops as soon as every
+   * open slot is taken, so a long queue costs per free slot, not per task, on each call.
+   */
   assign(seats: Seat[]): { entry: Entry; seat: Seat }[] {
     const byKey = new Map(seats.map((s) => [s.key, s]));
+    let free = seats.reduce((n, s) => n + (s.accepting() ? Math.max(0, s.capacity - s.inFlight.size) : 0), 0);
     const out: { entry: Entry; seat: Seat }[] = [];
-    const still: string[] = [];
     for (const taskId of this.waiting) {
+      if (free === 0) break;
       const entry = this.entries.get(taskId);
-      if (!entry) continue;
-      const seat = this.pick(entry.task.domain, seats, byKey);
-      if (!seat) {
-        still.push(taskId);
-        continue;
-      }
+      const seat = entry && this.pick(entry.task.domain, seats, byKey);
+      if (!entry || !seat) continue;
+      this.waiting.delete(taskId);
       entry.holder = seat.key;
       entry.handouts++;
       entry.agents.add(seat.agentId);
       seat.inFlight.add(taskId);
       this.bind(entry.task.domain, seat.key);
       out.push({ entry, seat });
+      free--;
     }
-    this.waiting = still;
     return out;
   }
 
   get waitingCount(): number {
-    return this.waiting.length;
+    return this.waiting.size;
   }
 
   private pick(domain: string, seats: Seat[], byKey: Map<string, Seat>): Seat | undefined {
@@ -110,9 +113,11 @@ export class TaskBoard {
 
   private bind(domain: string, key: string): void {
     this.sticky.set(domain, key);
-    if (this.sticky.size <= MAX_STICKY) return;
+    if (this.sticky.size <= this.pruneAt) return;
     const busy = new Set([...this.entries.values()].map((e) => e.task.domain));
     for (const d of this.sticky.keys()) if (!busy.has(d)) this.sticky.delete(d);
+    // Busy domains stay bound; wait for the map to double before scanning again.
+    this.pruneAt = Math.max(MAX_STICKY, 2 * this.sticky.size);
   }
 }
 
