@@ -1,6 +1,8 @@
 import { isAddressAllowed } from '../../edge/dns/address-guard.ts';
 import type { Cidr } from '../../edge/dns/cidr.ts';
 import { systemClock, systemRandom, type Clock, type ProbeResult, type ProbeTask, type Random } from '../../protocol/index.ts';
+import { createNetDialer } from '../adapters/net-dialer.ts';
+import { smtpSettingsFromEnv } from '../adapters/system-identity.ts';
 import { isSafeCommand, mailFromCommand } from '../smtp/command-line.ts';
 import type { Dialer } from '../smtp/dialer.ts';
 import { DEFAULT_TIMEOUTS, type SessionTimeouts } from '../smtp/open-session.ts';
@@ -11,15 +13,16 @@ import { CatchAllCache, DEFAULT_CATCH_ALL_TTL_MS } from './catch-all-cache.ts';
 import { runTask } from './run-task.ts';
 import type { TaskRunner } from './task-runner.ts';
 
+/** Every option has the real thing as default: node:net, the system clock, BZ_* from the environment. */
 export interface TaskRunnerOptions {
-  dialer: Dialer;
-  /** Name said in EHLO/HELO: the prober's own (BZ_HELO_NAME), never a borrowed domain. */
-  heloName: string;
-  /** Envelope sender (BZ_MAIL_FROM), an address on the prober's own name. */
-  mailFrom: string;
-  /** BZ_SMTP_PORT. */
+  dialer?: Dialer;
+  /** Name said in EHLO/HELO: BZ_HELO_NAME, else this machine's host name; never a borrowed domain. */
+  heloName?: string;
+  /** Envelope sender: BZ_MAIL_FROM, else verify@<heloName>. */
+  mailFrom?: string;
+  /** BZ_SMTP_PORT, else 25. */
   port?: number;
-  /** BZ_ALLOW_NETS: private/loopback networks an MX address may still be in. */
+  /** BZ_ALLOW_NETS: private/loopback networks an MX address may still be in (default none). */
   allowNets?: readonly Cidr[];
   clock?: Clock;
   random?: Random;
@@ -38,24 +41,27 @@ export interface TaskRunnerOptions {
 }
 
 /** The SMTP and catch-all stages as the agent calls them. */
-export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
-  if (!isSafeCommand(`EHLO ${options.heloName}`) || !/^[\x21-\x7e]+$/.test(options.heloName)) {
-    throw new Error(`unusable HELO name ${JSON.stringify(options.heloName)}`);
+export function createTaskRunner(options: TaskRunnerOptions = {}): TaskRunner {
+  const env = options.heloName && options.mailFrom && options.port && options.allowNets ? undefined : smtpSettingsFromEnv();
+  const heloName = options.heloName ?? env!.heloName;
+  const mailFrom = options.mailFrom ?? (options.heloName ? `verify@${options.heloName}` : env!.mailFrom);
+  if (!isSafeCommand(`EHLO ${heloName}`) || !/^[\x21-\x7e]+$/.test(heloName)) {
+    throw new Error(`unusable HELO name ${JSON.stringify(heloName)}`);
   }
-  if (!isSafeCommand(mailFromCommand(options.mailFrom, false)) || /[<>\s]/.test(options.mailFrom)) {
-    throw new Error(`unusable MAIL FROM address ${JSON.stringify(options.mailFrom)}`);
+  if (!isSafeCommand(mailFromCommand(mailFrom, false)) || /[<>\s]/.test(mailFrom)) {
+    throw new Error(`unusable MAIL FROM address ${JSON.stringify(mailFrom)}`);
   }
   const clock = options.clock ?? systemClock;
   const batchSize = options.batchSize ?? 20;
   const maxRejectionsPerSession = options.maxRejectionsPerSession ?? 8;
-  const allowNets = options.allowNets ?? [];
+  const allowNets = options.allowNets ?? env!.allowNets;
   const deps = {
-    dialer: options.dialer,
+    dialer: options.dialer ?? createNetDialer(),
     clock,
     random: options.random ?? systemRandom,
-    heloName: options.heloName,
-    mailFrom: options.mailFrom,
-    port: options.port ?? 25,
+    heloName,
+    mailFrom,
+    port: options.port ?? env!.port,
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     replyLimits: options.replyLimits ?? DEFAULT_REPLY_LIMITS,
     batchSize,
