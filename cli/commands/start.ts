@@ -1,8 +1,10 @@
-import { startEdgeServer } from '../../edge/adapters/node-server.ts';
+import { startEdgeServer, type EdgeServer } from '../../edge/adapters/node-server.ts';
+import { createStoreKeyStore } from '../../edge/access/key-store.ts';
 import { enrollAgent } from '../../edge/dispatch/agent-enrollment.ts';
 import type { AgentStore } from '../../edge/dispatch/agent-store.ts';
 import { systemClock, systemRandom } from '../../protocol/index.ts';
 import { announce, edgeSettings, untilSignal } from './edge.ts';
+import { keyCommand } from './key-command.ts';
 import { nodeAgent } from './prober.ts';
 
 /** The embedded prober's name in the agents table. */
@@ -28,6 +30,7 @@ export async function run(args: string[]): Promise<number> {
   const { config, tls } = settings;
   const server = await startEdgeServer({ config, ...(tls ? { tls } : {}) });
   announce(server);
+  await firstApiKey(server);
   const embedded = await embeddedAgent(server.agentStore);
   const loopback = new URL(server.agentUrl);
   if (['0.0.0.0', '[::]'].includes(loopback.hostname)) loopback.hostname = loopback.hostname === '[::]' ? '[::1]' : '127.0.0.1';
@@ -38,6 +41,13 @@ export async function run(args: string[]): Promise<number> {
   const code = await exit;
   await server.close();
   return code;
+}
+
+/** On a fresh store, one API key named "first", printed once, so the API is usable at once. */
+async function firstApiKey(server: EdgeServer): Promise<void> {
+  const keys = createStoreKeyStore(server.db);
+  if ((await keys.list()).length > 0) return;
+  await keyCommand(['add', 'first'], { keys, random: systemRandom, clock: systemClock, out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
 }
 
 async function embeddedAgent(store: AgentStore): Promise<{ id: string; key: string }> {

@@ -16,6 +16,8 @@ import { createDohClient } from '../dns/doh-client.ts';
 import { createMxResolver } from '../dns/create-mx-resolver.ts';
 import { EdgeMetrics } from '../metrics/edge-metrics.ts';
 import { createDnsCacheStore } from '../store/dns-cache-store.ts';
+import type { Database } from '../store/schema.ts';
+import type { Kysely } from 'kysely';
 import { openSqlite } from './sqlite-node.ts';
 import { agentUpgrade } from './ws-node.ts';
 
@@ -43,6 +45,8 @@ export interface EdgeServer {
   agentUrl: string;
   hub: AgentHub;
   agentStore: AgentStore;
+  /** The opened, migrated store (API keys, caches, agents). */
+  db: Kysely<Database>;
   close(): Promise<void>;
 }
 
@@ -92,6 +96,7 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
     agentUrl: `${secure ? 'wss' : 'ws'}://${host}:${port}${AGENT_WS_PATH}`,
     hub,
     agentStore,
+    db,
     async close() {
       hub.close();
       upgrade.close();
