@@ -10,7 +10,7 @@ import { createDoctor } from '../../prober/doctor/doctor.ts';
 import { parseCidrList } from '../../edge/dns/cidr.ts';
 import { systemClock } from '../../protocol/index.ts';
 import { createNetDialer } from '../../prober/adapters/net-dialer.ts';
-import { BUILTIN_PLUGINS_DIR, nodePluginFs, pluginSettingsFromEnv } from '../../prober/adapters/plugin-fs-node.ts';
+import { nodePluginFs, pluginSettingsFromEnv, pluginSources } from '../../prober/adapters/plugin-fs-node.ts';
 import { nodePortProbe } from '../../prober/adapters/port-probe-node.ts';
 import { createSocks5Dialer } from '../../prober/adapters/socks5-dialer.ts';
 import { createTaskRunner } from '../../prober/engine/create-task-runner.ts';
@@ -18,7 +18,6 @@ import type { TaskRunner } from '../../prober/engine/task-runner.ts';
 import { loadPlugins } from '../../prober/plugins/loader.ts';
 import { createPluginRegistry } from '../../prober/plugins/registry.ts';
 import { withPlugins } from '../../prober/plugins/with-plugins.ts';
-import { resolve } from 'node:path';
 
 const USAGE = `usage: bouncezero prober --edge URL --id ID --secret-file FILE [--capacity N] [--ca FILE]
        bouncezero prober doctor --edge URL --id ID --secret-file FILE
@@ -42,8 +41,7 @@ async function nodeRunner(config: Config, host: string): Promise<{ runner: TaskR
     port: config.smtpPort,
     allowNets: allowNets.nets,
   });
-  const sources = [{ dir: BUILTIN_PLUGINS_DIR, builtin: true }, ...config.pluginsDirs.map((dir) => ({ dir: resolve(dir), builtin: false }))];
-  const loaded = await loadPlugins(sources, nodePluginFs, (skip) => proberLog('plugin_skipped', { ...skip }));
+  const loaded = await loadPlugins(pluginSources(config.pluginsDirs.join(',')), nodePluginFs, (skip) => proberLog('plugin_skipped', { ...skip }));
   const registry = createPluginRegistry(loaded);
   const runner = withPlugins(engine, registry, { clock: systemClock, fetch: globalThis.fetch, settings: pluginSettingsFromEnv(process.env) });
   return { runner, plugins: loaded.map((p) => p.manifest.name) };
