@@ -109,9 +109,9 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
 
 function hubGauges(m: HubMetrics): Record<string, [string, number]> {
   return {
-    tasks_dispatched_total: ['Tasks handed to a prober for the first time.', m.tasks_dispatched],
-    tasks_redispatched_total: ['Tasks handed out again after their prober went away.', m.tasks_redispatched],
-    duplicate_results_dropped_total: ['Results for a task already answered, dropped.', m.duplicate_results_dropped],
+    tasks_dispatched: ['Tasks handed to a prober for the first time.', m.tasks_dispatched],
+    tasks_redispatched: ['Tasks handed out again after their prober went away.', m.tasks_redispatched],
+    duplicate_results_dropped: ['Results for a task already answered, dropped.', m.duplicate_results_dropped],
     tasks_waiting: ['Tasks waiting for a prober slot.', m.tasks_waiting],
     tasks_in_flight: ['Tasks a prober holds now.', m.tasks_in_flight],
   };
