@@ -95,6 +95,7 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
       }
       if (!run.drop) {
         ctx.deps.limiter.recovered(target.address);
+        if (run.progress === 0 && ++futile >= MAX_FUTILE_SESSIONS) break;
         continue;
       }
       note(`${target.host} ${target.address}: session dropped (${run.drop.shortfall.reason}) after ${run.progress} answers`);

@@ -55,7 +55,9 @@ export async function runSession(ctx: TaskContext, target: Target, release: () =
     const batch = ctx.pending.slice(0, room);
     const last = batch.length === ctx.pending.length;
     // Pipelined, the probe rides with the last batch for free; step by step it waits, as the batch may settle it.
-    const probeNow = ctx.probeNeeded && last && batch.length + CATCH_ALL_PROBES <= room && (batch.length > 0 ? capabilities.pipelining : anyAccepted(ctx));
+    // Alone, the probe needs only the rejection budget, not the host's (maybe halved) batch size.
+    const probeRoom = batch.length > 0 ? room : deps.maxRejectionsPerSession - rejected;
+    const probeNow = ctx.probeNeeded && last && batch.length + CATCH_ALL_PROBES <= probeRoom && (batch.length > 0 ? capabilities.pipelining : anyAccepted(ctx));
     if (ctx.probeNeeded && batch.length === 0 && !probeNow && !anyAccepted(ctx)) settleCatchAll(ctx, target.host, 'unknown');
     const probes = probeNow ? probeAddresses(ctx.task.domain, deps.random) : [];
     if (batch.length === 0 && probes.length === 0) break;

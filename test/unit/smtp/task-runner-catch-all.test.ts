@@ -88,6 +88,16 @@ describe('catch-all detection', () => {
     expect(probes(network)).toHaveLength(6);
   });
 
+  it('a host with small batches still gets its probe, in a batch of its own', async () => {
+    const clock = new FakeClock();
+    const network = new FakeNetwork({ [MX]: acceptAll }, clock);
+    const run = runnerFor(network, clock, { batchSize: 2 });
+    const result = await settle(clock, run(makeTask('ca.test', ['alice', 'bob'], [['mx.ca.test', MX]])));
+    expect(result.catch_all.status).toBe('yes');
+    expect(network.sessions).toHaveLength(1);
+    expect(network.wire.filter((l) => l.startsWith('MAIL'))).toHaveLength(2);
+  });
+
   it('a probe that would exceed the rejection budget goes to a session of its own', async () => {
     const { clock, network, run } = world({ rcpt: (a) => (a.startsWith('ok') ? '250 2.1.5 Ok' : '550 5.1.1 User unknown') });
     const locals = ['ok1', 'ok2', 'ok3', 'ok4', 'ok5', 'ok6', 'ok7'];
