@@ -4,6 +4,7 @@
  * (edge/store/migrations/). Column names are snake_case as in SQL; times are epoch ms.
  */
 import type { AgentsTable } from '../dispatch/kysely-agent-store.ts';
+import type { JobItemsTable, JobRowsTable, JobsTable } from '../jobs/tables.ts';
 
 /** DNS answers per question (name + type), see edge/dns/dns-cache.ts. */
 export interface DnsCacheTable {
@@ -39,4 +40,8 @@ export interface Database {
   api_keys: ApiKeysTable;
   /** Prober agents, see edge/dispatch/kysely-agent-store.ts. */
   agents: AgentsTable;
+  /** Bulk jobs, their distinct addresses and their input rows, see edge/jobs/. */
+  jobs: JobsTable;
+  job_items: JobItemsTable;
+  job_rows: JobRowsTable;
 }

@@ -3,6 +3,7 @@ import { dnsCache } from './001-dns-cache.ts';
 import { resultCacheMigration } from './002-result-cache.ts';
 import { apiKeysMigration } from './003-api-keys.ts';
 import { agentsMigration } from './004-agents.ts';
+import { jobsMigration } from './005-jobs.ts';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so a new one takes the next
@@ -14,4 +15,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '002-result-cache': resultCacheMigration,
   '003-api-keys': apiKeysMigration,
   '004-agents': agentsMigration,
+  '005-jobs': jobsMigration,
 };

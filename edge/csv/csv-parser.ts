@@ -1,0 +1,134 @@
+/** A malformed CSV input: the physical line (1-based) where the parser gave up, and why. */
+export interface CsvError {
+  line: number;
+  message: string;
+}
+
+type State = 'field_start' | 'unquoted' | 'quoted' | 'quote_in_quoted';
+
+/**
+ * An incremental RFC 4180 parser: text goes in by chunks, complete records come out. It holds
+ * only the record being read, so memory stays within one chunk plus one row whatever the file's
+ * size. Accepts CRLF, LF or a lone CR, a leading BOM, doubled quotes and newlines inside quoted
+ * fields; skips blank lines. After an error it accepts nothing more.
+ */
+export class CsvParser {
+  private state: State = 'field_start';
+  private field = '';
+  private record: string[] = [];
+  private line = 1;
+  private skipLf = false;
+  private started = false;
+  error: CsvError | null = null;
+
+  /** Characters held for the record being read: the bound a streaming test checks. */
+  get pendingLength(): number {
+    return this.field.length + this.record.reduce((n, f) => n + f.length, 0);
+  }
+
+  push(text: string): string[][] {
+    const out: string[][] = [];
+    if (this.error) return out;
+    let i = 0;
+    if (!this.started && text.length > 0) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) i = 1;
+    }
+    for (; i < text.length; i++) {
+      const ch = text[i] as string;
+      if (this.skipLf) {
+        this.skipLf = false;
+        if (ch === '\n') continue;
+      }
+      switch (this.state) {
+        case 'field_start':
+          if (ch === '"') this.state = 'quoted';
+          else if (ch === ',') this.endField();
+          else if (ch === '\n' || ch === '\r') this.endRecord(ch, out);
+          else {
+            this.field += ch;
+            this.state = 'unquoted';
+          }
+          break;
+        case 'unquoted':
+          if (ch === ',') this.endField();
+          else if (ch === '\n' || ch === '\r') this.endRecord(ch, out);
+          else if (ch === '"') return this.fail(out, 'a quote inside an unquoted field (quote the whole field and double the quote)');
+          else this.field += ch;
+          break;
+        case 'quoted':
+          if (ch === '"') this.state = 'quote_in_quoted';
+          else {
+            // Kept verbatim (CRLF stays CRLF); a CR alone inside quotes does not count as a line.
+            this.field += ch;
+            if (ch === '\n') this.line++;
+          }
+          break;
+        case 'quote_in_quoted':
+          if (ch === '"') {
+            this.field += '"';
+            this.state = 'quoted';
+          } else if (ch === ',') this.endField();
+          else if (ch === '\n' || ch === '\r') this.endRecord(ch, out);
+          else return this.fail(out, `unexpected "${printable(ch)}" after a closing quote`);
+          break;
+      }
+    }
+    return out;
+  }
+
+  /** The last record, or an error if a quoted field was never closed. */
+  end(): string[][] {
+    const out: string[][] = [];
+    if (this.error) return out;
+    if (this.state === 'quoted') {
+      this.fail(out, 'a quoted field is never closed');
+      return out;
+    }
+    if (this.state !== 'field_start' || this.record.length > 0) {
+      this.record.push(this.field);
+      this.emit(out);
+    }
+    return out;
+  }
+
+  private endField(): void {
+    this.record.push(this.field);
+    this.field = '';
+    this.state = 'field_start';
+  }
+
+  private endRecord(ch: string, out: string[][]): void {
+    this.record.push(this.field);
+    this.emit(out);
+    this.countNewline(ch);
+  }
+
+  private emit(out: string[][]): void {
+    const blank = this.record.length === 1 && this.record[0] === '';
+    if (!blank) out.push(this.record);
+    this.record = [];
+    this.field = '';
+    this.state = 'field_start';
+  }
+
+  private countNewline(ch: string): void {
+    if (ch === '\n') this.line++;
+    else if (ch === '\r') {
+      this.line++;
+      this.skipLf = true;
+    }
+  }
+
+  private fail(out: string[][], message: string): string[][] {
+    this.error = { line: this.line, message };
+    this.record = [];
+    this.field = '';
+    return out;
+  }
+}
+
+function printable(ch: string): string {
+  const code = ch.charCodeAt(0);
+  return code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : ch;
+}

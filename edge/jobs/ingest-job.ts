@@ -1,0 +1,102 @@
+import type { Insertable, Kysely } from 'kysely';
+import type { Clock, Random, SyntaxCheck } from '../../protocol/index.ts';
+import type { Database } from '../store/schema.ts';
+import { resultFromSyntax } from '../verify/assemble-result.ts';
+import { deleteJob } from './delete-job.ts';
+import type { IntakeEvent, IntakeRow } from './intake-rows.ts';
+import { newJobId } from './job-id.ts';
+import type { JobItemsTable } from './tables.ts';
+
+export const MAX_JOB_ROWS = 1_000_000;
+
+export interface IngestDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  random: Random;
+  checkSyntax: (input: string) => SyntaxCheck;
+  /** Rows written per transaction. */
+  batchSize?: number;
+  maxRows?: number;
+}
+
+export type IngestOutcome = { ok: true; id: string; rows: number } | { ok: false; status: 400 | 413; error: string };
+
+/**
+ * Streams an upload into the store: rows are written in batched transactions as they are parsed,
+ * duplicates folded onto one item per normalized address, invalid addresses resolved on the spot.
+ * The job stays `uploading` (invisible, never claimed) until the last row is in, and a failed
+ * upload removes everything it wrote, so a job exists whole or not at all.
+ */
+export async function ingestJob(deps: IngestDeps, events: AsyncIterable<IntakeEvent>): Promise<IngestOutcome> {
+  const { db, clock } = deps;
+  const batchSize = deps.batchSize ?? 500;
+  const maxRows = deps.maxRows ?? MAX_JOB_ROWS;
+  const id = newJobId(deps.random);
+  await db.insertInto('jobs').values({ id, status: 'uploading', columns_json: null, rows: 0, created_at: clock.now(), completed_at: null }).execute();
+  let rows = 0;
+  let batch: IntakeRow[] = [];
+  let columns: string[] | null = null;
+  const fail = async (status: 400 | 413, error: string): Promise<IngestOutcome> => {
+    await deleteJob(db, id);
+    return { ok: false, status, error };
+  };
+  try {
+    for await (const event of events) {
+      if ('error' in event) return await fail(400, event.error);
+      if ('columns' in event) {
+        columns = event.columns;
+        continue;
+      }
+      if (rows >= maxRows) return await fail(413, `more than ${maxRows} rows`);
+      batch.push(event.row);
+      rows++;
+      if (batch.length >= batchSize) {
+        await writeBatch(deps, id, rows - batch.length, batch);
+        batch = [];
+      }
+    }
+    await writeBatch(deps, id, rows - batch.length, batch);
+  } catch (error) {
+    // The body broke off (client gone, stream error): nothing of the job may stay behind.
+    await deleteJob(db, id);
+    throw error;
+  }
+  const open = await db.selectFrom('job_items').select('id').where('job_id', '=', id).where('state', '=', 'pending').limit(1).executeTakeFirst();
+  await db
+    .updateTable('jobs')
+    .set({ status: open ? 'queued' : 'completed', rows, columns_json: columns ? JSON.stringify(columns) : null, completed_at: open ? null : clock.now() })
+    .where('id', '=', id)
+    .execute();
+  return { ok: true, id, rows };
+}
+
+async function writeBatch(deps: IngestDeps, jobId: string, firstRow: number, batch: IntakeRow[]): Promise<void> {
+  if (batch.length === 0) return;
+  const now = deps.clock.now();
+  const items = new Map<string, Insertable<JobItemsTable>>();
+  const keys = batch.map((row) => {
+    const syntax = deps.checkSyntax(row.email);
+    const key = syntax.valid && syntax.normalized !== null ? syntax.normalized : `invalid:${row.email}`;
+    if (!items.has(key)) items.set(key, newItem(jobId, key, row.email, syntax, now));
+    return key;
+  });
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.insertInto('job_items').values([...items.values()]).onConflict((oc) => oc.columns(['job_id', 'key']).doNothing()).execute();
+    const found = await trx.selectFrom('job_items').select(['id', 'key']).where('job_id', '=', jobId).where('key', 'in', [...items.keys()]).execute();
+    const idOf = new Map(found.map((r) => [r.key, r.id]));
+    await trx
+      .insertInto('job_rows')
+      .values(batch.map((row, i) => ({ job_id: jobId, row_no: firstRow + i + 1, item_id: idOf.get(keys[i] as string) as number, email: row.email, cells_json: row.cells })))
+      .execute();
+  });
+}
+
+function newItem(jobId: string, key: string, email: string, syntax: SyntaxCheck, now: number): Insertable<JobItemsTable> {
+  const base = { job_id: jobId, key, email, attempt: 0, retries: 0 };
+  if (syntax.valid && syntax.domain !== null) {
+    return { ...base, domain: syntax.domain, state: 'pending', due_at: now, verdict: null, reason: null, score: null, result_json: null, done_at: null };
+  }
+  // Stage 1 decides an invalid address at once: no DNS, no prober.
+  const result = resultFromSyntax(email, syntax, now);
+  return { ...base, domain: null, state: 'done', due_at: null, verdict: result.verdict, reason: result.reason, score: result.score, result_json: JSON.stringify(result), done_at: now };
+}

@@ -1,0 +1,56 @@
+import type { Generated } from 'kysely';
+
+/** queued → running → completed; `uploading` while the body streams in (never visible to GET). */
+export type JobStatus = 'uploading' | 'queued' | 'running' | 'completed' | 'cancelled';
+
+/**
+ * pending (claimable at due_at) → in_flight (claimed, lease until due_at) → done, or → waiting
+ * (a greylisting retry due at due_at) → in_flight again. Counts are derived from these states.
+ */
+export type ItemState = 'pending' | 'in_flight' | 'waiting' | 'done';
+
+export interface JobsTable {
+  id: string;
+  status: JobStatus;
+  /** The input's column names (CSV header), as JSON; null for a JSON list. */
+  columns_json: string | null;
+  /** Input rows, duplicates included. */
+  rows: number;
+  created_at: number;
+  completed_at: number | null;
+}
+
+/** One distinct address of a job (the dedup key is the normalized address). */
+export interface JobItemsTable {
+  id: Generated<number>;
+  job_id: string;
+  key: string;
+  /** The address as first seen in the input. */
+  email: string;
+  /** The A-label domain; null for an invalid address. */
+  domain: string | null;
+  state: ItemState;
+  /** Claims so far: a result applies only to the claim it was made for. */
+  attempt: number;
+  /** Temporary answers (greylisting) so far, against the retry budget. */
+  retries: number;
+  /** When a pending or waiting item may be claimed, or when an in-flight claim's lease ends; null once done. */
+  due_at: number | null;
+  verdict: string | null;
+  reason: string | null;
+  score: number | null;
+  /** The VerificationResult as JSON. */
+  result_json: string | null;
+  done_at: number | null;
+}
+
+export interface JobRowsTable {
+  job_id: string;
+  /** 1-based position among the data rows. */
+  row_no: number;
+  item_id: number;
+  /** The address cell as given. */
+  email: string;
+  /** The row's cells (CSV) or the object's other fields (JSON), as JSON; null for a bare string. */
+  cells_json: string | null;
+}
