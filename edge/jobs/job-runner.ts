@@ -1,0 +1,163 @@
+import type { Kysely } from 'kysely';
+import type { Clock, Random, SyntaxCheck } from '../../protocol/index.ts';
+import type { ResultCache } from '../cache/result-cache.ts';
+import type { Config } from '../config.ts';
+import type { Dispatcher } from '../dispatch/dispatcher.ts';
+import type { MxResolver } from '../dns/mx-resolver.ts';
+import type { Database } from '../store/schema.ts';
+import { runDomainWork } from './domain-work.ts';
+import { ItemClaims, type ClaimedItem } from './item-claims.ts';
+import { DEFAULT_RUNNER_OPTIONS, type RunnerOptions } from './runner-options.ts';
+
+export interface JobRunnerDeps {
+  db: Kysely<Database>;
+  resolver: MxResolver;
+  dispatcher: Dispatcher;
+  cache: ResultCache;
+  clock: Clock;
+  random: Random;
+  checkSyntax: (input: string) => SyntaxCheck;
+  cacheTtl: Config['cacheTtl'];
+  options?: Partial<RunnerOptions>;
+  /** Told about work that failed for a reason of our own (store or resolver threw); the items are retried. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Works the jobs off the store: claims due items in batches, groups them by domain and runs each
+ * domain's share, keeping at most `maxInFlight` items out at once. All state lives in the store,
+ * so a killed edge loses nothing: start() re-queues what was in flight.
+ */
+export class JobRunner {
+  readonly options: RunnerOptions;
+  private readonly claims: ItemClaims;
+  private readonly abort = new AbortController();
+  private readonly work = new Set<Promise<void>>();
+  private inFlight = 0;
+  private pumping = false;
+  private again = false;
+  private started = false;
+  private stopped = false;
+  private cancelTimer: (() => void) | null = null;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly deps: JobRunnerDeps) {
+    this.options = { ...DEFAULT_RUNNER_OPTIONS, ...deps.options };
+    this.claims = new ItemClaims(deps.db);
+  }
+
+  /** Re-queues items left in flight by a previous process, drops half-done uploads, and starts working. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.claims.recover(this.deps.clock.now());
+    this.wake();
+  }
+
+  /** Stops claiming, aborts the tasks out, and waits for them to settle; unfinished items stay for the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.cancelTimer?.();
+    this.abort.abort(new Error('job runner stopped'));
+    await this.idle();
+  }
+
+  /** Look for work now (a job was created, a prober connected). */
+  wake(): void {
+    if (!this.started || this.stopped) return;
+    void this.pump();
+  }
+
+  /** Resolves once nothing is being claimed and no task is out. */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Items claimed and not yet answered, for /metrics. */
+  get itemsInFlight(): number {
+    return this.inFlight;
+  }
+
+  private isIdle(): boolean {
+    return !this.pumping && this.work.size === 0;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        await this.claimWhileRoom();
+      } while (this.again && !this.stopped);
+      await this.schedule();
+    } catch (error) {
+      this.deps.onError?.(error);
+      this.setTimer(this.options.pollMs);
+    } finally {
+      this.pumping = false;
+      this.settle();
+    }
+  }
+
+  private async claimWhileRoom(): Promise<void> {
+    const { clock, dispatcher } = this.deps;
+    while (!this.stopped && this.inFlight < this.options.maxInFlight && dispatcher.healthyCount() > 0) {
+      const now = clock.now();
+      const room = Math.min(this.options.claimSize, this.options.maxInFlight - this.inFlight);
+      const items = await this.claims.claim(now, room, now + this.options.leaseMs);
+      if (items.length === 0) return;
+      for (const [domain, group] of byDomain(items)) this.track(domain, group);
+    }
+  }
+
+  private track(domain: string, items: ClaimedItem[]): void {
+    this.inFlight += items.length;
+    const done = runDomainWork({ ...this.deps, claims: this.claims, options: this.options }, domain, items, this.abort.signal)
+      .then(() => this.claims.completeFinished([...new Set(items.map((i) => i.job_id))], this.deps.clock.now()))
+      // Our own failure (store, resolver): the items' lease runs out and they are claimed again.
+      .catch((error: unknown) => this.deps.onError?.(error))
+      .finally(() => {
+        this.inFlight -= items.length;
+        this.work.delete(done);
+        this.wake();
+        this.settle();
+      });
+    this.work.add(done);
+  }
+
+  /** Sleeps until the next item is due; polls while no prober is connected so work resumes when one comes. */
+  private async schedule(): Promise<void> {
+    if (this.stopped) return;
+    if (this.deps.dispatcher.healthyCount() === 0) return this.setTimer(this.options.pollMs);
+    if (this.inFlight >= this.options.maxInFlight) return;
+    const next = await this.claims.nextDue();
+    if (next !== null) this.setTimer(Math.max(0, next - this.deps.clock.now()));
+  }
+
+  private setTimer(ms: number): void {
+    this.cancelTimer?.();
+    if (this.stopped) return;
+    this.cancelTimer = this.deps.clock.setTimer(() => {
+      this.cancelTimer = null;
+      this.wake();
+    }, ms);
+  }
+
+  private settle(): void {
+    if (!this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+function byDomain(items: ClaimedItem[]): Map<string, ClaimedItem[]> {
+  const groups = new Map<string, ClaimedItem[]>();
+  for (const item of items) groups.set(item.domain, [...(groups.get(item.domain) ?? []), item]);
+  return groups;
+}

@@ -1,0 +1,15 @@
+import type { ReasonCode, SmtpCheck } from '../../protocol/index.ts';
+import type { RunnerOptions } from './runner-options.ts';
+
+/** Answers that say "not now" rather than anything about the mailbox: worth asking again later. */
+const RETRIABLE: ReadonlySet<ReasonCode> = new Set<ReasonCode>(['greylisted', 'temporary_failure', 'server_closing', 'smtp_timeout', 'deadline_exceeded']);
+
+export function isRetriable(smtp: Pick<SmtpCheck, 'outcome' | 'reason'>): boolean {
+  return RETRIABLE.has(smtp.reason) || (smtp.outcome === 'temporary' && smtp.reason !== 'mailbox_full');
+}
+
+/** The server's hinted delay (retry_after_s), else the default, kept within the configured bounds. */
+export function retryDelayMs(hintS: number | undefined, options: RunnerOptions): number {
+  const wanted = hintS === undefined ? options.retryDelayMs : hintS * 1000;
+  return Math.min(options.maxRetryDelayMs, Math.max(options.minRetryDelayMs, wanted));
+}
