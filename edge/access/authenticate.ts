@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { GetConnInfo } from 'hono/conninfo';
+import type { Clock } from '../../protocol/index.ts';
 import { apiError } from '../api/api-error.ts';
+import { Lru } from '../dns/lru.ts';
 import { hashApiKey } from './api-key.ts';
 import type { ApiKeyStore } from './key-store.ts';
 
@@ -20,6 +22,12 @@ export interface AuthenticateOptions {
   allowAnonymousLocal: boolean;
   /** The runtime's way to learn the caller's address (an adapter supplies it); absent means unknown. */
   connInfo?: GetConnInfo;
+  clock: Clock;
+  /**
+   * How long an accepted key is remembered in process, sparing the hash and the lookup on
+   * every call; also the longest a revoked key keeps working here. Default 10 s.
+   */
+  rememberMs?: number;
 }
 
 /** 127.0.0.0/8, ::1 and their IPv4-mapped form. */
@@ -38,21 +46,29 @@ function presentedKey(c: Context): string | null {
 
 export function authenticate(options: AuthenticateOptions): MiddlewareHandler<AccessEnv> {
   const configHash = options.configKey ? hashApiKey(options.configKey) : null;
+  const { clock } = options;
+  const rememberMs = options.rememberMs ?? 10_000;
+  const accepted = new Lru<{ principal: Principal; until: number }>(1000);
+
+  async function lookUp(key: string): Promise<Principal | null> {
+    const known = accepted.get(key);
+    if (known && known.until > clock.now()) return known.principal;
+    const hash = await hashApiKey(key);
+    // Both sides are hashes, so comparing them leaks nothing about the key by timing.
+    const record = configHash && hash === (await configHash) ? { id: 'config', name: 'BZ_API_KEY' } : await options.keys.findByHash(hash);
+    if (!record) return null;
+    const principal = { id: record.id, name: record.name };
+    accepted.set(key, { principal, until: clock.now() + rememberMs });
+    return principal;
+  }
+
   return async function authenticateCaller(c, next) {
     const key = presentedKey(c);
     if (key !== null) {
-      const hash = await hashApiKey(key);
-      // Both sides are hashes, so comparing them leaks nothing about the key by timing.
-      if (configHash && hash === (await configHash)) {
-        c.set('principal', { id: 'config', name: 'BZ_API_KEY' });
-        return next();
-      }
-      const record = await options.keys.findByHash(hash);
-      if (record) {
-        c.set('principal', { id: record.id, name: record.name });
-        return next();
-      }
-      return unauthorized(c, 'invalid_api_key', 'The API key is not valid (unknown or revoked).');
+      const principal = await lookUp(key);
+      if (!principal) return unauthorized(c, 'invalid_api_key', 'The API key is not valid (unknown or revoked).');
+      c.set('principal', principal);
+      return next();
     }
     if (options.allowAnonymousLocal && options.connInfo && isLoopback(options.connInfo(c).remote.address)) {
       c.set('principal', { id: 'local', name: 'anonymous (loopback)' });

@@ -8,6 +8,7 @@ import { authenticate, type AccessEnv } from '../access/authenticate.ts';
 import { createStoreKeyStore } from '../access/key-store.ts';
 import { rateLimit } from '../access/rate-limit.ts';
 import { TokenBuckets } from '../access/token-bucket.ts';
+import { memoResultCache } from '../cache/memo-result-cache.ts';
 import { createStoreResultCache } from '../cache/store-result-cache.ts';
 import type { Config } from '../config.ts';
 import type { Dispatcher } from '../dispatch/dispatcher.ts';
@@ -66,7 +67,7 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
     checkSyntax: deps.checkSyntax ?? checkSyntax,
     resolver: deps.resolver,
     dispatcher,
-    cache: createStoreResultCache(deps.store),
+    cache: memoResultCache(createStoreResultCache(deps.store)),
     clock: deps.clock,
     random: deps.random,
     deadlineMs: config.verifyDeadlineMs,
@@ -98,6 +99,7 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
       configKey: config.apiKey,
       allowAnonymousLocal: config.allowAnonymousLocal,
       connInfo: deps.connInfo,
+      clock: deps.clock,
     }),
     ...(config.rateLimit.perSecond > 0 ? [rateLimit(new TokenBuckets(deps.clock, config.rateLimit.perSecond, config.rateLimit.burst))] : []),
   ];

@@ -1,9 +1,16 @@
 import type { ReasonCode, VerificationResult } from '../../protocol/index.ts';
 import type { Config } from '../config.ts';
 
+export interface CachedResult {
+  result: VerificationResult;
+  /** Clock time (ms) after which the entry is no longer served. */
+  expiresAt: number;
+}
+
 /** What the verify pipeline needs from the result cache: per normalized address, with expiry. */
 export interface ResultCache {
-  get(normalized: string, now: number): Promise<VerificationResult | null>;
+  /** The live entry for the address, or null (absent or expired). */
+  get(normalized: string, now: number): Promise<CachedResult | null>;
   put(result: VerificationResult, expiresAt: number): Promise<void>;
 }
 

@@ -9,14 +9,14 @@ export function createStoreResultCache(db: Kysely<Database>): ResultCache {
     async get(normalized, now) {
       const row = await db
         .selectFrom('result_cache')
-        .select(['result_json'])
+        .select(['result_json', 'expires_at'])
         .where('normalized', '=', normalized)
         .where('expires_at', '>', now)
         .executeTakeFirst();
       if (!row) return null;
       // A row written by an older release may no longer fit the schema: a miss, not an error.
       const parsed = VerificationResult.safeParse(parseJson(row.result_json));
-      return parsed.success ? parsed.data : null;
+      return parsed.success ? { result: parsed.data, expiresAt: row.expires_at } : null;
     },
     async put(result, expiresAt) {
       if (result.normalized === null) return;

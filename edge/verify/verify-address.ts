@@ -48,7 +48,7 @@ export async function verifyAddress(deps: VerifyDeps, email: string, options: Ve
   if (!fresh) {
     const hit = await deps.cache.get(syntax.normalized, clock.now());
     deps.observer?.cacheLookup?.(hit !== null);
-    if (hit) return { ...hit, email, cached: true };
+    if (hit) return { ...hit.result, email, cached: true };
   }
   const budget = startDeadline(clock, deps.deadlineMs);
   try {

@@ -148,8 +148,11 @@ export async function harness(options: {
   };
 }
 
-/** Lets the app's promise chains run (no timers involved) until the condition holds. */
-export async function until(condition: () => boolean, turns = 1000): Promise<void> {
-  for (let i = 0; i < turns && !condition(); i++) await new Promise((r) => setImmediate(r));
+/**
+ * Lets the app's work run until the condition holds. Web Crypto hashes off the main thread,
+ * so this polls on real time (bounded), without asserting anything about how long it took.
+ */
+export async function until(condition: () => boolean, maxPolls = 5000): Promise<void> {
+  for (let i = 0; i < maxPolls && !condition(); i++) await new Promise((r) => setTimeout(r, 1));
   if (!condition()) throw new Error('condition not reached');
 }
