@@ -12,9 +12,11 @@ import { memoResultCache } from '../cache/memo-result-cache.ts';
 import { createStoreResultCache } from '../cache/store-result-cache.ts';
 import type { Config } from '../config.ts';
 import type { Dispatcher } from '../dispatch/dispatcher.ts';
+import type { HubMetrics } from '../dispatch/hub-metrics.ts';
 import type { MxResolver } from '../dns/mx-resolver.ts';
 import type { Database } from '../store/schema.ts';
 import type { EdgeMetrics } from '../metrics/edge-metrics.ts';
+import { renderHubMetrics } from '../metrics/hub-series.ts';
 import { checkSyntax } from '../syntax/index.ts';
 import type { VerifyDeps } from '../verify/verify-address.ts';
 import { apiError } from './api-error.ts';
@@ -53,8 +55,8 @@ export interface AppDeps {
   checkSyntax?: (input: string) => SyntaxCheck;
   /** POST/GET /v1/jobs…, behind the same API key, rate limit and upload-size limit. */
   jobs?: MountedRoutes;
-  /** Extra gauges from the dispatcher (the hub's counters), read at scrape time. */
-  dispatchGauges?: () => Record<string, [help: string, value: number]>;
+  /** The agent hub's counters (hub.metrics), exposed on /metrics as bouncezero_dispatch_*. */
+  hubMetrics?: () => HubMetrics;
 }
 
 /**
@@ -77,9 +79,11 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
   metrics.addGauges(() => ({
     agents: ['Probers that can take work now.', dispatcher.healthyCount()],
     agents_connected: ['Probers connected, healthy or not.', dispatcher.agents().length],
-    ...deps.dispatchGauges?.(),
     ...deps.jobs?.gauges?.(),
   }));
+
+  const { hubMetrics } = deps;
+  if (hubMetrics) metrics.addText(() => renderHubMetrics(hubMetrics()));
 
   const app = new Hono<AccessEnv>();
   app.use(countRequests(metrics));

@@ -16,6 +16,7 @@ export class EdgeMetrics implements VerifyObserver {
   readonly smtpSessions = new Counter('bouncezero_smtp_sessions_total', 'SMTP connections the probers opened for our tasks.', []);
   readonly smtpCommands = new Counter('bouncezero_smtp_commands_total', 'SMTP commands the probers sent for our tasks.', []);
   private readonly gauges: GaugeSource[] = [];
+  private readonly texts: (() => string)[] = [];
 
   request(route: string, method: string, status: number): void {
     this.requests.inc({ route, method, status: String(status) });
@@ -39,11 +40,17 @@ export class EdgeMetrics implements VerifyObserver {
     this.gauges.push(source);
   }
 
+  /** Adds series rendered by their owner at scrape time (the agent hub's). */
+  addText(source: () => string): void {
+    this.texts.push(source);
+  }
+
   render(): string {
     const parts = [this.requests, this.verdicts, this.cache, this.smtpSessions, this.smtpCommands].map((c) => c.render());
     for (const source of this.gauges) {
       for (const [name, [help, value]] of Object.entries(source())) parts.push(renderGauge(`bouncezero_${name}`, help, value));
     }
+    for (const source of this.texts) parts.push(source());
     return `${parts.join('\n')}\n`;
   }
 }

@@ -116,6 +116,7 @@ export async function harness(options: {
   healthy?: number;
   env?: Record<string, string>;
   connInfo?: AppDeps['connInfo'];
+  hubMetrics?: AppDeps['hubMetrics'];
 }): Promise<Harness> {
   const clock = new FakeClock();
   const resolver = new ScriptedResolver(options.plans ?? {});
@@ -130,6 +131,7 @@ export async function harness(options: {
     random: seededRandom(),
     metrics,
     connInfo: options.connInfo,
+    hubMetrics: options.hubMetrics,
   };
   const app = createApp(deps);
   return {
