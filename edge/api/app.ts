@@ -9,6 +9,7 @@ import { createStoreKeyStore } from '../access/key-store.ts';
 import { rateLimit } from '../access/rate-limit.ts';
 import { TokenBuckets } from '../access/token-bucket.ts';
 import { memoResultCache } from '../cache/memo-result-cache.ts';
+import type { ResultCache } from '../cache/result-cache.ts';
 import { createStoreResultCache } from '../cache/store-result-cache.ts';
 import type { Config } from '../config.ts';
 import type { Dispatcher } from '../dispatch/dispatcher.ts';
@@ -51,6 +52,12 @@ export interface AppDeps {
   metrics: EdgeMetrics;
   /** The caller's address (the Node adapter's getConnInfo); needed only for BZ_ALLOW_ANONYMOUS_LOCAL. */
   connInfo?: GetConnInfo;
+  /**
+   * The result cache; by default an in-process memo over the store's table. Build one
+   * (memoResultCache(createStoreResultCache(store))) and pass it to createJobs too, so a
+   * job's fresh answer replaces what /v1/verify remembers.
+   */
+  cache?: ResultCache;
   /** Stage 1; the real checker unless a test swaps it. */
   checkSyntax?: (input: string) => SyntaxCheck;
   /** POST/GET /v1/jobs…, behind the same API key, rate limit and upload-size limit. */
@@ -69,7 +76,7 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
     checkSyntax: deps.checkSyntax ?? checkSyntax,
     resolver: deps.resolver,
     dispatcher,
-    cache: memoResultCache(createStoreResultCache(deps.store)),
+    cache: deps.cache ?? memoResultCache(createStoreResultCache(deps.store)),
     clock: deps.clock,
     random: deps.random,
     deadlineMs: config.verifyDeadlineMs,
