@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { csvOf, jobsHarness, plan } from './jobs-harness.ts';
+
+const plans = { 'a.test': plan('a.test'), 'b.test': plan('b.test'), 'null.test': { ...plan('null.test', 'null_mx'), reason: 'null_mx' as const } };
+
+describe('POST /v1/jobs', () => {
+  it('takes a CSV, keeps every row, folds duplicates, resolves invalid rows without DNS and answers 202', async () => {
+    const h = await jobsHarness({ plans });
+    const csv = csvOf([['Name', 'E-Mail', 'city'], ['Ann', 'ann@a.test', 'Oslo'], ['Ann again', 'ann@A.Test', 'Bergen'], ['Bad', 'not-an-address', ''], ['Bo', 'bo@b.test', '"Rome, IT"']]);
+    const res = await h.post(csv, 'text/csv');
+    expect(res.status).toBe(202);
+    const { id, rows } = (await res.json()) as { id: string; rows: number };
+    expect(rows).toBe(4);
+    const before = await h.status(id);
+    expect(before).toMatchObject({ status: 'queued', rows: 4, total: 3, done: 1, pending: 2, counts: { undeliverable: 1 } });
+    expect(h.resolver.calls).toEqual([]);
+    await h.run();
+    const after = await h.status(id);
+    expect(after).toMatchObject({ status: 'completed', total: 3, done: 3, pending: 0, progress: 1, counts: { deliverable: 2, undeliverable: 1 } });
+    expect(h.dispatcher.tasks.map((t) => t.addresses.map((a) => a.address))).toEqual(expect.arrayContaining([['ann@a.test'], ['bo@b.test']]));
+    expect(h.dispatcher.tasks).toHaveLength(2);
+    const csvOut = await h.results(id, 'csv');
+    expect(csvOut.split('\r\n')).toEqual([
+      'Name,E-Mail,city,normalized,verdict,reason,score',
+      expect.stringMatching(/^Ann,ann@a\.test,Oslo,ann@a\.test,deliverable,accepted,0\.\d+$/),
+      expect.stringMatching(/^Ann again,ann@A\.Test,Bergen,ann@a\.test,deliverable,accepted,0\.\d+$/),
+      'Bad,not-an-address,,,undeliverable,invalid_syntax,0',
+      expect.stringMatching(/^Bo,bo@b\.test,"Rome, IT",bo@b\.test,deliverable,accepted,0\.\d+$/),
+      '',
+    ]);
+  });
+
+  it('takes a JSON list of strings and objects, and streams JSON and NDJSON results in input order', async () => {
+    const h = await jobsHarness({ plans });
+    const id = await h.create(JSON.stringify(['x@a.test', { email: 'y@null.test', crm_id: 7 }]), 'application/json');
+    await h.run();
+    const json = JSON.parse(await h.results(id, 'json'));
+    expect(json).toEqual([
+      { row: 1, email: 'x@a.test', normalized: 'x@a.test', verdict: 'deliverable', reason: 'accepted', score: expect.any(Number) },
+      { row: 2, email: 'y@null.test', normalized: 'y@null.test', verdict: 'undeliverable', reason: 'null_mx', score: expect.any(Number), input: { crm_id: 7 } },
+    ]);
+    const lines = (await h.results(id, 'ndjson')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toEqual(json);
+    expect(h.dispatcher.tasks).toHaveLength(1);
+  });
+
+  it('takes a multipart upload and finds a headerless address column', async () => {
+    const h = await jobsHarness({ plans });
+    const form = new FormData();
+    form.append('note', 'ignored');
+    form.append('file', new Blob(['1,one@a.test\n2,two@a.test\n'], { type: 'text/csv' }), 'list.csv');
+    const request = new Request('http://x/', { method: 'POST', body: form });
+    const id = await h.create(await request.arrayBuffer(), request.headers.get('content-type') ?? '');
+    await h.run();
+    expect(await h.results(id, 'csv')).toMatch(/^column1,email,normalized,verdict,reason,score\r\n1,one@a\.test,one@a\.test,deliverable,accepted,/);
+  });
+
+  it('uses ?column= and rejects a name the header lacks', async () => {
+    const h = await jobsHarness({ plans });
+    const id = await h.create('who,contact\nA,a@a.test\n', 'text/csv', '?column=Contact');
+    expect(await h.status(id)).toMatchObject({ total: 1, rows: 1 });
+    const bad = await h.post('who,contact\nA,a@a.test\n', 'text/csv', '?column=mail');
+    expect(bad.status).toBe(400);
+  });
+
+  it('rejects a malformed file with the line number and leaves no half job behind', async () => {
+    const h = await jobsHarness({ plans, runner: {} });
+    const good = Array.from({ length: 1200 }, (_, i) => `u${i}@a.test`).join('\n');
+    const res = await h.post(`email\n${good}\nbro"ken@a.test\n`, 'text/csv');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: { code: 'invalid_upload', message: expect.stringMatching(/^line 1202: a quote inside an unquoted field/) } });
+    for (const table of ['jobs', 'job_items', 'job_rows'] as const) {
+      expect(await h.store.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirst()).toEqual({ n: 0 });
+    }
+    expect((await h.post('[1, 2]', 'application/json')).status).toBe(400);
+    expect((await h.post('<xml/>', 'application/xml')).status).toBe(415);
+  });
+
+  it('refuses more rows than the limit', async () => {
+    const h = await jobsHarness({ plans });
+    const { createJobRoutes } = await import('../../../edge/jobs/job-routes.ts');
+    const routes = createJobRoutes({ db: h.store, clock: h.clock, random: { next: () => 0.5, bytes: (n) => new Uint8Array(n).fill(7) }, checkSyntax: (await import('../../../edge/syntax/index.ts')).checkSyntax, maxRows: 3 });
+    const res = await routes.request('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '["a@a.test","b@a.test","c@a.test","d@a.test"]' });
+    expect(res.status).toBe(413);
+    expect(await h.store.selectFrom('jobs').selectAll().execute()).toEqual([]);
+  });
+});
+
+describe('GET and DELETE /v1/jobs/:id', () => {
+  it('deletes the job with its addresses, then answers 404', async () => {
+    const h = await jobsHarness({ plans });
+    const id = await h.create('email\na@a.test\nb@a.test\n');
+    expect((await h.remove(id)).status).toBe(204);
+    expect(await h.status(id)).toEqual({ http: 404 });
+    expect((await h.remove(id)).status).toBe(404);
+    expect(await h.store.selectFrom('job_items').selectAll().execute()).toEqual([]);
+    expect(await h.store.selectFrom('job_rows').selectAll().execute()).toEqual([]);
+  });
+
+  it('needs the API key', async () => {
+    const h = await jobsHarness({ plans });
+    expect((await h.app.request('/v1/jobs/whatever')).status).toBe(401);
+  });
+});

@@ -1,0 +1,61 @@
+import { createApp } from '../../../edge/api/app.ts';
+import { createJobs, type Jobs } from '../../../edge/jobs/create-jobs.ts';
+import type { RunnerOptions } from '../../../edge/jobs/runner-options.ts';
+import { EdgeMetrics } from '../../../edge/metrics/edge-metrics.ts';
+import type { MxPlan } from '../../../protocol/index.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
+import { memoryStore, plan, probeAnswer, ScriptedDispatcher, ScriptedResolver, seededRandom, TEST_KEY, testConfig, type Answer } from '../api/app-harness.ts';
+
+export { plan, probeAnswer, TEST_KEY };
+
+/** The real app with the jobs mounted, over an in-memory SQLite store, a scripted resolver and prober, and a fake clock. */
+export async function jobsHarness(options: { plans?: Record<string, MxPlan>; answer?: Answer; healthy?: number; runner?: Partial<RunnerOptions> } = {}) {
+  const clock = new FakeClock();
+  const store = await memoryStore();
+  const resolver = new ScriptedResolver(options.plans ?? {});
+  const dispatcher = new ScriptedDispatcher(options.answer ?? probeAnswer({ outcome: 'accepted', reason: 'accepted' }), options.healthy ?? 1);
+  const config = testConfig();
+  const random = seededRandom();
+  const jobs: Jobs = createJobs({ store, resolver, dispatcher, clock, random, config, runner: { pollMs: 1000, minRetryDelayMs: 1000, ...options.runner } });
+  const app = createApp({ config, store, resolver, dispatcher, clock, random, metrics: new EdgeMetrics(), jobs: jobs.mounted });
+  const auth = { authorization: `Bearer ${TEST_KEY}` };
+  const h = {
+    clock,
+    store,
+    resolver,
+    dispatcher,
+    runner: jobs.runner,
+    app,
+    post: (body: BodyInit, type: string, query = '') => app.request(`/v1/jobs${query}`, { method: 'POST', headers: { ...auth, 'content-type': type }, body }),
+    async create(body: BodyInit, type = 'text/csv', query = ''): Promise<string> {
+      const res = await h.post(body, type, query);
+      if (res.status !== 202) throw new Error(`POST /v1/jobs: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { id: string }).id;
+    },
+    async status(id: string): Promise<any> {
+      const res = await app.request(`/v1/jobs/${id}`, { headers: auth });
+      return res.status === 200 ? res.json() : { http: res.status };
+    },
+    async results(id: string, format = 'json'): Promise<string> {
+      const res = await app.request(`/v1/jobs/${id}/results?format=${format}`, { headers: auth });
+      return res.text();
+    },
+    remove: (id: string) => app.request(`/v1/jobs/${id}`, { method: 'DELETE', headers: auth }),
+    /** Starts the runner (if not yet) and lets it work until nothing is out. */
+    async run(): Promise<void> {
+      await jobs.runner.start();
+      jobs.runner.wake();
+      await jobs.runner.idle();
+    },
+    /** Moves the fake clock and lets the runner finish what came due. */
+    async advance(ms: number): Promise<void> {
+      await clock.advance(ms);
+      await jobs.runner.idle();
+    },
+  };
+  return h;
+}
+
+export function csvOf(rows: string[][]): string {
+  return rows.map((r) => r.join(',')).join('\r\n');
+}
