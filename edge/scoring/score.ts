@@ -108,6 +108,7 @@ export function score(input: ScoreInput): Score {
       add(s.detail ?? REASONS[s.reason].text);
     }
   }
+  if (input.syntax.rule === 'control_character') add(REASONS.control_characters.text);
   if (input.syntax.suggestion) add(`Did you mean ${input.syntax.suggestion}?`);
   return { verdict, reason, score: Math.round(Math.min(1, Math.max(0, value)) * 100) / 100, reasons: texts.filter((t) => t !== '') };
 }

@@ -57,7 +57,7 @@ export async function verifyAddress(deps: VerifyDeps, email: string, options: Ve
     if (planDecision(plan)) return await remember(deps, resultFromPlan(email, syntax, plan, clock.now()));
     if (deps.dispatcher.healthyCount() === 0) return resultFromFailure(email, syntax, plan, 'no_prober', clock.now());
 
-    const [task] = buildProbeTasks(plan, [{ id: ITEM_ID, syntax }], { deadlineMs: budget.remaining(), fresh }, deps.random);
+    const [task] = buildProbeTasks(plan, [{ id: ITEM_ID, syntax }], { deadlineMs: proberBudget(budget.remaining()), fresh }, deps.random);
     if (!task) throw new Error('verifyAddress: one valid address must make one task');
     const outcome = await budget.race(deps.dispatcher.submit(task, { signal: budget.signal }));
     if (outcome === EXPIRED) return resultFromFailure(email, syntax, plan, 'deadline_exceeded', clock.now());
@@ -69,6 +69,14 @@ export async function verifyAddress(deps: VerifyDeps, email: string, options: Ve
   } finally {
     budget.done();
   }
+}
+
+/**
+ * The prober gets a little less than what is left, so a slow server still yields its partial
+ * answer (smtp_timeout with the replies so far) before the edge gives up on the whole check.
+ */
+function proberBudget(remainingMs: number): number {
+  return Math.max(1, remainingMs - Math.min(1000, remainingMs / 10));
 }
 
 async function remember(deps: VerifyDeps, result: VerificationResult): Promise<VerificationResult> {

@@ -51,7 +51,8 @@ describe('POST /v1/verify: the SMTP stage', () => {
     expect(task.addresses).toHaveLength(1);
     expect(task.addresses[0]?.address).toBe(r.normalized);
     expect(task.plan.domain).toBe('example.test');
-    expect(task.deadline_ms).toBeLessThanOrEqual(15_000);
+    // The prober's share leaves the edge a second to hear its partial answer.
+    expect(task.deadline_ms).toBe(14_000);
   });
 
   it('reports a rejected recipient undeliverable, with the server reply among the reasons', async () => {

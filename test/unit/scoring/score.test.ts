@@ -65,6 +65,12 @@ describe('score', () => {
     expect(judge('someone@example.test', { smtp: accepted, signals: [{ ...signal, ok: false }] })).toMatchObject({ verdict: 'deliverable' });
   });
 
+  it('says why an address with CR/LF is invalid, keeping the one reason code', () => {
+    const s = score({ syntax: checkSyntax('a\r\nRCPT TO:<x@y.test>@example.test') });
+    expect(s).toMatchObject({ verdict: 'undeliverable', reason: 'invalid_syntax', score: 0 });
+    expect(s.reasons).toContain(REASONS.control_characters.text);
+  });
+
   it('suggests the likely intended address', () => {
     const s = judge('someone@gmial.com');
     expect(s.reasons.at(-1)).toMatch(/^Did you mean .*@gmail\.com\?$/);
