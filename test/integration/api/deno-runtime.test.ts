@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The HTTP API must start on any Web-standard runtime: createApp and everything it imports
+ * run on Deno. The calls below never reach DNS or a prober (health, OpenAPI, an address that
+ * syntax decides), so the resolver and dispatcher throw if asked; the store is Kysely with a
+ * driver that holds no rows, so an unknown key is looked up and found in none.
+ */
+const ROOT = resolve(import.meta.dirname, '../../..');
+const DENO = resolve(ROOT, 'node_modules/.bin/deno');
+const SCRIPT = `
+import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
+import { createApp } from './edge/api/app.ts';
+import { loadConfig } from './edge/config.ts';
+import { EdgeMetrics } from './edge/metrics/edge-metrics.ts';
+import { systemClock, systemRandom } from './protocol/index.ts';
+const loaded = loadConfig({ BZ_DOH: 'http://127.0.0.1:9/dns-query', BZ_API_KEY: 'deno-key-0123456789' });
+const store = new Kysely({ dialect: { createAdapter: () => new SqliteAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (db) => new SqliteIntrospector(db), createQueryCompiler: () => new SqliteQueryCompiler() } });
+const dispatcher = { submit: () => { throw new Error('dispatch reached'); }, agents: () => [], healthyCount: () => 0 };
+const resolver = { plan: () => { throw new Error('DNS reached'); } };
+const app = createApp({ config: loaded.config, store, resolver, dispatcher, clock: systemClock, random: systemRandom, metrics: new EdgeMetrics() });
+const post = (key) => app.request('/v1/verify', { method: 'POST', headers: { authorization: 'Bearer ' + key, 'content-type': 'application/json' }, body: JSON.stringify({ email: 'not an address' }) });
+const verified = await post('deno-key-0123456789');
+const out = {
+  health: await (await app.request('/v1/health')).json(),
+  verify: [verified.status, (await verified.json()).reason],
+  wrongKey: (await post('deno-wrong-key-000')).status,
+  paths: Object.keys((await (await app.request('/openapi.json')).json()).paths).sort(),
+  metrics: (await (await app.request('/metrics')).text()).includes('bouncezero_verdicts_total{verdict="undeliverable",reason="invalid_syntax"} 1'),
+};
+console.log(JSON.stringify(out));
+`;
+
+describe('edge API on Deno', () => {
+  it('serves health, OpenAPI, metrics and a syntax-decided verify', async () => {
+    const child = spawn(DENO, ['eval', '--no-prompt', SCRIPT], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      health: { ok: true, agents: 0, agent_list: [], version: '0.1.0' },
+      verify: [200, 'invalid_syntax'],
+      wrongKey: 401,
+      paths: ['/metrics', '/openapi.json', '/v0/check_email', '/v1/health', '/v1/verify'],
+      metrics: true,
+    });
+  });
+});
