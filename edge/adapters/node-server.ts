@@ -4,12 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { systemClock, systemRandom, type Clock, type Random } from '../../protocol/index.ts';
-import { createApp, type MountedRoutes } from '../api/app.ts';
+import { createApp } from '../api/app.ts';
+import { memoResultCache } from '../cache/memo-result-cache.ts';
+import { createStoreResultCache } from '../cache/store-result-cache.ts';
+import { createJobs } from '../jobs/create-jobs.ts';
 import type { Config } from '../config.ts';
 import { createAgentHub, type AgentHub, type HubOptions } from '../dispatch/agent-hub.ts';
 import type { AgentStore } from '../dispatch/agent-store.ts';
 import { dohLookup } from '../dispatch/doh-lookup.ts';
-import type { HubMetrics } from '../dispatch/hub-metrics.ts';
 import { createKyselyAgentStore } from '../dispatch/kysely-agent-store.ts';
 import { parseCidrList } from '../dns/cidr.ts';
 import { createDohClient } from '../dns/doh-client.ts';
@@ -32,8 +34,6 @@ export interface EdgeServerConfig {
   tls?: { cert: string; key: string };
   /** Hub timings and hooks (tests shorten the heartbeat and the auth timeout). */
   hub?: Omit<HubOptions, 'store' | 'clock' | 'random'>;
-  /** /v1/jobs routes, mounted behind the API's key check. */
-  jobs?: MountedRoutes;
   clock?: Clock;
   random?: Random;
 }
@@ -63,18 +63,25 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
   if (!allowNets.ok) throw new Error(allowNets.error);
   const agentStore = options.agentStore ?? createKyselyAgentStore(db);
   const dns = createDohClient({ endpoints: config.doh, clock });
-  const hub = createAgentHub({ dns: dohLookup((q, signal) => dns.query(q, signal)), ...options.hub, store: agentStore, clock, random });
+  let wakeJobs = () => {};
+  const hub = createAgentHub({ dns: dohLookup((q, signal) => dns.query(q, signal)), onAgentReady: () => wakeJobs(), ...options.hub, store: agentStore, clock, random });
+  const resolver = createMxResolver({ endpoints: config.doh, allowNets: allowNets.nets, clock, random, cacheStore: createDnsCacheStore(db) });
+  // One result cache for /v1/verify and the jobs, so a job's fresh answer replaces what verify remembers.
+  const cache = memoResultCache(createStoreResultCache(db));
+  const jobs = createJobs({ store: db, resolver, dispatcher: hub, clock, random, config, cache, onError: (error) => console.error(JSON.stringify({ event: 'job_runner_error', error: String(error).slice(0, 300) })) });
+  wakeJobs = () => jobs.runner.wake();
   const app = createApp({
     config,
     store: db,
-    resolver: createMxResolver({ endpoints: config.doh, allowNets: allowNets.nets, clock, random, cacheStore: createDnsCacheStore(db) }),
+    resolver,
     dispatcher: hub,
     clock,
     random,
     metrics: new EdgeMetrics(),
     connInfo: getConnInfo,
-    dispatchGauges: () => hubGauges(hub.metrics()),
-    ...(options.jobs ? { jobs: options.jobs } : {}),
+    cache,
+    jobs: jobs.mounted,
+    hubMetrics: () => hub.metrics(),
   });
   const listener = getRequestListener(app.fetch);
   const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createHttpServer(listener);
@@ -88,6 +95,7 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
       resolve();
     });
   });
+  await jobs.runner.start();
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const secure = options.tls !== undefined;
@@ -98,21 +106,12 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
     agentStore,
     db,
     async close() {
+      await jobs.runner.stop();
       hub.close();
       upgrade.close();
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.destroy();
     },
-  };
-}
-
-function hubGauges(m: HubMetrics): Record<string, [string, number]> {
-  return {
-    tasks_dispatched: ['Tasks handed to a prober for the first time.', m.tasks_dispatched],
-    tasks_redispatched: ['Tasks handed out again after their prober went away.', m.tasks_redispatched],
-    duplicate_results_dropped: ['Results for a task already answered, dropped.', m.duplicate_results_dropped],
-    tasks_waiting: ['Tasks waiting for a prober slot.', m.tasks_waiting],
-    tasks_in_flight: ['Tasks a prober holds now.', m.tasks_in_flight],
   };
 }

@@ -21,6 +21,8 @@ export interface HubOptions {
   revocationPollMs?: number;
   /** Answers the agents' dns_query frames (their self-check); without it they get SERVFAIL. */
   dns?: DnsLookup;
+  /** Called when an agent becomes ready, so a queue that found no prober can look again. */
+  onAgentReady?: () => void;
   log?: HubLog;
 }
 
@@ -138,6 +140,7 @@ export function createAgentHub(options: HubOptions): AgentHub {
         agent.send({ type: 'ready', v: PROTOCOL_VERSION, observed_address: socket.remoteAddress, heartbeat_ms: heartbeatMs });
         log('agent_connected', { agent_id: record.id, name: record.name, capacity: auth.capacity, address: socket.remoteAddress });
         pump();
+        options.onAgentReady?.();
       });
       socket.onMessage((data) => handler(data));
       socket.onClose(() => {

@@ -42,6 +42,16 @@ describe('bouncezero start', () => {
       expect(agents).toMatchObject([{ name: 'embedded', port25: true }]);
       const verify = await fetch(`${url}/v1/verify`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ email: 'alice@world.test' }) });
       expect(await verify.json()).toMatchObject({ verdict: 'deliverable', reason: 'accepted' });
+      const auth = { authorization: `Bearer ${key}` };
+      const created = await fetch(`${url}/v1/jobs`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(['alice@world.test', 'nobody@world.test']) });
+      expect(created.status).toBe(202);
+      const { id } = (await created.json()) as { id: string };
+      let job: { status?: string; counts?: Record<string, number> } = {};
+      for (let i = 0; i < 200 && job.status !== 'completed'; i++) {
+        job = await (await fetch(`${url}/v1/jobs/${id}`, { headers: auth })).json();
+        if (job.status !== 'completed') await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(job).toMatchObject({ status: 'completed', counts: { deliverable: 1, undeliverable: 1 } });
       first.child.kill('SIGTERM');
       expect(await first.exit).toBe(0);
 

@@ -8,7 +8,9 @@ import { MemoryAgentStore, addAgent, connect, task, until, type PeerEnd } from '
 async function setup(ids: string[]) {
   const clock = new FakeClock();
   const store = new MemoryAgentStore();
+  const ready = { count: 0 };
   const hub = createAgentHub({
+    onAgentReady: () => ready.count++,
     store,
     clock,
     heartbeatMs: 1_000,
@@ -17,7 +19,7 @@ async function setup(ids: string[]) {
     dns: async (name, qtype) => ({ rcode: name === 'x.test' ? 'NOERROR' : 'NXDOMAIN', answers: name === 'x.test' ? [`${qtype}:127.0.0.5`] : [] }),
   });
   for (const id of ids) await addAgent(store, id);
-  return { clock, store, hub };
+  return { clock, store, hub, ready };
 }
 
 async function ready(peer: PeerEnd) {
@@ -32,9 +34,12 @@ function track(promise: Promise<DispatchOutcome>) {
 }
 
 describe('routing', () => {
-  it('answers no_prober at once when no agent is connected', async () => {
-    const { hub } = await setup([]);
+  it('answers no_prober at once when no agent is connected, and says when one becomes ready', async () => {
+    const { clock, hub, ready: readyCount } = await setup(['a']);
     expect(await hub.submit(task('t1'))).toMatchObject({ ok: false, reason: 'no_prober' });
+    expect(readyCount.count).toBe(0);
+    await ready(await connect(hub, clock, 'a'));
+    expect(readyCount.count).toBe(1);
   });
 
   it('never gives an agent more tasks than its capacity; submit waits for a slot and honours its signal', async () => {
