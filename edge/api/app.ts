@@ -20,6 +20,7 @@ import type { EdgeMetrics } from '../metrics/edge-metrics.ts';
 import { renderHubMetrics } from '../metrics/hub-series.ts';
 import { checkSyntax } from '../syntax/index.ts';
 import type { VerifyDeps } from '../verify/verify-address.ts';
+import { renderPage } from '../web/page.ts';
 import { apiError } from './api-error.ts';
 import { countRequests } from './request-metrics.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -67,7 +68,7 @@ export interface AppDeps {
 }
 
 /**
- * The edge's HTTP API. Public: GET /v1/health, /metrics, /openapi.json. Keyed (Bearer API
+ * The edge's HTTP API. Public: GET / (the web page), /v1/health, /metrics, /openapi.json. Keyed (Bearer API
  * key, rate-limited): POST /v1/verify, POST /v0/check_email (Reacher), /v1/jobs/*.
  */
 export function createApp(deps: AppDeps): Hono<AccessEnv> {
@@ -100,6 +101,8 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
   });
   app.notFound((c) => apiError(c, 404, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
 
+  const page = renderPage();
+  app.get('/', (c) => c.html(page));
   app.route('/', healthRoutes(dispatcher));
   app.route('/', metricsRoutes(metrics));
   app.route('/', openApiRoutes(deps.jobs?.openapi));

@@ -4,6 +4,16 @@ import { TEST_KEY, harness, plan, probeAnswer } from './app-harness.ts';
 
 const plans = { 'example.test': plan('example.test', 'mx', ['mx1.example.test', 'mx2.example.test']), 'dead.test': plan('dead.test', 'null_mx') };
 
+describe('GET /', () => {
+  it('serves the web page without a key', async () => {
+    const h = await harness({});
+    const res = await h.app.request('/');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await res.text()).toContain('<form id="single">');
+  });
+});
+
 describe('GET /v1/health', () => {
   it('answers ok with the number of healthy agents and their self-checks', async () => {
     const h = await harness({ healthy: 2 });
