@@ -77,7 +77,7 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
     checkSyntax: deps.checkSyntax ?? checkSyntax,
     resolver: deps.resolver,
     dispatcher,
-    cache: deps.cache ?? memoResultCache(createStoreResultCache(deps.store)),
+    cache: deps.cache ?? memoResultCache(createStoreResultCache(deps.store, { clock: deps.clock })),
     clock: deps.clock,
     random: deps.random,
     deadlineMs: config.verifyDeadlineMs,

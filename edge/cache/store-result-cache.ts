@@ -1,10 +1,19 @@
 import type { Kysely } from 'kysely';
-import { VerificationResult } from '../../protocol/index.ts';
+import { systemClock, VerificationResult, type Clock } from '../../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import type { ResultCache } from './result-cache.ts';
 
-/** The result cache in the store's `result_cache` table (migration 'result-cache'). */
-export function createStoreResultCache(db: Kysely<Database>): ResultCache {
+export interface StoreResultCacheOptions {
+  clock?: Clock;
+  /** Expired rows are deleted once every this many writes, so the table does not grow forever. */
+  pruneEvery?: number;
+}
+
+/** The result cache in the store's `result_cache` table (migration '002-result-cache'). */
+export function createStoreResultCache(db: Kysely<Database>, options: StoreResultCacheOptions = {}): ResultCache {
+  const clock = options.clock ?? systemClock;
+  const pruneEvery = options.pruneEvery ?? 1000;
+  let writes = 0;
   return {
     async get(normalized, now) {
       const row = await db
@@ -26,6 +35,7 @@ export function createStoreResultCache(db: Kysely<Database>): ResultCache {
         .values(row)
         .onConflict((oc) => oc.column('normalized').doUpdateSet({ result_json: row.result_json, expires_at: row.expires_at }))
         .execute();
+      if (++writes % pruneEvery === 0) await db.deleteFrom('result_cache').where('expires_at', '<=', clock.now()).execute();
     },
   };
 }

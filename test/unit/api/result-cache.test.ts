@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { memoResultCache } from '../../../edge/cache/memo-result-cache.ts';
+import { createStoreResultCache } from '../../../edge/cache/store-result-cache.ts';
+import { resultFromSyntax } from '../../../edge/verify/assemble-result.ts';
+import { checkSyntax } from '../../../edge/syntax/index.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
+import { memoryStore } from './app-harness.ts';
+
+const result = (email: string) => resultFromSyntax(email, checkSyntax(email), 0);
+
+describe('the stored result cache', () => {
+  it('serves a row until it expires, and deletes expired rows every pruneEvery writes', async () => {
+    const db = await memoryStore();
+    const clock = new FakeClock(1000);
+    const cache = createStoreResultCache(db, { clock, pruneEvery: 3 });
+    await cache.put(result('a@example.test'), 2000);
+    await cache.put(result('b@example.test'), 9000);
+    expect((await cache.get('a@example.test', 1999))?.expiresAt).toBe(2000);
+    expect(await cache.get('a@example.test', 2000)).toBeNull();
+    await clock.advance(1500);
+    await cache.put(result('c@example.test'), 9000);
+    const rows = await db.selectFrom('result_cache').select('normalized').orderBy('normalized').execute();
+    expect(rows.map((r) => r.normalized)).toEqual(['b@example.test', 'c@example.test']);
+  });
+
+  it('treats a row that no longer parses as a miss', async () => {
+    const db = await memoryStore();
+    await db.insertInto('result_cache').values({ normalized: 'x@example.test', result_json: '{"not":"a result"}', expires_at: 10 ** 15 }).execute();
+    await db.insertInto('result_cache').values({ normalized: 'y@example.test', result_json: '{broken', expires_at: 10 ** 15 }).execute();
+    const cache = createStoreResultCache(db);
+    expect(await cache.get('x@example.test', 0)).toBeNull();
+    expect(await cache.get('y@example.test', 0)).toBeNull();
+  });
+});
+
+describe('the in-process memo', () => {
+  it('answers a hot address without asking the store, and never past the stored expiry', async () => {
+    const db = await memoryStore();
+    let reads = 0;
+    const stored = createStoreResultCache(db);
+    const counting = { get: (n: string, now: number) => (reads++, stored.get(n, now)), put: stored.put };
+    const memo = memoResultCache(counting);
+    await memo.put(result('a@example.test'), 5000);
+    expect((await memo.get('a@example.test', 100))?.result.email).toBe('a@example.test');
+    expect(reads).toBe(0);
+    expect(await memo.get('a@example.test', 5000)).toBeNull();
+    expect(reads).toBe(1);
+  });
+});
