@@ -65,11 +65,17 @@ export interface AppDeps {
   jobs?: MountedRoutes;
   /** The agent hub's counters (hub.metrics), exposed on /metrics as bouncezero_dispatch_*. */
   hubMetrics?: () => HubMetrics;
+  /** Told of every failure answered 500 (a bug, a broken store); a JSON line on stderr by default. */
+  onError?: (error: unknown) => void;
+}
+
+function logError(clock: Clock, error: unknown): void {
+  console.error(JSON.stringify({ at: new Date(clock.now()).toISOString(), event: 'api_error', error: String(error).slice(0, 500) }));
 }
 
 /**
- * The edge's HTTP API. Public: GET / (the web page), /v1/health, /metrics, /openapi.json. Keyed (Bearer API
- * key, rate-limited): POST /v1/verify, POST /v0/check_email (Reacher), /v1/jobs/*.
+ * The edge's HTTP API. Public: GET / (the web page), /v1/health, /metrics, /openapi.json.
+ * Keyed (Bearer API key, rate-limited): POST /v1/verify, POST /v0/check_email (Reacher), /v1/jobs/*.
  */
 export function createApp(deps: AppDeps): Hono<AccessEnv> {
   const { config, metrics, dispatcher } = deps;
@@ -95,8 +101,10 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
 
   const app = new Hono<AccessEnv>();
   app.use(countRequests(metrics));
+  const onError = deps.onError ?? ((error: unknown) => logError(deps.clock, error));
   app.onError((err, c) => {
     if (err instanceof HTTPException && err.status < 500) return apiError(c, err.status as 400, 'invalid_request', err.message);
+    onError(err);
     return apiError(c, 500, 'internal_error', 'BounceZero failed internally; the check should be repeated.');
   });
   app.notFound((c) => apiError(c, 404, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));

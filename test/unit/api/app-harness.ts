@@ -117,6 +117,7 @@ export async function harness(options: {
   env?: Record<string, string>;
   connInfo?: AppDeps['connInfo'];
   hubMetrics?: AppDeps['hubMetrics'];
+  onError?: AppDeps['onError'];
 }): Promise<Harness> {
   const clock = new FakeClock();
   const resolver = new ScriptedResolver(options.plans ?? {});
@@ -132,6 +133,7 @@ export async function harness(options: {
     metrics,
     connInfo: options.connInfo,
     hubMetrics: options.hubMetrics,
+    onError: options.onError,
   };
   const app = createApp(deps);
   return {

@@ -183,6 +183,18 @@ describe('POST /v1/verify: the result cache', () => {
   });
 });
 
+describe('POST /v1/verify: our own failures', () => {
+  it('answers 500 internal_error when a dependency breaks its contract, and reports the error', async () => {
+    const errors: unknown[] = [];
+    const h = await harness({ plans: { 'example.test': () => Promise.reject(new Error('resolver bug')) }, onError: (e) => errors.push(e) });
+    const res = await h.verify({ email: 'user@example.test' });
+    expect(res.status).toBe(500);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('internal_error');
+    expect(String(errors[0])).toContain('resolver bug');
+    expect(h.clock.pending).toBe(0);
+  });
+});
+
 describe('POST /v1/verify: bad requests', () => {
   it.each([
     ['malformed JSON', '{"email": ', 400, 'invalid_request'],
