@@ -11,11 +11,12 @@ export type Deliver = (result: ProbeResult) => boolean;
  * out after reconnecting, and the edge drops any copy it already has.
  */
 export class WorkSlots {
-  private running = new Set<string>();
+  /** One controller per running task (not one shared signal, which would collect a listener per task). */
+  private running = new Map<string, AbortController>();
   private queued: ProbeTask[] = [];
   private outbox = new Map<string, ProbeResult>();
   private idle: (() => void)[] = [];
-  private stop = new AbortController();
+  private stopped = false;
 
   constructor(
     private runner: TaskRunner,
@@ -53,14 +54,17 @@ export class WorkSlots {
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
-  /** Hard stop: tell every running task to give up. */
+  /** Hard stop: tell every running task to give up, and start no more. */
   abort(): void {
-    this.stop.abort();
+    this.stopped = true;
+    for (const controller of this.running.values()) controller.abort();
   }
 
   private start(task: ProbeTask): void {
-    this.running.add(task.id);
-    void this.runner(task, this.stop.signal)
+    const controller = new AbortController();
+    if (this.stopped) controller.abort();
+    this.running.set(task.id, controller);
+    void this.runner(task, controller.signal)
       .catch((error: unknown) => {
         this.onCrash(task.id, error);
         return crashResult(task);
