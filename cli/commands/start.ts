@@ -50,7 +50,7 @@ async function firstApiKey(server: EdgeServer): Promise<void> {
   await keyCommand(['add', 'first'], { keys, random: systemRandom, clock: systemClock, out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
 }
 
-async function embeddedAgent(store: AgentStore): Promise<{ id: string; key: string }> {
+export async function embeddedAgent(store: AgentStore): Promise<{ id: string; key: string }> {
   const existing = await store.findByName(EMBEDDED);
   if (existing && existing.revoked_at === null) return existing;
   const made = await enrollAgent(store, EMBEDDED, { clock: systemClock, random: systemRandom });

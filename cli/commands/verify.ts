@@ -17,11 +17,8 @@ export async function run(args: string[]): Promise<number> {
     const addresses = fromStdin ? readLines(process.stdin) : parsed.addresses;
     return verifySyntaxOnly(addresses, process.stdout, systemClock);
   }
-  process.stderr.write(
-    'full verification (DNS and SMTP) needs a running edge: start one with `bouncezero start`;\n' +
-      'for an offline check of the syntax alone, use `bouncezero verify --syntax-only <email…>`.\n',
-  );
-  return 2;
+  const { runVerifyEdge } = await import('../verify-edge.ts');
+  return runVerifyEdge(args, { env: process.env, stdout: process.stdout, stderr: process.stderr });
 }
 
 function usageError(message: string): number {

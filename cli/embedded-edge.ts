@@ -1,0 +1,40 @@
+import { startEdgeServer } from '../edge/adapters/node-server.ts';
+import { loadConfig } from '../edge/config.ts';
+import { sleep, systemClock, systemRandom } from '../protocol/index.ts';
+import { embeddedAgent } from './commands/start.ts';
+import { nodeAgent } from './commands/prober.ts';
+
+export interface EdgeTarget {
+  url: string;
+  key: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The one-command default without a running edge: the same edge and embedded prober as
+ * `bouncezero start`, in this process, on an ephemeral loopback port, with a throw-away API key.
+ */
+export async function startEmbeddedEdge(env: Record<string, string | undefined>): Promise<{ ok: true; target: EdgeTarget } | { ok: false; error: string }> {
+  const key = `bz_cli_${Array.from(systemRandom.bytes(16), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  const loaded = loadConfig({ ...env, BZ_HOST: '127.0.0.1', BZ_PORT: '0', BZ_API_KEY: key, BZ_RATE_LIMIT_RPS: '0' });
+  if (!loaded.ok) return loaded;
+  const { config } = loaded;
+  const server = await startEdgeServer({ config });
+  const agentRecord = await embeddedAgent(server.agentStore);
+  const agent = await nodeAgent({ config, edgeUrl: server.agentUrl, agentId: agentRecord.id, key: agentRecord.key, capacity: 8 });
+  const exit = agent.run();
+  // A bulk job would wait for the prober anyway; a single verify would answer no_prober.
+  for (let i = 0; i < 300 && server.hub.healthyCount() === 0; i++) await sleep(systemClock, 50);
+  return {
+    ok: true,
+    target: {
+      url: server.url,
+      key,
+      async close() {
+        agent.drain();
+        await exit;
+        await server.close();
+      },
+    },
+  };
+}
