@@ -8,3 +8,4 @@ export * from './result.ts';
 export * from './frames.ts';
 export * from './runtime.ts';
 export * from './plugin.ts';
+export * from './outcomes.ts';

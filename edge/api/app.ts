@@ -21,6 +21,9 @@ import { renderHubMetrics } from '../metrics/hub-series.ts';
 import { checkSyntax } from '../syntax/index.ts';
 import type { VerifyDeps } from '../verify/verify-address.ts';
 import { renderPage } from '../web/page.ts';
+import { createLearnedScorer } from '../learning/learned-scorer.ts';
+import { createOutcomeStore, type OutcomeStore } from '../learning/outcome-store.ts';
+import { outcomeRoutes } from './routes/outcomes.ts';
 import { apiError } from './api-error.ts';
 import { countRequests } from './request-metrics.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -59,6 +62,8 @@ export interface AppDeps {
    * job's fresh answer replaces what /v1/verify remembers.
    */
   cache?: ResultCache;
+  /** Delivery outcomes and trained models; the store's tables by default. */
+  outcomes?: OutcomeStore;
   /** Stage 1; the real checker unless a test swaps it. */
   checkSyntax?: (input: string) => SyntaxCheck;
   /** POST/GET /v1/jobs…, behind the same API key, rate limit and upload-size limit. */
@@ -79,6 +84,7 @@ function logError(clock: Clock, error: unknown): void {
  */
 export function createApp(deps: AppDeps): Hono<AccessEnv> {
   const { config, metrics, dispatcher } = deps;
+  const outcomes = deps.outcomes ?? createOutcomeStore(deps.store);
   const verifyDeps: VerifyDeps = {
     checkSyntax: deps.checkSyntax ?? checkSyntax,
     resolver: deps.resolver,
@@ -89,6 +95,7 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
     deadlineMs: config.verifyDeadlineMs,
     cacheTtl: config.cacheTtl,
     observer: metrics,
+    learned: createLearnedScorer(() => outcomes.latestModels(), deps.clock),
   };
   metrics.addGauges(() => ({
     agents: ['Probers that can take work now.', dispatcher.healthyCount()],
@@ -129,8 +136,9 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
     maxSize: limit,
     onError: (c) => apiError(c, 413, 'body_too_large', `The body is larger than ${limit} bytes.`),
   });
-  for (const path of ['/v1/verify', '/v0/*']) app.use(path, ...keyed, tooLarge(config.bodyLimitBytes));
+  for (const path of ['/v1/verify', '/v1/outcomes', '/v0/*']) app.use(path, ...keyed, tooLarge(config.bodyLimitBytes));
   app.route('/', verifyRoutes(verifyDeps, metrics));
+  app.route('/', outcomeRoutes({ outcomes, cache: verifyDeps.cache, checkSyntax: verifyDeps.checkSyntax, clock: deps.clock }));
   if (deps.jobs) {
     app.use('/v1/jobs/*', ...keyed, tooLarge(config.uploadLimitBytes));
     app.route('/v1/jobs', deps.jobs.routes);

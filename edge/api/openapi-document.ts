@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VerificationResult, VerifyRequest } from '../../protocol/index.ts';
+import { OutcomesRequest, OutcomesResponse, VerificationResult, VerifyRequest } from '../../protocol/index.ts';
 import { ApiErrorBody } from './api-error.ts';
 import { ReacherRequest, ReacherResponse } from './reacher/reacher-schema.ts';
 import { HealthResponse, VERSION } from './routes/health.ts';
@@ -48,6 +48,14 @@ const PATHS: PathItems = {
       responses: { '200': { description: "Reacher's CheckEmailOutput.", content: json('ReacherResponse') }, ...KEYED_ERRORS },
     },
   },
+  '/v1/outcomes': {
+    post: {
+      summary: 'Report delivery outcomes (delivered, hard_bounce, soft_bounce) for the learner.',
+      security: [{ bearer: [] }],
+      requestBody: { required: true, content: json('OutcomesRequest') },
+      responses: { '202': { description: 'Stored.', content: json('OutcomesResponse') }, ...KEYED_ERRORS },
+    },
+  },
   '/v1/health': {
     get: { summary: 'Liveness and connected probers (no key needed).', responses: { '200': { description: 'Healthy.', content: json('Health') } } },
   },
@@ -79,6 +87,8 @@ export function openApiDocument(extraPaths: PathItems = {}): Record<string, unkn
         VerificationResult: schema(VerificationResult, 'output'),
         ReacherRequest: schema(ReacherRequest, 'input'),
         ReacherResponse: schema(ReacherResponse, 'output'),
+        OutcomesRequest: schema(OutcomesRequest, 'input'),
+        OutcomesResponse: schema(OutcomesResponse, 'output'),
         Health: schema(HealthResponse, 'output'),
         ApiError: schema(ApiErrorBody, 'output'),
       },

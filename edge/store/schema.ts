@@ -5,6 +5,7 @@
  */
 import type { AgentsTable } from '../dispatch/kysely-agent-store.ts';
 import type { JobItemsTable, JobRowsTable, JobsTable } from '../jobs/tables.ts';
+import type { ModelsTable, OutcomesTable } from '../learning/tables.ts';
 
 /** DNS answers per question (name + type), see edge/dns/dns-cache.ts. */
 export interface DnsCacheTable {
@@ -44,4 +45,7 @@ export interface Database {
   jobs: JobsTable;
   job_items: JobItemsTable;
   job_rows: JobRowsTable;
+  /** Delivery outcomes and the models learned from them, see edge/learning/. */
+  outcomes: OutcomesTable;
+  models: ModelsTable;
 }

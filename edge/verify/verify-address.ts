@@ -7,6 +7,7 @@ import { planDecision } from '../scoring/score.ts';
 import { resultFromFailure, resultFromPlan, resultFromProbe, resultFromSyntax } from './assemble-result.ts';
 import { buildProbeTasks } from './build-tasks.ts';
 import { EXPIRED, startDeadline } from './deadline.ts';
+import type { LearnedScorer } from '../learning/learned-scorer.ts';
 
 /** Told what the pipeline did, for /metrics; every method optional to implement. */
 export interface VerifyObserver {
@@ -25,6 +26,8 @@ export interface VerifyDeps {
   deadlineMs: number;
   cacheTtl: Config['cacheTtl'];
   observer?: VerifyObserver;
+  /** The learned model's adjustment of scores (edge/learning/); absent, the rules' score stands. */
+  learned?: LearnedScorer;
 }
 
 export interface VerifyOptions {
@@ -65,7 +68,8 @@ export async function verifyAddress(deps: VerifyDeps, email: string, options: Ve
     deps.observer?.probed?.(outcome.result.stats);
     const probe = outcome.result.results.find((r) => r.id === ITEM_ID);
     if (!probe) return resultFromFailure(email, syntax, plan, 'internal_error', clock.now());
-    return await remember(deps, resultFromProbe(email, syntax, plan, probe, outcome.result.catch_all, clock.now()));
+    const result = resultFromProbe(email, syntax, plan, probe, outcome.result.catch_all, clock.now());
+    return await remember(deps, deps.learned ? await deps.learned.adjust(result) : result);
   } finally {
     budget.done();
   }

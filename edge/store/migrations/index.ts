@@ -4,6 +4,7 @@ import { resultCacheMigration } from './002-result-cache.ts';
 import { apiKeysMigration } from './003-api-keys.ts';
 import { agentsMigration } from './004-agents.ts';
 import { jobsMigration } from './005-jobs.ts';
+import { outcomesMigration } from './006-outcomes.ts';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so a new one takes the next
@@ -16,4 +17,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '003-api-keys': apiKeysMigration,
   '004-agents': agentsMigration,
   '005-jobs': jobsMigration,
+  '006-outcomes': outcomesMigration,
 };
