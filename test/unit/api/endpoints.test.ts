@@ -80,7 +80,7 @@ describe('GET /openapi.json', () => {
       components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }> }> };
     };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/metrics', '/openapi.json', '/v0/check_email', '/v1/health', '/v1/verify']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/metrics', '/openapi.json', '/v0/check_email', '/v1/health', '/v1/outcomes', '/v1/verify']);
     expect(Object.keys(doc.paths['/v1/verify'] ?? {})).toEqual(['post']);
     const result = doc.components.schemas.VerificationResult;
     expect(result?.properties?.verdict?.enum).toEqual(['deliverable', 'undeliverable', 'risky', 'unknown']);
