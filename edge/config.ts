@@ -26,7 +26,7 @@ export interface Config {
   pluginsDirs: string[];
   /** BZ_API_KEY: accepted as given, beside the stored keys. */
   apiKey: string | undefined;
-  /** BZ_SOCKS5: host:port of a SOCKS5 proxy for the prober's MX connections. */
+  /** BZ_SOCKS5: socks5://[user:pass@]host:port (or host:port) of a SOCKS5 proxy for the prober's MX connections. */
   socks5: string | undefined;
   /** BZ_DOCTOR_HOSTS: host:port list; empty turns the port-25 self-check off. */
   doctorHosts: string[];
@@ -132,6 +132,16 @@ function cidr(item: string): string | null {
   return null;
 }
 
+/** socks5://user:pass@host:port or host:port; the message never repeats the value (it may hold a password). */
+function socks5Url(value: string): string | null {
+  if (!value.includes('://')) return hostPort(value);
+  if (!URL.canParse(value)) return 'is not a socks5:// URL';
+  const url = new URL(value);
+  if (url.protocol !== 'socks5:') return 'must start with socks5://';
+  if (url.port === '' || url.pathname.replace(/^\/$/, '') !== '' || url.search || url.hash) return 'must be socks5://[user:pass@]host:port';
+  return null;
+}
+
 function hostPort(item: string): string | null {
   const m = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):(\d{1,5})$/i.exec(item);
   return m && Number(m[2]) >= 1 && Number(m[2]) <= 65535 ? null : 'is not host:port';
@@ -150,7 +160,7 @@ const EnvSchema = z.object({
   BZ_MAIL_FROM: text(),
   BZ_PLUGINS_DIR: list([]),
   BZ_API_KEY: text().refine((k) => k === undefined || k.length >= 8, 'must be at least 8 characters'),
-  BZ_SOCKS5: text().refine((s) => s === undefined || hostPort(s) === null, 'is not host:port'),
+  BZ_SOCKS5: text().refine((s) => s === undefined || socks5Url(s) === null, 'is not socks5://[user:pass@]host:port'),
   BZ_DOCTOR_HOSTS: list(DEFAULT_DOCTOR_HOSTS, hostPort),
   BZ_DNSBL_ZONES: list(DEFAULT_DNSBL_ZONES),
   BZ_VERIFY_DEADLINE_MS: int(15_000, 100, 10 * 60_000),

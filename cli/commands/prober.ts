@@ -9,10 +9,9 @@ import { wsConnectEdge } from '../../prober/adapters/ws-client-node.ts';
 import { createDoctor } from '../../prober/doctor/doctor.ts';
 import { parseCidrList } from '../../edge/dns/cidr.ts';
 import { systemClock } from '../../protocol/index.ts';
-import { createNetDialer } from '../../prober/adapters/net-dialer.ts';
+import { createDialerFromEnv } from '../../prober/adapters/dialer-from-env.ts';
 import { nodePluginFs, pluginSettingsFromEnv, pluginSources } from '../../prober/adapters/plugin-fs-node.ts';
 import { nodePortProbe } from '../../prober/adapters/port-probe-node.ts';
-import { createSocks5Dialer } from '../../prober/adapters/socks5-dialer.ts';
 import { createTaskRunner } from '../../prober/engine/create-task-runner.ts';
 import type { TaskRunner } from '../../prober/engine/task-runner.ts';
 import { loadPlugins } from '../../prober/plugins/loader.ts';
@@ -35,7 +34,7 @@ async function nodeRunner(config: Config, host: string): Promise<{ runner: TaskR
   const allowNets = parseCidrList(config.allowNets.join(','));
   if (!allowNets.ok) throw new Error(allowNets.error);
   const engine = createTaskRunner({
-    dialer: config.socks5 ? createSocks5Dialer(config.socks5) : createNetDialer(),
+    dialer: createDialerFromEnv({ BZ_SOCKS5: config.socks5 }),
     heloName,
     mailFrom: config.mailFrom ?? `verify@${heloName}`,
     port: config.smtpPort,

@@ -59,6 +59,17 @@ describe('loadConfig', () => {
     expect(r.error).toContain('"eighty"');
   });
 
+  it('takes BZ_SOCKS5 as a socks5:// URL with credentials, and never repeats it in an error', () => {
+    const ok = loadConfig({ BZ_SOCKS5: 'socks5://bz:s3cret@127.0.0.1:1080' });
+    expect(ok.ok && ok.config.socks5).toBe('socks5://bz:s3cret@127.0.0.1:1080');
+    expect(loadConfig({ BZ_SOCKS5: '127.0.0.1:1080' }).ok).toBe(true);
+    for (const bad of ['http://bz:s3cret@127.0.0.1:1080', 'socks5://bz:s3cret@127.0.0.1', 'socks5://bz:s3cret@127.0.0.1:1080/x']) {
+      const r = loadConfig({ BZ_SOCKS5: bad });
+      expect(r.ok, bad).toBe(false);
+      expect(r.ok ? '' : r.error).not.toContain('s3cret');
+    }
+  });
+
   it('refuses an empty DoH list: the edge cannot resolve anything without one', () => {
     const r = loadConfig({ BZ_DOH: ' , ' });
     expect(r.ok).toBe(false);
