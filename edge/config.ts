@@ -26,6 +26,12 @@ export interface Config {
   pluginsDirs: string[];
   /** BZ_API_KEY: accepted as given, beside the stored keys. */
   apiKey: string | undefined;
+  /**
+   * Politeness and patience of the prober's SMTP engine, per MX address: BZ_SMTP_MAX_SESSIONS
+   * (concurrent, default 2), BZ_SMTP_SESSIONS_PER_MINUTE (new sessions, default 30), and the
+   * per-phase timeouts BZ_SMTP_CONNECT_TIMEOUT_MS / BZ_SMTP_BANNER_TIMEOUT_MS / BZ_SMTP_COMMAND_TIMEOUT_MS.
+   */
+  smtp: { maxSessions: number; sessionsPerMinute: number; connectTimeoutMs: number; bannerTimeoutMs: number; commandTimeoutMs: number };
   /** BZ_SOCKS5: socks5://[user:pass@]host:port (or host:port) of a SOCKS5 proxy for the prober's MX connections. */
   socks5: string | undefined;
   /** BZ_DOCTOR_HOSTS: host:port list; empty turns the port-25 self-check off. */
@@ -164,6 +170,11 @@ const EnvSchema = z.object({
   BZ_DOCTOR_HOSTS: list(DEFAULT_DOCTOR_HOSTS, hostPort),
   BZ_DNSBL_ZONES: list(DEFAULT_DNSBL_ZONES),
   BZ_VERIFY_DEADLINE_MS: int(15_000, 100, 10 * 60_000),
+  BZ_SMTP_MAX_SESSIONS: int(2, 1, 100),
+  BZ_SMTP_SESSIONS_PER_MINUTE: int(30, 1, 100_000),
+  BZ_SMTP_CONNECT_TIMEOUT_MS: int(10_000, 100, 120_000),
+  BZ_SMTP_BANNER_TIMEOUT_MS: int(15_000, 100, 300_000),
+  BZ_SMTP_COMMAND_TIMEOUT_MS: int(15_000, 100, 300_000),
   BZ_ALLOW_ANONYMOUS_LOCAL: bool(false),
   BZ_RATE_LIMIT_RPS: int(10, 0, 1_000_000),
   BZ_RATE_LIMIT_BURST: int(20, 1, 1_000_000),
@@ -199,6 +210,13 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigLoad 
       doctorHosts: e.BZ_DOCTOR_HOSTS,
       dnsblZones: e.BZ_DNSBL_ZONES,
       verifyDeadlineMs: e.BZ_VERIFY_DEADLINE_MS,
+      smtp: {
+        maxSessions: e.BZ_SMTP_MAX_SESSIONS,
+        sessionsPerMinute: e.BZ_SMTP_SESSIONS_PER_MINUTE,
+        connectTimeoutMs: e.BZ_SMTP_CONNECT_TIMEOUT_MS,
+        bannerTimeoutMs: e.BZ_SMTP_BANNER_TIMEOUT_MS,
+        commandTimeoutMs: e.BZ_SMTP_COMMAND_TIMEOUT_MS,
+      },
       allowAnonymousLocal: e.BZ_ALLOW_ANONYMOUS_LOCAL,
       rateLimit: { perSecond: e.BZ_RATE_LIMIT_RPS, burst: e.BZ_RATE_LIMIT_BURST },
       bodyLimitBytes: e.BZ_BODY_LIMIT_BYTES,

@@ -13,6 +13,7 @@ import { createDialerFromEnv } from '../../prober/adapters/dialer-from-env.ts';
 import { nodePluginFs, pluginSettingsFromEnv, pluginSources } from '../../prober/adapters/plugin-fs-node.ts';
 import { nodePortProbe } from '../../prober/adapters/port-probe-node.ts';
 import { createTaskRunner } from '../../prober/engine/create-task-runner.ts';
+import { HostLimiter } from '../../prober/pool/host-limiter.ts';
 import type { TaskRunner } from '../../prober/engine/task-runner.ts';
 import { loadPlugins } from '../../prober/plugins/loader.ts';
 import { createPluginRegistry } from '../../prober/plugins/registry.ts';
@@ -39,6 +40,8 @@ async function nodeRunner(config: Config, host: string): Promise<{ runner: TaskR
     mailFrom: config.mailFrom ?? `verify@${heloName}`,
     port: config.smtpPort,
     allowNets: allowNets.nets,
+    limiter: new HostLimiter(systemClock, { maxConcurrent: config.smtp.maxSessions, maxPerMinute: config.smtp.sessionsPerMinute }),
+    timeouts: { connectMs: config.smtp.connectTimeoutMs, bannerMs: config.smtp.bannerTimeoutMs, commandMs: config.smtp.commandTimeoutMs },
   });
   const loaded = await loadPlugins(pluginSources(config.pluginsDirs.join(',')), nodePluginFs, (skip) => proberLog('plugin_skipped', { ...skip }));
   const registry = createPluginRegistry(loaded);

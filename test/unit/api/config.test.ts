@@ -59,6 +59,14 @@ describe('loadConfig', () => {
     expect(r.error).toContain('"eighty"');
   });
 
+  it('reads the SMTP politeness limits and timeouts, with polite defaults', () => {
+    const d = loadConfig({});
+    expect(d.ok && d.config.smtp).toEqual({ maxSessions: 2, sessionsPerMinute: 30, connectTimeoutMs: 10_000, bannerTimeoutMs: 15_000, commandTimeoutMs: 15_000 });
+    const r = loadConfig({ BZ_SMTP_MAX_SESSIONS: '4', BZ_SMTP_SESSIONS_PER_MINUTE: '600', BZ_SMTP_COMMAND_TIMEOUT_MS: '2000' });
+    expect(r.ok && r.config.smtp).toMatchObject({ maxSessions: 4, sessionsPerMinute: 600, commandTimeoutMs: 2000 });
+    expect(loadConfig({ BZ_SMTP_MAX_SESSIONS: '0' }).ok).toBe(false);
+  });
+
   it('takes BZ_SOCKS5 as a socks5:// URL with credentials, and never repeats it in an error', () => {
     const ok = loadConfig({ BZ_SOCKS5: 'socks5://bz:s3cret@127.0.0.1:1080' });
     expect(ok.ok && ok.config.socks5).toBe('socks5://bz:s3cret@127.0.0.1:1080');
