@@ -86,6 +86,21 @@ describe('POST /v1/jobs', () => {
   });
 });
 
+describe('GET /v1/jobs/:id/results', () => {
+  it('pages through the store: well-formed output in input order across page boundaries, unresolved rows without a verdict', async () => {
+    const h = await jobsHarness({ plans, healthy: 0 });
+    const list = Array.from({ length: 2500 }, (_, i) => (i % 2 ? `p${i}@a.test` : `bad ${i}`));
+    const id = await h.create(JSON.stringify(list), 'application/json');
+    const json = JSON.parse(await h.results(id, 'json')) as { row: number; verdict: string | null }[];
+    expect(json.map((r) => r.row)).toEqual(list.map((_, i) => i + 1));
+    expect(json.filter((r) => r.verdict === null)).toHaveLength(1250);
+    expect((await h.results(id, 'ndjson')).trim().split('\n')).toHaveLength(2500);
+    expect((await h.results(id, 'csv')).split('\r\n')).toHaveLength(2502);
+    const res = await h.app.request(`/v1/jobs/${id}/results?format=xml`, { headers: { authorization: 'Bearer test-key-0123456789' } });
+    expect(res.status).toBe(400);
+  });
+});
+
 describe('GET and DELETE /v1/jobs/:id', () => {
   it('deletes the job with its addresses, then answers 404', async () => {
     const h = await jobsHarness({ plans });
