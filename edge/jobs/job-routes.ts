@@ -23,7 +23,7 @@ export interface JobRoutesDeps {
 
 /**
  * /v1/jobs, relative to its mount point: POST / (JSON list, CSV body or multipart file),
- * GET /:id (status and counts), GET /:id/results (streamed), DELETE /:id.
+ * GET /:id (status and counts), GET /:id/results (streamed), POST /:id/cancel, DELETE /:id.
  */
 export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
   const app = new Hono<AccessEnv>();
@@ -56,6 +56,14 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
     const columns = job.columns_json === null ? null : (JSON.parse(job.columns_json) as string[]);
     const body = resultsStream(deps.db, { id, columns }, format as ResultFormat);
     return new Response(body, { status: 200, headers: { 'content-type': CONTENT_TYPES[format as ResultFormat], 'x-job-status': job.status } });
+  });
+
+  app.post('/:id/cancel', async (c) => {
+    const id = c.req.param('id');
+    // Items stay as they are (their results so far can still be read); a cancelled job is never claimed from.
+    await deps.db.updateTable('jobs').set({ status: 'cancelled', completed_at: deps.clock.now() }).where('id', '=', id).where('status', 'in', ['queued', 'running']).execute();
+    const report = await jobReport(deps.db, id, deps.clock.now());
+    return report ? c.json(report, 200) : noSuchJob(c);
   });
 
   app.delete('/:id', async (c) => ((await deleteJob(deps.db, c.req.param('id'))) ? c.body(null, 204) : noSuchJob(c)));

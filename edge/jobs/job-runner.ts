@@ -31,7 +31,8 @@ export interface JobRunnerDeps {
 export class JobRunner {
   readonly options: RunnerOptions;
   private readonly claims: ItemClaims;
-  private readonly abort = new AbortController();
+  /** One per domain's work, so stop() can abort them all without piling listeners on one signal. */
+  private readonly controllers = new Set<AbortController>();
   private readonly work = new Set<Promise<void>>();
   private inFlight = 0;
   private pumping = false;
@@ -58,7 +59,7 @@ export class JobRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     this.cancelTimer?.();
-    this.abort.abort(new Error('job runner stopped'));
+    for (const controller of this.controllers) controller.abort(new Error('job runner stopped'));
     await this.idle();
   }
 
@@ -117,12 +118,15 @@ export class JobRunner {
 
   private track(domain: string, items: ClaimedItem[]): void {
     this.inFlight += items.length;
-    const done = runDomainWork({ ...this.deps, claims: this.claims, options: this.options }, domain, items, this.abort.signal)
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    const done = runDomainWork({ ...this.deps, claims: this.claims, options: this.options }, domain, items, controller.signal)
       .then(() => this.claims.completeFinished([...new Set(items.map((i) => i.job_id))], this.deps.clock.now()))
       // Our own failure (store, resolver): the items' lease runs out and they are claimed again.
       .catch((error: unknown) => this.deps.onError?.(error))
       .finally(() => {
         this.inFlight -= items.length;
+        this.controllers.delete(controller);
         this.work.delete(done);
         this.wake();
         this.settle();

@@ -20,6 +20,9 @@ export const JOBS_OPENAPI: Record<string, Record<string, unknown>> = {
     get: { summary: 'Status, counts per verdict, progress and ETA.', responses: { '200': { description: 'The job report.' }, '404': error } },
     delete: { summary: 'Delete the job and its addresses.', responses: { '204': { description: 'Deleted.' }, '404': error } },
   },
+  '/v1/jobs/{id}/cancel': {
+    post: { summary: 'Stop working on the job; what is resolved stays readable.', responses: { '200': { description: 'The job report, status cancelled.' }, '404': error } },
+  },
   '/v1/jobs/{id}/results': {
     get: {
       summary: 'Every input row with its verdict, streamed (csv, json or ndjson).',

@@ -112,6 +112,18 @@ describe('GET and DELETE /v1/jobs/:id', () => {
     expect(await h.store.selectFrom('job_rows').selectAll().execute()).toEqual([]);
   });
 
+  it('cancels: nothing more is claimed, the results so far stay readable', async () => {
+    const h = await jobsHarness({ plans, healthy: 0 });
+    const id = await h.create('email\na@a.test\nbad address\n');
+    const res = await h.app.request(`/v1/jobs/${id}/cancel`, { method: 'POST', headers: { authorization: 'Bearer test-key-0123456789' } });
+    expect(await res.json()).toMatchObject({ status: 'cancelled', done: 1, pending: 1 });
+    h.dispatcher.healthy = 1;
+    await h.run();
+    await h.advance(5_000);
+    expect(h.dispatcher.tasks).toHaveLength(0);
+    expect(JSON.parse(await h.results(id)).map((r: { verdict: string | null }) => r.verdict)).toEqual([null, 'undeliverable']);
+  });
+
   it('needs the API key', async () => {
     const h = await jobsHarness({ plans });
     expect((await h.app.request('/v1/jobs/whatever')).status).toBe(401);
