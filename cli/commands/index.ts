@@ -15,6 +15,7 @@ export const COMMANDS: Record<string, Command> = {
   edge: lazy('the edge alone (HTTP API, agent hub); settings from BZ_* variables', () => import('./edge.ts')),
   prober: lazy('a prober agent: prober --edge URL --id ID --secret-file FILE [--capacity N] | prober doctor …', () => import('./prober.ts')),
   agent: lazy('prober agents: agent add NAME | agent revoke NAME | agent list', () => import('./agent.ts')),
+  breach: lazy('local breach feeds: breach import FILE [--source NAME]', () => import('./breach.ts')),
   model: lazy('learning from outcomes: model train', () => import('./model.ts')),
   verify: lazy('verify addresses: verify [--syntax-only] <email…> | verify --file in.csv --out out.csv', () => import('./verify.ts')),
 };

@@ -22,6 +22,7 @@ import { checkSyntax } from '../syntax/index.ts';
 import type { VerifyDeps } from '../verify/verify-address.ts';
 import { renderPage } from '../web/page.ts';
 import { createLearnedScorer } from '../learning/learned-scorer.ts';
+import { createBreachFeed } from '../enrich/breach-feed.ts';
 import { createOutcomeStore, type OutcomeStore } from '../learning/outcome-store.ts';
 import { outcomeRoutes } from './routes/outcomes.ts';
 import { apiError } from './api-error.ts';
@@ -85,6 +86,7 @@ function logError(clock: Clock, error: unknown): void {
 export function createApp(deps: AppDeps): Hono<AccessEnv> {
   const { config, metrics, dispatcher } = deps;
   const outcomes = deps.outcomes ?? createOutcomeStore(deps.store);
+  const breachFeed = createBreachFeed(deps.store);
   const verifyDeps: VerifyDeps = {
     checkSyntax: deps.checkSyntax ?? checkSyntax,
     resolver: deps.resolver,
@@ -96,6 +98,7 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
     cacheTtl: config.cacheTtl,
     observer: metrics,
     learned: createLearnedScorer(() => outcomes.latestModels(), deps.clock),
+    enrich: async (normalized) => [await breachFeed.signal(normalized)],
   };
   metrics.addGauges(() => ({
     agents: ['Probers that can take work now.', dispatcher.healthyCount()],

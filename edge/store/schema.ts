@@ -6,6 +6,7 @@
 import type { AgentsTable } from '../dispatch/kysely-agent-store.ts';
 import type { JobItemsTable, JobRowsTable, JobsTable } from '../jobs/tables.ts';
 import type { ModelsTable, OutcomesTable } from '../learning/tables.ts';
+import type { BreachHashesTable } from '../enrich/breach-feed.ts';
 
 /** DNS answers per question (name + type), see edge/dns/dns-cache.ts. */
 export interface DnsCacheTable {
@@ -48,4 +49,5 @@ export interface Database {
   /** Delivery outcomes and the models learned from them, see edge/learning/. */
   outcomes: OutcomesTable;
   models: ModelsTable;
+  breach_hashes: BreachHashesTable;
 }

@@ -1,4 +1,4 @@
-import type { Clock, ProbeStats, Random, SyntaxCheck, VerificationResult } from '../../protocol/index.ts';
+import type { Clock, ProbeStats, Random, Signal, SyntaxCheck, VerificationResult } from '../../protocol/index.ts';
 import type { Config } from '../config.ts';
 import type { MxResolver } from '../dns/mx-resolver.ts';
 import type { Dispatcher } from '../dispatch/dispatcher.ts';
@@ -26,6 +26,8 @@ export interface VerifyDeps {
   deadlineMs: number;
   cacheTtl: Config['cacheTtl'];
   observer?: VerifyObserver;
+  /** Edge-side evidence about an address (local breach feeds), added to SMTP-backed results. */
+  enrich?: (normalized: string) => Promise<Signal[]>;
   /** The learned model's adjustment of scores (edge/learning/); absent, the rules' score stands. */
   learned?: LearnedScorer;
 }
@@ -68,7 +70,8 @@ export async function verifyAddress(deps: VerifyDeps, email: string, options: Ve
     deps.observer?.probed?.(outcome.result.stats);
     const probe = outcome.result.results.find((r) => r.id === ITEM_ID);
     if (!probe) return resultFromFailure(email, syntax, plan, 'internal_error', clock.now());
-    const result = resultFromProbe(email, syntax, plan, probe, outcome.result.catch_all, clock.now());
+    const extra = deps.enrich ? await deps.enrich(syntax.normalized) : [];
+    const result = resultFromProbe(email, syntax, plan, { ...probe, signals: [...probe.signals, ...extra] }, outcome.result.catch_all, clock.now());
     return await remember(deps, deps.learned ? await deps.learned.adjust(result) : result);
   } finally {
     budget.done();

@@ -9,7 +9,7 @@ export const outcomesMigration: Migration = {
       .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
       .addColumn('normalized', 'text', (c) => c.notNull())
       .addColumn('outcome', 'text', (c) => c.notNull())
-      .addColumn('observed_at', 'integer', (c) => c.notNull())
+      .addColumn('observed_at', 'bigint', (c) => c.notNull())
       .addColumn('provider', 'text')
       .addColumn('features_json', 'text')
       .addColumn('features_version', 'integer')
@@ -18,7 +18,7 @@ export const outcomesMigration: Migration = {
     await db.schema
       .createTable('models')
       .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-      .addColumn('trained_at', 'integer', (c) => c.notNull())
+      .addColumn('trained_at', 'bigint', (c) => c.notNull())
       .addColumn('body_json', 'text', (c) => c.notNull())
       .execute();
   },

@@ -5,6 +5,7 @@ import { apiKeysMigration } from './003-api-keys.ts';
 import { agentsMigration } from './004-agents.ts';
 import { jobsMigration } from './005-jobs.ts';
 import { outcomesMigration } from './006-outcomes.ts';
+import { breachFeedMigration } from './007-breach-feed.ts';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so a new one takes the next
@@ -18,4 +19,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '004-agents': agentsMigration,
   '005-jobs': jobsMigration,
   '006-outcomes': outcomesMigration,
+  '007-breach-feed': breachFeedMigration,
 };

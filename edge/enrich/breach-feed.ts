@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import type { Signal } from '../../protocol/index.ts';
+import type { Database } from '../store/schema.ts';
+
+export interface BreachHashesTable {
+  /** Hex SHA-256 of the lower-cased address. */
+  hash: string;
+  /** The feed it came from, as named at import. */
+  source: string;
+  imported_at: number;
+}
+
+/** The key a feed entry and a lookup share: hex SHA-256 of the trimmed, lower-cased address. */
+export async function addressHash(address: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(address.trim().toLowerCase()));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** One feed line: a hex SHA-256 as given, or an address to hash; null for a line to skip. */
+export async function feedEntry(line: string): Promise<string | null> {
+  const text = line.trim();
+  if (text === '' || text.startsWith('#')) return null;
+  if (HEX64.test(text.toLowerCase())) return text.toLowerCase();
+  return text.includes('@') && !/[\s\x00-\x1f]/.test(text) ? addressHash(text) : null;
+}
+
+export interface BreachFeed {
+  /** Adds hashes; returns how many were new. */
+  add(hashes: readonly string[], source: string, now: number): Promise<number>;
+  /** The `breached` signal for an address: value true when a local feed holds it. */
+  signal(normalized: string): Promise<Signal>;
+}
+
+export function createBreachFeed(db: Kysely<Database>): BreachFeed {
+  return {
+    async add(hashes, source, now) {
+      const unique = [...new Set(hashes)];
+      let added = 0;
+      for (let i = 0; i < unique.length; i += 500) {
+        const rows = unique.slice(i, i + 500).map((hash) => ({ hash, source, imported_at: now }));
+        const result = await db.insertInto('breach_hashes').values(rows).onConflict((oc) => oc.column('hash').doNothing()).executeTakeFirst();
+        added += Number(result.numInsertedOrUpdatedRows ?? 0);
+      }
+      return added;
+    },
+    async signal(normalized) {
+      const row = await db.selectFrom('breach_hashes').select('source').where('hash', '=', await addressHash(normalized)).executeTakeFirst();
+      return row
+        ? { source: 'breach_feed', name: 'breached', ok: true, value: true, detail: `in local feed ${row.source}` }
+        : { source: 'breach_feed', name: 'breached', ok: true, value: false };
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openSqlite } from '../../../edge/adapters/sqlite-node.ts';
+import { addressHash, createBreachFeed, feedEntry } from '../../../edge/enrich/breach-feed.ts';
+import { VerificationResult } from '../../../protocol/index.ts';
+import { harness, plan } from '../api/app-harness.ts';
+
+const ROOT = join(import.meta.dirname, '../../..');
+const dir = mkdtempSync(join(tmpdir(), 'bz-breach-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('local breach feeds', () => {
+  it('reads hashes as given and hashes addresses, skipping comments and junk', async () => {
+    const h = await addressHash('Known@Corp.test ');
+    expect(h).toBe(await addressHash('known@corp.test'));
+    expect(await feedEntry(h.toUpperCase())).toBe(h);
+    expect(await feedEntry('known@corp.test')).toBe(h);
+    expect(await feedEntry('# a comment')).toBeNull();
+    expect(await feedEntry('')).toBeNull();
+    expect(await feedEntry('not-a-hash-or-address')).toBeNull();
+    expect(await feedEntry('a b@c.test')).toBeNull();
+  });
+
+  it('`bouncezero breach import` stores only hashes, counts new entries and skips, and is idempotent', async () => {
+    const db = join(dir, 'bz.db');
+    const feed = join(dir, 'feed.txt');
+    writeFileSync(feed, `# leaked 2026\nknown@corp.test\n${await addressHash('other@corp.test')}\r\njunk line\nknown@corp.test\n`);
+    const run = () => spawnSync(process.execPath, [join(ROOT, 'bin/bouncezero.js'), 'breach', 'import', feed, '--source', 'acme-leak'], { env: { ...process.env, BZ_DB: db }, encoding: 'utf8' });
+    const first = run();
+    expect(first.status).toBe(0);
+    expect(first.stdout).toBe('breach feed "acme-leak": 5 lines, 2 new entries, 2 skipped\n');
+    expect(run().stdout).toContain('0 new entries');
+    const store = await openSqlite(db);
+    const rows = await store.selectFrom('breach_hashes').selectAll().execute();
+    expect(rows.map((r) => r.hash).sort()).toEqual([await addressHash('known@corp.test'), await addressHash('other@corp.test')].sort());
+    expect(JSON.stringify(rows)).not.toContain('@');
+    await store.destroy();
+    const missing = spawnSync(process.execPath, [join(ROOT, 'bin/bouncezero.js'), 'breach', 'import', join(dir, 'absent.txt')], { env: { ...process.env, BZ_DB: db }, encoding: 'utf8' });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/cannot read/);
+  }, 30_000);
+
+  it('adds the breached signal to a verification of an address in a feed', async () => {
+    const h = await harness({ plans: { 'corp.test': plan('corp.test') } });
+    await createBreachFeed(h.deps.store).add([await addressHash('known@corp.test')], 'acme-leak', 0);
+    const known = VerificationResult.parse(await (await h.verify({ email: 'known@corp.test' })).json());
+    const other = VerificationResult.parse(await (await h.verify({ email: 'stranger@corp.test' })).json());
+    expect(known.checks.signals).toContainEqual({ source: 'breach_feed', name: 'breached', ok: true, value: true, detail: 'in local feed acme-leak' });
+    expect(other.checks.signals).toContainEqual({ source: 'breach_feed', name: 'breached', ok: true, value: false });
+  });
+});
