@@ -58,3 +58,23 @@ export const MODIFIERS: Modifier[] = [
 
 /** A signal reason of these verdicts caps `deliverable` the same way a flag does. */
 export const SIGNAL_CAP_VERDICTS: Verdict[] = ['risky'];
+
+/**
+ * Evidence from plugins and edge-side feeds that moves the score but never the verdict: a
+ * catch-all or accept-everything answer stays `risky` whatever an avatar says, because such
+ * evidence shows the address was used once, not that its mailbox takes mail today.
+ */
+export interface Evidence {
+  /** Signal name (any source) and the value that counts. */
+  name: string;
+  value: boolean;
+  delta: number;
+  text: string;
+}
+
+export const EVIDENCE: Evidence[] = [
+  { name: 'has_avatar', value: true, delta: 0.1, text: 'A Gravatar profile uses this address: a person has used it.' },
+  { name: 'breached', value: true, delta: 0.05, text: 'The address appears in a known breach: it was in use.' },
+  { name: 'in_directory', value: true, delta: 0.1, text: "The organisation's directory lists this address." },
+  { name: 'in_directory', value: false, delta: -0.2, text: "The organisation's directory does not list this address." },
+];

@@ -10,7 +10,7 @@ import {
   type SyntaxCheck,
   type Verdict,
 } from '../../protocol/index.ts';
-import { MODIFIERS, SIGNAL_CAP_VERDICTS, baseRule, type Modifier } from './rules.ts';
+import { EVIDENCE, MODIFIERS, SIGNAL_CAP_VERDICTS, baseRule, type Modifier } from './rules.ts';
 
 /** Everything the stages learned about one address; absent stages did not run. */
 export interface ScoreInput {
@@ -98,6 +98,11 @@ export function score(input: ScoreInput): Score {
       add(m.cap ? REASONS[m.cap.reason].text : (m.text ?? ''));
     }
     for (const s of input.signals ?? []) {
+      const evidence = s.ok && verdict !== 'undeliverable' ? EVIDENCE.find((e) => e.name === s.name && e.value === s.value) : undefined;
+      if (evidence) {
+        value += evidence.delta;
+        add(evidence.text);
+      }
       if (!s.ok || !s.reason) continue;
       if (verdict === 'deliverable' && SIGNAL_CAP_VERDICTS.includes(verdictOf(s.reason))) {
         verdict = verdictOf(s.reason);

@@ -87,3 +87,31 @@ describe('score', () => {
     expect([...v].sort((a, b) => b - a)).toEqual(v);
   });
 });
+
+describe('evidence from plugins and feeds (rules.ts EVIDENCE)', () => {
+  const avatar = { source: 'gravatar', name: 'has_avatar', ok: true, value: true } as const;
+  const breached = { source: 'breach_feed', name: 'breached', ok: true, value: true } as const;
+
+  it('raises the score of a catch-all or accept-everything answer but never makes it deliverable', () => {
+    const bare = judge('someone@example.test', { smtp: accepted, catchAll: { status: 'yes', cached: false } });
+    const backed = judge('someone@example.test', { smtp: accepted, catchAll: { status: 'yes', cached: false }, signals: [avatar, breached] });
+    expect(backed).toMatchObject({ verdict: 'risky', reason: 'catch_all' });
+    expect(backed.score).toBeCloseTo(bare.score + 0.15);
+    expect(backed.reasons).toContain('A Gravatar profile uses this address: a person has used it.');
+    const tenant = judge('someone@example.test', { smtp: { outcome: 'accepted', reason: 'accept_all_provider' }, signals: [avatar] });
+    expect(tenant).toMatchObject({ verdict: 'risky', reason: 'accept_all_provider' });
+  });
+
+  it('ignores failed signals and evidence about an address the server refused', () => {
+    const failed = judge('someone@example.test', { smtp: accepted, signals: [{ ...avatar, ok: false }] });
+    expect(failed.score).toBe(judge('someone@example.test').score);
+    const gone = judge('someone@example.test', { smtp: { outcome: 'rejected', reason: 'mailbox_not_found' }, signals: [avatar] });
+    expect(gone).toMatchObject({ verdict: 'undeliverable', score: 0.02 });
+  });
+
+  it('lowers the score when a directory plugin does not list the address', () => {
+    const missing = judge('someone@example.test', { smtp: accepted, signals: [{ source: 'acme-directory', name: 'in_directory', ok: true, value: false }] });
+    expect(missing.score).toBeCloseTo(0.75);
+    expect(missing.verdict).toBe('deliverable');
+  });
+});
