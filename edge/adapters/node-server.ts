@@ -8,6 +8,7 @@ import { createApp } from '../api/app.ts';
 import { memoResultCache } from '../cache/memo-result-cache.ts';
 import { createStoreResultCache } from '../cache/store-result-cache.ts';
 import { createJobs } from '../jobs/create-jobs.ts';
+import { runnerOptionsFromEnv } from '../jobs/runner-options.ts';
 import type { Config } from '../config.ts';
 import { createAgentHub, type AgentHub, type HubOptions } from '../dispatch/agent-hub.ts';
 import type { AgentStore } from '../dispatch/agent-store.ts';
@@ -68,7 +69,10 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
   const resolver = createMxResolver({ endpoints: config.doh, allowNets: allowNets.nets, clock, random, cacheStore: createDnsCacheStore(db) });
   // One result cache for /v1/verify and the jobs, so a job's fresh answer replaces what verify remembers.
   const cache = memoResultCache(createStoreResultCache(db));
-  const jobs = createJobs({ store: db, resolver, dispatcher: hub, clock, random, config, cache, onError: (error) => console.error(JSON.stringify({ event: 'job_runner_error', error: String(error).slice(0, 300) })) });
+  // BZ_JOB_RETRY_* / BZ_JOB_TASK_SIZE: the test world's greylisting must not wait minutes.
+  const jobRunner = runnerOptionsFromEnv(process.env);
+  if (!jobRunner.ok) throw new Error(jobRunner.error);
+  const jobs = createJobs({ store: db, resolver, dispatcher: hub, clock, random, config, cache, runner: jobRunner.options, onError: (error) => console.error(JSON.stringify({ event: 'job_runner_error', error: String(error).slice(0, 300) })) });
   wakeJobs = () => jobs.runner.wake();
   const app = createApp({
     config,
