@@ -25,6 +25,7 @@ import { createLearnedScorer } from '../learning/learned-scorer.ts';
 import { createBreachFeed } from '../enrich/breach-feed.ts';
 import { createOutcomeStore, type OutcomeStore } from '../learning/outcome-store.ts';
 import { outcomeRoutes } from './routes/outcomes.ts';
+import { streamBodyLimit } from '../jobs/stream-body-limit.ts';
 import { apiError } from './api-error.ts';
 import { countRequests } from './request-metrics.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -143,7 +144,8 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
   app.route('/', verifyRoutes(verifyDeps, metrics));
   app.route('/', outcomeRoutes({ outcomes, cache: verifyDeps.cache, checkSyntax: verifyDeps.checkSyntax, clock: deps.clock }));
   if (deps.jobs) {
-    app.use('/v1/jobs/*', ...keyed, tooLarge(config.uploadLimitBytes));
+    // Uploads stay streams (up to a million rows): counted as read, never buffered to be measured.
+    app.use('/v1/jobs/*', ...keyed, streamBodyLimit(config.uploadLimitBytes));
     app.route('/v1/jobs', deps.jobs.routes);
   }
   return app;

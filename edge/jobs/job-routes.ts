@@ -10,6 +10,7 @@ import { csvIntake, jsonIntake, type IntakeEvent } from './intake-rows.ts';
 import { CONTENT_TYPES, RESULT_FORMATS, resultsStream, type ResultFormat } from './job-results.ts';
 import { jobReport } from './job-status.ts';
 import { multipartBoundary, multipartFile } from './multipart-file.ts';
+import { BodyTooLarge } from './stream-body-limit.ts';
 
 export interface JobRoutesDeps {
   db: Kysely<Database>;
@@ -32,12 +33,15 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
     const events = intakeOf(c);
     if ('error' in events) return apiError(c, 415, 'unsupported_media_type', events.error);
     const ingest = { db: deps.db, clock: deps.clock, random: deps.random, checkSyntax: deps.checkSyntax, maxRows: deps.maxRows };
-    const outcome = await ingestJob(ingest, events.events).catch((error: unknown) => ({
-      ok: false as const,
-      status: 400 as const,
-      error: `the upload broke off: ${error instanceof Error ? error.message : String(error)}`,
-    }));
-    if (!outcome.ok) return apiError(c, outcome.status, outcome.status === 413 ? 'too_many_rows' : 'invalid_upload', outcome.error);
+    const outcome = await ingestJob(ingest, events.events).catch((error: unknown) =>
+      error instanceof BodyTooLarge
+        ? { ok: false as const, status: 413 as const, error: error.message, code: 'body_too_large' }
+        : { ok: false as const, status: 400 as const, error: `the upload broke off: ${error instanceof Error ? error.message : String(error)}` },
+    );
+    if (!outcome.ok) {
+      const code = 'code' in outcome && outcome.code ? outcome.code : outcome.status === 413 ? 'too_many_rows' : 'invalid_upload';
+      return apiError(c, outcome.status, code, outcome.error);
+    }
     deps.onJobCreated?.(outcome.id);
     return c.json({ id: outcome.id, rows: outcome.rows }, 202, { location: `/v1/jobs/${outcome.id}` });
   });

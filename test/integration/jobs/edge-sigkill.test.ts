@@ -51,7 +51,7 @@ describe('a bulk job across an edge SIGKILL', () => {
     // addresses (each prober allows 30 new sessions a minute per address); then duplicates and bad rows.
     const expected = new Map<string, [string, string]>();
     const add = (email: string, verdict: string, reason: string) => expected.set(email, [verdict, reason]);
-    for (let d = 0; d < 3; d++) {
+    for (let d = 0; d < 2; d++) {
       for (let j = 0; j < BULK.mailboxes; j++) add(`${bulkMailbox(j)}@${bulkDomain(d)}`, 'deliverable', 'accepted');
       add(`nobody@${bulkDomain(d)}`, 'undeliverable', 'mailbox_not_found');
     }
@@ -109,8 +109,6 @@ describe('a bulk job across an edge SIGKILL', () => {
         expect([rid, email, verdict, reason]).toEqual([rid, email, ...(expected.get(email.toLowerCase()) ?? [])]);
       }
       expect(byId.get('bad1')?.slice(3, 5)).toEqual(['undeliverable', 'invalid_syntax']);
-      second.child.kill('SIGTERM');
-      await second.exit;
     } finally {
       second.child.kill('SIGKILL');
     }

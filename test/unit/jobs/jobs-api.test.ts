@@ -76,6 +76,24 @@ describe('POST /v1/jobs', () => {
     expect((await h.post('<xml/>', 'application/xml')).status).toBe(415);
   });
 
+  it('drops everything written when the body breaks off mid-upload', async () => {
+    const h = await jobsHarness({ plans });
+    const rows = Array.from({ length: 2000 }, (_, i) => `u${i}@a.test\n`).join('');
+    let sent = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent) return controller.error(new Error('connection reset'));
+        sent = true;
+        controller.enqueue(new TextEncoder().encode(`email\n${rows}`));
+      },
+    });
+    const res = await h.app.request('/v1/jobs', { method: 'POST', headers: { authorization: 'Bearer test-key-0123456789', 'content-type': 'text/csv' }, body, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: { code: 'invalid_upload', message: 'the upload broke off: connection reset' } });
+    expect(await h.store.selectFrom('job_rows').selectAll().execute()).toEqual([]);
+    expect(await h.store.selectFrom('jobs').selectAll().execute()).toEqual([]);
+  });
+
   it('refuses more rows than the limit', async () => {
     const h = await jobsHarness({ plans });
     const { createJobRoutes } = await import('../../../edge/jobs/job-routes.ts');
