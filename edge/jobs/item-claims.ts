@@ -110,6 +110,7 @@ export class ItemClaims {
       .orderBy('i.due_at')
       .limit(1)
       .executeTakeFirst();
-    return row?.due_at ?? null;
+    // bigint columns come back as strings from some drivers (PostgreSQL).
+    return row?.due_at === null || row?.due_at === undefined ? null : Number(row.due_at);
   }
 }

@@ -33,6 +33,9 @@ export interface JobReport {
 export async function jobReport(db: Kysely<Database>, id: string, now: number): Promise<JobReport | null> {
   const job = await db.selectFrom('jobs').selectAll().where('id', '=', id).where('status', '!=', 'uploading').executeTakeFirst();
   if (!job) return null;
+  // bigint columns come back as strings from some drivers (PostgreSQL).
+  const createdAt = Number(job.created_at);
+  const completedAt = job.completed_at === null ? null : Number(job.completed_at);
   const groups = await db
     .selectFrom('job_items')
     .select(['state', 'verdict', (eb) => eb.fn.countAll<number>().as('n')])
@@ -51,9 +54,9 @@ export async function jobReport(db: Kysely<Database>, id: string, now: number): 
     .selectFrom('job_items')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('job_id', '=', id)
-    .where('done_at', '>', Math.max(now - RATE_WINDOW_MS, job.created_at))
+    .where('done_at', '>', Math.max(now - RATE_WINDOW_MS, createdAt))
     .executeTakeFirst();
-  const elapsed = Math.min(RATE_WINDOW_MS, Math.max(1, now - job.created_at));
+  const elapsed = Math.min(RATE_WINDOW_MS, Math.max(1, now - createdAt));
   const rate = (Number(recent?.n ?? 0) * 1000) / elapsed;
   const left = total - by.done;
   const nextRetry = by.waiting > 0 ? await earliestRetry(db, id) : null;
@@ -71,8 +74,8 @@ export async function jobReport(db: Kysely<Database>, id: string, now: number): 
     progress: total === 0 ? 1 : by.done / total,
     rate_per_s: Math.round(rate * 100) / 100,
     eta_s: left === 0 || rate === 0 ? null : Math.ceil(left / rate),
-    created_at: new Date(job.created_at).toISOString(),
-    completed_at: job.completed_at === null ? null : new Date(job.completed_at).toISOString(),
+    created_at: new Date(createdAt).toISOString(),
+    completed_at: completedAt === null ? null : new Date(completedAt).toISOString(),
   };
 }
 
@@ -83,5 +86,6 @@ async function earliestRetry(db: Kysely<Database>, id: string): Promise<number |
     .where('job_id', '=', id)
     .where('state', '=', 'waiting')
     .executeTakeFirst();
-  return (row?.due as number | null | undefined) ?? null;
+  const due = row?.due as number | string | null | undefined;
+  return due === null || due === undefined ? null : Number(due);
 }
