@@ -1,4 +1,4 @@
-import type { CatchAllCheck, Clock, MxPlan, ProbeTask, Random, SmtpCheck, SyntaxCheck, VerificationResult } from '../../protocol/index.ts';
+import type { CatchAllCheck, Clock, MxPlan, ProbeTask, Random, Signal, SmtpCheck, SyntaxCheck, VerificationResult } from '../../protocol/index.ts';
 import { cacheTtlSeconds, type ResultCache } from '../cache/result-cache.ts';
 import type { Config } from '../config.ts';
 import type { Dispatcher } from '../dispatch/dispatcher.ts';
@@ -25,6 +25,14 @@ export interface DomainWorkDeps {
 interface Work {
   item: ClaimedItem;
   syntax: SyntaxCheck;
+}
+
+/** A "not now" answer for one item, kept whole so the final result can show it if the budget runs out. */
+interface TemporaryAnswer {
+  w: Work;
+  smtp: SmtpCheck;
+  catchAll?: CatchAllCheck;
+  signals?: Signal[];
 }
 
 /**
@@ -67,7 +75,7 @@ async function runTask(deps: DomainWorkDeps, plan: MxPlan, work: Work[], signal:
     return;
   }
   const done: { w: Work; result: VerificationResult }[] = [];
-  const retry: { w: Work; smtp: SmtpCheck; catchAll?: CatchAllCheck; signals?: ProbeResultSignals }[] = [];
+  const retry: TemporaryAnswer[] = [];
   for (const w of work) {
     const probe = outcome.ok ? outcome.result.results.find((r) => r.id === probeId(w.item)) : undefined;
     if (!outcome.ok || !probe) {
@@ -82,10 +90,8 @@ async function runTask(deps: DomainWorkDeps, plan: MxPlan, work: Work[], signal:
   await retryOrGiveUp(deps, plan, retry);
 }
 
-type ProbeResultSignals = VerificationResult['checks']['signals'];
-
 /** A temporary answer: ask again at the hinted delay, or — budget spent — resolve with the last answer kept as evidence. */
-async function retryOrGiveUp(deps: DomainWorkDeps, plan: MxPlan, retry: { w: Work; smtp: SmtpCheck; catchAll?: CatchAllCheck; signals?: ProbeResultSignals }[]): Promise<void> {
+async function retryOrGiveUp(deps: DomainWorkDeps, plan: MxPlan, retry: TemporaryAnswer[]): Promise<void> {
   const now = deps.clock.now();
   const exhausted = retry.filter((r) => r.w.item.retries >= deps.options.retryBudget);
   const again = retry.filter((r) => r.w.item.retries < deps.options.retryBudget);
