@@ -19,9 +19,10 @@ export async function startEmbeddedEdge(env: Record<string, string | undefined>)
   const loaded = loadConfig({ ...env, BZ_HOST: '127.0.0.1', BZ_PORT: '0', BZ_API_KEY: key, BZ_RATE_LIMIT_RPS: '0' });
   if (!loaded.ok) return loaded;
   const { config } = loaded;
-  const server = await startEdgeServer({ config });
+  // The progress bar owns the terminal: the embedded edge and prober keep their event lines to themselves.
+  const server = await startEdgeServer({ config, hub: { log: () => {} } });
   const agentRecord = await embeddedAgent(server.agentStore);
-  const agent = await nodeAgent({ config, edgeUrl: server.agentUrl, agentId: agentRecord.id, key: agentRecord.key, capacity: 8 });
+  const agent = await nodeAgent({ config, edgeUrl: server.agentUrl, agentId: agentRecord.id, key: agentRecord.key, capacity: 8, log: () => {} });
   const exit = agent.run();
   // A bulk job would wait for the prober anyway; a single verify would answer no_prober.
   for (let i = 0; i < 300 && server.hub.healthyCount() === 0; i++) await sleep(systemClock, 50);

@@ -50,7 +50,7 @@ async function nodeRunner(config: Config, host: string): Promise<{ runner: TaskR
 }
 
 /** Everything an agent needs on Node: the real engine and plugins, the doctor, the ws client. */
-export async function nodeAgent(options: { config: Config; edgeUrl: string; agentId: string; key: string; capacity: number; ca?: string }): Promise<Agent> {
+export async function nodeAgent(options: { config: Config; edgeUrl: string; agentId: string; key: string; capacity: number; ca?: string; log?: AgentLog }): Promise<Agent> {
   const { config } = options;
   const host = hostname();
   const { runner, plugins } = await nodeRunner(config, host);
@@ -65,7 +65,7 @@ export async function nodeAgent(options: { config: Config; edgeUrl: string; agen
     doctor: createDoctor({ probe: nodePortProbe, hosts: config.doctorHosts, dnsblZones: config.dnsblZones, heloName: config.heloName ?? host }),
     hostname: host,
     software: 'bouncezero/0.1.0',
-    log: proberLog,
+    log: options.log ?? proberLog,
   });
 }
 
