@@ -17,6 +17,8 @@ export interface DelayProxy {
   port: number;
   /** TCP connections accepted so far. */
   connections: number;
+  /** Most client connections open at the same time so far (a per-server concurrency check). */
+  peakOpen: number;
   /** Chunks the clients wrote (one per client write on loopback, in practice). */
   clientChunks: number;
   /** CRLF-terminated lines the clients sent, decoded as latin1 (useless once TLS starts). */
@@ -29,10 +31,11 @@ export interface DelayProxy {
 export async function startDelayProxy(options: DelayProxyOptions): Promise<DelayProxy> {
   const delay = options.delayMs ?? 0;
   const sockets = new Set<Socket>();
-  const stats = { connections: 0, closed: 0, clientChunks: 0, clientLines: [] as string[] };
+  const stats = { connections: 0, closed: 0, peakOpen: 0, clientChunks: 0, clientLines: [] as string[] };
   const onClosed: (() => void)[] = [];
   const server = createServer((client) => {
     stats.connections++;
+    stats.peakOpen = Math.max(stats.peakOpen, stats.connections - stats.closed);
     const upstream = connect(options.target);
     sockets.add(client).add(upstream);
     let pending = '';
@@ -61,6 +64,7 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
     host: address.address,
     port: address.port,
     get connections() { return stats.connections; },
+    get peakOpen() { return stats.peakOpen; },
     get clientChunks() { return stats.clientChunks; },
     get clientLines() { return stats.clientLines; },
     drained: async () => {
