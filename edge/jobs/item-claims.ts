@@ -1,6 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { VerificationResult } from '../../protocol/index.ts';
+import { engineOf } from '../store/dialect.ts';
 import type { Database } from '../store/schema.ts';
+import { claimStatement } from './claim-statement.ts';
 
 export interface ClaimedItem {
   id: number;
@@ -29,13 +31,7 @@ export class ItemClaims {
    * lease) of jobs that are open, and leases them until `leaseUntil`.
    */
   async claim(now: number, limit: number, leaseUntil: number): Promise<ClaimedItem[]> {
-    const { rows } = await sql<ClaimedItem>`
-      UPDATE job_items SET state = 'in_flight', attempt = attempt + 1, due_at = ${leaseUntil}
-      WHERE id IN (
-        SELECT i.id FROM job_items i JOIN jobs j ON j.id = i.job_id
-        WHERE i.due_at IS NOT NULL AND i.due_at <= ${now} AND j.status IN ('queued', 'running')
-        ORDER BY i.due_at LIMIT ${limit})
-      RETURNING id, job_id, email, domain, attempt, retries`.execute(this.db);
+    const { rows } = await claimStatement(engineOf(this.db), now, limit, leaseUntil).execute(this.db);
     const jobs = [...new Set(rows.map((r) => r.job_id))];
     if (jobs.length > 0) await this.db.updateTable('jobs').set({ status: 'running' }).where('id', 'in', jobs).where('status', '=', 'queued').execute();
     return rows;
@@ -43,6 +39,9 @@ export class ItemClaims {
 
   /** At start-up nothing can be in flight any more (one edge per SQLite file): all of it is due again. */
   async recover(now: number): Promise<{ requeued: number; abandonedUploads: number }> {
+    // On PostgreSQL other edges share the store: their claims and uploads are live, and the
+    // claims of an edge that died come due again when their leases end.
+    if (engineOf(this.db) === 'postgres') return { requeued: 0, abandonedUploads: 0 };
     const requeued = await this.db.updateTable('job_items').set({ state: 'pending', due_at: now }).where('state', '=', 'in_flight').executeTakeFirst();
     const stale = await this.db.selectFrom('jobs').select('id').where('status', '=', 'uploading').execute();
     for (const { id } of stale) {

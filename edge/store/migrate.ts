@@ -5,9 +5,13 @@ import { MIGRATIONS } from './migrations/index.ts';
 
 export type MigrationOutcome = { ok: true; applied: string[] } | { ok: false; error: string; applied: string[] };
 
-/** Brings the schema to the latest migration; dialect-neutral (no file system involved). */
-export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationOutcome> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } });
+/**
+ * Brings the schema to the latest migration; dialect-neutral (no file system involved).
+ * `schema` names where kysely keeps its bookkeeping tables on PostgreSQL: without it kysely
+ * finds them in any schema of the database, and a second schema there would never migrate.
+ */
+export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<MigrationOutcome> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) }, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results = [] } = await migrator.migrateToLatest();
   const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
   if (error === undefined) return { ok: true, applied };

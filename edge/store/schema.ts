@@ -7,6 +7,7 @@ import type { AgentsTable } from '../dispatch/kysely-agent-store.ts';
 import type { JobItemsTable, JobRowsTable, JobsTable } from '../jobs/tables.ts';
 import type { ModelsTable, OutcomesTable } from '../learning/tables.ts';
 import type { BreachHashesTable } from '../enrich/breach-feed.ts';
+import type { DomainLeasesTable } from '../dispatch/domain-leases.ts';
 
 /** DNS answers per question (name + type), see edge/dns/dns-cache.ts. */
 export interface DnsCacheTable {
@@ -50,4 +51,6 @@ export interface Database {
   outcomes: OutcomesTable;
   models: ModelsTable;
   breach_hashes: BreachHashesTable;
+  /** Which edge sends a domain's probes now, see edge/dispatch/domain-leases.ts. */
+  domain_leases: DomainLeasesTable;
 }

@@ -8,7 +8,7 @@ export const resultCacheMigration: Migration = {
       .createTable('result_cache')
       .addColumn('normalized', 'text', (c) => c.primaryKey())
       .addColumn('result_json', 'text', (c) => c.notNull())
-      .addColumn('expires_at', 'integer', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('result_cache_expires_at').on('result_cache').column('expires_at').execute();
   },

@@ -10,8 +10,8 @@ export const apiKeysMigration: Migration = {
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('key_hash', 'text', (c) => c.notNull().unique())
       .addColumn('hint', 'text', (c) => c.notNull())
-      .addColumn('created_at', 'integer', (c) => c.notNull())
-      .addColumn('revoked_at', 'integer')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('revoked_at', 'bigint')
       .execute();
     await db.schema.createIndex('api_keys_name').on('api_keys').column('name').execute();
   },

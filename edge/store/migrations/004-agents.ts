@@ -9,8 +9,8 @@ export const agentsMigration: Migration = {
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('key', 'text', (c) => c.notNull())
-      .addColumn('created_at', 'integer', (c) => c.notNull())
-      .addColumn('revoked_at', 'integer')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('revoked_at', 'bigint')
       .execute();
     await db.schema.createIndex('agents_name').on('agents').column('name').execute();
   },

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
+import { autoId, float } from '../dialect.ts';
 
 /**
  * Bulk jobs (edge/jobs/): a job, its distinct addresses (items) and its input rows, each row
@@ -13,12 +14,12 @@ export const jobsMigration: Migration = {
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('columns_json', 'text')
       .addColumn('rows', 'integer', (c) => c.notNull())
-      .addColumn('created_at', 'integer', (c) => c.notNull())
-      .addColumn('completed_at', 'integer')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('completed_at', 'bigint')
       .execute();
     await db.schema
       .createTable('job_items')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('id', ...autoId(db))
       .addColumn('job_id', 'text', (c) => c.notNull().references('jobs.id').onDelete('cascade'))
       .addColumn('key', 'text', (c) => c.notNull())
       .addColumn('email', 'text', (c) => c.notNull())
@@ -26,12 +27,12 @@ export const jobsMigration: Migration = {
       .addColumn('state', 'text', (c) => c.notNull())
       .addColumn('attempt', 'integer', (c) => c.notNull())
       .addColumn('retries', 'integer', (c) => c.notNull())
-      .addColumn('due_at', 'integer')
+      .addColumn('due_at', 'bigint')
       .addColumn('verdict', 'text')
       .addColumn('reason', 'text')
-      .addColumn('score', 'real')
+      .addColumn('score', float(db))
       .addColumn('result_json', 'text')
-      .addColumn('done_at', 'integer')
+      .addColumn('done_at', 'bigint')
       .execute();
     await db.schema.createIndex('job_items_key').unique().on('job_items').columns(['job_id', 'key']).execute();
     await db.schema.createIndex('job_items_state').on('job_items').columns(['job_id', 'state', 'verdict']).execute();

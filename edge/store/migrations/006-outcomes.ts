@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
+import { autoId } from '../dialect.ts';
 
 /** Delivery outcomes users report (POST /v1/outcomes) and the models trained on them. */
 export const outcomesMigration: Migration = {
   async up(db: Kysely<any>) {
     await db.schema
       .createTable('outcomes')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('id', ...autoId(db))
       .addColumn('normalized', 'text', (c) => c.notNull())
       .addColumn('outcome', 'text', (c) => c.notNull())
       .addColumn('observed_at', 'bigint', (c) => c.notNull())
@@ -17,7 +18,7 @@ export const outcomesMigration: Migration = {
     await db.schema.createIndex('outcomes_normalized').on('outcomes').column('normalized').execute();
     await db.schema
       .createTable('models')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('id', ...autoId(db))
       .addColumn('trained_at', 'bigint', (c) => c.notNull())
       .addColumn('body_json', 'text', (c) => c.notNull())
       .execute();

@@ -6,6 +6,7 @@ import { agentsMigration } from './004-agents.ts';
 import { jobsMigration } from './005-jobs.ts';
 import { outcomesMigration } from './006-outcomes.ts';
 import { breachFeedMigration } from './007-breach-feed.ts';
+import { domainLeasesMigration } from './008-domain-leases.ts';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so a new one takes the next
@@ -20,4 +21,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '005-jobs': jobsMigration,
   '006-outcomes': outcomesMigration,
   '007-breach-feed': breachFeedMigration,
+  '008-domain-leases': domainLeasesMigration,
 };

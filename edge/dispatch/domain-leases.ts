@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely';
+
+/** The `domain_leases` table (migration 008-domain-leases). */
+export interface DomainLeasesTable {
+  domain: string;
+  /** The edge that holds the lease. */
+  holder: string;
+  /** Changes on every acquisition, so a release only ends the lease it took. */
+  token: string;
+  expires_at: number;
+}
+
+interface LeaseTables {
+  domain_leases: DomainLeasesTable;
+}
+
+/** A lease taken: pass it back to release(). */
+export interface DomainLease {
+  domain: string;
+  token: string;
+}
+
+/**
+ * Domain leases in the shared store: while one edge holds a domain, no other edge dispatches
+ * its probes, so per-server politeness holds across the fleet. The holder itself may take the
+ * domain again (its own tasks already go to one prober), which extends the lease. A lease that
+ * is not released (its edge died) ends at its expiry.
+ */
+export class DomainLeases {
+  private readonly db: Kysely<LeaseTables>;
+  private tokens = 0;
+
+  constructor(store: Kysely<any>, private readonly holder: string) {
+    this.db = store as Kysely<LeaseTables>;
+  }
+
+  /** Takes or extends the domain's lease until `until`; null while another edge holds it. */
+  async acquire(domain: string, now: number, until: number): Promise<DomainLease | null> {
+    const token = `${this.holder}.${++this.tokens}`;
+    const row = await this.db
+      .insertInto('domain_leases')
+      .values({ domain, holder: this.holder, token, expires_at: until })
+      .onConflict((oc) =>
+        oc
+          .column('domain')
+          .doUpdateSet({ holder: this.holder, token, expires_at: until })
+          .where((eb) => eb.or([eb('domain_leases.expires_at', '<=', now), eb('domain_leases.holder', '=', this.holder)])),
+      )
+      .returning('token')
+      .executeTakeFirst();
+    return row?.token === token ? { domain, token } : null;
+  }
+
+  /** Ends the lease unless this holder took it again since (then that later taking ends it). */
+  async release(lease: DomainLease): Promise<void> {
+    await this.db.deleteFrom('domain_leases').where('domain', '=', lease.domain).where('token', '=', lease.token).execute();
+  }
+}
