@@ -129,6 +129,12 @@ export const RECORDS: ZoneRecord[] = [
   /** Another name that resolves, but not to the egress address (FCrDNS fails for it). */
   { name: 'elsewhere.world.test', type: 'A', value: '127.0.0.99' },
 
+  /** Fault suite (test/integration/faults): scripted SMTP servers, no Postfix behind them. */
+  { name: 'mx.tarpit.test', type: 'A', value: '127.0.0.40' },
+  { name: 'tarpit.test', type: 'MX', value: '10 mx.tarpit.test' },
+  { name: 'mx.dropper.test', type: 'A', value: '127.0.0.41' },
+  { name: 'dropper.test', type: 'MX', value: '10 mx.dropper.test' },
+
   /** A short TTL, for cache-expiry tests. */
   { name: 'shortttl.test', type: 'MX', value: '10 mx1.world.test', ttl: 2 },
 ];
@@ -179,6 +185,9 @@ export const EXPECTATIONS: Expectation[] = [
   ...each('private.test', 'unknown', 'mx_private_address', ['alice']),
   { email: 'not an address', verdict: 'undeliverable', reason: 'invalid_syntax' },
 ];
+
+/** The fault suite's scripted MX servers: one that accepts and never answers, one that drops after the banner. */
+export const FAULT_MX = { tarpit: { domain: 'tarpit.test', address: '127.0.0.40' }, dropper: { domain: 'dropper.test', address: '127.0.0.41' } } as const;
 
 /** BZ_ALLOW_NETS for the world: loopback only, so private.test stays refused. */
 export const ALLOW_NETS = '127.0.0.0/8';
