@@ -1,0 +1,116 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXPECTATIONS } from '../world/world.ts';
+import { startBounceZero, type BounceZeroProcess } from './bouncezero-process.ts';
+
+const ARTIFACTS = join(import.meta.dirname, '../artifacts');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** A small mixed list: a greylisted mailbox keeps the job running long enough to watch it move. */
+const LIST = ['alice@world.test', 'nobody@world.test', 'full@world.test', 'alice@catchall.test', 'alice@grey.test', 'policy@world.test', 'alice@nullmx.test', 'not an address'];
+
+function csvCell(value: string): string {
+  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** RFC 4180 enough for our own output: quoted cells with doubled quotes, no embedded newlines. */
+function parseCsv(text: string): string[][] {
+  return text
+    .trim()
+    .split(/\r?\n/)
+    .map((line) => [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) => (m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replace(/""/g, '"') : m[1]!)));
+}
+
+/**
+ * Issue 6 item 6: the web page, driven in Debian's Chromium against `bouncezero start` and the
+ * local test world, as a person would: paste the printed API key, check one address, upload a
+ * CSV, watch it finish, download the results.
+ */
+describe('the web page in Chromium', () => {
+  let bz: BounceZeroProcess;
+  let browser: Browser;
+  let page: Page;
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    bz = await startBounceZero();
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    page = await (await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 900 } })).newPage();
+    await page.goto(bz.url);
+    await page.fill('#key', bz.key);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await bz?.stop();
+  });
+
+  async function check(email: string): Promise<{ verdict: string; head: string; transcript: string }> {
+    await page.fill('#email', email);
+    await page.evaluate(() => delete document.getElementById('single-out')!.dataset.verdict);
+    await page.click('#check');
+    await page.waitForSelector('#single-out[data-verdict]');
+    return {
+      verdict: (await page.getAttribute('#single-out', 'data-verdict'))!,
+      head: await page.innerText('#single-out p:first-child'),
+      transcript: await page.innerText('#single-out pre'),
+    };
+  }
+
+  it('shows the embedded prober and its self-check', async () => {
+    await page.waitForFunction(() => document.querySelectorAll('#doctor tr').length > 0);
+    expect(await page.innerText('#agents')).toBe('1 prober connected');
+    expect(await page.innerText('#doctor')).toMatch(/embedded\s+port25\s+ok\s+connected to 127\.0\.0\.20:25/);
+  });
+
+  it('checks alice@world.test: deliverable, the reason and the raw SMTP transcript', async () => {
+    const out = await check('alice@world.test');
+    expect(out.verdict).toBe('deliverable');
+    expect(out.head).toMatch(/^deliverable accepted · score 0\.95/);
+    expect(await page.innerText('#single-out ul')).toContain('The mail server accepted the recipient.');
+    expect(out.transcript).toMatch(/^S: 220 mx1\.world\.test ESMTP$/m);
+    expect(out.transcript).toMatch(/^C: RCPT TO:<alice@world\.test>$/m);
+    expect(out.transcript).toMatch(/^S: 250 2\.1\.5 Ok$/m);
+    await page.screenshot({ path: join(ARTIFACTS, 'web-page-single.png'), fullPage: true });
+  });
+
+  it('checks nobody@world.test: undeliverable, with the server\'s 550', async () => {
+    const out = await check('nobody@world.test');
+    expect(out.verdict).toBe('undeliverable');
+    expect(out.head).toMatch(/^undeliverable mailbox_not_found/);
+    expect(out.transcript).toMatch(/^S: 550 5\.1\.1 <nobody@world\.test>: Recipient address rejected/m);
+  });
+
+  it('cleans a CSV: live progress to 100 %, counts per verdict, a results CSV to download', async () => {
+    const csv = ['email,name', ...LIST.map((email, i) => `${csvCell(email)},person ${i}`)].join('\n') + '\n';
+    await page.setInputFiles('#file', { name: 'list.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    // Every width the page gives the bar, recorded as it happens.
+    await page.evaluate(() => {
+      const bar = document.getElementById('progress')!;
+      const seen: string[] = ((window as unknown as { bzWidths: string[] }).bzWidths = []);
+      new MutationObserver(() => seen.push(bar.style.width)).observe(bar, { attributes: true, attributeFilter: ['style'] });
+    });
+    await page.click('#upload');
+    await page.waitForSelector('#download:not(.hidden)', { timeout: 60_000 });
+
+    const widths = await page.evaluate(() => (window as unknown as { bzWidths: string[] }).bzWidths);
+    expect(widths.at(-1)).toBe('100%');
+    // The bar moved while the greylisted address waited: it was live, not drawn once at the end.
+    expect(widths.some((w) => w !== '100%' && w !== '0%')).toBe(true);
+    expect(await page.innerText('#bulk-status')).toBe(`completed: ${LIST.length} / ${LIST.length}`);
+
+    const expected = new Map(EXPECTATIONS.map((e) => [e.email, e]));
+    const chart = await page.$$eval('#chart .row', (rows) => rows.map((r) => [(r as HTMLElement).dataset.verdict, r.lastElementChild!.textContent]));
+    expect(Object.fromEntries(chart)).toEqual(
+      Object.fromEntries(['deliverable', 'risky', 'undeliverable', 'unknown'].map((v) => [v, String(LIST.filter((e) => expected.get(e)?.verdict === v).length)])),
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'web-page-job.png'), fullPage: true });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    expect(download.suggestedFilename()).toMatch(/^bouncezero-.+\.csv$/);
+    const [header, ...rows] = parseCsv(readFileSync(await download.path(), 'utf8'));
+    expect(header).toEqual(['email', 'name', 'normalized', 'verdict', 'reason', 'score']);
+    expect(rows.map((r) => [r[0], r[1], r[3], r[4]])).toEqual(LIST.map((email, i) => [email, `person ${i}`, expected.get(email)!.verdict, expected.get(email)!.reason]));
+    for (const r of rows) expect(Number.isFinite(Number(r[5])) && r[5] !== '', `score of ${r[0]}`).toBe(true);
+  }, 90_000);
+});
