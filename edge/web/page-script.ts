@@ -35,8 +35,12 @@ $('single').addEventListener('submit', async (ev) => {
     const reasons = el('ul');
     for (const line of r.reasons || []) reasons.append(el('li', line));
     const smtp = r.checks.smtp;
-    const transcript = (smtp && smtp.transcript || []).map((t) => (t.dir === 'c' ? 'C: ' : t.dir === 's' ? 'S: ' : '   ') + t.text).join('\\n');
-    out.replaceChildren(head, el('p', 'normalized: ' + (r.normalized || '—'), 'meta'), reasons, el('h3', 'SMTP transcript'), el('pre', transcript || '(no SMTP session: ' + r.reason + ')'));
+    const pre = el('pre');
+    for (const t of (smtp && smtp.transcript) || []) pre.append(el('span', (t.dir === 'c' ? 'C: ' : t.dir === 's' ? 'S: ' : '   ') + t.text, 'line-' + t.dir), '\\n');
+    if (!pre.childNodes.length) pre.textContent = '(no SMTP session: ' + r.reason + ')';
+    out.replaceChildren(head, el('p', 'normalized: ' + (r.normalized || '—'), 'meta'), reasons, el('h3', 'SMTP transcript'), pre);
+    // The decisive replies (RCPT, catch-all probes) come last: show them first.
+    pre.scrollTop = pre.scrollHeight;
     out.dataset.verdict = r.verdict;
   } catch (e) {
     out.replaceChildren(el('p', String(e), 'error'));
@@ -52,7 +56,7 @@ function drawChart(counts) {
     const fill = el('div', undefined, 'fill ' + v);
     fill.style.width = (100 * (counts[v] || 0) / total) + '%';
     const track = el('div'); track.append(fill);
-    row.append(el('span', v), track, el('span', String(counts[v] || 0)));
+    row.append(el('span', v), track, el('span', String(counts[v] || 0) + ' · ' + Math.round(100 * (counts[v] || 0) / total) + '%', 'num'));
     row.dataset.verdict = v;
     return row;
   }));
@@ -65,6 +69,8 @@ $('bulk').addEventListener('submit', async (ev) => {
   $('upload').disabled = true;
   $('bulk-status').textContent = 'Uploading…';
   $('download').classList.add('hidden');
+  $('bar').classList.remove('hidden');
+  $('progress').style.width = '0%';
   try {
     const res = await api('/v1/jobs', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: file });
     if (!res.ok) { $('bulk-status').textContent = await failure(res); return; }
@@ -102,8 +108,9 @@ async function health() {
   try {
     const h = await (await fetch('/v1/health')).json();
     $('agents').textContent = h.agents + ' prober' + (h.agents === 1 ? '' : 's') + ' connected';
+    $('agents').className = 'pill ' + (h.agents > 0 ? 'up' : 'down');
     const rows = (h.agent_list || []).flatMap((a) => (a.doctor || []).map((c) => [a.name, c.name, c.ok ? 'ok' : 'problem', c.detail]));
-    $('doctor').replaceChildren(...rows.map((cells) => { const tr = el('tr'); for (const c of cells) tr.append(el('td', c)); return tr; }));
+    $('doctor').replaceChildren(...rows.map((cells) => { const tr = el('tr'); for (const c of cells) tr.append(el('td', c, c === 'ok' || c === 'problem' ? 'check-' + c : undefined)); return tr; }));
   } catch {}
 }
 health();

@@ -12,7 +12,10 @@ export function renderPage(): string {
 <style>${PAGE_STYLE}</style>
 </head>
 <body>
-<header><h1>BounceZero</h1><p>Will this address hard-bounce? Checked without sending mail.</p><p id="agents"></p></header>
+<header>
+  <div><h1>BounceZero</h1><p>Will this address hard-bounce? Checked without sending mail.</p></div>
+  <div class="side"><span id="agents" class="pill">…</span><label>API key <input id="key" type="password" placeholder="printed at first start" autocomplete="off"></label></div>
+</header>
 <main>
   <section>
     <h2>Check one address</h2>
@@ -23,15 +26,15 @@ export function renderPage(): string {
     <h2>Clean a list</h2>
     <form id="bulk"><input id="file" type="file" accept=".csv,text/csv" required><button id="upload">Upload CSV</button></form>
     <p class="meta">A CSV with an <code>email</code> column; the other columns are kept in the results.</p>
-    <div class="bar"><div id="progress"></div></div>
+    <div id="bar" class="bar hidden"><div id="progress"></div></div>
     <p id="bulk-status" class="meta"></p>
     <div id="chart" class="chart"></div>
     <p><button id="download" class="hidden" type="button">Download results (CSV)</button></p>
   </section>
   <section>
     <h2>Probers</h2>
-    <table><tbody id="doctor"></tbody></table>
-    <form onsubmit="return false"><input id="key" type="password" placeholder="API key (not needed on localhost when anonymous local use is on)" autocomplete="off"></form>
+    <p class="meta">Each prober checks itself: can it reach port 25, does its name resolve back to it, is it on a blocklist.</p>
+    <table><thead><tr><th>prober</th><th>check</th><th>result</th><th>detail</th></tr></thead><tbody id="doctor"></tbody></table>
   </section>
 </main>
 <script type="module">${PAGE_SCRIPT}</script>
