@@ -16,7 +16,7 @@ function api(path, init = {}) {
 }
 async function failure(res) {
   let text = res.status + ' ' + res.statusText;
-  try { const body = await res.json(); text += ': ' + (body.error || body.reason || JSON.stringify(body)); } catch {}
+  try { const body = await res.json(); text += ': ' + ((body.error && body.error.message) || JSON.stringify(body)); } catch {}
   return text;
 }
 function el(tag, text, cls) { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; }

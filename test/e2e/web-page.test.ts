@@ -38,7 +38,6 @@ describe('the web page in Chromium', () => {
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     page = await (await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 900 } })).newPage();
     await page.goto(bz.url);
-    await page.fill('#key', bz.key);
   });
   afterAll(async () => {
     await browser?.close();
@@ -61,6 +60,14 @@ describe('the web page in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('#doctor tr').length > 0);
     expect(await page.innerText('#agents')).toBe('1 prober connected');
     expect(await page.innerText('#doctor')).toMatch(/embedded\s+port25\s+ok\s+connected to 127\.0\.0\.20:25/);
+  });
+
+  it('says what is wrong when the API key is missing, and works once the printed key is pasted', async () => {
+    await page.fill('#email', 'alice@world.test');
+    await page.click('#check');
+    await page.waitForSelector('#single-out .error');
+    expect(await page.innerText('#single-out .error')).toMatch(/^401 Unauthorized: Send an API key as "Authorization: Bearer <key>"/);
+    await page.fill('#key', bz.key);
   });
 
   it('checks alice@world.test: deliverable, the reason and the raw SMTP transcript', async () => {
