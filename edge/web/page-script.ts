@@ -77,7 +77,9 @@ $('bulk').addEventListener('submit', async (ev) => {
     const { id } = await res.json();
     $('job').dataset.id = id;
     for (;;) {
-      const s = await (await api('/v1/jobs/' + id)).json();
+      const polled = await api('/v1/jobs/' + id);
+      if (!polled.ok) { $('bulk-status').textContent = await failure(polled); return; }
+      const s = await polled.json();
       $('progress').style.width = Math.round(100 * (s.progress || 0)) + '%';
       const eta = s.eta_s != null ? ' · ETA ' + Math.ceil(s.eta_s) + ' s' : '';
       const retry = s.waiting_retry ? ' · ' + s.waiting_retry + ' waiting on a retry' : '';

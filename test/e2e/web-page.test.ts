@@ -91,20 +91,31 @@ describe('the web page in Chromium', () => {
   it('cleans a CSV: live progress to 100 %, counts per verdict, a results CSV to download', async () => {
     const csv = ['email,name', ...LIST.map((email, i) => `${csvCell(email)},person ${i}`)].join('\n') + '\n';
     await page.setInputFiles('#file', { name: 'list.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-    // Every width the page gives the bar, recorded as it happens.
+    // Every width the page gives the bar and every status line, recorded as they happen.
     await page.evaluate(() => {
+      const w = window as unknown as { bzWidths: string[]; bzStatus: string[] };
       const bar = document.getElementById('progress')!;
-      const seen: string[] = ((window as unknown as { bzWidths: string[] }).bzWidths = []);
-      new MutationObserver(() => seen.push(bar.style.width)).observe(bar, { attributes: true, attributeFilter: ['style'] });
+      const status = document.getElementById('bulk-status')!;
+      w.bzWidths = [];
+      w.bzStatus = [];
+      new MutationObserver(() => w.bzWidths.push(bar.style.width)).observe(bar, { attributes: true, attributeFilter: ['style'] });
+      new MutationObserver(() => w.bzStatus.push(status.textContent ?? '')).observe(status, { childList: true, characterData: true, subtree: true });
     });
     await page.click('#upload');
+    await page.waitForFunction(() => document.getElementById('bulk-status')!.textContent!.includes('waiting on a retry'), undefined, { timeout: 30_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'web-page-running.png'), fullPage: true });
     await page.waitForSelector('#download:not(.hidden)', { timeout: 60_000 });
 
-    const widths = await page.evaluate(() => (window as unknown as { bzWidths: string[] }).bzWidths);
+    const { bzWidths: widths, bzStatus: statuses } = await page.evaluate(() => {
+      const w = window as unknown as { bzWidths: string[]; bzStatus: string[] };
+      return { bzWidths: w.bzWidths, bzStatus: w.bzStatus };
+    });
     expect(widths.at(-1)).toBe('100%');
     // The bar moved while the greylisted address waited: it was live, not drawn once at the end.
     expect(widths.some((w) => w !== '100%' && w !== '0%')).toBe(true);
     expect(await page.innerText('#bulk-status')).toBe(`completed: ${LIST.length} / ${LIST.length}`);
+    // The person was told why it was not done yet: alice@grey.test waiting on postgrey.
+    expect(statuses.some((t) => /^running: \d+ \/ 8.* · 1 waiting on a retry$/.test(t)), statuses.join('\n')).toBe(true);
 
     const expected = new Map(EXPECTATIONS.map((e) => [e.email, e]));
     const chart = await page.$$eval('#chart .row', (rows) => rows.map((r) => [(r as HTMLElement).dataset.verdict, /^\d+/.exec(r.querySelector('.num')!.textContent!)?.[0]]));
