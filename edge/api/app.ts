@@ -21,9 +21,8 @@ import { renderHubMetrics } from '../metrics/hub-series.ts';
 import { checkSyntax } from '../syntax/index.ts';
 import type { VerifyDeps } from '../verify/verify-address.ts';
 import { renderPage } from '../web/page.ts';
-import { createLearnedScorer } from '../learning/learned-scorer.ts';
-import { createBreachFeed } from '../enrich/breach-feed.ts';
-import { createOutcomeStore, type OutcomeStore } from '../learning/outcome-store.ts';
+import { storeEvidence } from '../verify/probe-evidence.ts';
+import { createOutcomeStore } from '../learning/outcome-store.ts';
 import { outcomeRoutes } from './routes/outcomes.ts';
 import { streamBodyLimit } from '../jobs/stream-body-limit.ts';
 import { apiError } from './api-error.ts';
@@ -64,8 +63,6 @@ export interface AppDeps {
    * job's fresh answer replaces what /v1/verify remembers.
    */
   cache?: ResultCache;
-  /** Delivery outcomes and trained models; the store's tables by default. */
-  outcomes?: OutcomeStore;
   /** Stage 1; the real checker unless a test swaps it. */
   checkSyntax?: (input: string) => SyntaxCheck;
   /** POST/GET /v1/jobs…, behind the same API key, rate limit and upload-size limit. */
@@ -86,8 +83,7 @@ function logError(clock: Clock, error: unknown): void {
  */
 export function createApp(deps: AppDeps): Hono<AccessEnv> {
   const { config, metrics, dispatcher } = deps;
-  const outcomes = deps.outcomes ?? createOutcomeStore(deps.store);
-  const breachFeed = createBreachFeed(deps.store);
+  const outcomes = createOutcomeStore(deps.store);
   const verifyDeps: VerifyDeps = {
     checkSyntax: deps.checkSyntax ?? checkSyntax,
     resolver: deps.resolver,
@@ -98,8 +94,7 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
     deadlineMs: config.verifyDeadlineMs,
     cacheTtl: config.cacheTtl,
     observer: metrics,
-    learned: createLearnedScorer(() => outcomes.latestModels(), deps.clock),
-    enrich: async (normalized) => [await breachFeed.signal(normalized)],
+    ...storeEvidence(deps.store, deps.clock),
   };
   metrics.addGauges(() => ({
     agents: ['Probers that can take work now.', dispatcher.healthyCount()],

@@ -4,13 +4,14 @@ import type { Config } from '../config.ts';
 import type { Dispatcher } from '../dispatch/dispatcher.ts';
 import type { MxResolver } from '../dns/mx-resolver.ts';
 import { planDecision } from '../scoring/score.ts';
-import { assembleResult, resultFromPlan, resultFromProbe } from '../verify/assemble-result.ts';
+import { assembleResult, resultFromPlan } from '../verify/assemble-result.ts';
 import { buildProbeTasks } from '../verify/build-tasks.ts';
+import { probedResult, type ProbeEvidence } from '../verify/probe-evidence.ts';
 import type { ClaimedItem, ClaimRef, ItemClaims } from './item-claims.ts';
 import { isRetriable, retryDelayMs } from './retry-policy.ts';
 import type { RunnerOptions } from './runner-options.ts';
 
-export interface DomainWorkDeps {
+export interface DomainWorkDeps extends ProbeEvidence {
   claims: ItemClaims;
   resolver: MxResolver;
   dispatcher: Dispatcher;
@@ -83,7 +84,8 @@ async function runTask(deps: DomainWorkDeps, plan: MxPlan, work: Work[], signal:
     } else if (isRetriable(probe.smtp)) {
       retry.push({ w, smtp: probe.smtp, catchAll: outcome.result.catch_all, signals: probe.signals });
     } else {
-      done.push({ w, result: resultFromProbe(w.item.email, w.syntax, plan, probe, outcome.result.catch_all, deps.clock.now()) });
+      const syntax = { ...w.syntax, normalized: w.syntax.normalized ?? w.item.email };
+      done.push({ w, result: await probedResult(deps, w.item.email, syntax, plan, probe, outcome.result.catch_all, deps.clock.now()) });
     }
   }
   await finish(deps, done);

@@ -1,13 +1,13 @@
-import type { Clock, ProbeStats, Random, Signal, SyntaxCheck, VerificationResult } from '../../protocol/index.ts';
+import type { Clock, ProbeStats, Random, SyntaxCheck, VerificationResult } from '../../protocol/index.ts';
 import type { Config } from '../config.ts';
 import type { MxResolver } from '../dns/mx-resolver.ts';
 import type { Dispatcher } from '../dispatch/dispatcher.ts';
 import { cacheTtlSeconds, type ResultCache } from '../cache/result-cache.ts';
 import { planDecision } from '../scoring/score.ts';
-import { resultFromFailure, resultFromPlan, resultFromProbe, resultFromSyntax } from './assemble-result.ts';
+import { resultFromFailure, resultFromPlan, resultFromSyntax } from './assemble-result.ts';
 import { buildProbeTasks } from './build-tasks.ts';
 import { EXPIRED, startDeadline } from './deadline.ts';
-import type { LearnedScorer } from '../learning/learned-scorer.ts';
+import { probedResult, type ProbeEvidence } from './probe-evidence.ts';
 
 /** Told what the pipeline did, for /metrics; every method optional to implement. */
 export interface VerifyObserver {
@@ -15,7 +15,7 @@ export interface VerifyObserver {
   probed?(stats: ProbeStats): void;
 }
 
-export interface VerifyDeps {
+export interface VerifyDeps extends ProbeEvidence {
   checkSyntax: (input: string) => SyntaxCheck;
   resolver: MxResolver;
   dispatcher: Dispatcher;
@@ -26,10 +26,6 @@ export interface VerifyDeps {
   deadlineMs: number;
   cacheTtl: Config['cacheTtl'];
   observer?: VerifyObserver;
-  /** Edge-side evidence about an address (local breach feeds), added to SMTP-backed results. */
-  enrich?: (normalized: string) => Promise<Signal[]>;
-  /** The learned model's adjustment of scores (edge/learning/); absent, the rules' score stands. */
-  learned?: LearnedScorer;
 }
 
 export interface VerifyOptions {
@@ -70,9 +66,7 @@ export async function verifyAddress(deps: VerifyDeps, email: string, options: Ve
     deps.observer?.probed?.(outcome.result.stats);
     const probe = outcome.result.results.find((r) => r.id === ITEM_ID);
     if (!probe) return resultFromFailure(email, syntax, plan, 'internal_error', clock.now());
-    const extra = deps.enrich ? await deps.enrich(syntax.normalized) : [];
-    const result = resultFromProbe(email, syntax, plan, { ...probe, signals: [...probe.signals, ...extra] }, outcome.result.catch_all, clock.now());
-    return await remember(deps, deps.learned ? await deps.learned.adjust(result) : result);
+    return await remember(deps, await probedResult(deps, email, { ...syntax, normalized: syntax.normalized }, plan, probe, outcome.result.catch_all, clock.now()));
   } finally {
     budget.done();
   }
