@@ -22,8 +22,9 @@ export function parseVerifyArgs(args: string[]): VerifyArgs {
 }
 
 export const VERIFY_USAGE = `usage: bouncezero verify --syntax-only [<email>… | -]
-       bouncezero verify <email>…                  (needs a running edge)
-       bouncezero verify --file in.csv --out out.csv  (needs a running edge)
+       bouncezero verify <email>… --edge URL --key KEY   (or BZ_EDGE / BZ_API_KEY)
+       bouncezero verify --file in.csv --out out.csv [--edge URL --key KEY] [--column NAME]
+                     without --edge, runs an embedded edge and prober for the job
 
 --syntax-only  check the RFC 5321 syntax only, offline; one JSON result per line.
                With no address, or with -, reads one address per line from stdin.
