@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { openSqlite } from '../../edge/adapters/sqlite-node.ts';
+import { openStore } from '../../edge/adapters/open-store.ts';
 import { loadConfig } from '../../edge/config.ts';
 import { enrollAgent } from '../../edge/dispatch/agent-enrollment.ts';
 import { createKyselyAgentStore } from '../../edge/dispatch/kysely-agent-store.ts';
@@ -20,7 +20,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`${loaded.error}\n`);
     return 2;
   }
-  const db = await openSqlite(loaded.config.db);
+  const db = await openStore(loaded.config.db);
   try {
     const store = createKyselyAgentStore(db);
     if (verb === 'add') {

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openSqlite } from '../../edge/adapters/sqlite-node.ts';
+import { openStore } from '../../edge/adapters/open-store.ts';
 import { createBreachFeed } from '../../edge/enrich/breach-feed.ts';
 import { importFeed } from '../../edge/enrich/import-feed.ts';
 import { loadConfig } from '../../edge/config.ts';
@@ -37,7 +37,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`cannot read ${file}: ${opened.message}\n`);
     return 1;
   }
-  const db = await openSqlite(loaded.config.db);
+  const db = await openStore(loaded.config.db);
   try {
     const source = parsed.values.source ?? basename(file);
     const counts = await importFeed(readLines(stream), createBreachFeed(db), source, systemClock.now());

@@ -1,4 +1,4 @@
-import { openSqlite } from '../../edge/adapters/sqlite-node.ts';
+import { openStore } from '../../edge/adapters/open-store.ts';
 import { createStoreKeyStore } from '../../edge/access/key-store.ts';
 import { loadConfig } from '../../edge/config.ts';
 import { systemClock, systemRandom } from '../../protocol/index.ts';
@@ -11,7 +11,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`${loaded.error}\n`);
     return 2;
   }
-  const db = await openSqlite(loaded.config.db);
+  const db = await openStore(loaded.config.db);
   try {
     return await keyCommand(args, {
       keys: createStoreKeyStore(db),

@@ -1,4 +1,4 @@
-import { openSqlite } from '../../edge/adapters/sqlite-node.ts';
+import { openStore } from '../../edge/adapters/open-store.ts';
 import { loadConfig } from '../../edge/config.ts';
 import { createOutcomeStore } from '../../edge/learning/outcome-store.ts';
 import { retrain } from '../../edge/learning/train-command.ts';
@@ -15,7 +15,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`${loaded.error}\n`);
     return 2;
   }
-  const db = await openSqlite(loaded.config.db);
+  const db = await openStore(loaded.config.db);
   try {
     const { report } = await retrain(createOutcomeStore(db), systemClock);
     process.stdout.write(report);

@@ -18,10 +18,14 @@ import { parseCidrList } from '../dns/cidr.ts';
 import { createDohClient } from '../dns/doh-client.ts';
 import { createMxResolver } from '../dns/create-mx-resolver.ts';
 import { EdgeMetrics } from '../metrics/edge-metrics.ts';
+import { engineOf } from '../store/dialect.ts';
 import { createDnsCacheStore } from '../store/dns-cache-store.ts';
 import type { Database } from '../store/schema.ts';
 import type { Kysely } from 'kysely';
-import { openSqlite } from './sqlite-node.ts';
+import { DomainLeases } from '../dispatch/domain-leases.ts';
+import { leasedDispatcher } from '../dispatch/leased-dispatcher.ts';
+import { DEFAULT_RUNNER_OPTIONS } from '../jobs/runner-options.ts';
+import { openStore } from './open-store.ts';
 import { agentUpgrade } from './ws-node.ts';
 
 export const AGENT_WS_PATH = '/v1/agents/ws';
@@ -59,7 +63,7 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
-  const db = await openSqlite(config.db);
+  const db = await openStore(config.db, poolSizeFromEnv(process.env));
   const allowNets = parseCidrList(config.allowNets.join(','));
   if (!allowNets.ok) throw new Error(allowNets.error);
   const agentStore = options.agentStore ?? createKyselyAgentStore(db);
@@ -72,7 +76,11 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
   // BZ_JOB_RETRY_* / BZ_JOB_TASK_SIZE: the test world's greylisting must not wait minutes.
   const jobRunner = runnerOptionsFromEnv(process.env);
   if (!jobRunner.ok) throw new Error(jobRunner.error);
-  const jobs = createJobs({ store: db, resolver, dispatcher: hub, clock, random, config, cache, runner: jobRunner.options, onError: (error) => console.error(JSON.stringify({ event: 'job_runner_error', error: String(error).slice(0, 300) })) });
+  // Several edges may share one PostgreSQL: a domain's probes go out through one edge at a time.
+  // On SQLite this edge is the only one, and its hub already gives a domain to one prober.
+  const leaseMs = jobRunner.options.leaseMs ?? DEFAULT_RUNNER_OPTIONS.leaseMs;
+  const jobDispatcher = engineOf(db) === 'postgres' ? leasedDispatcher(hub, { leases: new DomainLeases(db, `edge-${hex(random.bytes(8))}`), clock, leaseMs }) : hub;
+  const jobs = createJobs({ store: db, resolver, dispatcher: jobDispatcher, clock, random, config, cache, runner: jobRunner.options, onError: (error) => console.error(JSON.stringify({ event: 'job_runner_error', error: String(error).slice(0, 300) })) });
   wakeJobs = () => jobs.runner.wake();
   const app = createApp({
     config,
@@ -118,4 +126,17 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
       await db.destroy();
     },
   };
+}
+
+/** BZ_PG_POOL: connections per edge to PostgreSQL (ignored for SQLite). */
+function poolSizeFromEnv(env: Record<string, string | undefined>): { poolSize?: number } {
+  const raw = env.BZ_PG_POOL?.trim();
+  if (!raw) return {};
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 1000) throw new Error(`BZ_PG_POOL: expected a whole number from 1 to 1000, got "${raw}"`);
+  return { poolSize: n };
+}
+
+function hex(bytes: Uint8Array): string {
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -4,6 +4,7 @@ import type { ResultCache } from '../cache/result-cache.ts';
 import type { Config } from '../config.ts';
 import type { Dispatcher } from '../dispatch/dispatcher.ts';
 import type { MxResolver } from '../dns/mx-resolver.ts';
+import { engineOf } from '../store/dialect.ts';
 import type { Database } from '../store/schema.ts';
 import { runDomainWork } from './domain-work.ts';
 import { ItemClaims, type ClaimedItem } from './item-claims.ts';
@@ -41,10 +42,12 @@ export class JobRunner {
   private stopped = false;
   private cancelTimer: (() => void) | null = null;
   private idleWaiters: (() => void)[] = [];
+  private readonly shared: boolean;
 
   constructor(private readonly deps: JobRunnerDeps) {
     this.options = { ...DEFAULT_RUNNER_OPTIONS, ...deps.options };
     this.claims = new ItemClaims(deps.db);
+    this.shared = engineOf(deps.db) === 'postgres';
   }
 
   /** Re-queues items left in flight by a previous process, drops half-done uploads, and starts working. */
@@ -140,7 +143,10 @@ export class JobRunner {
     if (this.deps.dispatcher.healthyCount() === 0) return this.setTimer(this.options.pollMs);
     if (this.inFlight >= this.options.maxInFlight) return;
     const next = await this.claims.nextDue();
-    if (next !== null) this.setTimer(Math.max(0, next - this.deps.clock.now()));
+    const wait = next === null ? null : Math.max(0, next - this.deps.clock.now());
+    // On a store shared by several edges, jobs arrive through the others too: look at least every pollMs.
+    if (this.shared) this.setTimer(Math.min(wait ?? this.options.pollMs, this.options.pollMs));
+    else if (wait !== null) this.setTimer(wait);
   }
 
   private setTimer(ms: number): void {

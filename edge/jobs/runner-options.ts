@@ -36,7 +36,9 @@ export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = {
 /**
  * Overrides from the environment, for operators and for the test world, whose greylisting must
  * not take minutes: BZ_JOB_RETRY_DELAY_MS, BZ_JOB_RETRY_MIN_MS, BZ_JOB_RETRY_MAX_MS,
- * BZ_JOB_RETRY_BUDGET, BZ_JOB_TASK_SIZE. Returns an error message naming a bad variable.
+ * BZ_JOB_RETRY_BUDGET, BZ_JOB_TASK_SIZE; and for several edges on one store BZ_JOB_CLAIM_SIZE,
+ * BZ_JOB_MAX_IN_FLIGHT, BZ_JOB_TASK_DEADLINE_MS, BZ_JOB_LEASE_MS (a dead edge's items come back
+ * after the lease). Returns an error message naming a bad variable.
  */
 export function runnerOptionsFromEnv(env: Record<string, string | undefined>): { ok: true; options: Partial<RunnerOptions> } | { ok: false; error: string } {
   const names: [string, keyof RunnerOptions, number, number][] = [
@@ -45,6 +47,10 @@ export function runnerOptionsFromEnv(env: Record<string, string | undefined>): {
     ['BZ_JOB_RETRY_MAX_MS', 'maxRetryDelayMs', 0, 86_400_000],
     ['BZ_JOB_RETRY_BUDGET', 'retryBudget', 0, 100],
     ['BZ_JOB_TASK_SIZE', 'taskSize', 1, 500],
+    ['BZ_JOB_CLAIM_SIZE', 'claimSize', 1, 10_000],
+    ['BZ_JOB_MAX_IN_FLIGHT', 'maxInFlight', 1, 100_000],
+    ['BZ_JOB_TASK_DEADLINE_MS', 'taskDeadlineMs', 1_000, 86_400_000],
+    ['BZ_JOB_LEASE_MS', 'leaseMs', 1_000, 86_400_000],
   ];
   const options: Partial<RunnerOptions> = {};
   for (const [name, key, min, max] of names) {
