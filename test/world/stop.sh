@@ -11,5 +11,6 @@ stop_pidfile "$RUN_DIR/postfix-queue/pid/master.pid" master
 for name in danted reply-milter postgrey dnsdist named; do
   stop_pidfile "$PIDS/$name.pid" "$name"
 done
+bash "$WORLD_DIR/postgres.sh" stop >/dev/null 2>&1 || true
 log "stopped"
 exit 0
