@@ -1,5 +1,6 @@
 import { FEATURE_NAMES, type FeatureName } from '../../edge/learning/features.ts';
 import type { LabelledOutcome } from '../../edge/learning/model-set.ts';
+import { mulberry32 } from './mulberry32.ts';
 
 /**
  * Synthetic delivery outcomes with a known ground truth, for testing the learner.
@@ -19,17 +20,6 @@ export const TRUE_WEIGHTS: Record<string, { bias: number; w: Partial<Record<Feat
   gmail: { bias: -2.5, w: { smtp_accepted: 6.0, mailbox_full: 1.5, has_avatar: 0.5 } },
 };
 
-/** mulberry32: a tiny seeded PRNG so a failing run reproduces. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function trueProbability(provider: string, features: readonly number[]): number {
   const truth = TRUE_WEIGHTS[provider]!;
@@ -39,7 +29,7 @@ export function trueProbability(provider: string, features: readonly number[]): 
 }
 
 export function syntheticOutcomes(count: number, seed: number): LabelledOutcome[] {
-  const rand = seeded(seed);
+  const rand = mulberry32(seed);
   const providers = Object.keys(TRUE_WEIGHTS);
   const out: LabelledOutcome[] = [];
   for (let i = 0; i < count; i++) {

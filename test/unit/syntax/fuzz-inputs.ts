@@ -3,17 +3,7 @@
  * every string, so a failure names the case that broke.
  */
 
-/** mulberry32: a tiny seeded PRNG giving floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as seededRandom } from '../../support/mulberry32.ts';
 
 /** The pieces the grammar cares about, plus every kind of trouble: controls, surrogates, look-alikes. */
 export const PIECES = [
