@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { addAgent, memoryOf, PROCESS_KEY, startEdge, startProber, tempDb, worldEnv } from '../support/bouncezero-processes.ts';
 import { BULK, bulkDomain, bulkMailbox } from '../world/world.ts';
-import { jobClient, waitForJob } from './job-client.ts';
+import { jobClient, waitForJob } from '../support/job-client.ts';
 
 const { values } = parseArgs({ options: { size: { type: 'string' }, capacity: { type: 'string' }, 'max-sessions': { type: 'string' }, 'sessions-per-minute': { type: 'string' } } });
 const size = Math.min(Number(values.size ?? 100_000), BULK.domains * BULK.mailboxes);

@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import { benchAddresses, CLASSES, type BenchAddress, type Verdict } from './bench-addresses.ts';
 import { BENCH_KEY, startEmbeddedBounceZero } from './embedded-bouncezero.ts';
-import { jobClient, waitForJob } from './job-client.ts';
+import { jobClient, waitForJob } from '../support/job-client.ts';
 import { bounded, deepEmailValidator, emailDeepValidator, type PeerVerify } from './peer-verifiers.ts';
 import { patchNodeDnsForWorld, startWorldProxies, type WorldProxies } from './world-proxies.ts';
 
