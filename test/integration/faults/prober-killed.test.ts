@@ -1,0 +1,41 @@
+/**
+ * The only prober is SIGKILLed in the middle of a job and a second prober (another agent)
+ * connects: the edge hands the lost tasks to it and the job completes with every address
+ * answered as the world says, each row once. The hub-level version of this (tasks requeued
+ * on a dropped agent, no result applied twice) is test/integration/agent/prober-process.test.ts;
+ * this one goes through the job runner and its store.
+ */
+import { afterAll, expect, it } from 'vitest';
+import { startProber } from '../../support/bouncezero-processes.ts';
+import { waitForJob } from '../../support/job-client.ts';
+import { bulkDomain, bulkMailbox } from '../../world/world.ts';
+import { startRig, type Rig } from './fault-rig.ts';
+import { expectEveryRowAccounted, until } from './job-ledger.ts';
+
+let rig: Rig | undefined;
+afterAll(async () => {
+  await rig?.stop();
+});
+
+it('a prober SIGKILLed mid-job: a second prober takes over, every address answered once', async () => {
+  // Two new sessions a second on the bulk MX keeps the job running long enough to be cut.
+  rig = await startRig({ BZ_SMTP_SESSIONS_PER_MINUTE: '120' }, 2);
+  const expected = new Map<string, string>();
+  for (let d = 200; d < 216; d++) {
+    for (const j of [0, 1, 2, 3]) expected.set(`${bulkMailbox(j)}@${bulkDomain(d)}`, 'deliverable');
+    expected.set(`missing@${bulkDomain(d)}`, 'undeliverable');
+  }
+  const submitted = [...expected.keys()];
+  const id = await rig.client.submit(submitted);
+  const midway = await until(async () => {
+    const s = await rig!.client.status(id);
+    return s.done >= 10 ? s : undefined;
+  }, 'the first answers', 30_000, rig.logs);
+  await rig.probers[0]!.kill('SIGKILL');
+  expect(midway.done, 'the kill came too late to matter').toBeLessThan(midway.total);
+  rig.probers.push(startProber(rig.env, rig.edge.agentUrl, rig.agents[1]!));
+  const final = await waitForJob(rig.client, id, { limitMs: 45_000 });
+  expect(final.status, rig.logs()).toBe('completed');
+  const got = await expectEveryRowAccounted(rig.client, id, final, submitted, expected);
+  for (const [email, verdict] of expected) expect(got.get(email)?.split('/')[0], email).toBe(verdict);
+}, 60_000);
