@@ -1,0 +1,51 @@
+/**
+ * The edge process is SIGKILLed mid-job and started again on the same SQLite file and port,
+ * while a separate prober process keeps running: the prober reconnects by itself, results it
+ * finished while the edge was down go out after reconnecting, and the job completes with every
+ * address answered once. (test/integration/jobs/edge-sigkill.test.ts covers the same crash for
+ * `bouncezero start`, where the prober dies with the edge.)
+ */
+import { createServer } from 'node:net';
+import { afterAll, expect, it } from 'vitest';
+import { startEdge } from '../../support/bouncezero-processes.ts';
+import { waitForJob } from '../../support/job-client.ts';
+import { bulkDomain, bulkMailbox } from '../../world/world.ts';
+import { startRig, type Rig } from './fault-rig.ts';
+import { expectEveryRowAccounted, until } from './job-ledger.ts';
+
+let rig: Rig | undefined;
+afterAll(async () => {
+  await rig?.stop();
+});
+
+/** A port free right now, so the restarted edge can take the one the prober dials. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+it('an edge SIGKILLed mid-job and restarted: the running prober reconnects, every address answered once', async () => {
+  rig = await startRig({ BZ_PORT: String(await freePort()), BZ_SMTP_SESSIONS_PER_MINUTE: '120' });
+  const expected = new Map<string, string>();
+  for (let d = 300; d < 316; d++) {
+    for (const j of [0, 1, 2, 3]) expected.set(`${bulkMailbox(j)}@${bulkDomain(d)}`, 'deliverable');
+    expected.set(`missing@${bulkDomain(d)}`, 'undeliverable');
+  }
+  const submitted = [...expected.keys()];
+  const id = await rig.client.submit(submitted);
+  const midway = await until(async () => {
+    const s = await rig!.client.status(id);
+    return s.done >= 10 ? s : undefined;
+  }, 'the first answers', 30_000, rig.logs);
+  await rig.edge.kill('SIGKILL');
+  expect(midway.done, 'the kill came too late to matter').toBeLessThan(midway.total);
+  rig.edge = await startEdge(rig.env);
+  const final = await waitForJob(rig.client, id, { limitMs: 45_000 });
+  expect(final.status, rig.logs()).toBe('completed');
+  const got = await expectEveryRowAccounted(rig.client, id, final, submitted, expected);
+  for (const [email, verdict] of expected) expect(got.get(email)?.split('/')[0], email).toBe(verdict);
+  expect(rig.probers[0]!.child.exitCode, 'the prober rode through the crash').toBeNull();
+}, 60_000);
