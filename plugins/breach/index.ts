@@ -9,7 +9,7 @@ const plugin: PluginHooks = {
   async enrich(address, ctx) {
     const key = ctx.settings.api_key;
     if (!key) return;
-    const base = (ctx.settings.base_url ?? 'https://haveibeenpwned.com').replace(/\/+$/, '');
+    const base = (ctx.settings.base_url || 'https://haveibeenpwned.com').replace(/\/+$/, '');
     const res = await ctx.fetch(`${base}/api/v3/breachedaccount/${encodeURIComponent(address.address)}?truncateResponse=true`, {
       headers: { 'hibp-api-key': key, 'user-agent': 'BounceZero' },
       signal: ctx.signal,

@@ -8,7 +8,9 @@ export async function gravatarHash(address: string): Promise<string> {
 
 const plugin: PluginHooks = {
   async enrich(address, ctx) {
-    const base = (ctx.settings.base_url ?? 'https://gravatar.com').replace(/\/+$/, '');
+    // Off unless the operator opts in: it tells a third party (a hash of) every address checked.
+    if (ctx.settings.enabled !== 'true') return;
+    const base = (ctx.settings.base_url || 'https://gravatar.com').replace(/\/+$/, '');
     const url = `${base}/avatar/${await gravatarHash(address.address)}?d=404`;
     const res = await ctx.fetch(url, { method: 'HEAD', signal: ctx.signal });
     if (res.status === 200) return { signals: [{ source: 'gravatar', name: 'has_avatar', ok: true, value: true, detail: url.replace('?d=404', '') }] };

@@ -46,6 +46,7 @@ export async function startBounceZero(extraEnv: Record<string, string> = {}): Pr
     BZ_JOB_RETRY_DELAY_MS: '4000',
     BZ_JOB_RETRY_MIN_MS: '1000',
     BZ_JOB_RETRY_MAX_MS: '10000',
+    BZ_PLUGIN_GRAVATAR_ENABLED: 'true',
     BZ_PLUGIN_GRAVATAR_BASE_URL: `http://${avatarHost}`,
     BZ_PLUGIN_GRAVATAR_ALLOW_HOSTS: avatarHost,
     ...extraEnv,

@@ -118,7 +118,7 @@ describe('built-in plugins', () => {
   });
 
   it('gravatar asks for the SHA-256 of the normalized address with d=404 and reads 200/404', async () => {
-    const settings = { base_url: `http://${host}`, allow_hosts: host };
+    const settings = { enabled: 'true', base_url: `http://${host}`, allow_hosts: host };
     const run = (a: string) => callHook(plugins.gravatar!, 'enrich', (ctx) => plugins.gravatar!.hooks.enrich!(info(a), ctx), deps(settings));
     expect(await run('known@corp.test')).toMatchObject({ ok: true, value: { signals: [{ name: 'has_avatar', value: true }] } });
     expect(await run('stranger@corp.test')).toMatchObject({ ok: true, value: { signals: [{ name: 'has_avatar', value: false }] } });
@@ -126,8 +126,15 @@ describe('built-in plugins', () => {
     expect(hashOfKnown).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('gravatar asks nobody unless the operator turns it on', async () => {
+    const before = requests.length;
+    const out = await callHook(plugins.gravatar!, 'enrich', (ctx) => plugins.gravatar!.hooks.enrich!(info('known@corp.test'), ctx), deps({ base_url: `http://${host}`, allow_hosts: host }));
+    expect(out).toEqual({ ok: true, value: undefined });
+    expect(requests.length).toBe(before);
+  });
+
   it('gravatar cannot reach a host that neither the manifest nor the operator allowed', async () => {
-    const out = await callHook(plugins.gravatar!, 'enrich', (ctx) => plugins.gravatar!.hooks.enrich!(info('a@corp.test'), ctx), deps({ base_url: `http://${host}` }));
+    const out = await callHook(plugins.gravatar!, 'enrich', (ctx) => plugins.gravatar!.hooks.enrich!(info('a@corp.test'), ctx), deps({ enabled: 'true', base_url: `http://${host}` }));
     expect(out).toMatchObject({ ok: false, signal: { source: 'gravatar', ok: false } });
     expect((out as { signal: { detail: string } }).signal.detail).toMatch(/not allowed/);
   });
