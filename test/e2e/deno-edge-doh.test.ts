@@ -1,20 +1,16 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runDeno } from '../support/run-deno.ts';
 import { ALLOW_NETS, DNS } from '../world/world.ts';
 
 /**
  * CI smoke test (issue 6 item 8): the edge app on Deno decides through the world's DoH server.
  * test/integration/api/deno-runtime.test.ts proves the app starts on Deno with DNS unreachable;
  * here the real MX resolver (Web fetch to dnsdist) runs on Deno, so a null MX is seen as such.
- * The store is Kysely over a driver that holds no rows (nothing needs to persist), and the
- * dispatcher throws: neither answer may need a prober.
+ * The store is the real one in memory on Deno's SQLite (a second null-MX check is served from
+ * its result cache), and the dispatcher throws: no answer here may need a prober.
  */
-const ROOT = resolve(import.meta.dirname, '../..');
-const DENO = resolve(ROOT, 'node_modules/.bin/deno');
 const SCRIPT = `
-import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
+import { openMemorySqlite } from './edge/adapters/sqlite-deno.ts';
 import { createApp } from './edge/api/app.ts';
 import { loadConfig } from './edge/config.ts';
 import { parseCidrList } from './edge/dns/cidr.ts';
@@ -24,32 +20,28 @@ import { systemClock, systemRandom } from './protocol/index.ts';
 const loaded = loadConfig({ BZ_DOH: ${JSON.stringify(DNS.doh)}, BZ_ALLOW_NETS: ${JSON.stringify(ALLOW_NETS)}, BZ_API_KEY: 'deno-key-0123456789', BZ_RATE_LIMIT_RPS: '0' });
 if (!loaded.ok) throw new Error(loaded.error);
 const nets = parseCidrList(loaded.config.allowNets.join(','));
-const store = new Kysely({ dialect: { createAdapter: () => new SqliteAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (db) => new SqliteIntrospector(db), createQueryCompiler: () => new SqliteQueryCompiler() } });
+const store = await openMemorySqlite();
 const dispatcher = { submit: () => { throw new Error('dispatch reached'); }, agents: () => [], healthyCount: () => 0 };
 const resolver = createMxResolver({ endpoints: loaded.config.doh, allowNets: nets.nets, clock: systemClock, random: systemRandom });
 const app = createApp({ config: loaded.config, store, resolver, dispatcher, clock: systemClock, random: systemRandom, metrics: new EdgeMetrics() });
 const verify = async (email) => {
   const res = await app.request('/v1/verify', { method: 'POST', headers: { authorization: 'Bearer deno-key-0123456789', 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
   const body = await res.json();
-  return { status: res.status, verdict: body.verdict, reason: body.reason, score: body.score, dns: body.checks?.dns ?? null };
+  return { status: res.status, verdict: body.verdict, reason: body.reason, score: body.score, cached: body.cached, dns: body.checks?.dns ?? null };
 };
-console.log(JSON.stringify({ runtime: typeof Deno, syntax: await verify('not an address'), nullMx: await verify('alice@nullmx.test'), nxdomain: await verify('alice@nxdomain.test') }));
+console.log(JSON.stringify({ runtime: typeof Deno, syntax: await verify('not an address'), nullMx: await verify('alice@nullmx.test'), again: await verify('alice@nullmx.test'), nxdomain: await verify('alice@nxdomain.test') }));
 `;
 
 describe('edge app on Deno through the local DoH server', () => {
   it('answers invalid_syntax and null_mx (and nxdomain) from DNS it looked up itself', async () => {
-    const child = spawn(DENO, ['eval', '--no-prompt', SCRIPT], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const [code] = (await once(child, 'close')) as [number | null];
+    const { code, stdout, stderr } = await runDeno(SCRIPT);
     expect(code, stderr).toBe(0);
     const out = JSON.parse(stdout);
     expect(out).toMatchObject({
       runtime: 'object',
       syntax: { status: 200, verdict: 'undeliverable', reason: 'invalid_syntax', score: 0, dns: null },
-      nullMx: { status: 200, verdict: 'undeliverable', reason: 'null_mx', score: 0 },
+      nullMx: { status: 200, verdict: 'undeliverable', reason: 'null_mx', score: 0, cached: false },
+      again: { status: 200, verdict: 'undeliverable', reason: 'null_mx', cached: true },
       nxdomain: { status: 200, verdict: 'undeliverable', reason: 'nxdomain', score: 0 },
     });
     // The verdict rests on the record dnsdist served (RFC 7505's `0 .`), carried as evidence.

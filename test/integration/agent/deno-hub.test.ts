@@ -1,14 +1,10 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runDeno } from '../../support/run-deno.ts';
 
 /**
  * The agent hub must run on any Web-standard runtime: the handshake (Web Crypto HMAC), routing
  * and results, driven on Deno through an in-memory socket.
  */
-const ROOT = resolve(import.meta.dirname, '../../..');
-const DENO = resolve(ROOT, 'node_modules/.bin/deno');
 const SCRIPT = `
 import { createAgentHub } from './edge/dispatch/agent-hub.ts';
 import { deriveAgentKey, signChallenge } from './protocol/agent-auth.ts';
@@ -45,12 +41,7 @@ hub.close();
 
 describe('agent hub on Deno', () => {
   it('authenticates, routes a task and drops a duplicate result', async () => {
-    const child = spawn(DENO, ['eval', '--no-prompt', SCRIPT], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const [code] = (await once(child, 'close')) as [number | null];
+    const { code, stdout, stderr } = await runDeno(SCRIPT);
     expect(code, stderr).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({
       ready: '127.0.0.1',

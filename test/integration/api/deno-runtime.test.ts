@@ -1,24 +1,20 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runDeno } from '../../support/run-deno.ts';
 
 /**
  * The HTTP API must start on any Web-standard runtime: createApp and everything it imports
  * run on Deno. The calls below never reach DNS or a prober (health, OpenAPI, an address that
- * syntax decides), so the resolver and dispatcher throw if asked; the store is Kysely with a
- * driver that holds no rows, so an unknown key is looked up and found in none.
+ * syntax decides), so the resolver and dispatcher throw if asked; the store is the real one,
+ * in memory on Deno's built-in SQLite (edge/adapters/sqlite-deno.ts), where no key is stored.
  */
-const ROOT = resolve(import.meta.dirname, '../../..');
-const DENO = resolve(ROOT, 'node_modules/.bin/deno');
 const SCRIPT = `
-import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
+import { openMemorySqlite } from './edge/adapters/sqlite-deno.ts';
 import { createApp } from './edge/api/app.ts';
 import { loadConfig } from './edge/config.ts';
 import { EdgeMetrics } from './edge/metrics/edge-metrics.ts';
 import { systemClock, systemRandom } from './protocol/index.ts';
 const loaded = loadConfig({ BZ_DOH: 'http://127.0.0.1:9/dns-query', BZ_API_KEY: 'deno-key-0123456789' });
-const store = new Kysely({ dialect: { createAdapter: () => new SqliteAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (db) => new SqliteIntrospector(db), createQueryCompiler: () => new SqliteQueryCompiler() } });
+const store = await openMemorySqlite();
 const dispatcher = { submit: () => { throw new Error('dispatch reached'); }, agents: () => [], healthyCount: () => 0 };
 const resolver = { plan: () => { throw new Error('DNS reached'); } };
 const app = createApp({ config: loaded.config, store, resolver, dispatcher, clock: systemClock, random: systemRandom, metrics: new EdgeMetrics() });
@@ -36,12 +32,7 @@ console.log(JSON.stringify(out));
 
 describe('edge API on Deno', () => {
   it('serves health, OpenAPI, metrics and a syntax-decided verify', async () => {
-    const child = spawn(DENO, ['eval', '--no-prompt', SCRIPT], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const [code] = (await once(child, 'close')) as [number | null];
+    const { code, stdout, stderr } = await runDeno(SCRIPT);
     expect(code, stderr).toBe(0);
     expect(JSON.parse(stdout)).toEqual({
       health: { ok: true, agents: 0, agent_list: [], version: '0.1.0' },

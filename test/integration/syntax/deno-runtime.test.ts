@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runDeno } from '../../support/run-deno.ts';
 import { checkSyntax } from '../../../edge/syntax/index.ts';
 import { GENERATORS, seededRandom } from '../../unit/syntax/fuzz-inputs.ts';
 
@@ -12,7 +11,6 @@ import { GENERATORS, seededRandom } from '../../unit/syntax/fuzz-inputs.ts';
  * byte for byte.
  */
 const ROOT = resolve(import.meta.dirname, '../../..');
-const DENO = resolve(ROOT, 'node_modules/.bin/deno');
 const SCRIPT = `
 import { checkSyntax } from './edge/syntax/index.ts';
 const inputs = JSON.parse(await new Response(Deno.stdin.readable).text());
@@ -20,13 +18,7 @@ console.log(JSON.stringify(inputs.map(checkSyntax)));
 `;
 
 async function denoCheck(inputs: string[]): Promise<unknown> {
-  const child = spawn(DENO, ['eval', '--no-prompt', SCRIPT], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  child.stdin.end(JSON.stringify(inputs));
-  const [code] = (await once(child, 'close')) as [number | null];
+  const { code, stdout, stderr } = await runDeno(SCRIPT, JSON.stringify(inputs));
   expect(code, stderr).toBe(0);
   return JSON.parse(stdout);
 }
