@@ -79,7 +79,11 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
   // Several edges may share one PostgreSQL: a domain's probes go out through one edge at a time.
   // On SQLite this edge is the only one, and its hub already gives a domain to one prober.
   const leaseMs = jobRunner.options.leaseMs ?? DEFAULT_RUNNER_OPTIONS.leaseMs;
-  const jobDispatcher = engineOf(db) === 'postgres' ? leasedDispatcher(hub, { leases: new DomainLeases(db, `edge-${hex(random.bytes(8))}`), clock, leaseMs }) : hub;
+  let leaseRefusals = 0;
+  const onBusy = () => void leaseRefusals++;
+  const jobDispatcher = engineOf(db) === 'postgres' ? leasedDispatcher(hub, { leases: new DomainLeases(db, `edge-${hex(random.bytes(8))}`), clock, leaseMs, onBusy }) : hub;
+  const metrics = new EdgeMetrics();
+  metrics.addGauges(() => ({ job_domain_lease_refusals: ['Job tasks put back because another edge held their domain (monotonic; PostgreSQL only).', leaseRefusals] }));
   const jobs = createJobs({ store: db, resolver, dispatcher: jobDispatcher, clock, random, config, cache, runner: jobRunner.options, onError: (error) => console.error(JSON.stringify({ event: 'job_runner_error', error: String(error).slice(0, 300) })) });
   wakeJobs = () => jobs.runner.wake();
   const app = createApp({
@@ -89,7 +93,7 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
     dispatcher: hub,
     clock,
     random,
-    metrics: new EdgeMetrics(),
+    metrics,
     connInfo: getConnInfo,
     cache,
     jobs: jobs.mounted,

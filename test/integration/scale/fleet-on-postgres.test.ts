@@ -124,7 +124,8 @@ describe.skipIf(!PG_AVAILABLE)('three edges and three probers on one PostgreSQL'
         return last.status === 'completed' ? last : undefined;
       }, 'the job to complete', 240_000, () => last);
       const seconds = (Date.now() - started) / 1000;
-      console.log(`scale: ${ADDRESSES} addresses, 3 edges (1 killed), 3 probers (1 killed): ${seconds.toFixed(1)} s, ${(ADDRESSES / seconds).toFixed(0)} addresses/s`);
+      const refusals = await Promise.all(urls.slice(1).map(async (url) => /^bouncezero_job_domain_lease_refusals (\d+)/m.exec(await (await fetch(`${url}/metrics`, { headers: auth })).text())?.[1]));
+      console.log(`scale: ${ADDRESSES} addresses, 3 edges (1 killed), 3 probers (1 killed): ${seconds.toFixed(1)} s, ${(ADDRESSES / seconds).toFixed(0)} addresses/s; domain lease refusals on the surviving edges: ${refusals.join(', ')}`);
 
       const verdicts = [...expected.values()];
       expect(final.total).toBe(ADDRESSES);
