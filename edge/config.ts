@@ -11,7 +11,7 @@ export interface Config {
   host: string;
   /** BZ_PORT */
   port: number;
-  /** BZ_DB: SQLite file or `:memory:`. */
+  /** BZ_DB: SQLite file or `:memory:`, or a postgres:// URL (edge/adapters/open-store.ts). */
   db: string;
   /** BZ_DOH: DoH endpoints, tried in order. */
   doh: string[];
