@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createStoreKeyStore } from '../../../edge/access/key-store.ts';
+import { isPostgresUrl, openStore } from '../../../edge/adapters/open-store.ts';
 import { createStoreResultCache } from '../../../edge/cache/store-result-cache.ts';
 import { DomainLeases } from '../../../edge/dispatch/domain-leases.ts';
 import { createKyselyAgentStore } from '../../../edge/dispatch/kysely-agent-store.ts';
@@ -149,5 +150,23 @@ describe.each(STORE_ENGINES.filter((e) => e.name === 'postgres'))('several edges
     expect(new Set(all).size).toBe(600);
     // More than one edge got work (they really ran side by side).
     expect(taken.filter((t) => t.length > 0).length).toBeGreaterThan(1);
+  });
+});
+
+describe('openStore', () => {
+  it('picks the engine by BZ_DB: a postgres:// URL or a SQLite path', async () => {
+    expect(isPostgresUrl('postgres://u@127.0.0.1/db')).toBe(true);
+    expect(isPostgresUrl('postgresql://u@127.0.0.1/db')).toBe(true);
+    expect(isPostgresUrl('./data/postgres.db')).toBe(false);
+    const db = await openStore(':memory:');
+    expect(engineOf(db)).toBe('sqlite');
+    await db.destroy();
+  });
+
+  it('fails with a message that names the server but never its password', async () => {
+    // Nothing listens on loopback port 1: the connection is refused at once.
+    const error = await openStore('postgres://bz:hunter2@127.0.0.1:1/bz').then(() => null, (e: unknown) => e as Error);
+    expect(error?.message).toMatch(/^cannot open the store at postgres:\/\/bz:\*\*\*@127\.0\.0\.1:1\/bz: /);
+    expect(error?.message).not.toContain('hunter2');
   });
 });
