@@ -42,7 +42,10 @@ export async function openPostgresSchema(options: { poolSize?: number; keep?: bo
   const schema = `t_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e9).toString(36)}`;
   await admin(`create schema ${schema}`);
   const url = withSearchPath(TEST_PG_URL, schema);
-  const db = await openPostgres(url, options.poolSize ? { poolSize: options.poolSize } : {});
+  const db = await openPostgres(url, options.poolSize ? { poolSize: options.poolSize } : {}).catch(async (error: unknown) => {
+    await admin(`drop schema ${schema} cascade`);
+    throw error;
+  });
   let dropped = false;
   const drop = async () => {
     if (dropped) return;
