@@ -8,6 +8,7 @@ import type { Dispatcher } from '../dispatch/dispatcher.ts';
 import type { MxResolver } from '../dns/mx-resolver.ts';
 import type { Database } from '../store/schema.ts';
 import { checkSyntax } from '../syntax/index.ts';
+import { storeEvidence } from '../verify/probe-evidence.ts';
 import { JobRunner } from './job-runner.ts';
 import { createJobRoutes } from './job-routes.ts';
 import { JOBS_OPENAPI } from './jobs-openapi.ts';
@@ -46,6 +47,7 @@ export function createJobs(deps: JobsDeps): Jobs {
     random: deps.random,
     checkSyntax: syntax,
     cacheTtl: deps.config.cacheTtl,
+    ...storeEvidence(deps.store, deps.clock),
     ...(deps.runner ? { options: deps.runner } : {}),
     ...(deps.onError ? { onError: deps.onError } : {}),
   });

@@ -6,11 +6,12 @@ import type { Dispatcher } from '../dispatch/dispatcher.ts';
 import type { MxResolver } from '../dns/mx-resolver.ts';
 import { engineOf } from '../store/dialect.ts';
 import type { Database } from '../store/schema.ts';
+import type { ProbeEvidence } from '../verify/probe-evidence.ts';
 import { runDomainWork } from './domain-work.ts';
 import { ItemClaims, type ClaimedItem } from './item-claims.ts';
 import { DEFAULT_RUNNER_OPTIONS, type RunnerOptions } from './runner-options.ts';
 
-export interface JobRunnerDeps {
+export interface JobRunnerDeps extends ProbeEvidence {
   db: Kysely<Database>;
   resolver: MxResolver;
   dispatcher: Dispatcher;
