@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
-import { openStore } from '../../edge/adapters/open-store.ts';
-import { loadConfig } from '../../edge/config.ts';
 import { enrollAgent } from '../../edge/dispatch/agent-enrollment.ts';
 import { createKyselyAgentStore } from '../../edge/dispatch/kysely-agent-store.ts';
+import { withStore } from '../with-store.ts';
 import { systemClock, systemRandom } from '../../protocol/index.ts';
 
 const USAGE = `usage: bouncezero agent add NAME | agent revoke NAME | agent list
@@ -15,13 +14,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const loaded = loadConfig(process.env);
-  if (!loaded.ok) {
-    process.stderr.write(`${loaded.error}\n`);
-    return 2;
-  }
-  const db = await openStore(loaded.config.db);
-  try {
+  return withStore(async (db) => {
     const store = createKyselyAgentStore(db);
     if (verb === 'add') {
       const made = await enrollAgent(store, name!, { clock: systemClock, random: systemRandom });
@@ -55,7 +48,5 @@ export async function run(args: string[]): Promise<number> {
     }
     process.stderr.write(`${USAGE}\n`);
     return 2;
-  } finally {
-    await db.destroy();
-  }
+  });
 }

@@ -1,10 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openStore } from '../../edge/adapters/open-store.ts';
 import { createBreachFeed } from '../../edge/enrich/breach-feed.ts';
 import { importFeed } from '../../edge/enrich/import-feed.ts';
-import { loadConfig } from '../../edge/config.ts';
+import { withStore } from '../with-store.ts';
 import { systemClock } from '../../protocol/index.ts';
 import { readLines } from '../read-lines.ts';
 
@@ -26,24 +25,16 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const loaded = loadConfig(process.env);
-  if (!loaded.ok) {
-    process.stderr.write(`${loaded.error}\n`);
-    return 2;
-  }
   const stream = createReadStream(file);
   const opened = await new Promise<Error | null>((resolve) => stream.once('open', () => resolve(null)).once('error', resolve));
   if (opened) {
     process.stderr.write(`cannot read ${file}: ${opened.message}\n`);
     return 1;
   }
-  const db = await openStore(loaded.config.db);
-  try {
+  return withStore(async (db) => {
     const source = parsed.values.source ?? basename(file);
     const counts = await importFeed(readLines(stream), createBreachFeed(db), source, systemClock.now());
     process.stdout.write(`breach feed "${source}": ${counts.read} lines, ${counts.added} new entries, ${counts.skipped} skipped\n`);
     return 0;
-  } finally {
-    await db.destroy();
-  }
+  });
 }
