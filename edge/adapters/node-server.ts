@@ -84,7 +84,7 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
   const jobDispatcher = engineOf(db) === 'postgres' ? leasedDispatcher(hub, { leases: new DomainLeases(db, `edge-${hex(random.bytes(8))}`), clock, leaseMs, onBusy }) : hub;
   const metrics = new EdgeMetrics();
   metrics.addGauges(() => ({ job_domain_lease_refusals: ['Job tasks put back because another edge held their domain (monotonic; PostgreSQL only).', leaseRefusals] }));
-  const jobs = createJobs({ store: db, resolver, dispatcher: jobDispatcher, clock, random, config, cache, runner: jobRunner.options, onError: (error) => console.error(JSON.stringify({ event: 'job_runner_error', error: String(error).slice(0, 300) })) });
+  const jobs = createJobs({ store: db, resolver, dispatcher: jobDispatcher, clock, random, config, cache, observer: metrics, runner: jobRunner.options, onError: (error) => console.error(JSON.stringify({ event: 'job_runner_error', error: String(error).slice(0, 300) })) });
   wakeJobs = () => jobs.runner.wake();
   const app = createApp({
     config,

@@ -9,6 +9,7 @@ import type { MxResolver } from '../dns/mx-resolver.ts';
 import type { Database } from '../store/schema.ts';
 import { checkSyntax } from '../syntax/index.ts';
 import { storeEvidence } from '../verify/probe-evidence.ts';
+import type { VerifyObserver } from '../verify/verify-address.ts';
 import { JobRunner } from './job-runner.ts';
 import { createJobRoutes } from './job-routes.ts';
 import { JOBS_OPENAPI } from './jobs-openapi.ts';
@@ -25,6 +26,8 @@ export interface JobsDeps {
   cache?: ResultCache;
   checkSyntax?: (input: string) => SyntaxCheck;
   runner?: Partial<RunnerOptions>;
+  /** Told of every probe's SMTP work (the edge's metrics). */
+  observer?: VerifyObserver;
   onError?: (error: unknown) => void;
 }
 
@@ -48,6 +51,7 @@ export function createJobs(deps: JobsDeps): Jobs {
     checkSyntax: syntax,
     cacheTtl: deps.config.cacheTtl,
     ...storeEvidence(deps.store, deps.clock),
+    ...(deps.observer ? { observer: deps.observer } : {}),
     ...(deps.runner ? { options: deps.runner } : {}),
     ...(deps.onError ? { onError: deps.onError } : {}),
   });

@@ -7,6 +7,7 @@ import { planDecision } from '../scoring/score.ts';
 import { assembleResult, resultFromPlan } from '../verify/assemble-result.ts';
 import { buildProbeTasks } from '../verify/build-tasks.ts';
 import { probedResult, type ProbeEvidence } from '../verify/probe-evidence.ts';
+import type { VerifyObserver } from '../verify/verify-address.ts';
 import type { ClaimedItem, ClaimRef, ItemClaims } from './item-claims.ts';
 import { isRetriable, retryDelayMs } from './retry-policy.ts';
 import type { RunnerOptions } from './runner-options.ts';
@@ -21,6 +22,8 @@ export interface DomainWorkDeps extends ProbeEvidence {
   checkSyntax: (input: string) => SyntaxCheck;
   cacheTtl: Config['cacheTtl'];
   options: RunnerOptions;
+  /** Told of every probe's SMTP work, for /metrics (the same observer as POST /v1/verify's). */
+  observer?: VerifyObserver;
 }
 
 interface Work {
@@ -44,6 +47,14 @@ interface TemporaryAnswer {
 export async function runDomainWork(deps: DomainWorkDeps, domain: string, items: ClaimedItem[], signal: AbortSignal): Promise<void> {
   const work = items.map((item) => ({ item, syntax: deps.checkSyntax(item.email) }));
   const plan = await deps.resolver.plan(domain, { signal });
+  if (plan.rule === 'dns_error') {
+    // Every DoH endpoint failing says nothing about the domain: ask again later, like a 4xx.
+    const now = deps.clock.now();
+    const again = work.filter((w) => w.item.retries < deps.options.retryBudget);
+    if (again.length) await deps.claims.postpone(again.map(ref), now + retryDelayMs(undefined, deps.options), true);
+    await finish(deps, work.filter((w) => w.item.retries >= deps.options.retryBudget).map((w) => ({ w, result: resultFromPlan(w.item.email, w.syntax, plan, now) })));
+    return;
+  }
   if (planDecision(plan)) {
     const now = deps.clock.now();
     await finish(deps, work.map((w) => ({ w, result: resultFromPlan(w.item.email, w.syntax, plan, now) })));
@@ -75,6 +86,7 @@ async function runTask(deps: DomainWorkDeps, plan: MxPlan, work: Work[], signal:
     await deps.claims.postpone(work.map(ref), deps.clock.now() + deps.options.pollMs, false);
     return;
   }
+  if (outcome.ok) deps.observer?.probed?.(outcome.result.stats);
   const done: { w: Work; result: VerificationResult }[] = [];
   const retry: TemporaryAnswer[] = [];
   for (const w of work) {

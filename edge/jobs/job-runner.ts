@@ -7,6 +7,7 @@ import type { MxResolver } from '../dns/mx-resolver.ts';
 import { engineOf } from '../store/dialect.ts';
 import type { Database } from '../store/schema.ts';
 import type { ProbeEvidence } from '../verify/probe-evidence.ts';
+import type { VerifyObserver } from '../verify/verify-address.ts';
 import { runDomainWork } from './domain-work.ts';
 import { ItemClaims, type ClaimedItem } from './item-claims.ts';
 import { DEFAULT_RUNNER_OPTIONS, type RunnerOptions } from './runner-options.ts';
@@ -21,6 +22,7 @@ export interface JobRunnerDeps extends ProbeEvidence {
   checkSyntax: (input: string) => SyntaxCheck;
   cacheTtl: Config['cacheTtl'];
   options?: Partial<RunnerOptions>;
+  observer?: VerifyObserver;
   /** Told about work that failed for a reason of our own (store or resolver threw); the items are retried. */
   onError?: (error: unknown) => void;
 }

@@ -77,6 +77,28 @@ describe('JobRunner', () => {
     expect(JSON.parse(item.result_json ?? '{}').checks.smtp.reply.code).toBe(450);
   });
 
+  it('asks DNS again after a DoH outage instead of giving up on the domain, within the budget', async () => {
+    let outage = 2;
+    const flaky = async () => (outage-- > 0 ? { ...plan('a.test', 'dns_error'), reason: 'dns_error' as const } : plan('a.test'));
+    const h = await jobsHarness({ plans: { 'a.test': flaky, 'b.test': async () => ({ ...plan('b.test', 'dns_error'), reason: 'dns_error' as const }) }, runner: { retryDelayMs: 60_000, retryBudget: 2 } });
+    const id = await h.create(JSON.stringify(['x@a.test', 'y@b.test']), 'application/json');
+    await h.run();
+    expect(await h.status(id)).toMatchObject({ status: 'running', done: 0, waiting_retry: 2 });
+    for (let i = 0; i < 3; i++) await h.advance(60_000);
+    expect(await h.status(id)).toMatchObject({ status: 'completed', counts: { deliverable: 1, unknown: 1 } });
+    const reasons = await h.store.selectFrom('job_items').select(['email', 'reason']).orderBy('email').execute();
+    expect(reasons).toEqual([{ email: 'x@a.test', reason: 'accepted' }, { email: 'y@b.test', reason: 'dns_error' }]);
+    expect(h.resolver.calls.filter((c) => c.domain === 'b.test')).toHaveLength(3);
+  });
+
+  it('tells the observer (the /metrics counters) of every probe, as single checks do', async () => {
+    const seen: number[] = [];
+    const h = await jobsHarness({ plans, observer: { probed: (s) => void seen.push(s.connections) } });
+    await h.create(JSON.stringify(['a@a.test', 'b@b.test']), 'application/json');
+    await h.run();
+    expect(seen).toEqual([1, 1]);
+  });
+
   it('maps a catch-all domain to risky / catch_all like a single verify', async () => {
     const h = await jobsHarness({ plans, answer: scripted({}, 'yes') });
     const id = await h.create(JSON.stringify(['who@a.test']), 'application/json');

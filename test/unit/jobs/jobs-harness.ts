@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { createApp } from '../../../edge/api/app.ts';
 import type { Database } from '../../../edge/store/schema.ts';
 import { createJobs, type Jobs } from '../../../edge/jobs/create-jobs.ts';
+import type { VerifyObserver } from '../../../edge/verify/verify-address.ts';
 import type { RunnerOptions } from '../../../edge/jobs/runner-options.ts';
 import { EdgeMetrics } from '../../../edge/metrics/edge-metrics.ts';
 import type { MxPlan } from '../../../protocol/index.ts';
@@ -11,14 +12,14 @@ import { memoryStore, plan, probeAnswer, ScriptedDispatcher, ScriptedResolver, s
 export { plan, probeAnswer, TEST_KEY };
 
 /** The real app with the jobs mounted, over an in-memory SQLite store, a scripted resolver and prober, and a fake clock. */
-export async function jobsHarness(options: { plans?: Record<string, MxPlan>; answer?: Answer; healthy?: number; runner?: Partial<RunnerOptions>; env?: Record<string, string>; store?: Kysely<Database> } = {}) {
+export async function jobsHarness(options: { plans?: Record<string, MxPlan | (() => Promise<MxPlan>)>; answer?: Answer; healthy?: number; runner?: Partial<RunnerOptions>; env?: Record<string, string>; store?: Kysely<Database>; observer?: VerifyObserver } = {}) {
   const clock = new FakeClock();
   const store = options.store ?? (await memoryStore());
   const resolver = new ScriptedResolver(options.plans ?? {});
   const dispatcher = new ScriptedDispatcher(options.answer ?? probeAnswer({ outcome: 'accepted', reason: 'accepted' }), options.healthy ?? 1);
   const config = testConfig(options.env);
   const random = seededRandom();
-  const jobs: Jobs = createJobs({ store, resolver, dispatcher, clock, random, config, runner: { pollMs: 1000, minRetryDelayMs: 1000, ...options.runner } });
+  const jobs: Jobs = createJobs({ store, resolver, dispatcher, clock, random, config, ...(options.observer ? { observer: options.observer } : {}), runner: { pollMs: 1000, minRetryDelayMs: 1000, ...options.runner } });
   const app = createApp({ config, store, resolver, dispatcher, clock, random, metrics: new EdgeMetrics(), jobs: jobs.mounted });
   const auth = { authorization: `Bearer ${TEST_KEY}` };
   const h = {
