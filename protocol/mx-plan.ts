@@ -24,6 +24,16 @@ export const MX_RULES = ['mx', 'implicit_mx', 'null_mx', 'nxdomain', 'no_mx', 'm
 export const MxRule = z.enum(MX_RULES);
 export type MxRule = (typeof MX_RULES)[number];
 
+/** The plan rules that decide a verdict on their own (no SMTP), and the reason each one means. */
+export const DECIDING_RULE_REASON: Partial<Record<MxRule, ReasonCode>> = {
+  null_mx: 'null_mx',
+  nxdomain: 'nxdomain',
+  no_mx: 'no_mx',
+  mx_unresolvable: 'mx_unresolvable',
+  mx_private_address: 'mx_private_address',
+  dns_error: 'dns_error',
+};
+
 /** The input of the SMTP stage: where to deliver, in order, and how we know. */
 export const MxPlan = z.object({
   domain: z.string().max(255),

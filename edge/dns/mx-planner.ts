@@ -1,4 +1,4 @@
-import type { DnsRecord, MxHost, MxPlan, MxRule, Random, ReasonCode } from '../../protocol/index.ts';
+import { DECIDING_RULE_REASON, type DnsRecord, type MxHost, type MxPlan, type MxRule, type Random } from '../../protocol/index.ts';
 import { isAddressAllowed } from './address-guard.ts';
 import type { Cidr } from './cidr.ts';
 import { isQueryableName, normalizeName } from './dns-message.ts';
@@ -71,16 +71,6 @@ function parseMx(data: string): MxTarget | null {
   return m ? { preference: Number(m[1]), host: m[2] ?? '' } : null;
 }
 
-const REASON: Record<MxRule, ReasonCode | undefined> = {
-  mx: undefined,
-  implicit_mx: undefined,
-  null_mx: 'null_mx',
-  nxdomain: 'nxdomain',
-  no_mx: 'no_mx',
-  mx_unresolvable: 'mx_unresolvable',
-  mx_private_address: 'mx_private_address',
-  dns_error: 'dns_error',
-};
 
 /** Collects what the lookups used (records, CNAMEs, TTLs) and caps it to what MxPlan allows. */
 class PlanBuilder {
@@ -101,7 +91,7 @@ class PlanBuilder {
   done(rule: MxRule, hosts: MxHost[] = []): MxPlan {
     const ttl = this.ttl === Number.MAX_SAFE_INTEGER ? 0 : this.ttl;
     const plan: MxPlan = { domain: this.domain.slice(0, 255), rule, hosts, ttl, records: this.records.slice(0, 256), cnames: this.cnames.slice(0, 16) };
-    const reason = REASON[rule];
+    const reason = DECIDING_RULE_REASON[rule];
     return reason ? { ...plan, reason } : plan;
   }
 

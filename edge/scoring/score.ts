@@ -1,9 +1,9 @@
 import {
+  DECIDING_RULE_REASON,
   REASONS,
   verdictOf,
   type CatchAllCheck,
   type MxPlan,
-  type MxRule,
   type ReasonCode,
   type Signal,
   type SmtpCheck,
@@ -31,19 +31,10 @@ export interface Score {
   reasons: string[];
 }
 
-/** The plan rules that decide a verdict without SMTP, and the reason each one means. */
-export const DECIDING_PLAN_RULES: Partial<Record<MxRule, ReasonCode>> = {
-  null_mx: 'null_mx',
-  nxdomain: 'nxdomain',
-  no_mx: 'no_mx',
-  mx_unresolvable: 'mx_unresolvable',
-  mx_private_address: 'mx_private_address',
-  dns_error: 'dns_error',
-};
 
 /** The reason a plan decides on its own, or null when the plan leads to SMTP. */
 export function planDecision(plan: MxPlan): ReasonCode | null {
-  const byRule = DECIDING_PLAN_RULES[plan.rule];
+  const byRule = DECIDING_RULE_REASON[plan.rule];
   return byRule ? (plan.reason ?? byRule) : null;
 }
 
