@@ -1,23 +1,10 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tcpListeners } from '../../support/tcp-listeners.ts';
 import { createDialerFromEnv } from '../../../prober/adapters/dialer-from-env.ts';
 
-const servers: Server[] = [];
-const sockets: Socket[] = [];
-async function listen(onSocket: (socket: Socket) => void): Promise<number> {
-  const server = createServer((socket) => {
-    sockets.push(socket);
-    socket.on('error', () => {});
-    onSocket(socket);
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return (server.address() as { port: number }).port;
-}
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
-});
+const tcp = tcpListeners();
+const listen = tcp.listen;
+afterEach(() => tcp.closeAll());
 
 /** A proxy that counts its clients and answers every handshake with success. */
 async function countingProxy(): Promise<{ port: number; clients: () => number }> {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, Socket, type Server } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TLSSocket } from 'node:tls';
@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSocks5Dialer } from '../../../prober/adapters/socks5-dialer.ts';
 import type { Connection, DialOutcome } from '../../../prober/smtp/dialer.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
+import { tcpListeners } from '../../support/tcp-listeners.ts';
 
 const USER = 'probe-user';
 const PASSWORD = 'pa:ss@w/rd';
@@ -29,22 +30,9 @@ function reader(socket: Socket) {
   };
 }
 
-const servers: Server[] = [];
-const accepted: Socket[] = [];
-async function listen(onSocket: (socket: Socket) => void): Promise<number> {
-  const server = createServer((socket) => {
-    accepted.push(socket);
-    socket.on('error', () => {});
-    onSocket(socket);
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return (server.address() as { port: number }).port;
-}
-afterEach(async () => {
-  for (const socket of accepted.splice(0)) socket.destroy();
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
-});
+const tcp = tcpListeners();
+const listen = tcp.listen;
+afterEach(() => tcp.closeAll());
 
 interface Seen {
   greeting?: Buffer;
@@ -301,7 +289,7 @@ describe('createSocks5Dialer failures', () => {
 
   it('reports a proxy that is not listening as a proxy error, naming host and port only', async () => {
     const port = await listen(() => {});
-    await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+    await tcp.closeAll();
     const out = await createSocks5Dialer(AUTH_URL(port)).dial('127.0.0.1', 25, { timeoutMs: 5000 });
     expect(expectFailure(out, 'proxy_error')).toContain(`refused the connection (via SOCKS5 proxy 127.0.0.1:${port} (with authentication))`);
   });
