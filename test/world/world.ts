@@ -196,7 +196,7 @@ export const ALLOW_NETS = '127.0.0.0/8';
  * Bulk domains for benchmarks: `bulk-<i>.test` for i < domains, each MX to one standard listener
  * at `address`, each with mailboxes `user0`..`user<mailboxes-1>` (other local parts get 550 5.1.1).
  */
-export const BULK = { address: '127.0.0.30', host: 'mx.bulk.test', domains: 1000, mailboxes: 100 } as const;
+export const BULK = { address: '127.0.0.30', host: 'mx.bulk.test', domains: 2000, mailboxes: 100 } as const;
 
 export function bulkDomain(i: number): string {
   return `bulk-${i}.test`;
