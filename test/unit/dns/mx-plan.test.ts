@@ -110,7 +110,7 @@ describe('MX plan rules (the world zone, answered in process)', () => {
     doh.answer = (name, type) => {
       const packet = honest(name, type);
       const extra = [
-        { name: 'mx1.world.test', type: 'A' as const, ttl: 86_400, data: '8.8.8.8' },
+        { name: 'mx1.world.test', type: 'A' as const, ttl: 86_400, data: '9.9.9.10' },
         { name: 'world.test', type: 'MX' as const, ttl: 86_400, data: { preference: 0, exchange: 'evil.example' } },
       ].filter((r) => r.name !== name);
       return { ...packet, answers: [...(packet.answers ?? []), ...extra] };

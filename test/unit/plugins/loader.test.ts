@@ -56,8 +56,8 @@ describe('plugin registry', () => {
     expect(matches('*.outlook.com', 'outlook.com')).toBe(false);
     expect(matches('*.outlook.com', 'evil-outlook.com')).toBe(false);
     const mk = (name: string, applies_to: object) => ({ manifest: { name, applies_to: { all: false, domains: [], mx_hosts: [], ...applies_to } }, hooks: {}, dir: '', builtin: true }) as never;
-    const reg = createPluginRegistry([mk('a', { domains: ['corp.test'] }), mk('b', { mx_hosts: ['*.mx.google.test'] }), mk('c', { all: true })]);
+    const reg = createPluginRegistry([mk('a', { domains: ['corp.test'] }), mk('b', { mx_hosts: ['*.mx.search.test'] }), mk('c', { all: true })]);
     expect(reg.forDomain('corp.test', []).map((p) => p.manifest.name)).toEqual(['a', 'c']);
-    expect(reg.forDomain('other.test', ['ASPMX.mx.google.test.']).map((p) => p.manifest.name)).toEqual(['b', 'c']);
+    expect(reg.forDomain('other.test', ['ASPMX.mx.search.test.']).map((p) => p.manifest.name)).toEqual(['b', 'c']);
   });
 });
