@@ -1,28 +1,14 @@
 import type { Kysely } from 'kysely';
-import type { Clock, Random, SyntaxCheck } from '../../protocol/index.ts';
-import type { ResultCache } from '../cache/result-cache.ts';
-import type { Config } from '../config.ts';
-import type { Dispatcher } from '../dispatch/dispatcher.ts';
-import type { MxResolver } from '../dns/mx-resolver.ts';
 import { engineOf } from '../store/dialect.ts';
 import type { Database } from '../store/schema.ts';
-import type { ProbeEvidence } from '../verify/probe-evidence.ts';
-import type { VerifyObserver } from '../verify/verify-address.ts';
-import { runDomainWork } from './domain-work.ts';
+import { runDomainWork, type DomainWorkDeps } from './domain-work.ts';
 import { ItemClaims, type ClaimedItem } from './item-claims.ts';
 import { DEFAULT_RUNNER_OPTIONS, type RunnerOptions } from './runner-options.ts';
 
-export interface JobRunnerDeps extends ProbeEvidence {
+/** What the runner needs: what a domain's work needs (less the claims and settled options it makes), plus the store. */
+export interface JobRunnerDeps extends Omit<DomainWorkDeps, 'claims' | 'options'> {
   db: Kysely<Database>;
-  resolver: MxResolver;
-  dispatcher: Dispatcher;
-  cache: ResultCache;
-  clock: Clock;
-  random: Random;
-  checkSyntax: (input: string) => SyntaxCheck;
-  cacheTtl: Config['cacheTtl'];
   options?: Partial<RunnerOptions>;
-  observer?: VerifyObserver;
   /** Told about work that failed for a reason of our own (store or resolver threw); the items are retried. */
   onError?: (error: unknown) => void;
 }
