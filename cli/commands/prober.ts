@@ -13,6 +13,7 @@ import { createDialerFromEnv } from '../../prober/adapters/dialer-from-env.ts';
 import { nodePluginFs, pluginSettingsFromEnv, pluginSources } from '../../prober/adapters/plugin-fs-node.ts';
 import { nodePortProbe } from '../../prober/adapters/port-probe-node.ts';
 import { createTaskRunner } from '../../prober/engine/create-task-runner.ts';
+import { smtpIdentity } from '../../prober/adapters/system-identity.ts';
 import { HostLimiter } from '../../prober/pool/host-limiter.ts';
 import type { TaskRunner } from '../../prober/engine/task-runner.ts';
 import { loadPlugins } from '../../prober/plugins/loader.ts';
@@ -31,13 +32,13 @@ export const proberLog: AgentLog = (event, fields) => process.stderr.write(`${JS
 
 /** The SMTP engine (direct or through BZ_SOCKS5) wrapped in the built-in and BZ_PLUGINS_DIR plugins. */
 async function nodeRunner(config: Config, host: string): Promise<{ runner: TaskRunner; plugins: string[] }> {
-  const heloName = config.heloName ?? host;
+  const { heloName, mailFrom } = smtpIdentity(config, host);
   const allowNets = parseCidrList(config.allowNets.join(','));
   if (!allowNets.ok) throw new Error(allowNets.error);
   const engine = createTaskRunner({
     dialer: createDialerFromEnv({ BZ_SOCKS5: config.socks5 }),
     heloName,
-    mailFrom: config.mailFrom ?? `verify@${heloName}`,
+    mailFrom,
     port: config.smtpPort,
     allowNets: allowNets.nets,
     limiter: new HostLimiter(systemClock, { maxConcurrent: config.smtp.maxSessions, maxPerMinute: config.smtp.sessionsPerMinute }),
@@ -62,7 +63,7 @@ export async function nodeAgent(options: { config: Config; edgeUrl: string; agen
     runner,
     plugins,
     connect: wsConnectEdge(options.ca ? { ca: options.ca } : {}),
-    doctor: createDoctor({ probe: nodePortProbe, hosts: config.doctorHosts, dnsblZones: config.dnsblZones, heloName: config.heloName ?? host }),
+    doctor: createDoctor({ probe: nodePortProbe, hosts: config.doctorHosts, dnsblZones: config.dnsblZones, heloName: smtpIdentity(config, host).heloName }),
     hostname: host,
     software: 'bouncezero/0.1.0',
     log: options.log ?? proberLog,
@@ -128,7 +129,7 @@ async function runAgent(agent: Agent): Promise<number> {
 async function runDoctorOnce(options: Parameters<typeof nodeAgent>[0]): Promise<number> {
   const { config } = options;
   const host = hostname();
-  const doctor = createDoctor({ probe: nodePortProbe, hosts: config.doctorHosts, dnsblZones: config.dnsblZones, heloName: config.heloName ?? host });
+  const doctor = createDoctor({ probe: nodePortProbe, hosts: config.doctorHosts, dnsblZones: config.dnsblZones, heloName: smtpIdentity(config, host).heloName });
   let report: Awaited<ReturnType<typeof doctor>> | undefined;
   const { runner } = await nodeRunner(config, host);
   const agent = createAgent({

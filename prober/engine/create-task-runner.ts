@@ -2,7 +2,6 @@ import { isAddressAllowed } from '../../edge/dns/address-guard.ts';
 import type { Cidr } from '../../edge/dns/cidr.ts';
 import { systemClock, systemRandom, type Clock, type ProbeResult, type ProbeTask, type Random } from '../../protocol/index.ts';
 import { createNetDialer } from '../adapters/net-dialer.ts';
-import { smtpSettingsFromEnv } from '../adapters/system-identity.ts';
 import { isSafeCommand, mailFromCommand } from '../smtp/command-line.ts';
 import type { Dialer } from '../smtp/dialer.ts';
 import { DEFAULT_TIMEOUTS, type SessionTimeouts } from '../smtp/open-session.ts';
@@ -13,16 +12,16 @@ import { CatchAllCache, DEFAULT_CATCH_ALL_TTL_MS } from './catch-all-cache.ts';
 import { runTask } from './run-task.ts';
 import type { TaskRunner } from './task-runner.ts';
 
-/** Every option has the real thing as default: node:net, the system clock, BZ_* from the environment. */
+/** The identity is the caller's to give (see smtpIdentity); the rest defaults to the real thing: node:net, the system clock. */
 export interface TaskRunnerOptions {
   dialer?: Dialer;
-  /** Name said in EHLO/HELO: BZ_HELO_NAME, else this machine's host name; never a borrowed domain. */
-  heloName?: string;
-  /** Envelope sender: BZ_MAIL_FROM, else verify@<heloName>. */
+  /** Name said in EHLO/HELO; never a borrowed domain. */
+  heloName: string;
+  /** Envelope sender, verify@<heloName> by default. */
   mailFrom?: string;
-  /** BZ_SMTP_PORT, else 25. */
+  /** The port dialed on MX hosts (BZ_SMTP_PORT), 25 by default. */
   port?: number;
-  /** BZ_ALLOW_NETS: private/loopback networks an MX address may still be in (default none). */
+  /** Private/loopback networks an MX address may still be in (BZ_ALLOW_NETS), none by default. */
   allowNets?: readonly Cidr[];
   clock?: Clock;
   random?: Random;
@@ -41,10 +40,9 @@ export interface TaskRunnerOptions {
 }
 
 /** The SMTP and catch-all stages as the agent calls them. */
-export function createTaskRunner(options: TaskRunnerOptions = {}): TaskRunner {
-  const env = options.heloName && options.mailFrom && options.port && options.allowNets ? undefined : smtpSettingsFromEnv();
-  const heloName = options.heloName ?? env!.heloName;
-  const mailFrom = options.mailFrom ?? (options.heloName ? `verify@${options.heloName}` : env!.mailFrom);
+export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
+  const { heloName } = options;
+  const mailFrom = options.mailFrom ?? `verify@${heloName}`;
   if (!isSafeCommand(`EHLO ${heloName}`) || !/^[\x21-\x7e]+$/.test(heloName)) {
     throw new Error(`unusable HELO name ${JSON.stringify(heloName)}`);
   }
@@ -54,14 +52,14 @@ export function createTaskRunner(options: TaskRunnerOptions = {}): TaskRunner {
   const clock = options.clock ?? systemClock;
   const batchSize = options.batchSize ?? 20;
   const maxRejectionsPerSession = options.maxRejectionsPerSession ?? 8;
-  const allowNets = options.allowNets ?? env!.allowNets;
+  const allowNets = options.allowNets ?? [];
   const deps = {
     dialer: options.dialer ?? createNetDialer(),
     clock,
     random: options.random ?? systemRandom,
     heloName,
     mailFrom,
-    port: options.port ?? env!.port,
+    port: options.port ?? 25,
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     replyLimits: options.replyLimits ?? DEFAULT_REPLY_LIMITS,
     batchSize,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { smtpSettingsFromEnv } from '../../../prober/adapters/system-identity.ts';
+import { smtpIdentity } from '../../../prober/adapters/system-identity.ts';
 import { parseCapabilities } from '../../../prober/smtp/capabilities.ts';
 import { encodeCommand } from '../../../prober/smtp/command-line.ts';
 import { SmtpSession } from '../../../prober/smtp/smtp-session.ts';
@@ -84,10 +84,9 @@ describe('command lines, capabilities, identity', () => {
   });
 
   it('takes its identity from BZ_* or from the host name, never from anyone else', () => {
-    expect(smtpSettingsFromEnv({}, 'probe-1.example.net')).toMatchObject({ heloName: 'probe-1.example.net', mailFrom: 'verify@probe-1.example.net', port: 25, allowNets: [] });
-    const set = smtpSettingsFromEnv({ BZ_HELO_NAME: 'mx.me.test', BZ_MAIL_FROM: 'bounce@me.test', BZ_SMTP_PORT: '2525', BZ_ALLOW_NETS: '127.0.0.0/8' }, 'ignored');
-    expect(set).toMatchObject({ heloName: 'mx.me.test', mailFrom: 'bounce@me.test', port: 2525 });
-    expect(set.allowNets).toHaveLength(1);
-    expect(() => smtpSettingsFromEnv({ BZ_SMTP_PORT: '99999' }, 'h')).toThrow(/BZ_SMTP_PORT/);
+    expect(smtpIdentity({}, 'probe-1.example.net')).toEqual({ heloName: 'probe-1.example.net', mailFrom: 'verify@probe-1.example.net' });
+    expect(smtpIdentity({ heloName: 'mx.me.test' }, 'ignored')).toEqual({ heloName: 'mx.me.test', mailFrom: 'verify@mx.me.test' });
+    expect(smtpIdentity({ heloName: 'mx.me.test', mailFrom: 'bounce@me.test' }, 'ignored')).toEqual({ heloName: 'mx.me.test', mailFrom: 'bounce@me.test' });
+    expect(smtpIdentity({ heloName: '  ' }, 'host.test').heloName).toBe('host.test');
   });
 });
