@@ -1,8 +1,11 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely, UpdateObject } from 'kysely';
 import type { VerificationResult } from '../../protocol/index.ts';
 import { engineOf } from '../store/dialect.ts';
 import type { Database } from '../store/schema.ts';
 import { claimStatement } from './claim-statement.ts';
+
+/** A change to one job item, built per row (it may read the row, as `retries + 1` does). */
+type ItemUpdate = (eb: ExpressionBuilder<Database, 'job_items'>) => UpdateObject<Database, 'job_items'>;
 
 export interface ClaimedItem {
   id: number;
@@ -53,33 +56,33 @@ export class ItemClaims {
   }
 
   /** Records final results; returns how many applied (the others were stale or duplicates). */
-  async resolve(done: { ref: ClaimRef; result: VerificationResult }[], now: number): Promise<number> {
-    if (done.length === 0) return 0;
-    return this.db.transaction().execute(async (trx) => {
-      let applied = 0;
-      for (const { ref, result } of done) {
-        const r = await trx
-          .updateTable('job_items')
-          .set({ state: 'done', due_at: null, verdict: result.verdict, reason: result.reason, score: result.score, result_json: JSON.stringify(result), done_at: now })
-          .where('id', '=', ref.id)
-          .where('state', '=', 'in_flight')
-          .where('attempt', '=', ref.attempt)
-          .executeTakeFirst();
-        applied += Number(r.numUpdatedRows);
-      }
-      return applied;
-    });
+  resolve(done: { ref: ClaimRef; result: VerificationResult }[], now: number): Promise<number> {
+    return this.updateClaimed(done.map(({ ref, result }) => ({
+      ref,
+      set: () => ({ state: 'done', due_at: null, verdict: result.verdict, reason: result.reason, score: result.score, result_json: JSON.stringify(result), done_at: now }),
+    })));
   }
 
   /** Puts items back to wait until `dueAt`; `countsAsRetry` spends one of their retry budget. */
-  async postpone(refs: ClaimRef[], dueAt: number, countsAsRetry: boolean): Promise<number> {
-    if (refs.length === 0) return 0;
+  postpone(refs: ClaimRef[], dueAt: number, countsAsRetry: boolean): Promise<number> {
+    return this.updateClaimed(refs.map((ref) => ({
+      ref,
+      set: (eb) => ({ state: countsAsRetry ? 'waiting' : 'pending', due_at: dueAt, retries: countsAsRetry ? eb('retries', '+', 1) : eb.ref('retries') }),
+    })));
+  }
+
+  /**
+   * The exactly-once guard: an item changes only while it is still in flight under the very
+   * claim (attempt) that produced the change; a late or duplicate answer updates nothing.
+   */
+  private async updateClaimed(changes: { ref: ClaimRef; set: ItemUpdate }[]): Promise<number> {
+    if (changes.length === 0) return 0;
     return this.db.transaction().execute(async (trx) => {
       let applied = 0;
-      for (const ref of refs) {
+      for (const { ref, set } of changes) {
         const r = await trx
           .updateTable('job_items')
-          .set((eb) => ({ state: countsAsRetry ? 'waiting' : 'pending', due_at: dueAt, retries: countsAsRetry ? eb('retries', '+', 1) : eb.ref('retries') }))
+          .set(set)
           .where('id', '=', ref.id)
           .where('state', '=', 'in_flight')
           .where('attempt', '=', ref.attempt)
