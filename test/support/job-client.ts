@@ -1,3 +1,5 @@
+import type { JobReport } from '../../edge/jobs/job-status.ts';
+
 /** The job API as a bench or fault test calls it: submit a list, wait for completion, read every row. */
 export interface JobRow {
   row: number;
@@ -7,16 +9,7 @@ export interface JobRow {
   score: number | null;
 }
 
-export interface JobReport {
-  status: string;
-  rows: number;
-  total: number;
-  done: number;
-  pending: number;
-  in_flight: number;
-  waiting_retry: number;
-  counts: Record<string, number>;
-}
+export type { JobReport };
 
 export function jobClient(baseUrl: string, apiKey: string) {
   const headers = { authorization: `Bearer ${apiKey}` };

@@ -6,8 +6,8 @@
  */
 import { expect } from 'vitest';
 import type { jobClient, JobReport } from '../../support/job-client.ts';
+import { VERDICTS } from '../../../protocol/index.ts';
 
-const VERDICTS = ['deliverable', 'undeliverable', 'risky', 'unknown'];
 
 export async function expectEveryRowAccounted(client: ReturnType<typeof jobClient>, id: string, final: JobReport, submitted: string[], expected: Map<string, string> = new Map()): Promise<Map<string, string>> {
   expect(final.status).toBe('completed');
