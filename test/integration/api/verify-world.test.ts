@@ -6,7 +6,8 @@ import { enrollAgent } from '../../../edge/dispatch/agent-enrollment.ts';
 import { nodeAgent } from '../../../cli/commands/prober.ts';
 import type { Agent } from '../../../prober/agent/agent.ts';
 import { systemClock, systemRandom, VerificationResult } from '../../../protocol/index.ts';
-import { ALLOW_NETS, DNS, EXPECTATIONS } from '../../world/world.ts';
+import { EXPECTATIONS } from '../../world/world.ts';
+import { worldEnv } from '../../support/bouncezero-processes.ts';
 import { eventually } from '../agent/edge-harness.ts';
 
 /**
@@ -21,20 +22,14 @@ let agent: Agent;
 let agentExit: Promise<number>;
 
 beforeAll(async () => {
-  const loaded = loadConfig({
-    BZ_PORT: '0',
-    BZ_DB: ':memory:',
-    BZ_DOH: DNS.doh,
-    BZ_ALLOW_NETS: ALLOW_NETS,
-    BZ_API_KEY: KEY,
-    BZ_DOCTOR_HOSTS: '',
-    BZ_DNSBL_ZONES: '',
-    BZ_HELO_NAME: 'prober.world.test',
-    // A sender never used before: postgrey greylists per (client, sender, recipient), so no
-    // earlier run can have passed this triplet's wait already.
-    BZ_MAIL_FROM: `verify-${systemClock.now().toString(36)}@prober.world.test`,
-    BZ_RATE_LIMIT_RPS: '0',
-  });
+  const loaded = loadConfig(
+    worldEnv(':memory:', {
+      BZ_API_KEY: KEY,
+      // A sender never used before: postgrey greylists per (client, sender, recipient), so no
+      // earlier run can have passed this triplet's wait already.
+      BZ_MAIL_FROM: `verify-${systemClock.now().toString(36)}@prober.world.test`,
+    }),
+  );
   if (!loaded.ok) throw new Error(loaded.error);
   server = await startEdgeServer({ config: loaded.config });
   const made = await enrollAgent(server.agentStore, 'api-world', { clock: systemClock, random: systemRandom });

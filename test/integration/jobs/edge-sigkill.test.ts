@@ -3,26 +3,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ALLOW_NETS, BULK, bulkDomain, bulkMailbox, DNS } from '../../world/world.ts';
+import { BULK, bulkDomain, bulkMailbox } from '../../world/world.ts';
+import { worldEnv } from '../../support/bouncezero-processes.ts';
 
 const BIN = join(import.meta.dirname, '../../../bin/bouncezero.js');
 const KEY = 'jobs-test-key-0123456789';
 
 /** `bouncezero start` (edge + embedded prober) on a SQLite file, against the world. */
 function start(db: string) {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BZ_') && v !== undefined) env[k] = v;
-  Object.assign(env, {
-    BZ_DB: db,
-    BZ_PORT: '0',
-    BZ_DOH: DNS.doh,
-    BZ_ALLOW_NETS: ALLOW_NETS,
-    BZ_API_KEY: KEY,
-    BZ_DOCTOR_HOSTS: '',
-    BZ_DNSBL_ZONES: '',
-    BZ_HELO_NAME: 'prober.world.test',
-    BZ_RATE_LIMIT_RPS: '0',
-  });
+  const env = worldEnv(db, { BZ_API_KEY: KEY });
   const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const io = { err: '' };
   child.stdout.resume();
