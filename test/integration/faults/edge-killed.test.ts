@@ -9,9 +9,8 @@ import { createServer } from 'node:net';
 import { afterAll, expect, it } from 'vitest';
 import { startEdge } from '../../support/bouncezero-processes.ts';
 import { waitForJob } from '../../support/job-client.ts';
-import { bulkDomain, bulkMailbox } from '../../world/world.ts';
 import { startRig, type Rig } from './fault-rig.ts';
-import { expectEveryRowAccounted, until } from './job-ledger.ts';
+import { expectEveryRowAccounted, submitAndWaitMidway } from './job-ledger.ts';
 
 let rig: Rig | undefined;
 afterAll(async () => {
@@ -30,17 +29,7 @@ async function freePort(): Promise<number> {
 it('an edge SIGKILLed mid-job and restarted: the running prober reconnects, every address answered once', async () => {
   // One task in flight at a time keeps the job running long enough to be cut.
   rig = await startRig({ BZ_PORT: String(await freePort()), BZ_JOB_MAX_IN_FLIGHT: '5', BZ_JOB_CLAIM_SIZE: '5' });
-  const expected = new Map<string, string>();
-  for (let d = 300; d < 324; d++) {
-    for (const j of [0, 1, 2, 3]) expected.set(`${bulkMailbox(j)}@${bulkDomain(d)}`, 'deliverable');
-    expected.set(`missing@${bulkDomain(d)}`, 'undeliverable');
-  }
-  const submitted = [...expected.keys()];
-  const id = await rig.client.submit(submitted);
-  const midway = await until(async () => {
-    const s = await rig!.client.status(id);
-    return s.done >= 10 ? s : undefined;
-  }, 'the first answers', 30_000, rig.logs);
+  const { expected, submitted, id } = await submitAndWaitMidway(rig.client, 300, rig.logs);
   const cut = await rig.client.status(id);
   await rig.edge.kill('SIGKILL');
   expect(cut.done, 'the kill came too late to matter').toBeLessThan(cut.total);

@@ -7,6 +7,7 @@
 import { expect } from 'vitest';
 import type { jobClient, JobReport } from '../../support/job-client.ts';
 import { VERDICTS } from '../../../protocol/index.ts';
+import { bulkDomain, bulkMailbox } from '../../world/world.ts';
 
 
 export async function expectEveryRowAccounted(client: ReturnType<typeof jobClient>, id: string, final: JobReport, submitted: string[], expected: Map<string, string> = new Map()): Promise<Map<string, string>> {
@@ -40,4 +41,23 @@ export async function until<T>(probe: () => Promise<T | undefined>, what: string
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Submits a job over 24 bulk domains from `firstDomain` (four existing mailboxes and one missing
+ * each) and waits until it is partly done: the moment a fault test cuts something.
+ */
+export async function submitAndWaitMidway(client: ReturnType<typeof jobClient>, firstDomain: number, logs: () => string) {
+  const expected = new Map<string, string>();
+  for (let d = firstDomain; d < firstDomain + 24; d++) {
+    for (const j of [0, 1, 2, 3]) expected.set(`${bulkMailbox(j)}@${bulkDomain(d)}`, 'deliverable');
+    expected.set(`missing@${bulkDomain(d)}`, 'undeliverable');
+  }
+  const submitted = [...expected.keys()];
+  const id = await client.submit(submitted);
+  const midway = await until(async () => {
+    const s = await client.status(id);
+    return s.done >= 10 ? s : undefined;
+  }, 'the first answers', 30_000, logs);
+  return { expected, submitted, id, midway };
 }

@@ -8,9 +8,8 @@
 import { afterAll, expect, it } from 'vitest';
 import { startProber } from '../../support/bouncezero-processes.ts';
 import { waitForJob } from '../../support/job-client.ts';
-import { bulkDomain, bulkMailbox } from '../../world/world.ts';
 import { startRig, type Rig } from './fault-rig.ts';
-import { expectEveryRowAccounted, until } from './job-ledger.ts';
+import { expectEveryRowAccounted, submitAndWaitMidway } from './job-ledger.ts';
 
 let rig: Rig | undefined;
 afterAll(async () => {
@@ -20,17 +19,7 @@ afterAll(async () => {
 it('a prober SIGKILLed mid-job: a second prober takes over, every address answered once', async () => {
   // One task in flight at a time keeps the job running long enough to be cut.
   rig = await startRig({ BZ_JOB_MAX_IN_FLIGHT: '5', BZ_JOB_CLAIM_SIZE: '5' }, 2);
-  const expected = new Map<string, string>();
-  for (let d = 200; d < 224; d++) {
-    for (const j of [0, 1, 2, 3]) expected.set(`${bulkMailbox(j)}@${bulkDomain(d)}`, 'deliverable');
-    expected.set(`missing@${bulkDomain(d)}`, 'undeliverable');
-  }
-  const submitted = [...expected.keys()];
-  const id = await rig.client.submit(submitted);
-  const midway = await until(async () => {
-    const s = await rig!.client.status(id);
-    return s.done >= 10 ? s : undefined;
-  }, 'the first answers', 30_000, rig.logs);
+  const { expected, submitted, id, midway } = await submitAndWaitMidway(rig.client, 200, rig.logs);
   await rig.probers[0]!.kill('SIGKILL');
   const cut = await rig.client.status(id);
   expect(midway.done).toBeLessThan(midway.total);
