@@ -27,6 +27,9 @@ import { leasedDispatcher } from '../dispatch/leased-dispatcher.ts';
 import { DEFAULT_RUNNER_OPTIONS } from '../jobs/runner-options.ts';
 import { openStore } from './open-store.ts';
 import { agentUpgrade } from './ws-node.ts';
+import { jsonLineLog } from '../dispatch/hub-log.ts';
+import type { PreauthLimits } from '../dispatch/preauth-gate.ts';
+import { throttledLog } from '../dispatch/throttled-log.ts';
 
 export const AGENT_WS_PATH = '/v1/agents/ws';
 
@@ -41,6 +44,8 @@ export interface EdgeServerConfig {
   hub?: Omit<HubOptions, 'store' | 'clock' | 'random'>;
   clock?: Clock;
   random?: Random;
+  /** Unauthenticated agent sockets per client address and in total (defaults in preauth-gate.ts). */
+  preauthLimits?: PreauthLimits;
 }
 
 export interface EdgeServer {
@@ -101,7 +106,8 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
   });
   const listener = getRequestListener(app.fetch);
   const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createHttpServer(listener);
-  const upgrade = agentUpgrade(AGENT_WS_PATH, (socket) => hub.accept(socket));
+  const upgradeLog = throttledLog(options.hub?.log ?? jsonLineLog, clock);
+  const upgrade = agentUpgrade(AGENT_WS_PATH, (socket) => hub.accept(socket), { log: upgradeLog, ...(options.preauthLimits ? { limits: options.preauthLimits } : {}) });
   server.on('upgrade', upgrade.handle);
 
   await new Promise<void>((resolve, reject) => {
@@ -125,6 +131,7 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
       await jobs.runner.stop();
       hub.close();
       upgrade.close();
+      upgradeLog.close();
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.destroy();

@@ -8,6 +8,7 @@ import type { DnsLookup } from './dns-lookup.ts';
 import { jsonLineLog, type HubLog } from './hub-log.ts';
 import type { HubMetrics } from './hub-metrics.ts';
 import { TaskBoard } from './task-board.ts';
+import { throttledLog } from './throttled-log.ts';
 
 export interface HubOptions {
   store: AgentStore;
@@ -41,6 +42,8 @@ export function createAgentHub(options: HubOptions): AgentHub {
   const random = options.random ?? systemRandom;
   const heartbeatMs = options.heartbeatMs ?? 10_000;
   const log = options.log ?? jsonLineLog;
+  // Refusals are caused by whoever reaches the port: written in bursts, the rest counted.
+  const refusals = throttledLog(log, clock);
   const board = new TaskBoard();
   const agents = new Map<string, ConnectedAgent>();
   const waiters = new Map<string, Set<Settle>>();
@@ -125,7 +128,8 @@ export function createAgentHub(options: HubOptions): AgentHub {
   const hub: AgentHub = {
     accept(socket) {
       if (closed) return socket.close(1001, 'shutting_down');
-      let handler = startHandshake(socket, { store: options.store, clock, random, authTimeoutMs: options.authTimeoutMs ?? 5_000, log }, ({ record, auth }) => {
+      let handler = startHandshake(socket, { store: options.store, clock, random, authTimeoutMs: options.authTimeoutMs ?? 5_000, log: refusals }, ({ record, auth }) => {
+        socket.authenticated?.();
         for (const other of seats()) if (other.agentId === record.id) drop(other, CLOSE.replaced, 'replaced');
         const agent = connectedAgent({ key: `c${++sequence}`, socket, record, auth, now: clock.now() });
         agents.set(agent.key, agent);
@@ -194,6 +198,7 @@ export function createAgentHub(options: HubOptions): AgentHub {
       closed = true;
       stopTick();
       stopPoll();
+      refusals.close();
       for (const agent of seats()) drop(agent, 1001, 'shutting_down');
     },
   };

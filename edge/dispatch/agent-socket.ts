@@ -11,4 +11,6 @@ export interface AgentSocket {
   onMessage(listener: (data: string | Uint8Array) => void): void;
   /** Fires once, whoever closed. */
   onClose(listener: () => void): void;
+  /** The hub verified the agent: the transport lifts its pre-authentication limits. */
+  authenticated?(): void;
 }
