@@ -10,7 +10,7 @@ export const VERIFY_EDGE_USAGE = `usage: bouncezero verify --edge URL [--key KEY
 process on the BZ_DB store (as \`bouncezero start\` would).
 --key defaults to BZ_API_KEY. Addresses print one JSON result per line; a file runs as a bulk
 job with a progress bar on stderr, and out.csv gets the input columns plus normalized, verdict,
-reason and score.
+reason, score, the reason in words, the suggestion, the flags, catch-all, MX host and SMTP codes.
 `;
 
 interface Io {

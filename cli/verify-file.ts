@@ -14,7 +14,7 @@ export interface FileRunIo {
 /**
  * `verify --file in.csv --out out.csv`: streams the file to the edge as a job, follows it with a
  * progress bar (a TTY) or progress lines (a pipe, a log), then streams the results to `out`:
- * the input columns plus normalized, verdict, reason and score.
+ * the input columns plus the result columns of the export (edge/jobs/export-row.ts).
  */
 export async function verifyFile(client: EdgeClient, file: string, out: string, io: FileRunIo, column?: string): Promise<number> {
   const clock = io.clock ?? systemClock;

@@ -9,3 +9,4 @@ export * from './frames.ts';
 export * from './runtime.ts';
 export * from './plugin.ts';
 export * from './outcomes.ts';
+export * from './reason-words.ts';

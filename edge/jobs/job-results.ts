@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
+import type { Verdict } from '../../protocol/index.ts';
 import { csvRecord } from '../csv/csv-writer.ts';
 import type { Database } from '../store/schema.ts';
+import { exportFields, RESULT_COLUMNS, type ExportFields, type StoredItem } from './export-row.ts';
 
 export const RESULT_FORMATS = ['csv', 'json', 'ndjson'] as const;
 export type ResultFormat = (typeof RESULT_FORMATS)[number];
@@ -11,38 +13,46 @@ export const CONTENT_TYPES: Record<ResultFormat, string> = {
   ndjson: 'application/x-ndjson; charset=utf-8',
 };
 
-/** Columns added after the input's own. */
-export const RESULT_COLUMNS = ['normalized', 'verdict', 'reason', 'score'] as const;
+/** The file name offered for download (Content-Disposition). */
+export function resultsFileName(id: string, format: ResultFormat): string {
+  return `bouncezero-${id}.${format}`;
+}
 
-interface Page {
+export interface ResultsJob {
+  id: string;
+  columns: string[] | null;
+  cancelled: boolean;
+  /** Only rows with these verdicts (`?verdict=`); all rows when absent. */
+  verdicts?: readonly Verdict[];
+}
+
+interface Page extends StoredItem {
   row_no: number;
   email: string;
   cells_json: string | null;
-  key: string;
-  domain: string | null;
-  verdict: string | null;
-  reason: string | null;
-  score: number | null;
 }
 
 /**
  * Every row of a job, in input order, as a byte stream that reads the store one page at a time
  * (keyset pagination on the row number), so a million rows never sit in memory. Rows still being
- * worked on come out with an empty verdict.
+ * worked on come out with an empty verdict; those a cancelled job never reached say `cancelled`.
  */
-export function resultsStream(db: Kysely<Database>, job: { id: string; columns: string[] | null }, format: ResultFormat, pageSize = 1000): ReadableStream<Uint8Array> {
+export function resultsStream(db: Kysely<Database>, job: ResultsJob, format: ResultFormat, pageSize = 1000): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const columns = job.columns ?? ['email'];
   let after = 0;
   let first = true;
+  let written = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const page = await readPage(db, job.id, after, pageSize);
+      const page = await readPage(db, job, after, pageSize);
       let text = '';
       if (first) text += format === 'csv' ? csvRecord([...columns, ...RESULT_COLUMNS]) : format === 'json' ? '[' : '';
       for (const row of page) {
-        if (format === 'csv') text += csvRecord([...inputCells(row), row.domain === null ? '' : row.key, row.verdict, row.reason, row.score]);
-        else text += `${format === 'json' && !(first && row === page[0]) ? ',\n' : ''}${JSON.stringify(toObject(row, job.columns))}${format === 'ndjson' ? '\n' : ''}`;
+        const fields = exportFields(row, job.cancelled);
+        if (format === 'csv') text += csvRecord([...inputCells(row), ...RESULT_COLUMNS.map((c) => fields[c])]);
+        else text += `${format === 'json' && written ? ',\n' : ''}${JSON.stringify(toObject(row, job.columns, fields))}${format === 'ndjson' ? '\n' : ''}`;
+        written = true;
       }
       first = false;
       const last = page.at(-1);
@@ -58,16 +68,15 @@ export function resultsStream(db: Kysely<Database>, job: { id: string; columns: 
   });
 }
 
-function readPage(db: Kysely<Database>, jobId: string, after: number, limit: number): Promise<Page[]> {
-  return db
+function readPage(db: Kysely<Database>, job: ResultsJob, after: number, limit: number): Promise<Page[]> {
+  let query = db
     .selectFrom('job_rows as r')
     .innerJoin('job_items as i', 'i.id', 'r.item_id')
-    .select(['r.row_no', 'r.email', 'r.cells_json', 'i.key', 'i.domain', 'i.verdict', 'i.reason', 'i.score'])
-    .where('r.job_id', '=', jobId)
-    .where('r.row_no', '>', after)
-    .orderBy('r.row_no')
-    .limit(limit)
-    .execute();
+    .select(['r.row_no', 'r.email', 'r.cells_json', 'i.key', 'i.domain', 'i.verdict', 'i.reason', 'i.score', 'i.result_json'])
+    .where('r.job_id', '=', job.id)
+    .where('r.row_no', '>', after);
+  if (job.verdicts) query = query.where('i.verdict', 'in', job.verdicts);
+  return query.orderBy('r.row_no').limit(limit).execute();
 }
 
 function inputCells(row: Page): string[] {
@@ -77,15 +86,8 @@ function inputCells(row: Page): string[] {
   return Array.isArray(cells) ? cells.map(String) : [row.email];
 }
 
-function toObject(row: Page, columns: string[] | null): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    row: row.row_no,
-    email: row.email,
-    normalized: row.domain === null ? null : row.key,
-    verdict: row.verdict,
-    reason: row.reason,
-    score: row.score,
-  };
+function toObject(row: Page, columns: string[] | null, fields: ExportFields): Record<string, unknown> {
+  const out: Record<string, unknown> = { row: row.row_no, email: row.email, ...fields };
   if (row.cells_json !== null) {
     const cells: unknown = JSON.parse(row.cells_json);
     out.input = Array.isArray(cells) && columns ? Object.fromEntries(columns.map((c, i) => [c, cells[i] ?? ''])) : cells;

@@ -7,7 +7,8 @@ import type { Database } from '../store/schema.ts';
 import { deleteJob } from './delete-job.ts';
 import { ingestJob } from './ingest-job.ts';
 import { csvIntake, jsonIntake, type IntakeEvent } from './intake-rows.ts';
-import { CONTENT_TYPES, RESULT_FORMATS, resultsStream, type ResultFormat } from './job-results.ts';
+import { CONTENT_TYPES, RESULT_FORMATS, resultsFileName, resultsStream, type ResultFormat } from './job-results.ts';
+import { verdictFilter } from './verdict-filter.ts';
 import { jobReport } from './job-status.ts';
 import { multipartBoundary, multipartFile } from './multipart-file.ts';
 import { BodyTooLarge } from './stream-body-limit.ts';
@@ -55,11 +56,20 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
     const format = (c.req.query('format') ?? 'json').toLowerCase();
     if (!(RESULT_FORMATS as readonly string[]).includes(format)) return apiError(c, 400, 'invalid_request', `format must be one of ${RESULT_FORMATS.join(', ')}`);
     const id = c.req.param('id');
+    const verdicts = verdictFilter(c.req.queries('verdict'));
+    if ('error' in verdicts) return apiError(c, 400, 'invalid_request', verdicts.error);
     const job = await deps.db.selectFrom('jobs').select(['id', 'status', 'columns_json']).where('id', '=', id).where('status', '!=', 'uploading').executeTakeFirst();
     if (!job) return noSuchJob(c);
     const columns = job.columns_json === null ? null : (JSON.parse(job.columns_json) as string[]);
-    const body = resultsStream(deps.db, { id, columns }, format as ResultFormat);
-    return new Response(body, { status: 200, headers: { 'content-type': CONTENT_TYPES[format as ResultFormat], 'x-job-status': job.status } });
+    const body = resultsStream(deps.db, { id, columns, cancelled: job.status === 'cancelled', ...verdicts }, format as ResultFormat);
+    return new Response(body, {
+      status: 200,
+      headers: {
+        'content-type': CONTENT_TYPES[format as ResultFormat],
+        'content-disposition': `attachment; filename="${resultsFileName(id, format as ResultFormat)}"`,
+        'x-job-status': job.status,
+      },
+    });
   });
 
   app.post('/:id/cancel', async (c) => {

@@ -25,9 +25,14 @@ export const JOBS_OPENAPI: Record<string, Record<string, unknown>> = {
   },
   '/v1/jobs/{id}/results': {
     get: {
-      summary: 'Every input row with its verdict, streamed (csv, json or ndjson).',
-      parameters: [{ name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['csv', 'json', 'ndjson'] } }],
-      responses: { '200': { description: 'The rows, in input order.' }, '404': error },
+      summary: 'Every input row with its verdict, streamed (csv, json or ndjson), as an attachment named bouncezero-ID.FORMAT.',
+      description:
+        'After the input columns: normalized, verdict, reason, score, reason_text (the reason in words), suggestion (a likely intended address), role, disposable, free_provider, catch_all (yes/no/unknown), mx_host, smtp_code, smtp_enhanced_code. Rows a cancelled job never reached have verdict and reason `cancelled`.',
+      parameters: [
+        { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['csv', 'json', 'ndjson'] } },
+        { name: 'verdict', in: 'query', required: false, style: 'form', explode: true, schema: { type: 'array', items: { type: 'string', enum: ['deliverable', 'undeliverable', 'risky', 'unknown'] } }, description: 'Only rows with these verdicts; comma-separated and/or repeated.' },
+      ],
+      responses: { '200': { description: 'The rows, in input order.' }, '400': error, '404': error },
     },
   },
 };

@@ -89,7 +89,7 @@ describe('a bulk job across an edge SIGKILL', () => {
 
       const text = await (await fetch(`${url}/v1/jobs/${id}/results?format=csv`, { headers: auth })).text();
       const lines = text.trimEnd().split('\r\n');
-      expect(lines[0]).toBe('id,email,normalized,verdict,reason,score');
+      expect(lines[0]).toMatch(/^id,email,normalized,verdict,reason,score,reason_text,/);
       expect(lines).toHaveLength(rows.length + 1);
       const byId = new Map(lines.slice(1).map((l) => [l.split(',')[0], l.split(',')]));
       expect(done.total).toBe(expected.size + 2);

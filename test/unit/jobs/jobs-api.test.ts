@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { csvOf, jobsHarness, plan } from './jobs-harness.ts';
+import { csvOf, jobsHarness, plan, probeAnswer } from './jobs-harness.ts';
+
+/** The export's columns past score, for an address without flags, suggestion or SMTP reply. */
+function fieldsOf(reasonText: string, catchAll: string | null, mxHost: string | null) {
+  return { reason_text: reasonText, suggestion: null, role: false, disposable: false, free_provider: false, catch_all: catchAll, mx_host: mxHost, smtp_code: null, smtp_enhanced_code: null };
+}
 
 const plans = { 'a.test': plan('a.test'), 'b.test': plan('b.test'), 'null.test': { ...plan('null.test', 'null_mx'), reason: 'null_mx' as const } };
 
 describe('POST /v1/jobs', () => {
   it('takes a CSV, keeps every row, folds duplicates, resolves invalid rows without DNS and answers 202', async () => {
-    const h = await jobsHarness({ plans });
+    const h = await jobsHarness({ plans, answer: probeAnswer({ outcome: 'accepted', reason: 'accepted', mx_host: 'mx.a.test', reply: { code: 250, enhanced: '2.1.5', lines: ['Ok'] } }) });
     const csv = csvOf([['Name', 'E-Mail', 'city'], ['Ann', 'ann@a.test', 'Oslo'], ['Ann again', 'ann@A.Test', 'Bergen'], ['Bad', 'not-an-address', ''], ['Bo', 'bo@b.test', '"Rome, IT"']]);
     const res = await h.post(csv, 'text/csv');
     expect(res.status).toBe(202);
@@ -20,12 +25,13 @@ describe('POST /v1/jobs', () => {
     expect(h.dispatcher.tasks.map((t) => t.addresses.map((a) => a.address))).toEqual(expect.arrayContaining([['ann@a.test'], ['bo@b.test']]));
     expect(h.dispatcher.tasks).toHaveLength(2);
     const csvOut = await h.results(id, 'csv');
+    const accepted = 'The mail server accepted the recipient.,,false,false,false,no';
     expect(csvOut.split('\r\n')).toEqual([
-      'Name,E-Mail,city,normalized,verdict,reason,score',
-      expect.stringMatching(/^Ann,ann@a\.test,Oslo,ann@a\.test,deliverable,accepted,0\.\d+$/),
-      expect.stringMatching(/^Ann again,ann@A\.Test,Bergen,ann@a\.test,deliverable,accepted,0\.\d+$/),
-      'Bad,not-an-address,,,undeliverable,invalid_syntax,0',
-      expect.stringMatching(/^Bo,bo@b\.test,"Rome, IT",bo@b\.test,deliverable,accepted,0\.\d+$/),
+      'Name,E-Mail,city,normalized,verdict,reason,score,reason_text,suggestion,role,disposable,free_provider,catch_all,mx_host,smtp_code,smtp_enhanced_code',
+      expect.stringMatching(new RegExp(`^Ann,ann@a\\.test,Oslo,ann@a\\.test,deliverable,accepted,0\\.\\d+,${accepted},mx\\.a\\.test,250,2\\.1\\.5$`)),
+      expect.stringMatching(new RegExp(`^Ann again,ann@A\\.Test,Bergen,ann@a\\.test,deliverable,accepted,0\\.\\d+,${accepted},mx\\.a\\.test,250,2\\.1\\.5$`)),
+      'Bad,not-an-address,,,undeliverable,invalid_syntax,0,The address is not a valid RFC 5321 mailbox.,,false,false,false,,,,',
+      expect.stringMatching(/^Bo,bo@b\.test,"Rome, IT",bo@b\.test,deliverable,accepted,0\.\d+,/),
       '',
     ]);
   });
@@ -36,8 +42,8 @@ describe('POST /v1/jobs', () => {
     await h.run();
     const json = JSON.parse(await h.results(id, 'json'));
     expect(json).toEqual([
-      { row: 1, email: 'x@a.test', normalized: 'x@a.test', verdict: 'deliverable', reason: 'accepted', score: expect.any(Number) },
-      { row: 2, email: 'y@null.test', normalized: 'y@null.test', verdict: 'undeliverable', reason: 'null_mx', score: expect.any(Number), input: { crm_id: 7 } },
+      { row: 1, email: 'x@a.test', normalized: 'x@a.test', verdict: 'deliverable', reason: 'accepted', score: expect.any(Number), ...fieldsOf('The mail server accepted the recipient.', 'no', 'mx.a.test') },
+      { row: 2, email: 'y@null.test', normalized: 'y@null.test', verdict: 'undeliverable', reason: 'null_mx', score: expect.any(Number), ...fieldsOf('The domain publishes a null MX (RFC 7505): it accepts no mail.', null, null), input: { crm_id: 7 } },
     ]);
     const lines = (await h.results(id, 'ndjson')).trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toEqual(json);
@@ -52,7 +58,7 @@ describe('POST /v1/jobs', () => {
     const request = new Request('http://x/', { method: 'POST', body: form });
     const id = await h.create(await request.arrayBuffer(), request.headers.get('content-type') ?? '');
     await h.run();
-    expect(await h.results(id, 'csv')).toMatch(/^column1,email,normalized,verdict,reason,score\r\n1,one@a\.test,one@a\.test,deliverable,accepted,/);
+    expect(await h.results(id, 'csv')).toMatch(/^column1,email,normalized,verdict,reason,score,reason_text,.*\r\n1,one@a\.test,one@a\.test,deliverable,accepted,/);
   });
 
   it('uses ?column= and rejects a name the header lacks', async () => {
@@ -139,7 +145,28 @@ describe('GET and DELETE /v1/jobs/:id', () => {
     await h.run();
     await h.advance(5_000);
     expect(h.dispatcher.tasks).toHaveLength(0);
-    expect(JSON.parse(await h.results(id)).map((r: { verdict: string | null }) => r.verdict)).toEqual([null, 'undeliverable']);
+    // The row the job never reached says so, in JSON and CSV alike.
+    expect(JSON.parse(await h.results(id)).map((r: { verdict: string | null; reason: string | null }) => [r.verdict, r.reason])).toEqual([['cancelled', 'cancelled'], ['undeliverable', 'invalid_syntax']]);
+    expect((await h.results(id, 'csv')).split('\r\n')[1]).toBe('a@a.test,a@a.test,cancelled,cancelled,,The job was cancelled before this address was checked.,,,,,,,,');
+  });
+
+  it('filters the results by ?verdict= (comma-separated or repeated) and names the download', async () => {
+    const h = await jobsHarness({ plans });
+    const id = await h.create('email\na@a.test\nbad address\nn@null.test\nb@b.test\n');
+    await h.run();
+    const verdictsOf = async (query: string) => {
+      const res = await h.app.request(`/v1/jobs/${id}/results?format=json&${query}`, { headers: { authorization: 'Bearer test-key-0123456789' } });
+      return (await res.json()).map((r: { email: string; verdict: string }) => `${r.email} ${r.verdict}`);
+    };
+    expect(await verdictsOf('verdict=undeliverable')).toEqual(['bad address undeliverable', 'n@null.test undeliverable']);
+    expect(await verdictsOf('verdict=deliverable,undeliverable')).toHaveLength(4);
+    expect(await verdictsOf('verdict=deliverable&verdict=risky')).toEqual(['a@a.test deliverable', 'b@b.test deliverable']);
+    const bad = await h.app.request(`/v1/jobs/${id}/results?verdict=good`, { headers: { authorization: 'Bearer test-key-0123456789' } });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 'invalid_request', message: expect.stringContaining('got good') } });
+    const csv = await h.app.request(`/v1/jobs/${id}/results?format=csv&verdict=deliverable`, { headers: { authorization: 'Bearer test-key-0123456789' } });
+    expect(csv.headers.get('content-disposition')).toBe(`attachment; filename="bouncezero-${id}.csv"`);
+    expect((await csv.text()).trim().split('\r\n')).toHaveLength(3);
   });
 
   it('needs the API key', async () => {

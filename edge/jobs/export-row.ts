@@ -1,0 +1,57 @@
+import { reasonWords, VerificationResult } from '../../protocol/index.ts';
+
+/** Columns added after the input's own, in this order: the first four are the original export. */
+export const RESULT_COLUMNS = [
+  'normalized',
+  'verdict',
+  'reason',
+  'score',
+  'reason_text',
+  'suggestion',
+  'role',
+  'disposable',
+  'free_provider',
+  'catch_all',
+  'mx_host',
+  'smtp_code',
+  'smtp_enhanced_code',
+] as const;
+export type ResultColumn = (typeof RESULT_COLUMNS)[number];
+export type ExportFields = Record<ResultColumn, string | number | boolean | null>;
+
+/** What the store holds for one row's address. */
+export interface StoredItem {
+  key: string;
+  domain: string | null;
+  verdict: string | null;
+  reason: string | null;
+  score: number | null;
+  result_json: string | null;
+}
+
+/**
+ * The result columns of one row. A row its job was cancelled before reaching says `cancelled`
+ * (verdict and reason) instead of looking like one still being worked on.
+ */
+export function exportFields(item: StoredItem, jobCancelled: boolean): ExportFields {
+  const result = item.result_json === null ? null : VerificationResult.safeParse(JSON.parse(item.result_json));
+  const checks = result?.success ? result.data.checks : null;
+  const cancelled = jobCancelled && item.verdict === null;
+  const reason = cancelled ? 'cancelled' : item.reason;
+  const smtp = checks?.smtp;
+  return {
+    normalized: item.domain === null ? null : item.key,
+    verdict: cancelled ? 'cancelled' : item.verdict,
+    reason,
+    score: item.score,
+    reason_text: reason === null ? null : reasonWords(reason),
+    suggestion: checks?.syntax.suggestion ?? null,
+    role: checks ? checks.syntax.flags.role : null,
+    disposable: checks ? checks.syntax.flags.disposable : null,
+    free_provider: checks ? checks.syntax.flags.free_provider : null,
+    catch_all: checks?.catch_all?.status ?? null,
+    mx_host: smtp?.mx_host ?? checks?.catch_all?.mx_host ?? checks?.dns?.hosts[0]?.host ?? null,
+    smtp_code: smtp?.reply?.code ?? null,
+    smtp_enhanced_code: smtp?.reply?.enhanced ?? null,
+  };
+}
