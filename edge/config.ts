@@ -40,8 +40,12 @@ export interface Config {
   dnsblZones: string[];
   /** BZ_VERIFY_DEADLINE_MS: how long POST /v1/verify waits before answering deadline_exceeded. */
   verifyDeadlineMs: number;
-  /** BZ_ALLOW_ANONYMOUS_LOCAL: callers on loopback need no API key. */
+  /** BZ_ALLOW_ANONYMOUS_LOCAL: callers on loopback need no API key (a request relayed by an untrusted proxy is not local). */
   allowAnonymousLocal: boolean;
+  /** BZ_TRUST_PROXY: addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed; none by default. */
+  trustProxy: string[];
+  /** BZ_AUTH_FAILURES_PER_MINUTE: wrong API keys one client address may present per minute before 429; 0 turns it off. */
+  authFailuresPerMinute: number;
   /** BZ_RATE_LIMIT_RPS / BZ_RATE_LIMIT_BURST: token bucket per API key; rps 0 turns it off. */
   rateLimit: { perSecond: number; burst: number };
   /** BZ_BODY_LIMIT_BYTES (JSON calls) / BZ_UPLOAD_LIMIT_BYTES (job uploads). */
@@ -148,6 +152,12 @@ function socks5Url(value: string): string | null {
   return null;
 }
 
+/** A bare address stands for itself (/32 or /128). */
+function addressOrCidr(item: string): string | null {
+  if (item.includes('/')) return cidr(item);
+  return cidr(`${item}/${item.includes(':') ? 128 : 32}`) === null ? null : 'is not an IPv4 or IPv6 address or network';
+}
+
 function hostPort(item: string): string | null {
   const m = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):(\d{1,5})$/i.exec(item);
   return m && Number(m[2]) >= 1 && Number(m[2]) <= 65535 ? null : 'is not host:port';
@@ -165,7 +175,8 @@ const EnvSchema = z.object({
   BZ_HELO_NAME: text(),
   BZ_MAIL_FROM: text(),
   BZ_PLUGINS_DIR: list([]),
-  BZ_API_KEY: text().refine((k) => k === undefined || k.length >= 8, 'must be at least 8 characters'),
+  // Guessable keys defeat the failure throttle: as long as a generated key's random part at least.
+  BZ_API_KEY: text().refine((k) => k === undefined || k.length >= 32, 'must be at least 32 characters (`bouncezero key add` makes one)'),
   BZ_SOCKS5: text().refine((s) => s === undefined || socks5Url(s) === null, 'is not socks5://[user:pass@]host:port'),
   BZ_DOCTOR_HOSTS: list(DEFAULT_DOCTOR_HOSTS, hostPort),
   BZ_DNSBL_ZONES: list(DEFAULT_DNSBL_ZONES),
@@ -176,6 +187,8 @@ const EnvSchema = z.object({
   BZ_SMTP_BANNER_TIMEOUT_MS: int(15_000, 100, 300_000),
   BZ_SMTP_COMMAND_TIMEOUT_MS: int(15_000, 100, 300_000),
   BZ_ALLOW_ANONYMOUS_LOCAL: bool(false),
+  BZ_TRUST_PROXY: list([], addressOrCidr),
+  BZ_AUTH_FAILURES_PER_MINUTE: int(10, 0, 1_000_000),
   BZ_RATE_LIMIT_RPS: int(10, 0, 1_000_000),
   BZ_RATE_LIMIT_BURST: int(20, 1, 1_000_000),
   BZ_BODY_LIMIT_BYTES: int(16 * 1024, 256, 64 * 1024 * 1024),
@@ -218,6 +231,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigLoad 
         commandTimeoutMs: e.BZ_SMTP_COMMAND_TIMEOUT_MS,
       },
       allowAnonymousLocal: e.BZ_ALLOW_ANONYMOUS_LOCAL,
+      trustProxy: e.BZ_TRUST_PROXY,
+      authFailuresPerMinute: e.BZ_AUTH_FAILURES_PER_MINUTE,
       rateLimit: { perSecond: e.BZ_RATE_LIMIT_RPS, burst: e.BZ_RATE_LIMIT_BURST },
       bodyLimitBytes: e.BZ_BODY_LIMIT_BYTES,
       uploadLimitBytes: e.BZ_UPLOAD_LIMIT_BYTES,

@@ -1,10 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { GetConnInfo } from 'hono/conninfo';
 import type { Clock } from '../../protocol/index.ts';
 import { apiError } from '../api/api-error.ts';
 import { Lru } from '../dns/lru.ts';
 import { hashApiKey } from './api-key.ts';
+import type { CallerOf } from './client-address.ts';
 import type { ApiKeyStore } from './key-store.ts';
+import type { TokenBuckets } from './token-bucket.ts';
 
 /** Who is calling: a stored key, the BZ_API_KEY, or an anonymous caller on loopback. */
 export interface Principal {
@@ -20,21 +21,16 @@ export interface AuthenticateOptions {
   configKey?: string;
   /** BZ_ALLOW_ANONYMOUS_LOCAL: loopback callers without a key are let in. */
   allowAnonymousLocal: boolean;
-  /** The runtime's way to learn the caller's address (an adapter supplies it); absent means unknown. */
-  connInfo?: GetConnInfo;
+  /** The caller's address and whether it is local (client-address.ts). */
+  callerOf: CallerOf;
+  /** Wrong keys per client address: an empty bucket answers 429 before any key is looked at. */
+  failures?: TokenBuckets;
   clock: Clock;
   /**
    * How long an accepted key is remembered in process, sparing the hash and the lookup on
    * every call; also the longest a revoked key keeps working here. Default 10 s.
    */
   rememberMs?: number;
-}
-
-/** 127.0.0.0/8, ::1 and their IPv4-mapped form. */
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || address === '::1';
 }
 
 /** Authorization: Bearer, or Reacher's x-reacher-secret header so its clients work unchanged. */
@@ -64,13 +60,23 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ac
 
   return async function authenticateCaller(c, next) {
     const key = presentedKey(c);
+    const caller = options.callerOf(c);
     if (key !== null) {
+      // Callers whose address is unknown share one bucket: a guesser still cannot go fast.
+      const from = caller.address ?? 'unknown';
+      const locked = options.failures?.peek(from);
+      if (locked && !locked.ok) {
+        return apiError(c, 429, 'too_many_failed_attempts', `Too many wrong API keys from this address; retry in ${locked.retryAfterS} s.`, { 'Retry-After': String(locked.retryAfterS) });
+      }
       const principal = await lookUp(key);
-      if (!principal) return unauthorized(c, 'invalid_api_key', 'The API key is not valid (unknown or revoked).');
+      if (!principal) {
+        options.failures?.take(from);
+        return unauthorized(c, 'invalid_api_key', 'The API key is not valid (unknown or revoked).');
+      }
       c.set('principal', principal);
       return next();
     }
-    if (options.allowAnonymousLocal && options.connInfo && isLoopback(options.connInfo(c).remote.address)) {
+    if (options.allowAnonymousLocal && caller.local) {
       c.set('principal', { id: 'local', name: 'anonymous (loopback)' });
       return next();
     }

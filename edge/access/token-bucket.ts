@@ -16,6 +16,14 @@ export class TokenBuckets {
     private readonly maxCallers = 10_000,
   ) {}
 
+  /** Whether a take would succeed now, without spending a token. */
+  peek(caller: string): Take {
+    const bucket = this.buckets.get(caller);
+    if (!bucket) return { ok: true };
+    const tokens = Math.min(this.burst, bucket.tokens + ((this.clock.now() - bucket.at) / 1000) * this.perSecond);
+    return tokens >= 1 ? { ok: true } : { ok: false, retryAfterS: this.waitS(tokens) };
+  }
+
   take(caller: string): Take {
     const now = this.clock.now();
     const bucket = this.buckets.get(caller) ?? { tokens: this.burst, at: now };
@@ -29,7 +37,11 @@ export class TokenBuckets {
       bucket.tokens -= 1;
       return { ok: true };
     }
-    return { ok: false, retryAfterS: Math.max(1, Math.ceil((1 - bucket.tokens) / this.perSecond)) };
+    return { ok: false, retryAfterS: this.waitS(bucket.tokens) };
+  }
+
+  private waitS(tokens: number): number {
+    return Math.max(1, Math.ceil((1 - tokens) / this.perSecond));
   }
 
   private dropFull(now: number): void {

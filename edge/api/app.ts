@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import type { Clock, Random, SyntaxCheck } from '../../protocol/index.ts';
 import { authenticate, type AccessEnv } from '../access/authenticate.ts';
+import { callerOf } from '../access/client-address.ts';
 import { createStoreKeyStore } from '../access/key-store.ts';
 import { rateLimit } from '../access/rate-limit.ts';
 import { TokenBuckets } from '../access/token-bucket.ts';
@@ -55,7 +56,7 @@ export interface AppDeps {
   clock: Clock;
   random: Random;
   metrics: EdgeMetrics;
-  /** The caller's address (the Node adapter's getConnInfo); needed only for BZ_ALLOW_ANONYMOUS_LOCAL. */
+  /** The caller's address (the Node adapter's getConnInfo): failed-key throttling, BZ_ALLOW_ANONYMOUS_LOCAL, anonymous checks. */
   connInfo?: GetConnInfo;
   /**
    * The result cache; by default an in-process memo over the store's table. Build one
@@ -121,12 +122,14 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
   app.route('/', metricsRoutes(metrics));
   app.route('/', openApiRoutes(deps.jobs?.openapi));
 
+  const caller = callerOf(deps.connInfo, config.trustProxy);
   const keyed = [
     authenticate({
       keys: createStoreKeyStore(deps.store),
       configKey: config.apiKey,
       allowAnonymousLocal: config.allowAnonymousLocal,
-      connInfo: deps.connInfo,
+      callerOf: caller,
+      ...(config.authFailuresPerMinute > 0 ? { failures: new TokenBuckets(deps.clock, config.authFailuresPerMinute / 60, config.authFailuresPerMinute) } : {}),
       clock: deps.clock,
     }),
     ...(config.rateLimit.perSecond > 0 ? [rateLimit(new TokenBuckets(deps.clock, config.rateLimit.perSecond, config.rateLimit.burst))] : []),

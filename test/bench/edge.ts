@@ -21,7 +21,7 @@ import { ALLOW_NETS, DNS } from '../world/world.ts';
  * autocannon's own work does not share their event loop. Measured beside a bare Hono handler
  * that parses the same JSON body, so the ratio shows what the API layer costs.
  */
-const KEY = 'bench-key-0123456789';
+const KEY = 'bench-key-0123456789abcdefghijklmnopq';
 const CACHED = 'alice@nullmx.test';
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = 32;

@@ -20,7 +20,7 @@ import { embeddedAgent } from '../../cli/commands/start.ts';
 import { ALLOW_NETS, DNS } from '../world/world.ts';
 import { proxiedDialer } from './world-proxies.ts';
 
-export const BENCH_KEY = 'bench-key-0123456789abcdef';
+export const BENCH_KEY = 'bench-key-0123456789abcdefghijklmnopq';
 
 export interface EmbeddedBounceZero {
   url: string;

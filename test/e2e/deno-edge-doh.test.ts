@@ -17,7 +17,7 @@ import { parseCidrList } from './edge/dns/cidr.ts';
 import { createMxResolver } from './edge/dns/create-mx-resolver.ts';
 import { EdgeMetrics } from './edge/metrics/edge-metrics.ts';
 import { systemClock, systemRandom } from './protocol/index.ts';
-const loaded = loadConfig({ BZ_DOH: ${JSON.stringify(DNS.doh)}, BZ_ALLOW_NETS: ${JSON.stringify(ALLOW_NETS)}, BZ_API_KEY: 'deno-key-0123456789', BZ_RATE_LIMIT_RPS: '0' });
+const loaded = loadConfig({ BZ_DOH: ${JSON.stringify(DNS.doh)}, BZ_ALLOW_NETS: ${JSON.stringify(ALLOW_NETS)}, BZ_API_KEY: 'deno-key-0123456789abcdefghijklmnopqr', BZ_RATE_LIMIT_RPS: '0' });
 if (!loaded.ok) throw new Error(loaded.error);
 const nets = parseCidrList(loaded.config.allowNets.join(','));
 const store = await openMemorySqlite();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ALLOW_NETS, DNS } from '../world/world.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/bouncezero.js');
-export const PROCESS_KEY = 'processes-key-0123456789abcdef';
+export const PROCESS_KEY = 'processes-key-0123456789abcdefghijklmn';
 
 /** The environment without inherited BZ_*, then the world's settings, then `extra`. */
 export function worldEnv(db: string, extra: Record<string, string> = {}): Record<string, string> {

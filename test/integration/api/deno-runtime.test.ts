@@ -13,13 +13,13 @@ import { createApp } from './edge/api/app.ts';
 import { loadConfig } from './edge/config.ts';
 import { EdgeMetrics } from './edge/metrics/edge-metrics.ts';
 import { systemClock, systemRandom } from './protocol/index.ts';
-const loaded = loadConfig({ BZ_DOH: 'http://127.0.0.1:9/dns-query', BZ_API_KEY: 'deno-key-0123456789' });
+const loaded = loadConfig({ BZ_DOH: 'http://127.0.0.1:9/dns-query', BZ_API_KEY: 'deno-key-0123456789abcdefghijklmnopqr' });
 const store = await openMemorySqlite();
 const dispatcher = { submit: () => { throw new Error('dispatch reached'); }, agents: () => [], healthyCount: () => 0 };
 const resolver = { plan: () => { throw new Error('DNS reached'); } };
 const app = createApp({ config: loaded.config, store, resolver, dispatcher, clock: systemClock, random: systemRandom, metrics: new EdgeMetrics() });
 const post = (key) => app.request('/v1/verify', { method: 'POST', headers: { authorization: 'Bearer ' + key, 'content-type': 'application/json' }, body: JSON.stringify({ email: 'not an address' }) });
-const verified = await post('deno-key-0123456789');
+const verified = await post('deno-key-0123456789abcdefghijklmnopqr');
 const out = {
   health: await (await app.request('/v1/health')).json(),
   verify: [verified.status, (await verified.json()).reason],

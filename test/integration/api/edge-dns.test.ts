@@ -17,7 +17,7 @@ import { ALLOW_NETS, DNS, EXPECTATIONS } from '../../world/world.ts';
  * agent: every answer that DNS alone decides must come back right, and must cost no prober.
  */
 const DNS_DECIDED = new Set(['null_mx', 'nxdomain', 'no_mx', 'mx_unresolvable', 'mx_private_address', 'invalid_syntax']);
-const KEY = 'integration-key-0123456789';
+const KEY = 'integration-key-0123456789abcdefghijk';
 
 let db: Kysely<Database>;
 let hub: AgentHub;

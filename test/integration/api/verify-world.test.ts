@@ -16,7 +16,7 @@ import { eventually } from '../agent/edge-harness.ts';
  * answers unknown / greylisted with the server's hint; every other address must get the
  * verdict and reason world.ts expects.
  */
-const KEY = 'world-key-0123456789';
+const KEY = 'world-key-0123456789abcdefghijklmnopq';
 let server: EdgeServer;
 let agent: Agent;
 let agentExit: Promise<number>;

@@ -44,7 +44,7 @@ describe('bouncezero verify against the world', () => {
 
   it('verify <email…> --edge --key prints one JSON result a line; a bad key is an error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bz-cli-'));
-    const key = 'cli-test-key-0123456789';
+    const key = 'cli-test-key-0123456789abcdefghijklmn';
     const edge = spawn(process.execPath, [BIN, 'start'], { env: { ...worldEnv(join(dir, 'bz.db')), BZ_PORT: '0', BZ_API_KEY: key }, stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     edge.stderr.on('data', (c: Buffer) => (log += c.toString()));
@@ -57,7 +57,7 @@ describe('bouncezero verify against the world', () => {
         { email: 'alice@world.test', verdict: 'deliverable', reason: 'accepted' },
         { email: 'nobody@world.test', verdict: 'undeliverable', reason: 'mailbox_not_found' },
       ]);
-      const bad = await bouncezero(['verify', 'alice@world.test'], { ...worldEnv(join(dir, 'unused.db')), BZ_EDGE: url, BZ_API_KEY: 'wrong-key-0123456789' }, dir);
+      const bad = await bouncezero(['verify', 'alice@world.test'], { ...worldEnv(join(dir, 'unused.db')), BZ_EDGE: url, BZ_API_KEY: 'wrong-key-0123456789abcdefghijklmnopq' }, dir);
       expect(bad.code).toBe(1);
       expect(bad.err).toMatch(/^alice@world\.test: 401: /);
     } finally {

@@ -7,7 +7,7 @@ import { BULK, bulkDomain, bulkMailbox } from '../../world/world.ts';
 import { worldEnv } from '../../support/bouncezero-processes.ts';
 
 const BIN = join(import.meta.dirname, '../../../bin/bouncezero.js');
-const KEY = 'jobs-test-key-0123456789';
+const KEY = 'jobs-test-key-0123456789abcdefghijklm';
 
 /** `bouncezero start` (edge + embedded prober) on a SQLite file, against the world. */
 function start(db: string) {

@@ -14,7 +14,7 @@ import { openPostgresSchema, PG_AVAILABLE } from '../../support/store-engines.ts
  */
 const ADDRESSES = Number(process.env.BZ_SCALE_ADDRESSES ?? 3000);
 const BIN = join(import.meta.dirname, '../../../bin/bouncezero.js');
-const KEY = 'scale-test-key-0123456789';
+const KEY = 'scale-test-key-0123456789abcdefghijkl';
 const auth = { authorization: `Bearer ${KEY}` };
 
 function baseEnv(db: string): Record<string, string> {

@@ -73,6 +73,50 @@ describe('API keys', () => {
     expect((await post(off, {})).status).toBe(401);
   });
 
+  it('does not take a request relayed by a reverse proxy on loopback for a local one', async () => {
+    const connInfo = () => ({ remote: { address: '127.0.0.1' } });
+    const open = await harness({ plans, env: { BZ_ALLOW_ANONYMOUS_LOCAL: '1' }, connInfo });
+    const relayed: Record<string, string>[] = [{ 'x-forwarded-for': '203.0.113.9' }, { 'x-forwarded-for': '127.0.0.1' }, { forwarded: 'for=203.0.113.9' }, { 'x-real-ip': '203.0.113.9' }];
+    for (const header of relayed) {
+      expect((await post(open, header)).status).toBe(401);
+    }
+    // Behind a trusted proxy the forwarded client counts, right-most untrusted hop first.
+    const proxied = await harness({ plans, env: { BZ_ALLOW_ANONYMOUS_LOCAL: '1', BZ_TRUST_PROXY: '127.0.0.1' }, connInfo });
+    expect((await post(proxied, { 'x-forwarded-for': '203.0.113.9' })).status).toBe(401);
+    expect((await post(proxied, { 'x-forwarded-for': '127.0.0.1, 203.0.113.9' })).status).toBe(401);
+    expect((await post(proxied, { 'x-forwarded-for': '::1' })).status).toBe(200);
+  });
+
+  it('answers 429 with Retry-After to an address that keeps presenting wrong keys, and only to it', async () => {
+    let address = '192.0.2.1';
+    const connInfo = () => ({ remote: { address } });
+    const h = await harness({ plans, env: { BZ_AUTH_FAILURES_PER_MINUTE: '3' }, connInfo });
+    const wrong = { authorization: 'Bearer bz_wrong-guess' };
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await post(h, wrong)).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    const locked = await post(h, { authorization: `Bearer ${TEST_KEY}` });
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get('retry-after')).toBe('20');
+    expect(((await locked.json()) as { error: { code: string } }).error.code).toBe('too_many_failed_attempts');
+    // A forged X-Forwarded-For from an untrusted peer changes nothing.
+    expect((await post(h, { ...wrong, 'x-forwarded-for': '198.51.100.1' })).status).toBe(429);
+    address = '192.0.2.2';
+    expect((await post(h, wrong)).status).toBe(401);
+    address = '192.0.2.1';
+    await h.clock.advance(20_000);
+    expect((await post(h, { authorization: `Bearer ${TEST_KEY}` })).status).toBe(200);
+    expect((await post(h, wrong)).status).toBe(401);
+    expect((await post(h, wrong)).status).toBe(429);
+  });
+
+  it('behind a trusted proxy, limits wrong keys per forwarded client rather than per proxy', async () => {
+    const connInfo = () => ({ remote: { address: '10.0.0.5' } });
+    const h = await harness({ plans, env: { BZ_AUTH_FAILURES_PER_MINUTE: '1', BZ_TRUST_PROXY: '10.0.0.0/24' }, connInfo });
+    const wrong = (client: string) => post(h, { authorization: 'Bearer bz_wrong-guess', 'x-forwarded-for': client });
+    expect([(await wrong('203.0.113.1')).status, (await wrong('203.0.113.1')).status, (await wrong('203.0.113.2')).status]).toEqual([401, 429, 401]);
+  });
+
   it('/v1/health needs no key', async () => {
     const h = await harness({ plans });
     expect((await h.app.request('/v1/health')).status).toBe(200);

@@ -7,7 +7,7 @@ import { EdgeMetrics } from '../../../edge/metrics/edge-metrics.ts';
 import type { CatchAllCheck, MxPlan, MxRule, ProbeResult, ProbeTask, Random, SmtpCheck } from '../../../protocol/index.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 
-export const TEST_KEY = 'test-key-0123456789';
+export const TEST_KEY = 'test-key-0123456789abcdefghijklmnopqr';
 
 /** A loopback DoH URL that no test ever reaches: the resolver is scripted. */
 export function testConfig(env: Record<string, string> = {}): Config {

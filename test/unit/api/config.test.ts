@@ -22,7 +22,7 @@ describe('loadConfig', () => {
       BZ_DOH: ' http://127.0.0.1:8053/dns-query , http://127.0.0.2:8053/dns-query',
       BZ_ALLOW_NETS: '127.0.0.0/8,::1/128',
       BZ_ALLOW_ANONYMOUS_LOCAL: 'yes',
-      BZ_API_KEY: 'k-0123456789',
+      BZ_API_KEY: 'k-0123456789abcdefghijklmnopqrstuv',
       BZ_CACHE_TTL_UNKNOWN_S: '5',
     });
     expect(r.ok && r.config).toMatchObject({
@@ -30,9 +30,20 @@ describe('loadConfig', () => {
       doh: ['http://127.0.0.1:8053/dns-query', 'http://127.0.0.2:8053/dns-query'],
       allowNets: ['127.0.0.0/8', '::1/128'],
       allowAnonymousLocal: true,
-      apiKey: 'k-0123456789',
+      apiKey: 'k-0123456789abcdefghijklmnopqrstuv',
       cacheTtl: { unknown: 5 },
     });
+  });
+
+  it('refuses an API key shorter than 32 characters and reads the trusted proxies', () => {
+    const short = loadConfig({ BZ_API_KEY: 'k'.repeat(31) });
+    expect(!short.ok && short.error).toMatch(/BZ_API_KEY: must be at least 32 characters/);
+    const r = loadConfig({ BZ_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16, ::1' });
+    expect(r.ok && r.config.trustProxy).toEqual(['10.0.0.1', '192.168.0.0/16', '::1']);
+    const defaults = loadConfig({});
+    expect(defaults.ok && defaults.config).toMatchObject({ trustProxy: [], authFailuresPerMinute: 10 });
+    const bad = loadConfig({ BZ_TRUST_PROXY: 'proxy.example' });
+    expect(!bad.ok && bad.error).toMatch(/BZ_TRUST_PROXY: "proxy.example" is not an IPv4 or IPv6 address/);
   });
 
   it('treats a set-but-empty list as "none", unlike an unset one', () => {
