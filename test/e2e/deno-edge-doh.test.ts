@@ -25,7 +25,7 @@ const dispatcher = { submit: () => { throw new Error('dispatch reached'); }, age
 const resolver = createMxResolver({ endpoints: loaded.config.doh, allowNets: nets.nets, clock: systemClock, random: systemRandom });
 const app = createApp({ config: loaded.config, store, resolver, dispatcher, clock: systemClock, random: systemRandom, metrics: new EdgeMetrics() });
 const verify = async (email) => {
-  const res = await app.request('/v1/verify', { method: 'POST', headers: { authorization: 'Bearer deno-key-0123456789', 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+  const res = await app.request('/v1/verify', { method: 'POST', headers: { authorization: 'Bearer deno-key-0123456789abcdefghijklmnopqr', 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
   const body = await res.json();
   return { status: res.status, verdict: body.verdict, reason: body.reason, score: body.score, cached: body.cached, dns: body.checks?.dns ?? null };
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvOf, jobsHarness, plan, probeAnswer } from './jobs-harness.ts';
+import { csvOf, jobsHarness, plan, probeAnswer, TEST_KEY } from './jobs-harness.ts';
 
 /** The export's columns past score, for an address without flags, suggestion or SMTP reply. */
 function fieldsOf(reasonText: string, catchAll: string | null, mxHost: string | null) {
@@ -93,7 +93,7 @@ describe('POST /v1/jobs', () => {
         controller.enqueue(new TextEncoder().encode(`email\n${rows}`));
       },
     });
-    const res = await h.app.request('/v1/jobs', { method: 'POST', headers: { authorization: 'Bearer test-key-0123456789', 'content-type': 'text/csv' }, body, duplex: 'half' } as RequestInit);
+    const res = await h.app.request('/v1/jobs', { method: 'POST', headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'text/csv' }, body, duplex: 'half' } as RequestInit);
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: { code: 'invalid_upload', message: 'the upload broke off: connection reset' } });
     expect(await h.store.selectFrom('job_rows').selectAll().execute()).toEqual([]);
@@ -120,7 +120,7 @@ describe('GET /v1/jobs/:id/results', () => {
     expect(json.filter((r) => r.verdict === null)).toHaveLength(1250);
     expect((await h.results(id, 'ndjson')).trim().split('\n')).toHaveLength(2500);
     expect((await h.results(id, 'csv')).split('\r\n')).toHaveLength(2502);
-    const res = await h.app.request(`/v1/jobs/${id}/results?format=xml`, { headers: { authorization: 'Bearer test-key-0123456789' } });
+    const res = await h.app.request(`/v1/jobs/${id}/results?format=xml`, { headers: { authorization: `Bearer ${TEST_KEY}` } });
     expect(res.status).toBe(400);
   });
 });
@@ -139,7 +139,7 @@ describe('GET and DELETE /v1/jobs/:id', () => {
   it('cancels: nothing more is claimed, the results so far stay readable', async () => {
     const h = await jobsHarness({ plans, healthy: 0 });
     const id = await h.create('email\na@a.test\nbad address\n');
-    const res = await h.app.request(`/v1/jobs/${id}/cancel`, { method: 'POST', headers: { authorization: 'Bearer test-key-0123456789' } });
+    const res = await h.app.request(`/v1/jobs/${id}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${TEST_KEY}` } });
     expect(await res.json()).toMatchObject({ status: 'cancelled', done: 1, pending: 1 });
     h.dispatcher.healthy = 1;
     await h.run();
@@ -155,16 +155,16 @@ describe('GET and DELETE /v1/jobs/:id', () => {
     const id = await h.create('email\na@a.test\nbad address\nn@null.test\nb@b.test\n');
     await h.run();
     const verdictsOf = async (query: string) => {
-      const res = await h.app.request(`/v1/jobs/${id}/results?format=json&${query}`, { headers: { authorization: 'Bearer test-key-0123456789' } });
+      const res = await h.app.request(`/v1/jobs/${id}/results?format=json&${query}`, { headers: { authorization: `Bearer ${TEST_KEY}` } });
       return (await res.json()).map((r: { email: string; verdict: string }) => `${r.email} ${r.verdict}`);
     };
     expect(await verdictsOf('verdict=undeliverable')).toEqual(['bad address undeliverable', 'n@null.test undeliverable']);
     expect(await verdictsOf('verdict=deliverable,undeliverable')).toHaveLength(4);
     expect(await verdictsOf('verdict=deliverable&verdict=risky')).toEqual(['a@a.test deliverable', 'b@b.test deliverable']);
-    const bad = await h.app.request(`/v1/jobs/${id}/results?verdict=good`, { headers: { authorization: 'Bearer test-key-0123456789' } });
+    const bad = await h.app.request(`/v1/jobs/${id}/results?verdict=good`, { headers: { authorization: `Bearer ${TEST_KEY}` } });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: 'invalid_request', message: expect.stringContaining('got good') } });
-    const csv = await h.app.request(`/v1/jobs/${id}/results?format=csv&verdict=deliverable`, { headers: { authorization: 'Bearer test-key-0123456789' } });
+    const csv = await h.app.request(`/v1/jobs/${id}/results?format=csv&verdict=deliverable`, { headers: { authorization: `Bearer ${TEST_KEY}` } });
     expect(csv.headers.get('content-disposition')).toBe(`attachment; filename="bouncezero-${id}.csv"`);
     expect((await csv.text()).trim().split('\r\n')).toHaveLength(3);
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openSqlite } from '../../../edge/adapters/sqlite-node.ts';
-import { jobsHarness } from './jobs-harness.ts';
+import { jobsHarness, TEST_KEY } from './jobs-harness.ts';
 
 const ROWS = 200_000;
 const CHUNK = 65_536;
@@ -45,7 +45,7 @@ describe('a 200,000-row upload', () => {
     });
     const res = await h.app.request('/v1/jobs', {
       method: 'POST',
-      headers: { authorization: 'Bearer test-key-0123456789', 'content-type': 'text/csv' },
+      headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'text/csv' },
       body,
       duplex: 'half',
     } as RequestInit);
@@ -66,7 +66,7 @@ describe('a 200,000-row upload', () => {
     const h = await jobsHarness({ healthy: 0, env: { BZ_UPLOAD_LIMIT_BYTES: '1000000' } });
     const res = await h.app.request('/v1/jobs', {
       method: 'POST',
-      headers: { authorization: 'Bearer test-key-0123456789', 'content-type': 'text/csv' },
+      headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'text/csv' },
       body: generatedCsv(ROWS),
       duplex: 'half',
     } as RequestInit);
