@@ -22,6 +22,24 @@ export const TranscriptLine = z.object({
 });
 export type TranscriptLine = z.infer<typeof TranscriptLine>;
 
+/**
+ * Why an answer is temporary (or an error), for the edge to pick how to retry: `greylisted`
+ * (ask again after the hinted delay, same addresses), `busy` (the server wants fewer or slower
+ * sessions, a recipient limit included), `blocked` (our IP, HELO, sender or reputation was
+ * refused), `broken` (a protocol fault, a broken stream, a timeout mid-session), `unreachable`
+ * (no connection or no banner).
+ */
+export const TEMPORARY_CAUSES = ['greylisted', 'busy', 'blocked', 'broken', 'unreachable'] as const;
+export const TemporaryCause = z.enum(TEMPORARY_CAUSES);
+export type TemporaryCause = (typeof TEMPORARY_CAUSES)[number];
+
+/** The control recipient (postmaster@domain, RFC 5321 §4.5.1) asked beside an ambiguous refusal, and its reply. */
+export const ControlCheck = z.object({
+  address: z.string().max(320),
+  reply: SmtpReply,
+});
+export type ControlCheck = z.infer<typeof ControlCheck>;
+
 export const SmtpCheck = z.object({
   outcome: RcptOutcome,
   reason: ReasonCode,
@@ -30,6 +48,10 @@ export const SmtpCheck = z.object({
   reply: SmtpReply.optional(),
   retry_after_s: z.number().int().nonnegative().optional(),
   tls: z.boolean().optional(),
+  cause: TemporaryCause.optional(),
+  control: ControlCheck.optional(),
+  /** A sentence naming what the reply was about when the reason code alone does not (our HELO name …). */
+  detail: z.string().max(300).optional(),
   transcript: z.array(TranscriptLine).max(512).optional(),
 });
 export type SmtpCheck = z.infer<typeof SmtpCheck>;

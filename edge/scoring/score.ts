@@ -55,8 +55,17 @@ function flagIsSet(m: Modifier, input: ScoreInput): boolean {
 
 function replyText(smtp: SmtpCheck | undefined): string | null {
   if (!smtp?.reply) return null;
-  const text = `${smtp.reply.code} ${smtp.reply.lines.join(' ')}`.trim();
-  return `The server answered: ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`;
+  return `The server answered: ${shortReply(smtp.reply)}`;
+}
+
+/** The control recipient's answer, which is what turned an ambiguous refusal into this reason. */
+function controlText(smtp: SmtpCheck): string | null {
+  return smtp.control ? `The control recipient ${smtp.control.address} got: ${shortReply(smtp.control.reply)}` : null;
+}
+
+function shortReply(reply: NonNullable<SmtpCheck['reply']>): string {
+  const text = `${reply.code} ${reply.lines.join(' ')}`.trim();
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 /** Turns a stage outcome into verdict, score and reasons, by the tables of rules.ts. */
@@ -73,8 +82,7 @@ export function score(input: ScoreInput): Score {
     texts.unshift(text);
   };
   if (input.smtp && reason === input.smtp.reason) {
-    const reply = replyText(input.smtp);
-    if (reply) add(reply);
+    for (const text of [input.smtp.detail ?? null, replyText(input.smtp), controlText(input.smtp)]) if (text) add(text);
   }
   if (input.syntax.valid) {
     for (const m of MODIFIERS) {

@@ -24,17 +24,6 @@ const plugin: PluginHooks = {
     if (!account.ok) return { skip: { reason: 'invalid_for_provider', detail: `not a possible Gmail address: ${account.why}` } };
     return { signals: [{ source: 'gmail', name: 'canonical_address', ok: true, value: `${account.canonical}@gmail.com` }] };
   },
-  afterSmtp(address) {
-    const text = (address.smtp.reply?.lines ?? []).join(' ').toLowerCase();
-    // 452-4.2.2 "The email account that you tried to reach is over quota": Google's full mailbox is a 4xx.
-    if (address.smtp.reply?.enhanced === '4.2.2' || text.includes('is over quota')) {
-      return { smtp: { reason: 'mailbox_full', detail: 'Google reports the mailbox over quota' } };
-    }
-    // 550-5.2.1 "The email account that you tried to reach is disabled".
-    if (text.includes('account that you tried to reach is disabled')) {
-      return { smtp: { reason: 'mailbox_disabled', detail: 'Google reports the account disabled' } };
-    }
-  },
 };
 
 export default plugin;

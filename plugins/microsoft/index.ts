@@ -28,11 +28,6 @@ const plugin: PluginHooks = {
         signals: [{ source: 'microsoft', name: 'tenant_accepts_all', ok: true, value: address.catch_all.status }],
       };
     }
-    // 550 5.4.1 "Recipient address rejected: Access denied. AS(201806281)": the tenant's directory has no such user.
-    const text = (address.smtp.reply?.lines ?? []).join(' ');
-    if (tenant && text.includes('AS(201806281)')) {
-      return { smtp: { reason: 'mailbox_not_found', detail: 'the tenant directory has no such recipient' } };
-    }
   },
 };
 

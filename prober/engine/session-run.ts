@@ -1,4 +1,4 @@
-import type { SmtpCheck, SmtpReply, TranscriptLine } from '../../protocol/index.ts';
+import type { ProbeAddress, SmtpCheck, SmtpReply, TranscriptLine } from '../../protocol/index.ts';
 import { classifyReply, type ReplyClass } from '../smtp/classify-reply.ts';
 import { mailFromCommand, rcptToCommand } from '../smtp/command-line.ts';
 import { openSession, sessionFailureReason, tooBusy, type OpenFailure } from '../smtp/open-session.ts';
@@ -6,6 +6,7 @@ import type { PipelineResult, SessionFailure, SmtpSession } from '../smtp/smtp-s
 import { Transcript } from '../smtp/transcript.ts';
 import { CATCH_ALL_PROBES, catchAllVerdict, probeAddresses } from './catch-all-probe.ts';
 import { settleCatchAll, useCachedCatchAll } from './catch-all-state.ts';
+import { askControl, controlFromBatch, isControlAddress, settleAmbiguous, type ControlAnswer } from './control-recipient.ts';
 import { answer, hasWork, type Shortfall, type Target, type TaskContext } from './task-context.ts';
 
 export type SessionRun =
@@ -49,6 +50,7 @@ export async function runSession(ctx: TaskContext, target: Target, release: () =
   let rejected = 0;
   let progress = 0;
   let first = true;
+  let control: ControlAnswer | undefined;
   let run: SessionRun | undefined;
   while (!run && hasWork(ctx) && !ctx.signal.aborted) {
     const room = Math.min(deps.notes.batchSize(target.address), deps.maxRejectionsPerSession - rejected);
@@ -79,10 +81,11 @@ export async function runSession(ctx: TaskContext, target: Target, release: () =
     }
     if (run) break;
     const mailLines = exchanges[head.length - 1]?.lines ?? [];
+    const ambiguous: ProbeAddress[] = [];
     for (const [i, item] of batch.entries()) {
       const ex = exchanges[head.length + i];
       if (!ex) break;
-      const cls = classifyReply(ex.reply, { phase: 'rcpt', smtputf8Needed: item.smtputf8 });
+      const cls = classifyReply(ex.reply, { phase: 'rcpt', smtputf8Needed: item.smtputf8, recipient: item.address });
       if (cls.closing && cls.outcome !== 'accepted') {
         run = dropped(progress, shortfallOf(cls, ex.reply), true);
         break;
@@ -90,19 +93,35 @@ export async function runSession(ctx: TaskContext, target: Target, release: () =
       answer(ctx, item, { ...base, ...checkOf(cls, ex.reply), transcript: addressTranscript(prelude, mailLines, ex.lines) });
       progress++;
       if (cls.outcome !== 'accepted') rejected++;
+      if (cls.ambiguous) ambiguous.push(item);
+      if (isControlAddress(item.address, ctx.task.domain)) control ??= controlFromBatch(item.address, ex.reply, ex.lines);
       // A server that says "no such mailbox" is not catch-all: no need to spend probes on it.
       if (cls.reason === 'mailbox_not_found' && ctx.probeNeeded && !probeNow) settleCatchAll(ctx, target.host, 'no');
     }
     if (run) break;
-    const probeOutcomes = exchanges.slice(head.length + batch.length).map((ex) => classifyReply(ex.reply, { phase: 'rcpt' }).outcome);
+    const probeExchanges = exchanges.slice(head.length + batch.length);
+    const probeClasses = probeExchanges.map((ex, i) => classifyReply(ex.reply, { phase: 'rcpt', recipient: probes[i] }));
+    const closing = probeExchanges.find((ex) => ex.reply.code === 421);
+    const unsettled = ambiguous.length > 0 || probeClasses.some((c) => c.ambiguous);
+    if (unsettled && !control && !closing && !failure) {
+      control = await askControl(session, ctx.task.domain);
+      if (control && control.verdict !== 'accepted') rejected++;
+    }
+    if (control) {
+      for (const item of ambiguous) {
+        const settled = settleAmbiguous(ctx.answers.get(item.id)!, control);
+        ctx.answers.set(item.id, settled);
+        if (settled.reason === 'mailbox_not_found' && ctx.probeNeeded && !probeNow) settleCatchAll(ctx, target.host, 'no');
+      }
+    }
+    const probeOutcomes = probeClasses.map((c) => (c.ambiguous && control?.verdict === 'accepted' ? 'rejected' : c.outcome));
     rejected += probeOutcomes.filter((o) => o !== 'accepted').length;
     progress += probeOutcomes.length;
     if (probeNow && (probeOutcomes.length === probes.length || probeOutcomes.includes('rejected'))) {
       settleCatchAll(ctx, target.host, catchAllVerdict(probeOutcomes));
     }
-    const closing = exchanges.slice(head.length + batch.length).find((ex) => ex.reply.code === 421);
     if (closing) run = dropped(progress, shortfallOf(classifyReply(closing.reply, { phase: 'rcpt' }), closing.reply), true);
-    else if (failure) run = dropped(progress, failureShortfall(failure), false);
+    else if (failure ?? session.failure) run = dropped(progress, failureShortfall((failure ?? session.failure)!), false);
   }
 
   const closed = session.quit(deps.timeouts.commandMs);
@@ -126,12 +145,16 @@ async function stepByStep(session: SmtpSession, commands: string[], headCount: n
 }
 
 function checkOf(cls: ReplyClass, reply: SmtpReply): Omit<SmtpCheck, 'transcript'> {
-  return { outcome: cls.outcome, reason: cls.reason, reply, ...(cls.retry_after_s === undefined ? {} : { retry_after_s: cls.retry_after_s }) };
+  return { outcome: cls.outcome, reason: cls.reason, reply, ...extrasOf(cls) };
 }
 
 function shortfallOf(cls: ReplyClass, reply: SmtpReply): Shortfall {
   const outcome = cls.outcome === 'accepted' || cls.outcome === 'rejected' ? 'error' : cls.outcome;
-  return { outcome, reason: cls.reason, reply, ...(cls.retry_after_s === undefined ? {} : { retry_after_s: cls.retry_after_s }) };
+  return { outcome, reason: cls.reason, reply, ...extrasOf(cls) };
+}
+
+function extrasOf(cls: ReplyClass): Pick<SmtpCheck, 'retry_after_s' | 'cause'> {
+  return { ...(cls.retry_after_s === undefined ? {} : { retry_after_s: cls.retry_after_s }), ...(cls.cause ? { cause: cls.cause } : {}) };
 }
 
 function failureShortfall(failure: SessionFailure): Shortfall {

@@ -1,4 +1,4 @@
-import type { CatchAllCheck, Clock, ProbeAddress, ProbeStats, ProbeTask, Random, ReasonCode, SmtpCheck, SmtpReply } from '../../protocol/index.ts';
+import type { CatchAllCheck, Clock, ProbeAddress, ProbeStats, ProbeTask, Random, ReasonCode, SmtpCheck, SmtpReply, TemporaryCause } from '../../protocol/index.ts';
 import type { Dialer } from '../smtp/dialer.ts';
 import type { SessionTimeouts } from '../smtp/open-session.ts';
 import type { ReplyLimits } from '../smtp/reply-parser.ts';
@@ -37,6 +37,7 @@ export interface Shortfall {
   reason: ReasonCode;
   reply?: SmtpReply;
   retry_after_s?: number;
+  cause?: TemporaryCause;
 }
 
 /** The state of one task while it runs. */

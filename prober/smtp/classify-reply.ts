@@ -1,11 +1,12 @@
-import type { ReasonCode, SmtpReply } from '../../protocol/index.ts';
+import type { ReasonCode, SmtpReply, TemporaryCause } from '../../protocol/index.ts';
 import { enhancedCodeOf, parseEnhancedCode } from './enhanced-code.ts';
 import { matchesAny, normalizeReplyText } from './reply-text.ts';
 import { retryAfterSeconds } from './retry-delay.ts';
 import {
-  BARE_CODE_REASONS, BLOCK_PATTERNS, CLOSING_PATTERNS, DISABLED_PATTERNS, ENHANCED_REASONS, FULL_PATTERNS,
-  GREYLIST_ENHANCED, GREYLIST_PATTERNS, NOT_FOUND_PATTERNS, POLICY_SUBJECT, PROVIDER_QUIRKS,
-  RETRY_LATER_CODES, RETRY_LATER_PATTERNS, SMTPUTF8_PATTERNS, SYSTEM_TEMPORARY_PATTERNS,
+  BARE_CODE_REASONS, BLOCK_PATTERNS, BUSY_PATTERNS, CLOSING_PATTERNS, DISABLED_PATTERNS, ENHANCED_REASONS, FULL_PATTERNS,
+  GREYLIST_ENHANCED, GREYLIST_PATTERNS, HELO_PATTERNS, NAMES_OUR_IP_PATTERNS, NOT_FOUND_PATTERNS, POLICY_SUBJECT, PROVIDER_QUIRKS,
+  RECIPIENT_LIMIT_ENHANCED, RECIPIENT_LIMIT_PATTERNS, RELAY_DENIED_PATTERNS, RETRY_LATER_CODES, RETRY_LATER_PATTERNS,
+  SMTPUTF8_PATTERNS, SYSTEM_TEMPORARY_PATTERNS,
 } from './reply-patterns.ts';
 
 export type ReplyPhase = 'banner' | 'ehlo' | 'helo' | 'mail' | 'rcpt' | 'rset' | 'starttls';
@@ -14,17 +15,33 @@ export interface ReplyContext {
   phase: ReplyPhase;
   /** The address needs SMTPUTF8 (RFC 6531), so a refusal of it is not about the mailbox. */
   smtputf8Needed?: boolean;
+  /** The address the reply answers, removed from the text before its words are read. */
+  recipient?: string;
 }
 
 export interface ReplyClass {
   outcome: 'accepted' | 'rejected' | 'temporary' | 'error';
   reason: ReasonCode;
   retry_after_s?: number;
+  /** For temporary and error outcomes: what kind of trouble, so the edge retries by it. */
+  cause?: TemporaryCause;
   /** The server hangs up after this reply: do not send another command in this session. */
   closing: boolean;
   greylisted: boolean;
   /** We (our address, name, sender or reputation) were refused, not the address. */
   blocked: boolean;
+  /** A permanent refusal that says neither "no such mailbox" nor "not you": ask the control recipient. */
+  ambiguous: boolean;
+  /** "Too many recipients": start a new transaction for the rest; nothing is wrong with the address. */
+  recipientLimit: boolean;
+  /** The server asks for fewer or slower sessions (too many connections, rate). */
+  busy: boolean;
+  /** The block names our IP or reputation: the provider's every MX host shares it. */
+  namesOurIp: boolean;
+  /** Our HELO name was refused. */
+  helo: boolean;
+  /** This MX takes no mail for the domain at all ("Relay access denied"). */
+  relayDenied: boolean;
 }
 
 const SUCCESS: Record<ReplyPhase, readonly number[]> = {
@@ -39,30 +56,43 @@ const TEMPORARY_REASONS: ReadonlySet<ReasonCode> = new Set(['greylisted', 'mailb
  * What one SMTP reply means. Outcome follows the reply's class (2xx accepted, 4xx temporary,
  * 5xx rejected when the reason judges the mailbox, else error). The reason: a provider quirk
  * first, then a specific enhanced code, then the text, then the bare code; see reply-patterns.ts.
+ * A 5xx to RCPT that names neither the mailbox nor us is `ambiguous_refusal`, never a guess.
  */
 export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyClass {
   const code = reply.code;
   if (!Number.isInteger(code) || code < 200 || code > 599 || !Array.isArray(reply.lines)) return error('smtp_protocol_error');
-  const text = normalizeReplyText(reply.lines);
+  const text = normalizeReplyText(reply.lines, context.recipient);
   const closing = code === 421 || matchesAny(text, CLOSING_PATTERNS);
   if (code < 300) return SUCCESS[context.phase].includes(code) ? verdict('accepted', 'accepted', closing) : error('smtp_protocol_error', closing);
   if (code < 400) return error('smtp_protocol_error', closing);
 
   const enhanced = enhancedOf(reply);
   const blockText = matchesAny(text, BLOCK_PATTERNS);
+  const flags = {
+    busy: matchesAny(text, BUSY_PATTERNS),
+    namesOurIp: matchesAny(text, NAMES_OUR_IP_PATTERNS),
+    helo: matchesAny(text, HELO_PATTERNS),
+    relayDenied: matchesAny(text, RELAY_DENIED_PATTERNS),
+  };
+  const recipientLimit = context.phase === 'rcpt' && isRecipientLimit(enhanced, text);
+  if (recipientLimit) return { ...verdict('temporary', 'temporary_failure', closing), ...flags, cause: 'busy', recipientLimit, busy: true };
   if (code >= 500) {
     const reason = forPhase(reasonOf(code, enhanced, text, blockText, context), context.phase, code);
-    return verdict(ADDRESS_REASONS.has(reason) ? 'rejected' : 'error', reason, closing);
+    const outcome = ADDRESS_REASONS.has(reason) ? 'rejected' : 'error';
+    return { ...verdict(outcome, reason, closing), ...flags, ambiguous: reason === 'ambiguous_refusal' };
   }
 
   const retry = retryAfterSeconds(text);
   const temporary = (found: ReasonCode): ReplyClass => {
     const reason = forPhase(found, context.phase, code);
+    const blocked = reason === 'blocked_by_server' || (code === 421 && blockText);
     return {
       ...verdict('temporary', reason, closing),
+      ...flags,
       ...(retry === undefined ? {} : { retry_after_s: retry }),
       greylisted: reason === 'greylisted',
-      blocked: reason === 'blocked_by_server' || (code === 421 && blockText),
+      blocked,
+      cause: reason === 'greylisted' ? 'greylisted' : blocked ? 'blocked' : 'busy',
     };
   };
   if (code === 421) return temporary('server_closing');
@@ -74,9 +104,17 @@ export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyCla
   return temporary(TEMPORARY_REASONS.has(reason) ? reason : 'temporary_failure');
 }
 
+function isRecipientLimit(enhanced: string | undefined, text: string): boolean {
+  const parsed = enhanced === undefined ? undefined : parseEnhancedCode(enhanced);
+  if (parsed && `${parsed.subject}.${parsed.detail}` === RECIPIENT_LIMIT_ENHANCED) return true;
+  return matchesAny(text, RECIPIENT_LIMIT_PATTERNS);
+}
+
 /** The reason a reply's quirk, enhanced code, text and code give, in that order of authority. */
 function reasonOf(code: number, enhanced: string | undefined, text: string, blockText: boolean, context: ReplyContext): ReasonCode {
   if (context.smtputf8Needed && (code === 555 || matchesAny(text, SMTPUTF8_PATTERNS))) return 'smtputf8_unsupported';
+  // Postfix reports HELO restrictions at RCPT as "504 5.5.2 …: Helo command rejected": our name, not a syntax error.
+  if (matchesAny(text, HELO_PATTERNS)) return 'blocked_by_server';
   const quirk = PROVIDER_QUIRKS.find((q) => (q.enhanced === undefined || q.enhanced === enhanced) && q.all.every((p) => text.includes(p)));
   if (quirk) return quirk.reason;
   const parsed = enhanced === undefined ? undefined : parseEnhancedCode(enhanced);
@@ -105,11 +143,12 @@ function mailboxReason(text: string): ReasonCode | undefined {
  */
 function forPhase(reason: ReasonCode, phase: ReplyPhase, code: number): ReasonCode {
   if (phase === 'rcpt') return reason;
+  const aboutAddress = ADDRESS_REASONS.has(reason) || reason === 'ambiguous_refusal';
   if (phase === 'rset' || phase === 'starttls') {
-    if (!ADDRESS_REASONS.has(reason) && reason !== 'greylisted' && reason !== 'blocked_by_server') return reason;
+    if (!aboutAddress && reason !== 'greylisted' && reason !== 'blocked_by_server') return reason;
     return code < 500 ? 'temporary_failure' : 'smtp_protocol_error';
   }
-  return ADDRESS_REASONS.has(reason) ? 'blocked_by_server' : reason;
+  return aboutAddress ? 'blocked_by_server' : reason;
 }
 
 function enhancedOf(reply: SmtpReply): string | undefined {
@@ -122,8 +161,12 @@ function enhancedOf(reply: SmtpReply): string | undefined {
   return undefined;
 }
 
+const NO_FLAGS = { ambiguous: false, recipientLimit: false, busy: false, namesOurIp: false, helo: false, relayDenied: false } as const;
+
 function verdict(outcome: ReplyClass['outcome'], reason: ReasonCode, closing: boolean): ReplyClass {
-  return { outcome, reason, closing, greylisted: false, blocked: reason === 'blocked_by_server' };
+  const blocked = reason === 'blocked_by_server';
+  const cause: TemporaryCause | undefined = outcome === 'accepted' || outcome === 'rejected' ? undefined : blocked ? 'blocked' : reason === 'smtp_protocol_error' ? 'broken' : undefined;
+  return { outcome, reason, closing, greylisted: false, blocked, ...NO_FLAGS, ...(cause ? { cause } : {}) };
 }
 
 function error(reason: ReasonCode, closing = false): ReplyClass {

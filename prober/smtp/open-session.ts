@@ -5,6 +5,8 @@ import type { DialFailure, Dialer } from './dialer.ts';
 import type { ReplyLimits } from './reply-parser.ts';
 import { SmtpSession, type ReplyResult, type SessionFailure } from './smtp-session.ts';
 import type { Transcript } from './transcript.ts';
+import { BUSY_PATTERNS } from './reply-patterns.ts';
+import { matchesAny, normalizeReplyText } from './reply-text.ts';
 
 export interface SessionTimeouts {
   connectMs: number;
@@ -109,11 +111,9 @@ function dialReason(failure: DialFailure): ReasonCode {
   return failure === 'aborted' ? 'deadline_exceeded' : 'smtp_unreachable';
 }
 
-const BUSY = /too many (connections|sessions|concurrent)|connection (rate|limit)|try again later/i;
-
 /** "421 Too many connections" and its 4xx/5xx cousins ask us to come back later, not elsewhere. */
 export function tooBusy(reply: SmtpReply): boolean {
-  return reply.code >= 400 && BUSY.test(reply.lines.join(' '));
+  return reply.code >= 400 && matchesAny(normalizeReplyText(reply.lines), BUSY_PATTERNS);
 }
 
 /** SNI carries a host name, never an address literal. */

@@ -44,18 +44,55 @@ export const PROVIDER_QUIRKS: readonly { enhanced?: string; all: readonly string
   },
 ];
 
-/** The sender side is refused: a blocklist, a policy, our address, name or reputation. */
+/**
+ * The sender side is refused: a blocklist, a policy, our address, name, rate or reputation.
+ * Whole words (or a blocklist's own name), matched on text whose echoed addresses are gone, so
+ * "<jane@policygenius.com>" or "<antispam@…>" says nothing about us.
+ */
 export const BLOCK_PATTERNS = [
-  'spamhaus', 'barracuda', 'sorbs', 'spamcop', 'abusix', 'dnsbl', ' rbl ', 'senderbase', ' sbrs ',
-  'blacklist', 'black list', 'blocklist', 'block list', 'blocked using', ' blocked by ', ' blocked ',
-  ' listed at ', ' listed on ', ' listed in ', ' banned ', 'spam', 'policy', 'policies', 'reputation',
-  ' access denied ', ' administratively denied ', ' client host ', ' your ip ', ' ip address ',
-  ' sending ip ', ' from your location ', ' sender address rejected ', ' relay access denied ',
-  ' relaying denied ', ' relay not permitted ', ' unable to relay ', ' relaying ', ' not yet authorized ',
-  ' reverse dns ', ' reverse hostname ', ' cannot find your hostname ', ' ptr record ', ' rdns ',
-  ' helo command rejected ', ' unauthenticated ', ' authentication required ', ' spf ', ' dmarc ',
-  ' complaints ', ' connection rejected ', ' poor reputation ', ' junkmail ', ' sender verify failed ',
-  ' not accepted from ', ' rate limited ',
+  'spamhaus', 'spamcop', 'sorbs', 'abusix', 'dnsbl', 'senderbase', 'barracudacentral', ' rbl ', ' sbrs ',
+  ' barracuda reputation ', ' blacklist ', ' blacklisted ', ' black list ', ' blocklist ', ' block list ',
+  ' blocked ', ' listed at ', ' listed on ', ' listed in ', ' banned ', ' spam ', ' antispam ', ' anti spam ',
+  ' spammer ', ' spamming ', ' unsolicited ', ' policy ', ' policies ', ' reputation ', ' access denied ',
+  ' administratively denied ', ' client host ', ' your ip ', ' ip address ', ' sending ip ', ' from your location ',
+  ' sender address rejected ', ' relay access denied ', ' relaying denied ', ' relay not permitted ',
+  ' unable to relay ', ' relaying ', ' not yet authorized ', ' reverse dns ', ' reverse hostname ',
+  ' cannot find your hostname ', ' ptr record ', ' rdns ', ' helo command rejected ', ' unauthenticated ',
+  ' authentication required ', ' spf ', ' dmarc ', ' dkim ', ' complaints ', ' connection rejected ',
+  ' junkmail ', ' sender verify failed ', ' not accepted from ', ' rate limited ', ' rate limit ',
+  ' frequency limited ', ' unusual rate ', ' content denied ', ' your message looks like ',
+] as const;
+
+/** Refusals that say this MX takes no mail for the domain at all, for anyone (an open relay guard). */
+export const RELAY_DENIED_PATTERNS = [
+  ' relay access denied ', ' relaying denied ', ' relay not permitted ', ' unable to relay ', ' relaying not allowed ',
+  ' not in my list of allowed rcpthosts ', ' we do not relay ',
+] as const;
+
+/**
+ * Blocks that name our address or reputation, which a provider shares across all its MX hosts:
+ * backing off one host of it is not enough (see prober/pool/provider-backoff.ts).
+ */
+export const NAMES_OUR_IP_PATTERNS = [
+  'spamhaus', 'spamcop', 'sorbs', 'abusix', 'dnsbl', 'senderbase', 'barracudacentral', ' rbl ',
+  ' barracuda reputation ', ' blacklist ', ' blacklisted ', ' blocklist ', ' block list ', ' listed at ',
+  ' listed on ', ' listed in ', ' banned sender ', ' banned sending ip ', ' your ip ', ' ip address ', ' sending ip ',
+  ' client host ', ' reputation ', ' unusual rate ', ' unsolicited mail ', ' frequency limited ', ' complaints ',
+  ' unexpected volume ', ' temporarily deferred due to ', ' rate limited ', ' not accepted from ',
+] as const;
+
+/** Our HELO/EHLO name was refused (Postfix reports HELO restrictions at RCPT with 504 5.5.2). */
+export const HELO_PATTERNS = [' helo command rejected ', ' ehlo command rejected ', ' invalid helo ', ' bad helo ', ' helo name ', ' need fully qualified hostname '] as const;
+
+/** "Too many recipients": a new transaction is due, nothing is wrong with the address (RFC 5321 §4.5.3.1.10). */
+export const RECIPIENT_LIMIT_PATTERNS = [' too many recipients ', ' recipient limit ', ' too many rcpt ', ' recipients limit ', ' max recipients '] as const;
+/** Enhanced "subject.detail" of the same meaning (RFC 3463 x.5.3). */
+export const RECIPIENT_LIMIT_ENHANCED = '5.3';
+
+/** The server wants fewer sessions or slower ones from us: come back later, not elsewhere. */
+export const BUSY_PATTERNS = [
+  ' too many connections ', ' too many sessions ', ' too many concurrent ', ' connection rate ', ' connection limit ',
+  ' try again later ', ' server busy ', ' too busy ', ' maximum number of concurrent ',
 ] as const;
 
 export const DISABLED_PATTERNS = [
@@ -70,9 +107,13 @@ export const FULL_PATTERNS = [
   ' too many messages ', ' mailbox exceeds ', ' full mailbox ',
 ] as const;
 
+/**
+ * Text that says the mailbox is unknown. Not here: RFC 5321's generic "mailbox unavailable",
+ * which servers also send for policy refusals; such a reply is ambiguous (see classify-reply.ts).
+ */
 export const NOT_FOUND_PATTERNS = [
   ' user unknown ', ' unknown user ', ' no such user ', ' no such recipient ', ' no such mailbox ',
-  ' no mailbox ', ' mailbox not found ', ' mailbox unavailable ', ' mailbox is unavailable ',
+  ' no mailbox ', ' mailbox not found ',
   ' recipient unknown ', ' unknown recipient ', ' invalid recipient ', ' recipient invalid ',
   ' invalid mailbox ', ' not a valid mailbox ', ' invalid address ', ' invalid email address ',
   ' does not exist ', ' doesnt exist ', ' dosnt exist ', ' not exist ', ' doesnt have a ',
@@ -85,7 +126,7 @@ export const NOT_FOUND_PATTERNS = [
 
 /** Temporary for the server as a whole, whatever else the text says. */
 export const SYSTEM_TEMPORARY_PATTERNS = [
-  ' too many recipients ', ' insufficient system storage ', ' system storage ', ' system resources ',
+  ' insufficient system storage ', ' system storage ', ' system resources ',
 ] as const;
 
 /** Greylisting by name: enough on any 4xx. */
@@ -105,15 +146,18 @@ export const SMTPUTF8_PATTERNS = ['smtputf8', ' utf8 ', ' utf 8 ', ' non ascii '
 /** The text says the server hangs up after this reply. */
 export const CLOSING_PATTERNS = [' closing connection ', ' closing transmission channel ', ' connection closed '] as const;
 
-/** What a reply code alone says, when neither the enhanced code nor the text decided. */
+/**
+ * What a reply code alone says, when neither the enhanced code nor the text decided. 550, 551,
+ * 553 and 554 are sent for unknown mailboxes and for refusals of us alike: such a refusal is
+ * ambiguous, and the control recipient settles it (prober/engine/control-recipient.ts).
+ */
 export const BARE_CODE_REASONS: ReadonlyMap<number, ReasonCode> = new Map([
-  [550, 'mailbox_not_found'],
-  [551, 'mailbox_not_found'], // user not local
-  [553, 'mailbox_not_found'], // mailbox name not allowed
+  [550, 'ambiguous_refusal'],
+  [551, 'ambiguous_refusal'],
+  [553, 'ambiguous_refusal'],
+  [554, 'ambiguous_refusal'],
   [552, 'mailbox_full'],
   [556, 'mailbox_not_found'], // RFC 7504: the recipient's domain accepts no mail
-  // 554 at RCPT is nearly always policy; calling it "no such mailbox" would condemn good addresses.
-  [554, 'blocked_by_server'],
   [530, 'blocked_by_server'], // authentication / STARTTLS required of us
   [521, 'blocked_by_server'], // RFC 7504: this host accepts no mail
   [500, 'smtp_protocol_error'],

@@ -3,6 +3,7 @@ import type { AddressInfo as NetAddress } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlugins, type LoadedPlugin, type SkippedPlugin } from '../../../prober/plugins/loader.ts';
 import { callHook } from '../../../prober/plugins/call-hook.ts';
+import { classifyReply } from '../../../prober/smtp/classify-reply.ts';
 import { nodePluginFs, pluginSources } from '../../../prober/adapters/plugin-fs-node.ts';
 import { gmailAccount } from '../../../plugins/gmail/index.ts';
 import { outlookAccount } from '../../../plugins/microsoft/index.ts';
@@ -73,10 +74,11 @@ describe('built-in plugins', () => {
     expect(workspace).toEqual({ ok: true, value: undefined });
   });
 
-  it("gmail reads Google's 452 4.2.2 over-quota reply as a full mailbox", async () => {
-    const smtp: SmtpCheck = { outcome: 'temporary', reason: 'temporary_failure', reply: { code: 452, enhanced: '4.2.2', lines: ['4.2.2 The email account that you tried to reach is over quota.'] } };
-    const out = await plugins.gmail!.hooks.afterSmtp!({ ...info('john.smith@gmail.com'), smtp, catch_all: { status: 'no', cached: false } }, {} as never);
-    expect(out).toMatchObject({ smtp: { reason: 'mailbox_full' } });
+  it("leaves Google's replies to the reply tables: the gmail plugin reads no reply text", () => {
+    // 452 4.2.2 over quota is a full mailbox by prober/smtp's tables, not by the plugin.
+    const reply = { code: 452, enhanced: '4.2.2', lines: ['4.2.2 The email account that you tried to reach is over quota.'] };
+    expect(classifyReply(reply, { phase: 'rcpt' }).reason).toBe('mailbox_full');
+    expect(plugins.gmail!.hooks.afterSmtp).toBeUndefined();
   });
 
   it.each([
@@ -96,8 +98,11 @@ describe('built-in plugins', () => {
     const hook = plugins.microsoft!.hooks.afterSmtp!;
     expect(await hook({ ...tenant, smtp, catch_all: { status: 'unknown', cached: false } }, {} as never)).toMatchObject({ smtp: { reason: 'accept_all_provider' } });
     expect(await hook({ ...tenant, smtp, catch_all: { status: 'no', cached: false } }, {} as never)).toBeUndefined();
-    const dbeb: SmtpCheck = { outcome: 'rejected', reason: 'blocked_by_server', reply: { code: 550, enhanced: '5.4.1', lines: ['5.4.1 Recipient address rejected: Access denied. AS(201806281) [x.prod.outlook.com]'] } };
-    expect(await hook({ ...tenant, smtp: dbeb, catch_all: { status: 'no', cached: false } }, {} as never)).toMatchObject({ smtp: { reason: 'mailbox_not_found' } });
+    // Directory-based edge blocking (550 5.4.1 … AS(201806281)) is read by the reply tables; the plugin adds nothing.
+    const dbebReply = { code: 550, enhanced: '5.4.1', lines: ['5.4.1 Recipient address rejected: Access denied. AS(201806281) [x.prod.outlook.com]'] };
+    expect(classifyReply(dbebReply, { phase: 'rcpt' }).reason).toBe('mailbox_not_found');
+    const dbeb: SmtpCheck = { outcome: 'rejected', reason: 'mailbox_not_found', reply: dbebReply };
+    expect(await hook({ ...tenant, smtp: dbeb, catch_all: { status: 'no', cached: false } }, {} as never)).toBeUndefined();
   });
 
   it.each([

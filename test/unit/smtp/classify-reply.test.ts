@@ -50,14 +50,14 @@ describe('classifyReply rules', () => {
   it('lets the text decide over the bare code', () => {
     expect(classifyReply({ code: 550, lines: ['blocked using b.barracudacentral.org'] }, rcpt).reason).toBe('blocked_by_server');
     expect(classifyReply({ code: 550, lines: ['Mailbox quota exceeded'] }, rcpt).reason).toBe('mailbox_full');
-    expect(classifyReply({ code: 550, lines: ['Requested action not taken'] }, rcpt).reason).toBe('mailbox_not_found');
+    expect(classifyReply({ code: 550, lines: ['Requested action not taken'] }, rcpt).reason).toBe('ambiguous_refusal');
   });
 
   it('reads the enhanced code from the text when the parser left it out', () => {
     expect(classifyReply({ code: 550, lines: ['5.2.1 Sorry'] }, rcpt).reason).toBe('mailbox_disabled');
     expect(classifyReply({ code: 550, lines: ['no mailbox (#5.1.1)'] }, rcpt).reason).toBe('mailbox_not_found');
     // a class that disagrees with the reply code is not an enhanced code (RFC 2034)
-    expect(classifyReply({ code: 550, lines: ['4.2.2 sorry'] }, rcpt).reason).toBe('mailbox_not_found');
+    expect(classifyReply({ code: 550, lines: ['4.2.2 sorry'] }, rcpt).reason).toBe('ambiguous_refusal');
   });
 
   it('keeps 5.7.x a block unless the text names only the mailbox', () => {
@@ -84,7 +84,10 @@ describe('classifyReply rules', () => {
 
   it('turns replies that are not SMTP into a protocol error', () => {
     for (const code of [0, 99, 600, 1.5, Number.NaN]) {
-      expect(classifyReply({ code, lines: ['x'] }, rcpt)).toEqual({ outcome: 'error', reason: 'smtp_protocol_error', closing: false, greylisted: false, blocked: false });
+      expect(classifyReply({ code, lines: ['x'] }, rcpt)).toEqual({
+        outcome: 'error', reason: 'smtp_protocol_error', cause: 'broken', closing: false, greylisted: false, blocked: false,
+        ambiguous: false, recipientLimit: false, busy: false, namesOurIp: false, helo: false, relayDenied: false,
+      });
     }
     expect(classifyReply({ code: 250, lines: null as unknown as string[] }, rcpt).reason).toBe('smtp_protocol_error');
   });

@@ -1,0 +1,54 @@
+import type { ControlCheck, SmtpCheck, SmtpReply, TranscriptLine } from '../../protocol/index.ts';
+import { classifyReply } from '../smtp/classify-reply.ts';
+import { rcptToCommand } from '../smtp/command-line.ts';
+import type { SmtpSession } from '../smtp/smtp-session.ts';
+
+/**
+ * What the control recipient said in this session: RFC 5321 §4.5.1 requires every domain to
+ * accept `postmaster@domain`, so its answer shows whether an ambiguous refusal ("550 Requested
+ * action not taken") was about the mailbox or about us. Asked at most once per domain per
+ * session, and only when an ambiguous refusal appears.
+ */
+export interface ControlAnswer {
+  check: ControlCheck;
+  lines: TranscriptLine[];
+  /** accepted: the server takes mail from us; refused: it refuses us as it refused the address; else we still do not know. */
+  verdict: 'accepted' | 'refused' | 'inconclusive';
+}
+
+export const controlAddress = (domain: string) => `postmaster@${domain}`;
+
+export function isControlAddress(address: string, domain: string): boolean {
+  return address.toLowerCase() === controlAddress(domain).toLowerCase();
+}
+
+export function controlVerdict(reply: SmtpReply, address: string): ControlAnswer['verdict'] {
+  const cls = classifyReply(reply, { phase: 'rcpt', recipient: address });
+  if (cls.outcome === 'accepted') return 'accepted';
+  // "Refused the same way": a refusal of us or another unexplained 5xx. A postmaster the server
+  // calls unknown is a broken server, which tells nothing about the address.
+  if (reply.code >= 500 && cls.outcome !== 'rejected' && !cls.closing) return 'refused';
+  return 'inconclusive';
+}
+
+/** Asks the control recipient in the open transaction; undefined when the session failed. */
+export async function askControl(session: SmtpSession, domain: string): Promise<ControlAnswer | undefined> {
+  const address = controlAddress(domain);
+  const got = await session.send(rcptToCommand(address));
+  if (!got.ok) return undefined;
+  return { check: { address, reply: got.reply }, lines: got.lines, verdict: controlVerdict(got.reply, address) };
+}
+
+/** An answer of the address itself, when it is the control recipient and was asked in the batch. */
+export function controlFromBatch(address: string, reply: SmtpReply, lines: TranscriptLine[]): ControlAnswer {
+  return { check: { address, reply }, lines, verdict: controlVerdict(reply, address) };
+}
+
+/** An ambiguous refusal, settled by the control: mailbox_not_found, blocked_by_server, or still ambiguous. */
+export function settleAmbiguous(check: SmtpCheck, control: ControlAnswer): SmtpCheck {
+  const transcript = [...(check.transcript ?? []), ...control.lines].slice(-64);
+  const base = { ...check, control: control.check, transcript };
+  if (control.verdict === 'accepted') return { ...base, outcome: 'rejected', reason: 'mailbox_not_found' };
+  if (control.verdict === 'refused') return { ...base, outcome: 'error', reason: 'blocked_by_server', cause: 'blocked' };
+  return base;
+}
