@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { hostname, totalmem } from 'node:os';
+import { defaultCapacity } from '../../prober/agent/default-capacity.ts';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../../edge/config.ts';
 import { deriveAgentKey } from '../../protocol/agent-auth.ts';
@@ -25,7 +26,7 @@ const USAGE = `usage: bouncezero prober --edge URL --id ID --secret-file FILE [-
   --edge         the edge's agent endpoint, e.g. wss://edge.example.com/v1/agents/ws
   --id           the agent id printed by \`bouncezero agent add\`
   --secret-file  a file holding the secret printed by \`bouncezero agent add\` (never pass it inline)
-  --capacity     tasks run at once (default 8)
+  --capacity     tasks run at once (default: from memory, 8 to 512; per-server limits hold regardless)
   --ca           PEM certificate to trust for a wss:// edge with its own certificate`;
 
 export const proberLog: AgentLog = (event, fields) => process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), event, ...fields })}\n`);
@@ -82,7 +83,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  const capacity = Number(values.capacity ?? 8);
+  const capacity = Number(values.capacity ?? defaultCapacity(totalmem()));
   if (!values.edge || !values.id || !values['secret-file'] || !Number.isInteger(capacity) || capacity < 1 || capacity > 10_000) {
     process.stderr.write(`${USAGE}\n`);
     return 2;

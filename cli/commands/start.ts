@@ -1,3 +1,5 @@
+import { totalmem } from 'node:os';
+import { defaultCapacity } from '../../prober/agent/default-capacity.ts';
 import { startEdgeServer, type EdgeServer } from '../../edge/adapters/node-server.ts';
 import { createStoreKeyStore } from '../../edge/access/key-store.ts';
 import { enrollAgent } from '../../edge/dispatch/agent-enrollment.ts';
@@ -17,7 +19,7 @@ const EMBEDDED = 'embedded';
  * secret is written anywhere.
  */
 export async function run(args: string[]): Promise<number> {
-  const capacity = Number(args[0] === '--capacity' ? args[1] : 8);
+  const capacity = Number(args[0] === '--capacity' ? args[1] : defaultCapacity(totalmem()));
   if ((args.length > 0 && args[0] !== '--capacity') || !Number.isInteger(capacity) || capacity < 1) {
     process.stderr.write('usage: bouncezero start [--capacity N]   (settings come from BZ_* environment variables)\n');
     return 2;

@@ -28,6 +28,8 @@ export interface MxResolverOptions {
   timeoutMs?: number;
   /** Default 64 KiB. */
   maxResponseBytes?: number;
+  /** Questions out at once (default 16). */
+  maxInFlight?: number;
   /** Default 3 consecutive failures open an endpoint's circuit for 30 s. */
   breaker?: BreakerOptions;
 }
@@ -43,6 +45,7 @@ export function createMxResolver(options: MxResolverOptions): MxResolver {
       ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
       ...(options.maxResponseBytes !== undefined && { maxResponseBytes: options.maxResponseBytes }),
       ...(options.breaker && { breaker: options.breaker }),
+      ...(options.maxInFlight !== undefined && { maxInFlight: options.maxInFlight }),
     });
   const cache = createDnsCache({
     clock,

@@ -2,6 +2,7 @@ import { systemClock, type Clock } from '../../protocol/index.ts';
 import { createCircuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.ts';
 import { failure, isQueryableName, normalizeName, type DnsFailure, type DnsResult, type Question } from './dns-message.ts';
 import { exchange, parseEndpoint, type DohEndpoint, type ExchangeLimits, type Exchanged, type Fetch } from './doh-exchange.ts';
+import { inFlightGate } from './in-flight-gate.ts';
 import { singleFlight, untilAborted } from './single-flight.ts';
 
 /** What the lookups above need from DNS: one question, one judged answer or failure. */
@@ -22,6 +23,8 @@ export interface DohClientOptions {
   maxGetUrl?: number;
   /** Default 3 failures, 30 s. */
   breaker?: BreakerOptions;
+  /** Questions sent at once, all endpoints together; more wait their turn. Default 16. */
+  maxInFlight?: number;
 }
 
 interface EndpointState {
@@ -32,7 +35,8 @@ interface EndpointState {
 /**
  * RFC 8484 client: endpoints tried in order, each attempt bounded by a timeout on the injected
  * clock; failover on timeout, HTTP or content errors, undecodable or wrong answers and SERVFAIL;
- * a circuit breaker per endpoint; identical questions in flight share one query.
+ * a circuit breaker per endpoint; identical questions in flight share one query; a bounded
+ * number of questions out at once.
  */
 export function createDohClient(options: DohClientOptions): DnsClient {
   if (options.endpoints.length === 0) throw new Error('createDohClient needs at least one endpoint');
@@ -43,6 +47,7 @@ export function createDohClient(options: DohClientOptions): DnsClient {
   const breakerOptions = options.breaker ?? { failures: 3, cooldownMs: 30_000 };
   const states: EndpointState[] = options.endpoints.map((url) => ({ endpoint: parseEndpoint(url), breaker: createCircuitBreaker(clock, breakerOptions) }));
   const coalesce = singleFlight<DnsResult>();
+  const gate = inFlightGate(options.maxInFlight ?? 16);
 
   async function attempt(endpoint: DohEndpoint, question: Question, json: boolean): Promise<Exchanged> {
     const controller = new AbortController();
@@ -90,7 +95,7 @@ export function createDohClient(options: DohClientOptions): DnsClient {
     query(asked, signal) {
       const question = { ...asked, name: normalizeName(asked.name) };
       if (!isQueryableName(question.name)) return Promise.resolve(failure('invalid_name', `"${asked.name.slice(0, 300)}" is not a name to ask about`));
-      const shared = coalesce(`${question.name}/${question.type}`, () => resolve(question));
+      const shared = coalesce(`${question.name}/${question.type}`, () => gate(() => resolve(question)));
       return untilAborted(shared, signal, () => failure('aborted', 'the caller gave up'));
     },
   };

@@ -1,0 +1,251 @@
+/**
+ * Throughput on the shape of a real list: 1,000 addresses over 200 domains (five a domain, a
+ * quarter of the domains catch-all), each domain with its own mail server on its own loopback
+ * address 25 ms away each way (test/bench/realistic-world.ts), every connection through a
+ * delaying, counting proxy. The best npm peers and BounceZero run side by side in one run; every
+ * count comes from the world (proxies and the SMTP server), none from a verifier.
+ *
+ *   npx tsx test/bench/realistic.ts [--peers deep-email-validator,email-deep-validator] [--singles 25]
+ *
+ * BounceZero is `bouncezero start` (as `npm start` runs it) with default settings; the only
+ * environment it gets is where the world is (BZ_DOH, BZ_ALLOW_NETS) and that it must not dial
+ * the internet for its self-check (BZ_DOCTOR_HOSTS, BZ_DNSBL_ZONES). The bulk list goes in as
+ * one job over HTTP. Then `--singles` single checks of fresh domains, one at a time, through
+ * POST /v1/verify, with STARTTLS as by default and with BZ_SMTP_TLS=off.
+ * The peers verify each address on its own, two at a time per server (polite).
+ */
+import { fork, spawn } from 'node:child_process';
+import dns from 'node:dns';
+import { appendFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CLASSES, type Verdict } from './bench-addresses.ts';
+import { bounded, deepEmailValidator, emailDeepValidator, type PeerVerify } from './peer-verifiers.ts';
+import { REALISTIC, realisticAddresses, realisticDomains, type RealisticAddress } from './realistic-world.ts';
+import type { WorldMessage, WorldTotals } from './realistic-world-process.ts';
+import { jobClient, waitForJob } from '../support/job-client.ts';
+
+const { values } = parseArgs({ options: { peers: { type: 'string' }, singles: { type: 'string' }, 'per-server': { type: 'string' } } });
+const PEERS: Record<string, () => PeerVerify> = { 'deep-email-validator': () => deepEmailValidator, 'email-deep-validator': emailDeepValidator };
+const peerNames = (values.peers ?? 'deep-email-validator,email-deep-validator').split(',').filter((p) => p !== '');
+const singles = Number(values.singles ?? 25);
+const perServer = Number(values['per-server'] ?? 2);
+const KEY = 'realistic-bench-key-0123456789abcdef';
+
+interface Run {
+  name: string;
+  got: Map<string, { verdict: Verdict; detail: string }>;
+  seconds: number;
+  totals: WorldTotals;
+}
+
+const all = realisticDomains(REALISTIC.domains + singles);
+const bulkDomains = all.slice(0, REALISTIC.domains);
+const singleDomains = all.slice(REALISTIC.domains);
+const list = realisticAddresses(bulkDomains);
+const world = await startWorld(all.length);
+pointNodeDnsAt(world.udp);
+process.stdout.write(`${list.length} addresses over ${bulkDomains.length} domains (${bulkDomains.filter((d) => d.catchAll).length} catch-all), one server each, ${REALISTIC.delayMs} ms each way\n`);
+
+const runs: Run[] = [];
+try {
+  runs.push(await measure('BounceZero', () => bulkJob(list)));
+  for (const name of peerNames) runs.push(await measure(name, () => runPeer(list, bounded(PEERS[name]!(), 15_000))));
+  report(list, runs);
+  if (singles > 0) {
+    const lines = ['', `single checks of fresh domains through POST /v1/verify, one at a time (${singles} each):`];
+    for (const tls of ['opportunistic', 'off'] as const) lines.push(await singleChecks(tls));
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+} finally {
+  world.close();
+}
+process.exit(0);
+
+async function measure(name: string, work: () => Promise<Run['got']>): Promise<Run> {
+  await world.reset();
+  const started = performance.now();
+  const got = await work();
+  const seconds = (performance.now() - started) / 1000;
+  process.stdout.write(`${name}: done in ${seconds.toFixed(1)} s\n`);
+  return { name, got, seconds, totals: await world.totals() };
+}
+
+async function bulkJob(addresses: RealisticAddress[]): Promise<Run['got']> {
+  const bz = await startBounceZero({});
+  try {
+    const client = jobClient(bz.url, KEY);
+    const id = await client.submit(addresses.map((a) => a.email));
+    const final = await waitForJob(client, id, { limitMs: 300_000, pollMs: 20 });
+    if (final.status !== 'completed') process.stdout.write(`BounceZero job not completed: ${JSON.stringify(final)}\n`);
+    const got: Run['got'] = new Map();
+    for (const row of await client.results(id)) got.set(row.email, { verdict: (row.verdict ?? 'unknown') as Verdict, detail: row.reason ?? 'no result' });
+    return got;
+  } finally {
+    await bz.close();
+  }
+}
+
+/** p50 and the world's counts per check; each check is a domain nobody asked about before. */
+async function singleChecks(tls: 'opportunistic' | 'off'): Promise<string> {
+  const bz = await startBounceZero(tls === 'off' ? { BZ_SMTP_TLS: 'off' } : {});
+  try {
+    await world.reset();
+    const times: number[] = [];
+    const domains = tls === 'off' ? singleDomains.slice().reverse() : singleDomains;
+    for (const d of domains) {
+      const started = performance.now();
+      const res = await fetch(`${bz.url}/v1/verify`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ email: `user1@${d.name}`, fresh: true }) });
+      await res.json();
+      times.push(performance.now() - started);
+    }
+    const t = await world.totals();
+    times.sort((a, b) => a - b);
+    const p50 = times[Math.floor(times.length / 2)]!;
+    const rtt = 2 * REALISTIC.delayMs;
+    return `  BZ_SMTP_TLS=${tls.padEnd(14)} p50 ${p50.toFixed(0)} ms (${(p50 / rtt).toFixed(1)} round trips of ${rtt} ms); client writes/check ${(t.clientChunks / domains.length).toFixed(1)}, connections/check ${(t.connections / domains.length).toFixed(2)}, TLS sessions ${t.tlsSessions}`;
+  } finally {
+    await bz.close();
+  }
+}
+
+/** `bouncezero start` in its own process, told only where the world is. */
+async function startBounceZero(extra: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BZ_') && v !== undefined) env[k] = v;
+  Object.assign(env, {
+    BZ_DB: join(mkdtempSync(join(tmpdir(), 'bz-realistic-')), 'bz.db'),
+    BZ_PORT: '0',
+    BZ_DOH: world.doh,
+    BZ_ALLOW_NETS: REALISTIC.network,
+    BZ_API_KEY: KEY,
+    BZ_DOCTOR_HOSTS: '',
+    BZ_DNSBL_ZONES: '',
+    BZ_HELO_NAME: 'prober.realistic.test',
+    BZ_RATE_LIMIT_RPS: '0',
+    ...extra,
+  });
+  const logFile = join(dirname(env.BZ_DB!), 'stderr.log');
+  const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/bouncezero.js'), 'start'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr!.on('data', (c: Buffer) => {
+    log = (log + c.toString()).slice(-20_000);
+    appendFileSync(logFile, c);
+  });
+  process.stdout.write(`bouncezero start${Object.keys(extra).map((k) => ` ${k}=${extra[k]}`).join('')}: log in ${logFile}\n`);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const m = /listening on (https?:\/\/\S+)/.exec(log);
+    if (m) {
+      // The embedded prober connects right after the edge listens; wait for it to be healthy.
+      for (;;) {
+        const health = (await (await fetch(`${m[1]}/v1/health`)).json()) as { agents: number };
+        if (health.agents > 0) break;
+        if (Date.now() > deadline) throw new Error(`no prober connected: ${log}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return { url: m[1]!, close: async () => (child.kill('SIGTERM'), await exited) };
+    }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`bouncezero start did not start: ${log}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** `perServer` workers per server, so no server sees more connections at once from a peer. */
+async function runPeer(addresses: RealisticAddress[], verify: PeerVerify): Promise<Run['got']> {
+  const groups = new Map<string, RealisticAddress[]>();
+  for (const a of addresses) groups.set(a.server, [...(groups.get(a.server) ?? []), a]);
+  const got: Run['got'] = new Map();
+  await Promise.all(
+    [...groups.values()].flatMap((group) => {
+      let next = 0;
+      return Array.from({ length: perServer }, async () => {
+        while (next < group.length) {
+          const a = group[next++]!;
+          got.set(a.email, await verify(a.email));
+        }
+      });
+    }),
+  );
+  return got;
+}
+
+async function startWorld(domains: number) {
+  const child = fork(join(import.meta.dirname, 'realistic-world-process.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_DOMAINS: String(domains) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = () => new Promise<WorldMessage>((resolve) => child.once('message', (m) => resolve(m as WorldMessage)));
+  const ready = await next();
+  if (ready.type !== 'ready') throw new Error('the world did not start');
+  return {
+    doh: ready.doh,
+    udp: ready.udp,
+    reset: async () => {
+      child.send({ type: 'reset' });
+      await next();
+    },
+    totals: async () => {
+      child.send({ type: 'totals' });
+      const m = await next();
+      if (m.type !== 'totals') throw new Error('unexpected world message');
+      return m.totals;
+    },
+    close: () => child.send({ type: 'exit' }),
+  };
+}
+
+/**
+ * The peers resolve MX through node's resolver (pointed at the world's UDP DNS) and connect by
+ * name (dns.lookup, answered here from the same server). Only the world's loopback addresses
+ * come back, so no peer can dial outside the machine.
+ */
+function pointNodeDnsAt(server: { address: string; port: number }): void {
+  const at = `${server.address}:${server.port}`;
+  dns.setServers([at]);
+  const resolver = new dns.Resolver();
+  resolver.setServers([at]);
+  const original = dns.lookup;
+  const patched = (hostname: string, options: unknown, callback?: unknown) => {
+    const cb = (typeof options === 'function' ? options : callback) as (err: NodeJS.ErrnoException | null, address?: unknown, family?: number) => void;
+    const wantsAll = typeof options === 'object' && options !== null && (options as { all?: boolean }).all === true;
+    const answer = (address: string) => (wantsAll ? cb(null, [{ address, family: 4 }]) : cb(null, address, 4));
+    if (/^127\.\d+\.\d+\.\d+$/.test(hostname)) return answer(hostname);
+    resolver.resolve4(hostname, (error, addresses) => {
+      const address = addresses?.[0];
+      if (error || !address?.startsWith('127.')) return cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }));
+      answer(address);
+    });
+  };
+  (dns as { lookup: unknown }).lookup = Object.assign(patched, { __promisify__: original.__promisify__ });
+}
+
+function report(addresses: RealisticAddress[], results: Run[]): void {
+  const n = addresses.length;
+  const pad = (s: string | number) => String(s).padStart(22);
+  const row = (label: string, f: (r: Run) => string | number) => `${label.padEnd(26)}${results.map((r) => pad(f(r))).join('')}`;
+  const accuracy = (r: Run) => addresses.filter((a) => r.got.get(a.email)?.verdict === a.expected).length / n;
+  const out = ['', row('', (r) => r.name)];
+  for (const c of CLASSES) {
+    const of = addresses.filter((a) => a.expected === c);
+    if (of.length > 0) out.push(row(`${c} (${of.length})`, (r) => `${((100 * of.filter((a) => r.got.get(a.email)?.verdict === c).length) / of.length).toFixed(1)}%`));
+  }
+  out.push(row('accuracy', (r) => `${(100 * accuracy(r)).toFixed(1)}%`));
+  out.push(row('seconds', (r) => r.seconds.toFixed(1)));
+  out.push(row('addresses/s', (r) => (n / r.seconds).toFixed(1)));
+  out.push(row('connections/address', (r) => (r.totals.connections / n).toFixed(3)));
+  out.push(row('sessions/domain', (r) => (r.totals.connections / bulkDomains.length).toFixed(2)));
+  out.push(row('RCPTs/address', (r) => (r.totals.rcpts / n).toFixed(2)));
+  out.push(row('max sessions at a server', (r) => r.totals.peakPerServer));
+  out.push(row('TLS sessions (resumed)', (r) => `${r.totals.tlsSessions} (${r.totals.tlsResumed})`));
+  const peers = results.filter((r) => r.name !== 'BounceZero');
+  const bz = results.find((r) => r.name === 'BounceZero');
+  if (bz && peers.length > 0) {
+    const fastest = peers.reduce((a, b) => (a.seconds < b.seconds ? a : b));
+    out.push('', `BounceZero vs the fastest polite peer (${fastest.name}): ${(fastest.seconds / bz.seconds).toFixed(1)}x`);
+  }
+  for (const r of results) {
+    const wrong = addresses.filter((a) => r.got.get(a.email)?.verdict !== a.expected);
+    if (wrong.length > 0) out.push(`${r.name}: ${wrong.length} wrong, e.g. ${wrong.slice(0, 3).map((a) => `${a.email} expected ${a.expected} got ${r.got.get(a.email)?.verdict} (${r.got.get(a.email)?.detail})`).join('; ')}`);
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
