@@ -55,3 +55,25 @@ export function bounded(verify: PeerVerify, timeoutMs: number): PeerVerify {
       );
     });
 }
+
+/**
+ * Each address on its own, as the peers work, `perServer` at a time per server (polite: no
+ * server sees more connections at once from a peer).
+ */
+export async function runPolitely<A extends { email: string; server: string }>(addresses: A[], verify: PeerVerify, perServer: number): Promise<Map<string, PeerAnswer>> {
+  const groups = new Map<string, A[]>();
+  for (const a of addresses) groups.set(a.server, [...(groups.get(a.server) ?? []), a]);
+  const got = new Map<string, PeerAnswer>();
+  await Promise.all(
+    [...groups.values()].flatMap((group) => {
+      let next = 0;
+      return Array.from({ length: perServer }, async () => {
+        while (next < group.length) {
+          const a = group[next++]!;
+          got.set(a.email, await verify(a.email));
+        }
+      });
+    }),
+  );
+  return got;
+}

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { benchAddresses, CLASSES, type BenchAddress, type Verdict } from './bench-addresses.ts';
 import { BENCH_KEY, startEmbeddedBounceZero } from './embedded-bouncezero.ts';
 import { jobClient, waitForJob } from '../support/job-client.ts';
-import { bounded, deepEmailValidator, emailDeepValidator, type PeerVerify } from './peer-verifiers.ts';
+import { bounded, deepEmailValidator, emailDeepValidator, runPolitely } from './peer-verifiers.ts';
 import { patchNodeDnsForWorld, startWorldProxies, type WorldProxies } from './world-proxies.ts';
 
 interface Run {
@@ -37,8 +37,8 @@ process.stdout.write(`${list.length} addresses over ${new Set(list.map((a) => a.
 
 const runs: Run[] = [];
 runs.push(await measure('BounceZero', (proxies) => runBounceZero(list, proxies)));
-runs.push(await measure('deep-email-validator', () => runPeer(list, bounded(deepEmailValidator, PEER_TIMEOUT_MS))));
-runs.push(await measure('email-deep-validator', () => runPeer(list, bounded(emailDeepValidator(), PEER_TIMEOUT_MS))));
+runs.push(await measure('deep-email-validator', () => runPolitely(list, bounded(deepEmailValidator, PEER_TIMEOUT_MS), perServer)));
+runs.push(await measure('email-deep-validator', () => runPolitely(list, bounded(emailDeepValidator(), PEER_TIMEOUT_MS), perServer)));
 report(list, runs);
 process.exit(0);
 
@@ -69,25 +69,6 @@ async function runBounceZero(addresses: BenchAddress[], _proxies: WorldProxies):
   } finally {
     await bz.close();
   }
-}
-
-/** `perServer` workers per server group, so no server sees more connections at once from a peer. */
-async function runPeer(addresses: BenchAddress[], verify: PeerVerify): Promise<Run['got']> {
-  const groups = new Map<string, BenchAddress[]>();
-  for (const a of addresses) groups.set(a.server, [...(groups.get(a.server) ?? []), a]);
-  const got: Run['got'] = new Map();
-  await Promise.all(
-    [...groups.values()].flatMap((group) => {
-      let next = 0;
-      return Array.from({ length: perServer }, async () => {
-        while (next < group.length) {
-          const a = group[next++]!;
-          got.set(a.email, await verify(a.email));
-        }
-      });
-    }),
-  );
-  return got;
 }
 
 function report(addresses: BenchAddress[], results: Run[]): void {

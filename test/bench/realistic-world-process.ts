@@ -5,21 +5,15 @@
  */
 import { startDelayProxy, type DelayProxy } from '../support/delay-proxy.ts';
 import { startBenchDns, type BenchRecord } from './bench-dns.ts';
-import { startBenchMx } from './bench-mx.ts';
+import { startBenchMx, type BenchMxCounts } from './bench-mx.ts';
 import { mailboxExists, REALISTIC, realisticDomains } from './realistic-world.ts';
 
-export interface WorldTotals {
+export interface WorldTotals extends BenchMxCounts {
   connections: number;
   /** Writes the clients made (about one per round trip). */
   clientChunks: number;
   /** Most connections one server (one proxy) had open at once. */
   peakPerServer: number;
-  sessions: number;
-  tlsSessions: number;
-  tlsResumed: number;
-  mailFroms: number;
-  rcpts: number;
-  multiDomainSessions: number;
 }
 
 export type WorldMessage = { type: 'ready'; doh: string; udp: { address: string; port: number } } | { type: 'totals'; totals: WorldTotals };

@@ -15,13 +15,13 @@
  * The peers verify each address on its own, two at a time per server (polite).
  */
 import { fork, spawn } from 'node:child_process';
-import dns from 'node:dns';
 import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLASSES, type Verdict } from './bench-addresses.ts';
-import { bounded, deepEmailValidator, emailDeepValidator, type PeerVerify } from './peer-verifiers.ts';
+import { bounded, deepEmailValidator, emailDeepValidator, runPolitely, type PeerVerify } from './peer-verifiers.ts';
+import { pointNodeDnsAt } from './world-proxies.ts';
 import { REALISTIC, realisticAddresses, realisticDomains, type RealisticAddress } from './realistic-world.ts';
 import type { WorldMessage, WorldTotals } from './realistic-world-process.ts';
 import { jobClient, waitForJob } from '../support/job-client.ts';
@@ -45,13 +45,14 @@ const bulkDomains = all.slice(0, REALISTIC.domains);
 const singleDomains = all.slice(REALISTIC.domains);
 const list = realisticAddresses(bulkDomains);
 const world = await startWorld(all.length);
-pointNodeDnsAt(world.udp);
+// The peers resolve MX through node's resolver and connect by name: both answered by the world's DNS.
+pointNodeDnsAt(`${world.udp.address}:${world.udp.port}`);
 process.stdout.write(`${list.length} addresses over ${bulkDomains.length} domains (${bulkDomains.filter((d) => d.catchAll).length} catch-all), one server each, ${REALISTIC.delayMs} ms each way\n`);
 
 const runs: Run[] = [];
 try {
   runs.push(await measure('BounceZero', () => bulkJob(list)));
-  for (const name of peerNames) runs.push(await measure(name, () => runPeer(list, bounded(PEERS[name]!(), 15_000))));
+  for (const name of peerNames) runs.push(await measure(name, () => runPolitely(list, bounded(PEERS[name]!(), 15_000), perServer)));
   report(list, runs);
   if (singles > 0) {
     const lines = ['', `single checks of fresh domains through POST /v1/verify, one at a time (${singles} each):`];
@@ -153,25 +154,6 @@ async function startBounceZero(extra: Record<string, string>): Promise<{ url: st
   }
 }
 
-/** `perServer` workers per server, so no server sees more connections at once from a peer. */
-async function runPeer(addresses: RealisticAddress[], verify: PeerVerify): Promise<Run['got']> {
-  const groups = new Map<string, RealisticAddress[]>();
-  for (const a of addresses) groups.set(a.server, [...(groups.get(a.server) ?? []), a]);
-  const got: Run['got'] = new Map();
-  await Promise.all(
-    [...groups.values()].flatMap((group) => {
-      let next = 0;
-      return Array.from({ length: perServer }, async () => {
-        while (next < group.length) {
-          const a = group[next++]!;
-          got.set(a.email, await verify(a.email));
-        }
-      });
-    }),
-  );
-  return got;
-}
-
 async function startWorld(domains: number) {
   const child = fork(join(import.meta.dirname, 'realistic-world-process.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_DOMAINS: String(domains) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = () => new Promise<WorldMessage>((resolve) => child.once('message', (m) => resolve(m as WorldMessage)));
@@ -192,31 +174,6 @@ async function startWorld(domains: number) {
     },
     close: () => child.send({ type: 'exit' }),
   };
-}
-
-/**
- * The peers resolve MX through node's resolver (pointed at the world's UDP DNS) and connect by
- * name (dns.lookup, answered here from the same server). Only the world's loopback addresses
- * come back, so no peer can dial outside the machine.
- */
-function pointNodeDnsAt(server: { address: string; port: number }): void {
-  const at = `${server.address}:${server.port}`;
-  dns.setServers([at]);
-  const resolver = new dns.Resolver();
-  resolver.setServers([at]);
-  const original = dns.lookup;
-  const patched = (hostname: string, options: unknown, callback?: unknown) => {
-    const cb = (typeof options === 'function' ? options : callback) as (err: NodeJS.ErrnoException | null, address?: unknown, family?: number) => void;
-    const wantsAll = typeof options === 'object' && options !== null && (options as { all?: boolean }).all === true;
-    const answer = (address: string) => (wantsAll ? cb(null, [{ address, family: 4 }]) : cb(null, address, 4));
-    if (/^127\.\d+\.\d+\.\d+$/.test(hostname)) return answer(hostname);
-    resolver.resolve4(hostname, (error, addresses) => {
-      const address = addresses?.[0];
-      if (error || !address?.startsWith('127.')) return cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }));
-      answer(address);
-    });
-  };
-  (dns as { lookup: unknown }).lookup = Object.assign(patched, { __promisify__: original.__promisify__ });
 }
 
 function report(addresses: RealisticAddress[], results: Run[]): void {

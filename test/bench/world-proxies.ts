@@ -51,13 +51,17 @@ export async function startWorldProxies(delayMs = DELAY_MS): Promise<WorldProxie
   };
 }
 
-/**
- * Points node's resolver at the world's BIND and makes dns.lookup answer world names from it,
- * mapped to the proxies. Non-loopback answers (private.test's 10.0.0.5) are refused here, so
- * no peer ever dials outside loopback.
- */
+/** Points node's resolver at the world's BIND, world names mapped to the proxies. */
 export function patchNodeDnsForWorld(): void {
-  const server = `${DNS.bind.address}:${DNS.bind.port}`;
+  pointNodeDnsAt(`${DNS.bind.address}:${DNS.bind.port}`, proxyAddressOf);
+}
+
+/**
+ * Points node's resolver at `server` (host:port) and makes dns.lookup answer from it, each
+ * address passed through `map`. Non-loopback answers (private.test's 10.0.0.5) are refused
+ * here, so no peer ever dials outside loopback.
+ */
+export function pointNodeDnsAt(server: string, map: (address: string) => string = (a) => a): void {
   dns.setServers([server]);
   const resolver = new dns.Resolver();
   resolver.setServers([server]);
@@ -72,7 +76,7 @@ export function patchNodeDnsForWorld(): void {
     });
     function reply(address: string) {
       if (!address.startsWith('127.')) return cb(Object.assign(new Error(`bench refuses non-loopback ${address}`), { code: 'ECONNREFUSED' }));
-      const mapped = proxyAddressOf(address);
+      const mapped = map(address);
       if (all) cb(null, [{ address: mapped, family: 4 }]);
       else cb(null, mapped, 4);
     }
