@@ -44,6 +44,12 @@ export interface Config {
   allowAnonymousLocal: boolean;
   /** BZ_TRUST_PROXY: addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed; none by default. */
   trustProxy: string[];
+  /**
+   * BZ_ANONYMOUS_CHECKS: single checks (POST /v1/verify, the page's form) per hour per client
+   * address without a key; 0 (the default) means keys only. BZ_ANONYMOUS_CHECKS_TOTAL caps them
+   * per hour from everyone together. Bulk jobs always need a key.
+   */
+  anonymousChecks: { perHour: number; totalPerHour: number };
   /** BZ_AUTH_FAILURES_PER_MINUTE: wrong API keys one client address may present per minute before 429; 0 turns it off. */
   authFailuresPerMinute: number;
   /** BZ_RATE_LIMIT_RPS / BZ_RATE_LIMIT_BURST: token bucket per API key; rps 0 turns it off. */
@@ -189,6 +195,8 @@ const EnvSchema = z.object({
   BZ_ALLOW_ANONYMOUS_LOCAL: bool(false),
   BZ_TRUST_PROXY: list([], addressOrCidr),
   BZ_AUTH_FAILURES_PER_MINUTE: int(10, 0, 1_000_000),
+  BZ_ANONYMOUS_CHECKS: int(0, 0, 1_000_000),
+  BZ_ANONYMOUS_CHECKS_TOTAL: int(1_000, 1, 100_000_000),
   BZ_RATE_LIMIT_RPS: int(10, 0, 1_000_000),
   BZ_RATE_LIMIT_BURST: int(20, 1, 1_000_000),
   BZ_BODY_LIMIT_BYTES: int(16 * 1024, 256, 64 * 1024 * 1024),
@@ -233,6 +241,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigLoad 
       allowAnonymousLocal: e.BZ_ALLOW_ANONYMOUS_LOCAL,
       trustProxy: e.BZ_TRUST_PROXY,
       authFailuresPerMinute: e.BZ_AUTH_FAILURES_PER_MINUTE,
+      anonymousChecks: { perHour: e.BZ_ANONYMOUS_CHECKS, totalPerHour: e.BZ_ANONYMOUS_CHECKS_TOTAL },
       rateLimit: { perSecond: e.BZ_RATE_LIMIT_RPS, burst: e.BZ_RATE_LIMIT_BURST },
       bodyLimitBytes: e.BZ_BODY_LIMIT_BYTES,
       uploadLimitBytes: e.BZ_UPLOAD_LIMIT_BYTES,

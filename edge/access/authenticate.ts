@@ -34,7 +34,7 @@ export interface AuthenticateOptions {
 }
 
 /** Authorization: Bearer, or Reacher's x-reacher-secret header so its clients work unchanged. */
-function presentedKey(c: Context): string | null {
+export function presentedKey(c: Context): string | null {
   const auth = c.req.header('authorization');
   const bearer = auth ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(auth)?.[1] : undefined;
   return bearer ?? c.req.header('x-reacher-secret')?.trim() ?? null;
@@ -59,6 +59,8 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ac
   }
 
   return async function authenticateCaller(c, next) {
+    // An earlier middleware (anonymous single checks) already admitted the caller.
+    if (c.get('principal')) return next();
     const key = presentedKey(c);
     const caller = options.callerOf(c);
     if (key !== null) {

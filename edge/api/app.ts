@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Clock, Random, SyntaxCheck } from '../../protocol/index.ts';
 import { authenticate, type AccessEnv } from '../access/authenticate.ts';
 import { callerOf } from '../access/client-address.ts';
+import { anonymousChecks } from '../access/anonymous-checks.ts';
 import { createStoreKeyStore } from '../access/key-store.ts';
 import { rateLimit } from '../access/rate-limit.ts';
 import { TokenBuckets } from '../access/token-bucket.ts';
@@ -138,6 +139,8 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
     maxSize: limit,
     onError: (c) => apiError(c, 413, 'body_too_large', `The body is larger than ${limit} bytes.`),
   });
+  const { perHour, totalPerHour } = config.anonymousChecks;
+  if (perHour > 0) app.use('/v1/verify', anonymousChecks({ perHour, totalPerHour, callerOf: caller, clock: deps.clock }));
   for (const path of ['/v1/verify', '/v1/outcomes', '/v0/*']) app.use(path, ...keyed, tooLarge(config.bodyLimitBytes));
   app.route('/', verifyRoutes(verifyDeps, metrics));
   app.route('/', outcomeRoutes({ outcomes, cache: verifyDeps.cache, checkSyntax: verifyDeps.checkSyntax, clock: deps.clock }));
