@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     setupFiles: ['test/loopback-env.ts'],
+    // Looks once whether the local test world is up: its tier runs, or skips with one line.
+    globalSetup: ['test/world-probe.ts'],
   },
 });

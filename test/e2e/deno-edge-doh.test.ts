@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { runDeno } from '../support/run-deno.ts';
 import { ALLOW_NETS, DNS } from '../world/world.ts';
+import { describeWorld } from '../support/world-tier.ts';
 
 /**
  * CI smoke test (issue 6 item 8): the edge app on Deno decides through the world's DoH server.
@@ -32,7 +33,7 @@ const verify = async (email) => {
 console.log(JSON.stringify({ runtime: typeof Deno, syntax: await verify('not an address'), nullMx: await verify('alice@nullmx.test'), again: await verify('alice@nullmx.test'), nxdomain: await verify('alice@nxdomain.test') }));
 `;
 
-describe('edge app on Deno through the local DoH server', () => {
+describeWorld('edge app on Deno through the local DoH server', () => {
   it('answers invalid_syntax and null_mx (and nxdomain) from DNS it looked up itself', async () => {
     const { code, stdout, stderr } = await runDeno(SCRIPT);
     expect(code, stderr).toBe(0);

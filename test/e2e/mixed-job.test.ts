@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EXPECTATIONS } from '../world/world.ts';
 import { startBounceZero, type BounceZeroProcess } from './bouncezero-process.ts';
+import { describeWorld } from '../support/world-tier.ts';
 
 interface Report {
   status: string;
@@ -22,7 +23,7 @@ interface Row {
  * verdict and reason as the world says. grey.test's mailboxes are greylisted on the first try
  * (the sender is new to postgrey) and resolve on the runner's retry after GREYLIST_DELAY_S.
  */
-describe('a mixed job through bouncezero start', () => {
+describeWorld('a mixed job through bouncezero start', () => {
   let bz: BounceZeroProcess;
   beforeAll(async () => {
     bz = await startBounceZero();

@@ -1,9 +1,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EXPECTATIONS } from '../world/world.ts';
 import { startBounceZero, type BounceZeroProcess } from './bouncezero-process.ts';
+import { describeWorld } from '../support/world-tier.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -28,7 +29,7 @@ function parseCsv(text: string): string[][] {
  * local test world, as a person would: paste the printed API key, check one address, upload a
  * CSV, watch it finish, download the results.
  */
-describe('the web page in Chromium', () => {
+describeWorld('the web page in Chromium', () => {
   let bz: BounceZeroProcess;
   let browser: Browser;
   let page: Page;

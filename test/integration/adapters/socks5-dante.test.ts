@@ -5,13 +5,14 @@
  * wording of the world's special recipients.
  */
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { SmtpReply } from '../../../protocol/index.ts';
 import { createSocks5Dialer } from '../../../prober/adapters/socks5-dialer.ts';
 import { enhancedCodeOf } from '../../../prober/smtp/enhanced-code.ts';
 import { classifyReply } from '../../../prober/smtp/classify-reply.ts';
 import type { Connection } from '../../../prober/smtp/dialer.ts';
 import { GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SOCKS5, STARTTLS_ADDRESS } from '../../world/world.ts';
+import { describeWorld } from '../../support/world-tier.ts';
 
 const PROXY = `socks5://${SOCKS5.user}:${SOCKS5.password}@${SOCKS5.address}:${SOCKS5.port}`;
 const TIMEOUT = { timeoutMs: 10_000 };
@@ -67,7 +68,7 @@ async function session(connection: Connection) {
   };
 }
 
-describe('SOCKS5 dialer through the world\'s dante', () => {
+describeWorld('SOCKS5 dialer through the world\'s dante', () => {
   const dialer = createSocks5Dialer(PROXY);
 
   it('reaches Postfix on 127.0.0.20:25 and reads its banner', async () => {

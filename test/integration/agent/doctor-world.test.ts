@@ -3,23 +3,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { EdgeServer } from '../../../edge/adapters/node-server.ts';
-import { createDohClient } from '../../../edge/dns/doh-client.ts';
 import { nodePortProbe } from '../../../prober/adapters/port-probe-node.ts';
 import { createDoctor } from '../../../prober/doctor/doctor.ts';
 import { DNS, DNSBL, REFUSING_ADDRESS } from '../../world/world.ts';
 import { MemoryAgentStore, addAgent, randomHex, task } from '../../unit/dispatch/hub-harness.ts';
 import { eventually, scriptedRunner, startAgent, startTestEdge } from './edge-harness.ts';
+import { describeWorld } from '../../support/world-tier.ts';
 
 const execCli = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../../bin/bouncezero.js');
-
-let worldUp = false;
-beforeAll(async () => {
-  const probe = await createDohClient({ endpoints: [DNS.doh] }).query({ name: 'world.test', type: 'MX' }).catch(() => undefined);
-  worldUp = probe?.ok === true;
-});
 
 let edge: EdgeServer | undefined;
 afterEach(async () => {
@@ -39,9 +33,8 @@ async function run(hosts: string[]) {
   return started;
 }
 
-describe('the prober doctor through a real edge and the world DoH', () => {
-  it('passes FCrDNS for prober.world.test, reaches port 25 and finds the listed DNSBL', async (ctx) => {
-    if (!worldUp && !process.env.CI) ctx.skip(); // CI always brings the world up
+describeWorld('the prober doctor through a real edge and the world DoH', () => {
+  it('passes FCrDNS for prober.world.test, reaches port 25 and finds the listed DNSBL', async () => {
     const { agent, exit } = await run(['127.0.0.20:25']);
     const summary = edge!.hub.agents()[0]!;
     expect(summary.observed_address).toBe('127.0.0.1');
@@ -57,8 +50,7 @@ describe('the prober doctor through a real edge and the world DoH', () => {
     await exit;
   });
 
-  it('`bouncezero prober doctor` prints the checks and exits non-zero when one fails', async (ctx) => {
-    if (!worldUp && !process.env.CI) ctx.skip();
+  it('`bouncezero prober doctor` prints the checks and exits non-zero when one fails', async () => {
     const store = new MemoryAgentStore();
     const secret = randomHex(32);
     await addAgent(store, 'a1', secret);
@@ -78,8 +70,7 @@ describe('the prober doctor through a real edge and the world DoH', () => {
     expect(out.stderr).not.toContain(secret);
   });
 
-  it('gets no work when its port 25 is blocked', async (ctx) => {
-    if (!worldUp && !process.env.CI) ctx.skip(); // CI always brings the world up
+  it('gets no work when its port 25 is blocked', async () => {
     const { agent, exit } = await run([`${REFUSING_ADDRESS}:25`]);
     expect(edge!.hub.agents()[0]!.port25).toBe(false);
     expect(edge!.hub.healthyCount()).toBe(0);

@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ALLOW_NETS, DNS } from '../../world/world.ts';
 import { eventually } from './edge-harness.ts';
+import { describeWorld } from '../../support/world-tier.ts';
 
 const BIN = join(import.meta.dirname, '../../../bin/bouncezero.js');
 
@@ -25,7 +26,7 @@ async function health(url: string) {
   return (await (await fetch(`${url}/v1/health`)).json()) as { agents: number; agent_list: { id: string; name: string; port25: boolean | null }[] };
 }
 
-describe('bouncezero start', () => {
+describeWorld('bouncezero start', () => {
   it('serves the API with its embedded prober over the agent protocol, keeps its identity across restarts, and exits cleanly', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'bz-start-')), 'bz.db');
     const first = start(db);

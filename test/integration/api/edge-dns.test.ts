@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { openSqlite } from '../../../edge/adapters/sqlite-node.ts';
 import { createApp } from '../../../edge/api/app.ts';
@@ -11,6 +11,7 @@ import { EdgeMetrics } from '../../../edge/metrics/edge-metrics.ts';
 import type { Database } from '../../../edge/store/schema.ts';
 import { systemClock, systemRandom, VerificationResult } from '../../../protocol/index.ts';
 import { ALLOW_NETS, DNS, EXPECTATIONS } from '../../world/world.ts';
+import { describeWorld } from '../../support/world-tier.ts';
 
 /**
  * The real edge app over the test world's real DoH server, with a real agent hub that has no
@@ -24,30 +25,6 @@ let hub: AgentHub;
 let app: ReturnType<typeof createApp>;
 let metrics: EdgeMetrics;
 
-beforeAll(async () => {
-  const loaded = loadConfig({ BZ_DOH: DNS.doh, BZ_ALLOW_NETS: ALLOW_NETS, BZ_API_KEY: KEY, BZ_DB: ':memory:' });
-  if (!loaded.ok) throw new Error(loaded.error);
-  const nets = parseCidrList(ALLOW_NETS);
-  if (!nets.ok) throw new Error(nets.error);
-  db = await openSqlite(':memory:');
-  hub = createAgentHub({ store: createKyselyAgentStore(db as unknown as Kysely<AgentTables>) });
-  metrics = new EdgeMetrics();
-  app = createApp({
-    config: loaded.config,
-    store: db,
-    resolver: createMxResolver({ endpoints: loaded.config.doh, allowNets: nets.nets }),
-    dispatcher: hub,
-    clock: systemClock,
-    random: systemRandom,
-    metrics,
-  });
-});
-
-afterAll(async () => {
-  hub?.close();
-  await db?.destroy();
-});
-
 async function verify(email: string): Promise<VerificationResult> {
   const res = await app.request('/v1/verify', {
     method: 'POST',
@@ -58,7 +35,31 @@ async function verify(email: string): Promise<VerificationResult> {
   return VerificationResult.parse(await res.json());
 }
 
-describe('edge app over the world DoH, no prober', () => {
+describeWorld('edge app over the world DoH, no prober', () => {
+  beforeAll(async () => {
+    const loaded = loadConfig({ BZ_DOH: DNS.doh, BZ_ALLOW_NETS: ALLOW_NETS, BZ_API_KEY: KEY, BZ_DB: ':memory:' });
+    if (!loaded.ok) throw new Error(loaded.error);
+    const nets = parseCidrList(ALLOW_NETS);
+    if (!nets.ok) throw new Error(nets.error);
+    db = await openSqlite(':memory:');
+    hub = createAgentHub({ store: createKyselyAgentStore(db as unknown as Kysely<AgentTables>) });
+    metrics = new EdgeMetrics();
+    app = createApp({
+      config: loaded.config,
+      store: db,
+      resolver: createMxResolver({ endpoints: loaded.config.doh, allowNets: nets.nets }),
+      dispatcher: hub,
+      clock: systemClock,
+      random: systemRandom,
+      metrics,
+    });
+  });
+
+  afterAll(async () => {
+    hub?.close();
+    await db?.destroy();
+  });
+
   const decided = EXPECTATIONS.filter((e) => DNS_DECIDED.has(e.reason));
 
   it('covers every rule that decides without SMTP', () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startEdgeServer, type EdgeServer } from '../../../edge/adapters/node-server.ts';
 import { ReacherResponse } from '../../../edge/api/reacher/reacher-schema.ts';
 import { loadConfig } from '../../../edge/config.ts';
@@ -9,6 +9,7 @@ import { systemClock, systemRandom, VerificationResult } from '../../../protocol
 import { EXPECTATIONS } from '../../world/world.ts';
 import { worldEnv } from '../../support/bouncezero-processes.ts';
 import { eventually } from '../agent/edge-harness.ts';
+import { describeWorld } from '../../support/world-tier.ts';
 
 /**
  * POST /v1/verify end to end: the Node edge, a real prober over the agent protocol, the
@@ -20,32 +21,6 @@ const KEY = 'world-key-0123456789abcdefghijklmnopq';
 let server: EdgeServer;
 let agent: Agent;
 let agentExit: Promise<number>;
-
-beforeAll(async () => {
-  const loaded = loadConfig(
-    worldEnv(':memory:', {
-      BZ_API_KEY: KEY,
-      // A sender never used before: postgrey greylists per (client, sender, recipient), so no
-      // earlier run can have passed this triplet's wait already.
-      BZ_MAIL_FROM: `verify-${systemClock.now().toString(36)}@prober.world.test`,
-    }),
-  );
-  if (!loaded.ok) throw new Error(loaded.error);
-  server = await startEdgeServer({ config: loaded.config });
-  const made = await enrollAgent(server.agentStore, 'api-world', { clock: systemClock, random: systemRandom });
-  if (!made.ok) throw new Error(made.error);
-  const record = await server.agentStore.findById(made.id);
-  if (!record) throw new Error('enrolled agent not found');
-  agent = await nodeAgent({ config: loaded.config, edgeUrl: server.agentUrl, agentId: record.id, key: record.key, capacity: 4 });
-  agentExit = agent.run();
-  await eventually(() => server.hub.healthyCount() === 1, 'the prober to be ready');
-});
-
-afterAll(async () => {
-  agent?.drain();
-  await agentExit;
-  await server?.close();
-});
 
 async function post(path: string, body: unknown): Promise<Response> {
   return fetch(`${server.url}${path}`, {
@@ -61,7 +36,33 @@ async function verify(email: string): Promise<VerificationResult> {
   return VerificationResult.parse(await res.json());
 }
 
-describe('POST /v1/verify against the test world', () => {
+describeWorld('POST /v1/verify against the test world', () => {
+  beforeAll(async () => {
+    const loaded = loadConfig(
+      worldEnv(':memory:', {
+        BZ_API_KEY: KEY,
+        // A sender never used before: postgrey greylists per (client, sender, recipient), so no
+        // earlier run can have passed this triplet's wait already.
+        BZ_MAIL_FROM: `verify-${systemClock.now().toString(36)}@prober.world.test`,
+      }),
+    );
+    if (!loaded.ok) throw new Error(loaded.error);
+    server = await startEdgeServer({ config: loaded.config });
+    const made = await enrollAgent(server.agentStore, 'api-world', { clock: systemClock, random: systemRandom });
+    if (!made.ok) throw new Error(made.error);
+    const record = await server.agentStore.findById(made.id);
+    if (!record) throw new Error('enrolled agent not found');
+    agent = await nodeAgent({ config: loaded.config, edgeUrl: server.agentUrl, agentId: record.id, key: record.key, capacity: 4 });
+    agentExit = agent.run();
+    await eventually(() => server.hub.healthyCount() === 1, 'the prober to be ready');
+  });
+
+  afterAll(async () => {
+    agent?.drain();
+    await agentExit;
+    await server?.close();
+  });
+
   for (const e of EXPECTATIONS.filter((x) => !x.email.endsWith('@grey.test'))) {
     it(`${e.email} → ${e.verdict} / ${e.reason}`, async () => {
       const r = await verify(e.email);

@@ -1,12 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseCidrList } from '../../../edge/dns/cidr.ts';
 import { createDohClient } from '../../../edge/dns/doh-client.ts';
 import type { Fetch } from '../../../edge/dns/doh-exchange.ts';
 import { createMxResolver, type MxResolverOptions } from '../../../edge/dns/create-mx-resolver.ts';
 import { MxPlan, systemClock, systemRandom } from '../../../protocol/index.ts';
 import { ALLOW_NETS, DNS, RECORDS as ZONE, bulkDomain, bulkRecords } from '../../world/world.ts';
+import { describeWorld } from '../../support/world-tier.ts';
 
 /**
  * Stage 2 against the test world's real DoH server (dnsdist in front of BIND, on loopback):
@@ -58,12 +59,7 @@ const RULES: [string, string, string | undefined][] = [
   ['private.test', 'mx_private_address', 'mx_private_address'],
 ];
 
-beforeAll(async () => {
-  const ok = await fetch(`${DNS.doh}?dns=AAABAAABAAAAAAAABXdvcmxkBHRlc3QAAA8AAQ`).then((r) => r.ok, () => false);
-  if (!ok) throw new Error(`the test world's DoH server is not up at ${DNS.doh}: run bash test/world/start.sh`);
-});
-
-describe('MX plans from the real DoH server', () => {
+describeWorld('MX plans from the real DoH server', () => {
   const mx = resolver();
 
   it.each(RULES)('%s ⇒ %s', async (domain, rule, reason) => {
@@ -111,7 +107,7 @@ describe('MX plans from the real DoH server', () => {
   });
 });
 
-describe('failover to the real DoH server', () => {
+describeWorld('failover to the real DoH server', () => {
   let garbage: Server;
   let garbageUrl = '';
   let closedUrl = '';

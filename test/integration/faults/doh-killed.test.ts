@@ -4,12 +4,13 @@
  * first job warmed its DNS cache) are answered normally, the rest end unknown with a DNS
  * reason, and every row is accounted for exactly once.
  */
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { waitForJob } from '../../support/job-client.ts';
 import { bulkDomain, bulkMailbox } from '../../world/world.ts';
 import { startDohForwarder, type DohForwarder } from './doh-forwarder.ts';
 import { startRig, type Rig } from './fault-rig.ts';
 import { expectEveryRowAccounted, until } from './job-ledger.ts';
+import { itWorld } from '../../support/world-tier.ts';
 
 let rig: Rig | undefined;
 let doh: DohForwarder | undefined;
@@ -18,7 +19,7 @@ afterAll(async () => {
   await doh?.kill();
 });
 
-it('a DoH endpoint killed mid-job: answers before, unknown with a reason after, nothing lost or doubled', async () => {
+itWorld('a DoH endpoint killed mid-job: answers before, unknown with a reason after, nothing lost or doubled', async () => {
   doh = await startDohForwarder(20);
   rig = await startRig({ BZ_DOH: doh.url });
   const warm = [0, 1, 2, 3, 4].map((d) => `${bulkMailbox(0)}@${bulkDomain(100 + d)}`);

@@ -6,11 +6,12 @@
  * `bouncezero start`, where the prober dies with the edge.)
  */
 import { createServer } from 'node:net';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { startEdge } from '../../support/bouncezero-processes.ts';
 import { waitForJob } from '../../support/job-client.ts';
 import { startRig, type Rig } from './fault-rig.ts';
 import { expectEveryRowAccounted, submitAndWaitMidway } from './job-ledger.ts';
+import { itWorld } from '../../support/world-tier.ts';
 
 let rig: Rig | undefined;
 afterAll(async () => {
@@ -26,7 +27,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-it('an edge SIGKILLed mid-job and restarted: the running prober reconnects, every address answered once', async () => {
+itWorld('an edge SIGKILLed mid-job and restarted: the running prober reconnects, every address answered once', async () => {
   // One task in flight at a time keeps the job running long enough to be cut.
   rig = await startRig({ BZ_PORT: String(await freePort()), BZ_JOB_MAX_IN_FLIGHT: '5', BZ_JOB_CLAIM_SIZE: '5' });
   const { expected, submitted, id } = await submitAndWaitMidway(rig.client, 300, rig.logs);

@@ -3,49 +3,52 @@
  * job still completes, their addresses end unknown with a reason, the rest of the job is
  * answered normally, and the retries are bounded (counted at the scripted server).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitForJob } from '../../support/job-client.ts';
 import { FAULT_MX } from '../../world/world.ts';
 import { startRig, type Rig } from './fault-rig.ts';
 import { expectEveryRowAccounted } from './job-ledger.ts';
 import { startScriptedMx, type ScriptedMx } from './scripted-mx.ts';
+import { describeWorld } from '../../support/world-tier.ts';
 
-const BUDGET = 2;
-let rig: Rig;
-let tarpit: ScriptedMx;
-let dropper: ScriptedMx;
+describeWorld('MX hosts that misbehave, inside a job', () => {
+  const BUDGET = 2;
+  let rig: Rig;
+  let tarpit: ScriptedMx;
+  let dropper: ScriptedMx;
 
-beforeAll(async () => {
-  tarpit = await startScriptedMx(FAULT_MX.tarpit.address, 'tarpit');
-  dropper = await startScriptedMx(FAULT_MX.dropper.address, 'drop_after_banner');
-  rig = await startRig({ BZ_JOB_RETRY_BUDGET: String(BUDGET) });
+  beforeAll(async () => {
+    tarpit = await startScriptedMx(FAULT_MX.tarpit.address, 'tarpit');
+    dropper = await startScriptedMx(FAULT_MX.dropper.address, 'drop_after_banner');
+    rig = await startRig({ BZ_JOB_RETRY_BUDGET: String(BUDGET) });
+  });
+  afterAll(async () => {
+    await rig?.stop();
+    await tarpit?.close();
+    await dropper?.close();
+  });
+
+  const WORLD = new Map([
+    ['alice@world.test', 'deliverable'],
+    ['nobody@world.test', 'undeliverable'],
+    ['alice@nopipe.test', 'deliverable'],
+  ]);
+
+  for (const [name, domain, server] of [
+    ['tarpits', FAULT_MX.tarpit.domain, () => tarpit],
+    ['drops every connection after the banner', FAULT_MX.dropper.domain, () => dropper],
+  ] as const) {
+    it(`an MX that ${name}: its addresses end unknown with a reason, nothing else is held up`, async () => {
+      const faulty = ['alice', 'bob', 'carol'].map((l) => `${l}@${domain}`);
+      const submitted = [...faulty, ...WORLD.keys(), faulty[0]!];
+      const id = await rig.client.submit(submitted);
+      const final = await waitForJob(rig.client, id, { limitMs: 45_000 });
+      expect(final.status, rig.logs()).toBe('completed');
+      const got = await expectEveryRowAccounted(rig.client, id, final, submitted, WORLD);
+      for (const e of faulty) expect(got.get(e), e).toBe('unknown/retry_budget_exhausted');
+      for (const [e, v] of WORLD) expect(got.get(e)?.split('/')[0], e).toBe(v);
+      // One domain, one task per attempt: one session for the first try and one for each retry, no more.
+      expect(server().connections).toBe(BUDGET + 1);
+    }, 60_000);
+  }
 });
-afterAll(async () => {
-  await rig?.stop();
-  await tarpit?.close();
-  await dropper?.close();
-});
-
-const WORLD = new Map([
-  ['alice@world.test', 'deliverable'],
-  ['nobody@world.test', 'undeliverable'],
-  ['alice@nopipe.test', 'deliverable'],
-]);
-
-for (const [name, domain, server] of [
-  ['tarpits', FAULT_MX.tarpit.domain, () => tarpit],
-  ['drops every connection after the banner', FAULT_MX.dropper.domain, () => dropper],
-] as const) {
-  it(`an MX that ${name}: its addresses end unknown with a reason, nothing else is held up`, async () => {
-    const faulty = ['alice', 'bob', 'carol'].map((l) => `${l}@${domain}`);
-    const submitted = [...faulty, ...WORLD.keys(), faulty[0]!];
-    const id = await rig.client.submit(submitted);
-    const final = await waitForJob(rig.client, id, { limitMs: 45_000 });
-    expect(final.status, rig.logs()).toBe('completed');
-    const got = await expectEveryRowAccounted(rig.client, id, final, submitted, WORLD);
-    for (const e of faulty) expect(got.get(e), e).toBe('unknown/retry_budget_exhausted');
-    for (const [e, v] of WORLD) expect(got.get(e)?.split('/')[0], e).toBe(v);
-    // One domain, one task per attempt: one session for the first try and one for each retry, no more.
-    expect(server().connections).toBe(BUDGET + 1);
-  }, 60_000);
-}

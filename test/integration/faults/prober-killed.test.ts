@@ -5,18 +5,19 @@
  * on a dropped agent, no result applied twice) is test/integration/agent/prober-process.test.ts;
  * this one goes through the job runner and its store.
  */
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { startProber } from '../../support/bouncezero-processes.ts';
 import { waitForJob } from '../../support/job-client.ts';
 import { startRig, type Rig } from './fault-rig.ts';
 import { expectEveryRowAccounted, submitAndWaitMidway } from './job-ledger.ts';
+import { itWorld } from '../../support/world-tier.ts';
 
 let rig: Rig | undefined;
 afterAll(async () => {
   await rig?.stop();
 });
 
-it('a prober SIGKILLed mid-job: a second prober takes over, every address answered once', async () => {
+itWorld('a prober SIGKILLed mid-job: a second prober takes over, every address answered once', async () => {
   // One task in flight at a time keeps the job running long enough to be cut.
   rig = await startRig({ BZ_JOB_MAX_IN_FLIGHT: '5', BZ_JOB_CLAIM_SIZE: '5' }, 2);
   const { expected, submitted, id, midway } = await submitAndWaitMidway(rig.client, 200, rig.logs);

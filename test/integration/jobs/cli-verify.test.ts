@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ALLOW_NETS, DNS } from '../../world/world.ts';
+import { describeWorld } from '../../support/world-tier.ts';
 
 const BIN = join(import.meta.dirname, '../../../bin/bouncezero.js');
 
@@ -24,7 +25,7 @@ function bouncezero(args: string[], env: Record<string, string>, cwd: string): P
 
 const INPUT = 'name,E-mail\r\nAl,alice@world.test\r\n"Doe, ""N""",nobody@world.test\r\nBad,x y\r\nDup,alice@WORLD.TEST\r\n';
 
-describe('bouncezero verify against the world', () => {
+describeWorld('bouncezero verify against the world', () => {
   it('verify --file --out without an edge: an embedded edge runs the job and writes every row with its verdict', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bz-cli-'));
     writeFileSync(join(dir, 'in.csv'), INPUT);

@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { BULK, bulkDomain, bulkMailbox } from '../../world/world.ts';
 import { worldEnv } from '../../support/bouncezero-processes.ts';
+import { describeWorld } from '../../support/world-tier.ts';
 
 const BIN = join(import.meta.dirname, '../../../bin/bouncezero.js');
 const KEY = 'jobs-test-key-0123456789abcdefghijklm';
@@ -33,7 +34,7 @@ async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, w
 const auth = { authorization: `Bearer ${KEY}` };
 const status = async (url: string, id: string) => (await (await fetch(`${url}/v1/jobs/${id}`, { headers: auth })).json()) as any;
 
-describe('a bulk job across an edge SIGKILL', () => {
+describeWorld('a bulk job across an edge SIGKILL', () => {
   it('resumes after a restart on the same SQLite file: every row answered, each address once, counts adding up', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'bz-jobs-')), 'bz.db');
     // Mostly mailboxes that exist (a session stops after 8 refusals), spread over several MX

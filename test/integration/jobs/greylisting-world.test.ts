@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openSqlite } from '../../../edge/adapters/sqlite-node.ts';
 import type { Dispatcher } from '../../../edge/dispatch/dispatcher.ts';
 import { cidr } from '../../../edge/dns/cidr.ts';
@@ -13,6 +13,7 @@ import { createNetDialer } from '../../../prober/adapters/net-dialer.ts';
 import { createTaskRunner } from '../../../prober/engine/create-task-runner.ts';
 import { systemClock, systemRandom, type ProbeTask } from '../../../protocol/index.ts';
 import { DNS, EXPECTATIONS } from '../../world/world.ts';
+import { describeWorld } from '../../support/world-tier.ts';
 
 /** The real SMTP engine behind the Dispatcher interface: the hub's routing is not what this test is about. */
 function directDispatcher(mailFrom: string): Dispatcher & { tasks: ProbeTask[] } {
@@ -29,7 +30,7 @@ function directDispatcher(mailFrom: string): Dispatcher & { tasks: ProbeTask[] }
   };
 }
 
-describe('a bulk job meets postgrey', () => {
+describeWorld('a bulk job meets postgrey', () => {
   it('retries greylisted addresses at the hinted delay and completes with the world\'s verdicts', async () => {
     const db = await openSqlite(join(mkdtempSync(join(tmpdir(), 'bz-grey-')), 'bz.db'));
     // A sender never seen before makes fresh greylisting triplets, whatever earlier runs did.

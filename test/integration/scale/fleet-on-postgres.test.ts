@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { ALLOW_NETS, BULK, bulkDomain, bulkMailbox, DNS } from '../../world/world.ts';
 import { openPostgresSchema, PG_AVAILABLE } from '../../support/store-engines.ts';
+import { worldUp } from '../../support/world-tier.ts';
 
 /**
  * Three edges and three probers on one PostgreSQL, a bulk job over the world's bulk domains, one
@@ -67,7 +68,7 @@ function addAgent(db: string, name: string, dir: string): { id: string; secretFi
   return { id, secretFile };
 }
 
-describe.skipIf(!PG_AVAILABLE)('three edges and three probers on one PostgreSQL', () => {
+describe.skipIf(!worldUp || !PG_AVAILABLE)('three edges and three probers on one PostgreSQL', () => {
   it(`finish a ${ADDRESSES}-address job across an edge and a prober SIGKILL: every address resolved once, counts adding up`, async () => {
     const store = await openPostgresSchema({ keep: true });
     const dir = mkdtempSync(join(tmpdir(), 'bz-scale-'));

@@ -3,16 +3,16 @@
  * MX plans are built by hand from world.ts; DNS is another stage's business.
  */
 import { randomUUID } from 'node:crypto';
-import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { cidr } from '../../../edge/dns/cidr.ts';
 import { createNetDialer } from '../../../prober/adapters/net-dialer.ts';
 import { createTaskRunner } from '../../../prober/engine/create-task-runner.ts';
 import type { TaskRunner } from '../../../prober/engine/task-runner.ts';
 import { ProbeTask, type ProbeResult } from '../../../protocol/index.ts';
 import { startDelayProxy, type DelayProxy } from '../../support/delay-proxy.ts';
+import { describeWorld } from '../../support/world-tier.ts';
 import {
-  BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SPECIAL_RECIPIENTS, STARTTLS_ADDRESS, bulkDomain, bulkMailbox,
+  BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SPECIAL_RECIPIENTS, bulkDomain, bulkMailbox,
 } from '../../world/world.ts';
 
 const listener = (domain: string) => LISTENERS.find((l) => l.domains.includes(domain))!.address;
@@ -42,18 +42,7 @@ function newRunner(port = 25): TaskRunner {
 
 const reasons = (r: ProbeResult) => Object.fromEntries(r.results.map((x) => [x.address, x.smtp.reason]));
 
-function worldUp(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: STARTTLS_ADDRESS, port: 25 });
-    s.setTimeout(2_000, () => (s.destroy(), resolve(false)));
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
-}
-
-const up = await worldUp();
-
-describe.skipIf(!up && !process.env.CI)('SMTP stage against the Postfix test world', () => {
+describeWorld('SMTP stage against the Postfix test world', () => {
   it('world.test: accepted, unknown, full, disabled, policy — in one TLS session', async () => {
     const locals = ['alice', 'bob', 'carol', 'first.last', 'nobody', 'ghost.user', 'full', 'disabled', 'policy'];
     const result = await newRunner()(task('world.test', locals, [['mx1.world.test', listener('world.test')]]));

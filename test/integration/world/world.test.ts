@@ -6,11 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import dnsPacket from 'dns-packet';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { smtpDialogue } from '../../world/smtp-dialogue.ts';
 import {
   BLOCKLIST_REPLY, DNS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SOCKS5, SPECIAL_RECIPIENTS,
 } from '../../world/world.ts';
+import { describeWorld } from '../../support/world-tier.ts';
 
 const RCODE_NXDOMAIN = 3;
 const sender = () => `canary-${randomUUID().slice(0, 8)}@prober.world.test`;
@@ -68,7 +69,7 @@ async function socks5Connect(password: string, host: string, port: number) {
   return { socket, authStatus, connectStatus: reply[1], read };
 }
 
-describe('the local test world', () => {
+describeWorld('the local test world', () => {
   it('answers DoH GET and POST over HTTP/1.1 from the world zone', async () => {
     const mx = await doh('world.test', 'MX', 'GET');
     expect(mx.answers).toContainEqual(expect.objectContaining({ type: 'MX', data: { preference: 10, exchange: 'mx1.world.test' } }));

@@ -5,9 +5,8 @@ import { SyntaxCheck, VerificationResult } from '../../../protocol/index.ts';
 import { checkSyntax, syntaxOnlyResult } from '../../../edge/syntax/index.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 
-/** The shared labelled cases live beside the repository (CI copies shared/ next to the clone). */
-const REPO_ROOT = resolve(import.meta.dirname, '../../..');
-const VECTORS = resolve(REPO_ROOT, '../shared/vectors/syntax.json');
+/** The labelled cases shared with the other verifiers' tests, kept in the repository. */
+const VECTORS = resolve(import.meta.dirname, '../../fixtures/syntax-vectors.json');
 
 interface Vector {
   email: string;
