@@ -1,13 +1,15 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { tempDb, worldEnv } from '../../support/bouncezero-processes.ts';
 import { clientFrame, rawUpgrade } from '../../support/raw-websocket.ts';
 import { eventually } from './edge-harness.ts';
+import { describeWorld } from '../../support/world-tier.ts';
 
 const BIN = join(import.meta.dirname, '../../../bin/bouncezero.js');
 
-describe('bouncezero start under hostile agent-socket bytes', () => {
+// World tier: the embedded prober's start-up self-check asks the world's DoH.
+describeWorld('bouncezero start under hostile agent-socket bytes', () => {
   it('keeps the edge and its embedded prober running', async () => {
     const child = spawn(process.execPath, [BIN, 'start'], { env: worldEnv(tempDb()), stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
