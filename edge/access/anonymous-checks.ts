@@ -31,7 +31,7 @@ export function anonymousChecks(options: { perHour: number; totalPerHour: number
     }
     perAddress.take(caller.address);
     everyone.take('all');
-    c.set('principal', { id: 'anonymous', name: 'anonymous (BZ_ANONYMOUS_CHECKS)' });
+    c.set('principal', { id: 'anonymous', name: 'anonymous (BZ_ANONYMOUS_CHECKS)', scopes: ['verify'] });
     return next();
   };
 }

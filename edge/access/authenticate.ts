@@ -6,11 +6,17 @@ import { hashApiKey } from './api-key.ts';
 import type { CallerOf } from './client-address.ts';
 import type { ApiKeyStore } from './key-store.ts';
 import type { TokenBuckets } from './token-bucket.ts';
+import { ANONYMOUS_LOCAL_SCOPES, CONFIG_KEY_SCOPES, type KeyScope } from './scopes.ts';
 
-/** Who is calling: a stored key, the BZ_API_KEY, or an anonymous caller on loopback. */
+/**
+ * Who is calling: a stored key (id = the key's id, `k_…`), the BZ_API_KEY (id `config`, whatever
+ * its value, so rotating it keeps its jobs), or an anonymous caller on loopback (id `local`).
+ * The id owns the jobs the caller creates.
+ */
 export interface Principal {
   id: string;
   name: string;
+  scopes: readonly KeyScope[];
 }
 
 export type AccessEnv = { Variables: { principal: Principal } };
@@ -51,9 +57,9 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ac
     if (known && known.until > clock.now()) return known.principal;
     const hash = await hashApiKey(key);
     // Both sides are hashes, so comparing them leaks nothing about the key by timing.
-    const record = configHash && hash === (await configHash) ? { id: 'config', name: 'BZ_API_KEY' } : await options.keys.findByHash(hash);
+    const record = configHash && hash === (await configHash) ? { id: 'config', name: 'BZ_API_KEY', scopes: CONFIG_KEY_SCOPES } : await options.keys.findByHash(hash);
     if (!record) return null;
-    const principal = { id: record.id, name: record.name };
+    const principal = { id: record.id, name: record.name, scopes: record.scopes };
     accepted.set(key, { principal, until: clock.now() + rememberMs });
     return principal;
   }
@@ -79,7 +85,7 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ac
       return next();
     }
     if (options.allowAnonymousLocal && caller.local) {
-      c.set('principal', { id: 'local', name: 'anonymous (loopback)' });
+      c.set('principal', { id: 'local', name: 'anonymous (loopback)', scopes: ANONYMOUS_LOCAL_SCOPES });
       return next();
     }
     return unauthorized(c, 'missing_api_key', 'Send an API key as "Authorization: Bearer <key>" (create one with `bouncezero key add NAME`).');

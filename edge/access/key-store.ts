@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
+import { parseScopes, type KeyScope } from './scopes.ts';
 
 export interface ApiKeyRecord {
   id: string;
@@ -7,6 +8,7 @@ export interface ApiKeyRecord {
   hint: string;
   created_at: number;
   revoked_at: number | null;
+  scopes: readonly KeyScope[];
 }
 
 /** What authentication and `bouncezero key` need from the stored keys. */
@@ -19,20 +21,28 @@ export interface ApiKeyStore {
   revoke(name: string, at: number): Promise<boolean>;
 }
 
-const PUBLIC = ['id', 'name', 'hint', 'created_at', 'revoked_at'] as const;
+const PUBLIC = ['id', 'name', 'hint', 'created_at', 'revoked_at', 'scopes'] as const;
+
+type Row = Omit<ApiKeyRecord, 'scopes'> & { scopes: string };
+
+function toRecord(row: Row): ApiKeyRecord {
+  // A scope list that no longer parses (edited by hand) grants nothing rather than everything.
+  const parsed = parseScopes(row.scopes);
+  return { ...row, created_at: Number(row.created_at), revoked_at: row.revoked_at === null ? null : Number(row.revoked_at), scopes: parsed.ok ? parsed.scopes : [] };
+}
 
 /** Keys in the store's `api_keys` table (migration 'api-keys'); only hashes are kept. */
 export function createStoreKeyStore(db: Kysely<Database>): ApiKeyStore {
   return {
     async findByHash(hash) {
       const row = await db.selectFrom('api_keys').select(PUBLIC).where('key_hash', '=', hash).where('revoked_at', 'is', null).executeTakeFirst();
-      return row ?? null;
+      return row ? toRecord(row) : null;
     },
     async add(record) {
-      await db.insertInto('api_keys').values(record).execute();
+      await db.insertInto('api_keys').values({ ...record, scopes: record.scopes.join(',') }).execute();
     },
     async list() {
-      return db.selectFrom('api_keys').select(PUBLIC).orderBy('created_at').execute();
+      return (await db.selectFrom('api_keys').select(PUBLIC).orderBy('created_at').execute()).map(toRecord);
     },
     async revoke(name, at) {
       const r = await db.updateTable('api_keys').set({ revoked_at: at }).where('name', '=', name).where('revoked_at', 'is', null).executeTakeFirst();

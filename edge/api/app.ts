@@ -9,6 +9,7 @@ import { callerOf } from '../access/client-address.ts';
 import { anonymousChecks } from '../access/anonymous-checks.ts';
 import { createStoreKeyStore } from '../access/key-store.ts';
 import { rateLimit } from '../access/rate-limit.ts';
+import { requireScope } from '../access/scopes.ts';
 import { TokenBuckets } from '../access/token-bucket.ts';
 import { memoResultCache } from '../cache/memo-result-cache.ts';
 import type { ResultCache } from '../cache/result-cache.ts';
@@ -141,12 +142,13 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
   });
   const { perHour, totalPerHour } = config.anonymousChecks;
   if (perHour > 0) app.use('/v1/verify', anonymousChecks({ perHour, totalPerHour, callerOf: caller, clock: deps.clock }));
-  for (const path of ['/v1/verify', '/v1/outcomes', '/v0/*']) app.use(path, ...keyed, tooLarge(config.bodyLimitBytes));
+  for (const path of ['/v1/verify', '/v0/*']) app.use(path, ...keyed, requireScope('verify'), tooLarge(config.bodyLimitBytes));
+  app.use('/v1/outcomes', ...keyed, requireScope('outcomes'), tooLarge(config.bodyLimitBytes));
   app.route('/', verifyRoutes(verifyDeps, metrics));
   app.route('/', outcomeRoutes({ outcomes, cache: verifyDeps.cache, checkSyntax: verifyDeps.checkSyntax, clock: deps.clock }));
   if (deps.jobs) {
     // Uploads stay streams (up to a million rows): counted as read, never buffered to be measured.
-    app.use('/v1/jobs/*', ...keyed, streamBodyLimit(config.uploadLimitBytes));
+    app.use('/v1/jobs/*', ...keyed, requireScope('jobs'), streamBodyLimit(config.uploadLimitBytes));
     app.route('/v1/jobs', deps.jobs.routes);
   }
   return app;

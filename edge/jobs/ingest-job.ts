@@ -14,6 +14,8 @@ export interface IngestDeps {
   clock: Clock;
   random: Random;
   checkSyntax: (input: string) => SyntaxCheck;
+  /** The principal creating the job (Principal.id): its owner. */
+  owner: string;
   /** Rows written per transaction. */
   batchSize?: number;
   maxRows?: number;
@@ -32,7 +34,7 @@ export async function ingestJob(deps: IngestDeps, events: AsyncIterable<IntakeEv
   const batchSize = deps.batchSize ?? 500;
   const maxRows = deps.maxRows ?? MAX_JOB_ROWS;
   const id = newJobId(deps.random);
-  await db.insertInto('jobs').values({ id, status: 'uploading', columns_json: null, rows: 0, created_at: clock.now(), completed_at: null }).execute();
+  await db.insertInto('jobs').values({ id, owner: deps.owner, status: 'uploading', columns_json: null, rows: 0, created_at: clock.now(), completed_at: null }).execute();
   let rows = 0;
   let batch: IntakeRow[] = [];
   let columns: string[] | null = null;

@@ -11,6 +11,7 @@ import { CONTENT_TYPES, RESULT_FORMATS, resultsFileName, resultsStream, type Res
 import { verdictFilter } from './verdict-filter.ts';
 import { jobReport } from './job-status.ts';
 import { multipartBoundary, multipartFile } from './multipart-file.ts';
+import { ownedJob } from './owned-job.ts';
 import { BodyTooLarge } from './stream-body-limit.ts';
 
 export interface JobRoutesDeps {
@@ -26,6 +27,7 @@ export interface JobRoutesDeps {
 /**
  * /v1/jobs, relative to its mount point: POST / (JSON list, CSV body or multipart file),
  * GET /:id (status and counts), GET /:id/results (streamed), POST /:id/cancel, DELETE /:id.
+ * A job belongs to the principal that posted it; every other caller gets 404 (edge/jobs/owned-job.ts).
  */
 export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
   const app = new Hono<AccessEnv>();
@@ -33,7 +35,7 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
   app.post('/', async (c) => {
     const events = intakeOf(c);
     if ('error' in events) return apiError(c, 415, 'unsupported_media_type', events.error);
-    const ingest = { db: deps.db, clock: deps.clock, random: deps.random, checkSyntax: deps.checkSyntax, maxRows: deps.maxRows };
+    const ingest = { db: deps.db, clock: deps.clock, random: deps.random, checkSyntax: deps.checkSyntax, maxRows: deps.maxRows, owner: c.get('principal').id };
     const outcome = await ingestJob(ingest, events.events).catch((error: unknown) =>
       error instanceof BodyTooLarge
         ? { ok: false as const, status: 413 as const, error: error.message, code: 'body_too_large' }
@@ -48,18 +50,19 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
   });
 
   app.get('/:id', async (c) => {
-    const report = await jobReport(deps.db, c.req.param('id'), deps.clock.now());
+    const job = await ownedJob(deps.db, c.req.param('id'), c.get('principal').id);
+    const report = job && (await jobReport(deps.db, job.id, deps.clock.now()));
     return report ? c.json(report, 200) : noSuchJob(c);
   });
 
   app.get('/:id/results', async (c) => {
     const format = (c.req.query('format') ?? 'json').toLowerCase();
     if (!(RESULT_FORMATS as readonly string[]).includes(format)) return apiError(c, 400, 'invalid_request', `format must be one of ${RESULT_FORMATS.join(', ')}`);
-    const id = c.req.param('id');
     const verdicts = verdictFilter(c.req.queries('verdict'));
     if ('error' in verdicts) return apiError(c, 400, 'invalid_request', verdicts.error);
-    const job = await deps.db.selectFrom('jobs').select(['id', 'status', 'columns_json']).where('id', '=', id).where('status', '!=', 'uploading').executeTakeFirst();
+    const job = await ownedJob(deps.db, c.req.param('id'), c.get('principal').id);
     if (!job) return noSuchJob(c);
+    const { id } = job;
     const columns = job.columns_json === null ? null : (JSON.parse(job.columns_json) as string[]);
     const body = resultsStream(deps.db, { id, columns, cancelled: job.status === 'cancelled', ...verdicts }, format as ResultFormat);
     return new Response(body, {
@@ -73,14 +76,18 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
   });
 
   app.post('/:id/cancel', async (c) => {
-    const id = c.req.param('id');
+    const job = await ownedJob(deps.db, c.req.param('id'), c.get('principal').id);
+    if (!job) return noSuchJob(c);
     // Items stay as they are (their results so far can still be read); a cancelled job is never claimed from.
-    await deps.db.updateTable('jobs').set({ status: 'cancelled', completed_at: deps.clock.now() }).where('id', '=', id).where('status', 'in', ['queued', 'running']).execute();
-    const report = await jobReport(deps.db, id, deps.clock.now());
+    await deps.db.updateTable('jobs').set({ status: 'cancelled', completed_at: deps.clock.now() }).where('id', '=', job.id).where('status', 'in', ['queued', 'running']).execute();
+    const report = await jobReport(deps.db, job.id, deps.clock.now());
     return report ? c.json(report, 200) : noSuchJob(c);
   });
 
-  app.delete('/:id', async (c) => ((await deleteJob(deps.db, c.req.param('id'))) ? c.body(null, 204) : noSuchJob(c)));
+  app.delete('/:id', async (c) => {
+    const job = await ownedJob(deps.db, c.req.param('id'), c.get('principal').id);
+    return job && (await deleteJob(deps.db, job.id)) ? c.body(null, 204) : noSuchJob(c);
+  });
 
   return app;
 }

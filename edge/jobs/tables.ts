@@ -11,6 +11,8 @@ export type ItemState = 'pending' | 'in_flight' | 'waiting' | 'done';
 
 export interface JobsTable {
   id: string;
+  /** The principal that created the job (Principal.id): the only one that sees it. */
+  owner: string;
   status: JobStatus;
   /** The input's column names (CSV header), as JSON; null for a JSON list. */
   columns_json: string | null;

@@ -35,6 +35,8 @@ export interface ApiKeysTable {
   hint: string;
   created_at: number;
   revoked_at: number | null;
+  /** Comma list of scopes (edge/access/scopes.ts), e.g. `verify,jobs`. */
+  scopes: string;
 }
 
 export interface Database {

@@ -7,6 +7,7 @@ import { jobsMigration } from './005-jobs.ts';
 import { outcomesMigration } from './006-outcomes.ts';
 import { breachFeedMigration } from './007-breach-feed.ts';
 import { domainLeasesMigration } from './008-domain-leases.ts';
+import { ownersAndScopesMigration } from './010-owners-and-scopes.ts';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so a new one takes the next
@@ -22,4 +23,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '006-outcomes': outcomesMigration,
   '007-breach-feed': breachFeedMigration,
   '008-domain-leases': domainLeasesMigration,
+  '010-owners-and-scopes': ownersAndScopesMigration,
 };

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { generateApiKey, hashApiKey, keyHint } from '../../../edge/access/api-key.ts';
 import { createStoreKeyStore } from '../../../edge/access/key-store.ts';
-import { TEST_KEY, harness, plan, seededRandom } from './app-harness.ts';
+import { TEST_KEY, harness, plan, storedKey } from './app-harness.ts';
 
 const plans = { 'example.test': plan('example.test') };
 const body = JSON.stringify({ email: 'user@example.test' });
 
 function post(h: Awaited<ReturnType<typeof harness>>, headers: Record<string, string>, path = '/v1/verify') {
   return h.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-}
-
-async function storedKey(h: Awaited<ReturnType<typeof harness>>, name: string): Promise<string> {
-  const key = generateApiKey(seededRandom(7));
-  await createStoreKeyStore(h.deps.store).add({ id: `k_${name}`, name, key_hash: await hashApiKey(key), hint: keyHint(key), created_at: 0, revoked_at: null });
-  return key;
 }
 
 describe('API keys', () => {
@@ -36,7 +29,7 @@ describe('API keys', () => {
   it('accepts BZ_API_KEY as given, and a stored key by its hash; a revoked key stops working within 10 s', async () => {
     const h = await harness({ plans });
     expect((await post(h, { authorization: `Bearer ${TEST_KEY}` })).status).toBe(200);
-    const key = await storedKey(h, 'crm');
+    const key = await storedKey(h.deps.store, 'crm', ['verify']);
     expect(key).toMatch(/^bz_[A-Za-z0-9_-]{43}$/);
     expect((await post(h, { authorization: `Bearer ${key}` })).status).toBe(200);
     expect(await createStoreKeyStore(h.deps.store).revoke('crm', 1)).toBe(true);
@@ -139,7 +132,7 @@ describe('rate limit', () => {
 
   it('keeps one bucket per key: one caller spending its burst does not limit another', async () => {
     const h = await harness({ plans, env: { BZ_RATE_LIMIT_RPS: '1', BZ_RATE_LIMIT_BURST: '1' } });
-    const other = await storedKey(h, 'other');
+    const other = await storedKey(h.deps.store, 'other', ['verify']);
     expect((await post(h, { authorization: `Bearer ${TEST_KEY}` })).status).toBe(200);
     expect((await post(h, { authorization: `Bearer ${TEST_KEY}` })).status).toBe(429);
     expect((await post(h, { authorization: `Bearer ${other}` })).status).toBe(200);

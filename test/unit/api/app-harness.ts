@@ -1,3 +1,6 @@
+import { generateApiKey, hashApiKey, keyHint } from '../../../edge/access/api-key.ts';
+import { createStoreKeyStore } from '../../../edge/access/key-store.ts';
+import type { KeyScope } from '../../../edge/access/scopes.ts';
 import { openSqlite } from '../../../edge/adapters/sqlite-node.ts';
 import type { DispatchOutcome, Dispatcher, AgentSummary } from '../../../edge/dispatch/dispatcher.ts';
 import type { MxResolver } from '../../../edge/dns/mx-resolver.ts';
@@ -98,6 +101,13 @@ export function seededRandom(seed = 1): Random {
 /** The real SQLite store, in memory, migrated like a production one. */
 export function memoryStore(): Promise<AppDeps['store']> {
   return openSqlite(':memory:');
+}
+
+/** Stores a key named `name` (id `k_<name>`) with these scopes and returns the key itself. */
+export async function storedKey(store: AppDeps['store'], name: string, scopes: readonly KeyScope[], seed = 7): Promise<string> {
+  const key = generateApiKey(seededRandom(seed));
+  await createStoreKeyStore(store).add({ id: `k_${name}`, name, key_hash: await hashApiKey(key), hint: keyHint(key), created_at: 0, revoked_at: null, scopes });
+  return key;
 }
 
 export interface Harness {

@@ -1,4 +1,6 @@
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import type { AccessEnv } from '../../../edge/access/authenticate.ts';
 import { csvOf, jobsHarness, plan, probeAnswer, TEST_KEY } from './jobs-harness.ts';
 
 /** The export's columns past score, for an address without flags, suggestion or SMTP reply. */
@@ -104,7 +106,9 @@ describe('POST /v1/jobs', () => {
     const h = await jobsHarness({ plans });
     const { createJobRoutes } = await import('../../../edge/jobs/job-routes.ts');
     const routes = createJobRoutes({ db: h.store, clock: h.clock, random: { next: () => 0.5, bytes: (n) => new Uint8Array(n).fill(7) }, checkSyntax: (await import('../../../edge/syntax/index.ts')).checkSyntax, maxRows: 3 });
-    const res = await routes.request('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '["a@a.test","b@a.test","c@a.test","d@a.test"]' });
+    // Mounted alone, so the principal the API key would have set is set here.
+    const app = new Hono<AccessEnv>().use((c, next) => (c.set('principal', { id: 'k_t', name: 't', scopes: ['jobs'] }), next())).route('/', routes);
+    const res = await app.request('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '["a@a.test","b@a.test","c@a.test","d@a.test"]' });
     expect(res.status).toBe(413);
     expect(await h.store.selectFrom('jobs').selectAll().execute()).toEqual([]);
   });

@@ -21,7 +21,7 @@ import { STORE_ENGINES } from '../../support/store-engines.ts';
 const T = 1_795_000_000_000;
 
 async function seedJob(db: Kysely<Database>, id: string, emails: string[]): Promise<void> {
-  await db.insertInto('jobs').values({ id, status: 'queued', columns_json: null, rows: emails.length, created_at: T, completed_at: null }).execute();
+  await db.insertInto('jobs').values({ id, owner: 'k1', status: 'queued', columns_json: null, rows: emails.length, created_at: T, completed_at: null }).execute();
   await db
     .insertInto('job_items')
     .values(emails.map((email) => ({ job_id: id, key: email, email, domain: email.split('@')[1] ?? null, state: 'pending', attempt: 0, retries: 0, due_at: T, verdict: null, reason: null, score: null, result_json: null, done_at: null })))
@@ -61,8 +61,8 @@ describe.each(STORE_ENGINES)('the store on $name', ({ name, open }) => {
   it('keeps API keys and agents, with revocation', async () => {
     const db = await open();
     const keys = createStoreKeyStore(db);
-    await keys.add({ id: 'k1', name: 'ci', hint: 'bz_ab', key_hash: 'h1', created_at: T, revoked_at: null });
-    expect(await keys.findByHash('h1')).toEqual({ id: 'k1', name: 'ci', hint: 'bz_ab', created_at: T, revoked_at: null });
+    await keys.add({ id: 'k1', name: 'ci', hint: 'bz_ab', key_hash: 'h1', created_at: T, revoked_at: null, scopes: ['verify', 'outcomes'] });
+    expect(await keys.findByHash('h1')).toEqual({ id: 'k1', name: 'ci', hint: 'bz_ab', created_at: T, revoked_at: null, scopes: ['verify', 'outcomes'] });
     expect(await keys.revoke('ci', T + 1)).toBe(true);
     expect(await keys.revoke('ci', T + 2)).toBe(false);
     expect(await keys.findByHash('h1')).toBeNull();
