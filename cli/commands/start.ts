@@ -1,6 +1,7 @@
 import { totalmem } from 'node:os';
 import { defaultCapacity } from '../../prober/agent/default-capacity.ts';
 import { startEdgeServer, type EdgeServer } from '../../edge/adapters/node-server.ts';
+import { KEY_SCOPES } from '../../edge/access/scopes.ts';
 import { createStoreKeyStore } from '../../edge/access/key-store.ts';
 import { enrollAgent } from '../../edge/dispatch/agent-enrollment.ts';
 import type { AgentStore } from '../../edge/dispatch/agent-store.ts';
@@ -45,11 +46,11 @@ export async function run(args: string[]): Promise<number> {
   return code;
 }
 
-/** On a fresh store, one API key named "first", printed once, so the API is usable at once. */
+/** On a fresh store, one API key named "first", printed once, so the API is usable at once: the operator's, with every scope. */
 async function firstApiKey(server: EdgeServer): Promise<void> {
   const keys = createStoreKeyStore(server.db);
   if ((await keys.list()).length > 0) return;
-  await keyCommand(['add', 'first'], { keys, random: systemRandom, clock: systemClock, out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+  await keyCommand(['add', 'first', '--scope', KEY_SCOPES.join(',')], { keys, random: systemRandom, clock: systemClock, out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
 }
 
 export async function embeddedAgent(store: AgentStore): Promise<{ id: string; key: string }> {
