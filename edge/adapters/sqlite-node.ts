@@ -1,18 +1,17 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { migrateToLatest } from '../store/migrate.ts';
 import type { Database } from '../store/schema.ts';
+import { ownerOnlyFile, type LooseWarning } from './owner-only.ts';
 
 /**
  * The store on SQLite through better-sqlite3 (BZ_DB: a file path or `:memory:`), migrated to
  * the latest schema before it is returned. WAL lets readers run beside the one writer;
  * busy_timeout makes a writer wait for the lock instead of failing at once; synchronous=NORMAL
- * is safe with WAL and spares an fsync per commit.
+ * is safe with WAL and spares an fsync per commit. The files are the edge user's only (owner-only.ts).
  */
-export async function openSqlite(path: string): Promise<Kysely<Database>> {
-  if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
+export async function openSqlite(path: string, options: { warn?: LooseWarning } = {}): Promise<Kysely<Database>> {
+  if (path !== ':memory:' && !path.startsWith('file:')) ownerOnlyFile(path, options.warn);
   const sqlite = new SqliteDatabase(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
