@@ -64,25 +64,37 @@ try {
 }
 process.exit(0);
 
-async function measure(name: string, work: () => Promise<Run['got']>): Promise<Run> {
+/** `work` may time itself (from upload to the last result, leaving out start and stop). */
+async function measure(name: string, work: () => Promise<Run['got'] | { got: Run['got']; seconds: number }>): Promise<Run> {
   await world.reset();
   const started = performance.now();
-  const got = await work();
-  const seconds = (performance.now() - started) / 1000;
+  const done = await work();
+  const { got, seconds } = done instanceof Map ? { got: done, seconds: (performance.now() - started) / 1000 } : done;
   process.stdout.write(`${name}: done in ${seconds.toFixed(1)} s\n`);
   return { name, got, seconds, totals: await world.totals() };
 }
 
-async function bulkJob(addresses: RealisticAddress[]): Promise<Run['got']> {
+async function bulkJob(addresses: RealisticAddress[]): Promise<{ got: Run['got']; seconds: number }> {
   const bz = await startBounceZero({});
   try {
     const client = jobClient(bz.url, KEY);
+    const started = performance.now();
     const id = await client.submit(addresses.map((a) => a.email));
-    const final = await waitForJob(client, id, { limitMs: 300_000, pollMs: 20 });
+    const marks = [1, 100, 500, 900, 1000];
+    const seen: string[] = [];
+    const final = await waitForJob(client, id, {
+      limitMs: 300_000,
+      pollMs: 50,
+      onProgress: (r) => {
+        while (marks.length > 0 && r.done >= marks[0]!) seen.push(`${marks.shift()} at ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      },
+    });
+    const seconds = (performance.now() - started) / 1000;
+    process.stdout.write(`BounceZero results: ${seen.join(', ')}\n`);
     if (final.status !== 'completed') process.stdout.write(`BounceZero job not completed: ${JSON.stringify(final)}\n`);
     const got: Run['got'] = new Map();
     for (const row of await client.results(id)) got.set(row.email, { verdict: (row.verdict ?? 'unknown') as Verdict, detail: row.reason ?? 'no result' });
-    return got;
+    return { got, seconds };
   } finally {
     await bz.close();
   }
@@ -128,7 +140,9 @@ async function startBounceZero(extra: Record<string, string>): Promise<{ url: st
     ...extra,
   });
   const logFile = join(dirname(env.BZ_DB!), 'stderr.log');
-  const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/bouncezero.js'), 'start'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // BENCH_PROFILE=1: a CPU profile of BounceZero (node --cpu-prof) beside its log.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${dirname(logFile)}`] : [];
+  const child = spawn(process.execPath, [...profile, join(import.meta.dirname, '../../bin/bouncezero.js'), 'start'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr!.on('data', (c: Buffer) => {
     log = (log + c.toString()).slice(-20_000);
