@@ -10,3 +10,4 @@ export * from './runtime.ts';
 export * from './plugin.ts';
 export * from './outcomes.ts';
 export * from './reason-words.ts';
+export * from './smtp-tls.ts';

@@ -44,6 +44,7 @@ async function nodeRunner(config: Config, host: string): Promise<{ runner: TaskR
     allowNets: allowNets.nets,
     limiter: new HostLimiter(systemClock, { maxConcurrent: config.smtp.maxSessions, maxPerMinute: config.smtp.sessionsPerMinute }),
     timeouts: { connectMs: config.smtp.connectTimeoutMs, bannerMs: config.smtp.bannerTimeoutMs, commandMs: config.smtp.commandTimeoutMs },
+    tls: config.smtp.tls,
   });
   const loaded = await loadPlugins(pluginSources(config.pluginsDirs.join(',')), nodePluginFs, (skip) => proberLog('plugin_skipped', { ...skip }));
   const registry = createPluginRegistry(loaded);

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { systemClock, type Clock } from '../../protocol/index.ts';
 import type { DialFailure, DialOutcome, Dialer } from '../smtp/dialer.ts';
+import { LruMap } from '../pool/lru-map.ts';
 import { socketConnection } from './socket-connection.ts';
 
 export interface NetDialerOptions {
@@ -9,9 +10,13 @@ export interface NetDialerOptions {
   clock?: Clock;
 }
 
+/** Servers whose TLS session is kept for resumption (a ticket is a few hundred bytes). */
+const TLS_SESSIONS_KEPT = 10_000;
+
 /** The real Dialer: node:net for TCP; STARTTLS (unverified, opportunistic) comes with the socket's Connection. */
 export function createNetDialer(options: NetDialerOptions = {}): Dialer {
   const clock = options.clock ?? systemClock;
+  const tlsSessions = new LruMap<string, Buffer>(TLS_SESSIONS_KEPT);
   return {
     dial(address, port, { timeoutMs, signal }) {
       return new Promise<DialOutcome>((resolve) => {
@@ -29,7 +34,7 @@ export function createNetDialer(options: NetDialerOptions = {}): Dialer {
         const cancel = clock.setTimer(() => settle({ ok: false, failure: 'timeout', detail: `no connection within ${timeoutMs} ms` }), timeoutMs);
         socket.once('error', onError);
         signal?.addEventListener('abort', onAbort, { once: true });
-        socket.once('connect', () => settle({ ok: true, connection: socketConnection(socket, address, { clock }) }));
+        socket.once('connect', () => settle({ ok: true, connection: socketConnection(socket, address, { clock, tlsSessions }) }));
       });
     },
   };

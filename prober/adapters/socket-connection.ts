@@ -12,6 +12,14 @@ export interface SocketConnectionOptions {
   clock?: Clock;
   /** Bytes already read past a proxy handshake: the first data the session sees. */
   initial?: Uint8Array;
+  /** TLS sessions (tickets) kept per server, offered on the next STARTTLS to it: a resumed handshake skips the key exchange's work. */
+  tlsSessions?: TlsSessionStore;
+}
+
+/** Where resumable TLS sessions wait, keyed by server; a dialer owns one for all its connections. */
+export interface TlsSessionStore {
+  get(key: string): Buffer | undefined;
+  set(key: string, session: Buffer): void;
 }
 
 export function socketConnection(socket: Socket, remoteAddress: string, options: SocketConnectionOptions = {}): Connection {
@@ -74,7 +82,7 @@ export function socketConnection(socket: Socket, remoteAddress: string, options:
       handedOver = true;
       pending = [];
       socket.off('data', onData);
-      return upgrade(socket, servername, remoteAddress, timeoutMs, clock);
+      return upgrade(socket, servername, remoteAddress, timeoutMs, clock, options.tlsSessions);
     },
     close() {
       socket.destroy();
@@ -82,10 +90,14 @@ export function socketConnection(socket: Socket, remoteAddress: string, options:
   };
 }
 
-function upgrade(socket: Socket, servername: string, remoteAddress: string, timeoutMs: number, clock: Clock): Promise<DialOutcome> {
+function upgrade(socket: Socket, servername: string, remoteAddress: string, timeoutMs: number, clock: Clock, sessions?: TlsSessionStore): Promise<DialOutcome> {
   return new Promise((resolve) => {
+    const key = `${remoteAddress} ${servername}`;
+    const session = sessions?.get(key);
     // Opportunistic TLS as MTAs do it: any certificate is taken (RFC 7435), the name is sent for SNI.
-    const tls = tlsConnect({ socket, rejectUnauthorized: false, ...(isIP(servername) ? {} : { servername }) });
+    const tls = tlsConnect({ socket, rejectUnauthorized: false, ...(isIP(servername) ? {} : { servername }), ...(session ? { session } : {}) });
+    // TLS 1.3 tickets may come after the handshake: keep whichever arrives last.
+    if (sessions) tls.on('session', (ticket: Buffer) => sessions.set(key, ticket));
     let settled = false;
     const finish = (outcome: DialOutcome) => {
       if (settled) return;
@@ -97,7 +109,7 @@ function upgrade(socket: Socket, servername: string, remoteAddress: string, time
       if (!outcome.ok) tls.destroy();
       resolve(outcome);
     };
-    const onSecure = () => finish({ ok: true, connection: socketConnection(tls, remoteAddress, { clock }) });
+    const onSecure = () => finish({ ok: true, connection: socketConnection(tls, remoteAddress, { clock, ...(sessions ? { tlsSessions: sessions } : {}) }) });
     const onFailure = (error: Error) => finish({ ok: false, failure: 'tls_failed', detail: error.message.slice(0, 200) });
     const onClosed = () => finish({ ok: false, failure: 'tls_failed', detail: 'the server closed the connection during the TLS handshake' });
     const cancel = clock.setTimer(() => finish({ ok: false, failure: 'timeout', detail: `TLS handshake not done within ${timeoutMs} ms` }), timeoutMs);

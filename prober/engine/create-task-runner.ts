@@ -1,6 +1,6 @@
 import { isAddressAllowed } from '../../edge/dns/address-guard.ts';
 import type { Cidr } from '../../edge/dns/cidr.ts';
-import { systemClock, systemRandom, type Clock, type ProbeResult, type ProbeTask, type Random } from '../../protocol/index.ts';
+import { systemClock, systemRandom, type Clock, type ProbeResult, type ProbeTask, type Random, type SmtpTls } from '../../protocol/index.ts';
 import { createNetDialer } from '../adapters/net-dialer.ts';
 import { isSafeCommand, mailFromCommand } from '../smtp/command-line.ts';
 import type { Dialer } from '../smtp/dialer.ts';
@@ -37,6 +37,8 @@ export interface TaskRunnerOptions {
   catchAllMaxEntries?: number;
   /** How long a host whose TLS handshake failed is spoken to in clear (default 1 h). */
   tlsAvoidMs?: number;
+  /** BZ_SMTP_TLS: STARTTLS when offered (default) or never. */
+  tls?: SmtpTls;
 }
 
 /** The SMTP and catch-all stages as the agent calls them. */
@@ -60,6 +62,7 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
     heloName,
     mailFrom,
     port: options.port ?? 25,
+    tls: options.tls ?? 'opportunistic',
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     replyLimits: options.replyLimits ?? DEFAULT_REPLY_LIMITS,
     batchSize,

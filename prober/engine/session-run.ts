@@ -27,7 +27,7 @@ const MAX_ADDRESS_TRANSCRIPT = 64;
 export async function runSession(ctx: TaskContext, target: Target, release: () => void): Promise<SessionRun> {
   const { deps } = ctx;
   const transcript = new Transcript(() => deps.clock.now(), ctx.startedAt);
-  const triedTls = deps.notes.tlsUsable(target.address);
+  const triedTls = deps.tls === 'opportunistic' && deps.notes.tlsUsable(target.address);
   const opened = await openSession({
     dialer: deps.dialer, clock: deps.clock, address: target.address, port: deps.port, host: target.host,
     heloName: deps.heloName, timeouts: deps.timeouts, tls: triedTls, transcript, signal: ctx.signal, limits: deps.replyLimits,

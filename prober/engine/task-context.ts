@@ -1,4 +1,4 @@
-import type { CatchAllCheck, Clock, ProbeAddress, ProbeStats, ProbeTask, Random, ReasonCode, SmtpCheck, SmtpReply, TemporaryCause } from '../../protocol/index.ts';
+import type { CatchAllCheck, Clock, ProbeAddress, ProbeStats, ProbeTask, Random, ReasonCode, SmtpCheck, SmtpReply, SmtpTls, TemporaryCause } from '../../protocol/index.ts';
 import type { Dialer } from '../smtp/dialer.ts';
 import type { SessionTimeouts } from '../smtp/open-session.ts';
 import type { ReplyLimits } from '../smtp/reply-parser.ts';
@@ -14,6 +14,7 @@ export interface EngineDeps {
   heloName: string;
   mailFrom: string;
   port: number;
+  tls: SmtpTls;
   timeouts: SessionTimeouts;
   replyLimits: ReplyLimits;
   /** RCPTs per MAIL transaction at most. */

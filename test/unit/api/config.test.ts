@@ -72,10 +72,14 @@ describe('loadConfig', () => {
 
   it('reads the SMTP politeness limits and timeouts, with polite defaults', () => {
     const d = loadConfig({});
-    expect(d.ok && d.config.smtp).toEqual({ maxSessions: 2, sessionsPerMinute: 30, connectTimeoutMs: 10_000, bannerTimeoutMs: 15_000, commandTimeoutMs: 15_000 });
+    expect(d.ok && d.config.smtp).toEqual({ maxSessions: 2, sessionsPerMinute: 30, connectTimeoutMs: 10_000, bannerTimeoutMs: 15_000, commandTimeoutMs: 15_000, tls: 'opportunistic' });
     const r = loadConfig({ BZ_SMTP_MAX_SESSIONS: '4', BZ_SMTP_SESSIONS_PER_MINUTE: '600', BZ_SMTP_COMMAND_TIMEOUT_MS: '2000' });
     expect(r.ok && r.config.smtp).toMatchObject({ maxSessions: 4, sessionsPerMinute: 600, commandTimeoutMs: 2000 });
     expect(loadConfig({ BZ_SMTP_MAX_SESSIONS: '0' }).ok).toBe(false);
+    const off = loadConfig({ BZ_SMTP_TLS: 'off' });
+    expect(off.ok && off.config.smtp.tls).toBe('off');
+    const bad = loadConfig({ BZ_SMTP_TLS: 'required' });
+    expect(!bad.ok && bad.error).toMatch(/BZ_SMTP_TLS/);
   });
 
   it('takes BZ_SOCKS5 as a socks5:// URL with credentials, and never repeats it in an error', () => {
