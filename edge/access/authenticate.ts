@@ -39,11 +39,14 @@ export interface AuthenticateOptions {
   rememberMs?: number;
 }
 
-/** Authorization: Bearer, or Reacher's x-reacher-secret header so its clients work unchanged. */
+/**
+ * Authorization: Bearer; Reacher's bare `Authorization: <key>` (its SaaS) and its
+ * `x-reacher-secret` header (its self-hosted backend), so Reacher clients work unchanged.
+ */
 export function presentedKey(c: Context): string | null {
-  const auth = c.req.header('authorization');
-  const bearer = auth ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(auth)?.[1] : undefined;
-  return bearer ?? c.req.header('x-reacher-secret')?.trim() ?? null;
+  const auth = c.req.header('authorization')?.trim();
+  const key = auth ? (/^Bearer[ \t]+(\S+)$/i.exec(auth)?.[1] ?? (/^[^\s]+$/.test(auth) ? auth : undefined)) : undefined;
+  return key ?? c.req.header('x-reacher-secret')?.trim() ?? null;
 }
 
 export function authenticate(options: AuthenticateOptions): MiddlewareHandler<AccessEnv> {

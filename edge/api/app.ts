@@ -29,6 +29,7 @@ import { createOutcomeStore } from '../learning/outcome-store.ts';
 import { outcomeRoutes } from './routes/outcomes.ts';
 import { streamBodyLimit } from '../jobs/stream-body-limit.ts';
 import { apiError } from './api-error.ts';
+import { reacherErrors } from './reacher/reacher-errors.ts';
 import { countRequests } from './request-metrics.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -76,13 +77,16 @@ export interface AppDeps {
   onError?: (error: unknown) => void;
 }
 
+/** Reacher's endpoints: /v1/check_email, and /v0/check_email that Reacher keeps for older clients. */
+const REACHER_PATHS = ['/v1/check_email', '/v0/*'];
+
 function logError(clock: Clock, error: unknown): void {
   console.error(JSON.stringify({ at: new Date(clock.now()).toISOString(), event: 'api_error', error: String(error).slice(0, 500) }));
 }
 
 /**
  * The edge's HTTP API. Public: GET / (the web page), /v1/health, /metrics, /openapi.json.
- * Keyed (Bearer API key, rate-limited): POST /v1/verify, POST /v0/check_email (Reacher), /v1/jobs/*.
+ * Keyed (Bearer API key, rate-limited): POST /v1/verify, POST /v1/check_email and /v0/check_email (Reacher), /v1/jobs/*.
  */
 export function createApp(deps: AppDeps): Hono<AccessEnv> {
   const { config, metrics, dispatcher } = deps;
@@ -142,7 +146,8 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
   });
   const { perHour, totalPerHour } = config.anonymousChecks;
   if (perHour > 0) app.use('/v1/verify', anonymousChecks({ perHour, totalPerHour, callerOf: caller, clock: deps.clock }));
-  for (const path of ['/v1/verify', '/v0/*']) app.use(path, ...keyed, requireScope('verify'), tooLarge(config.bodyLimitBytes));
+  for (const path of REACHER_PATHS) app.use(path, reacherErrors);
+  for (const path of ['/v1/verify', ...REACHER_PATHS]) app.use(path, ...keyed, requireScope('verify'), tooLarge(config.bodyLimitBytes));
   app.use('/v1/outcomes', ...keyed, requireScope('outcomes'), tooLarge(config.bodyLimitBytes));
   app.route('/', verifyRoutes(verifyDeps, metrics));
   app.route('/', outcomeRoutes({ outcomes, cache: verifyDeps.cache, checkSyntax: verifyDeps.checkSyntax, clock: deps.clock }));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { OutcomesRequest, OutcomesResponse, VerificationResult, VerifyRequest } from '../../protocol/index.ts';
 import { ApiErrorBody } from './api-error.ts';
-import { ReacherRequest, ReacherResponse } from './reacher/reacher-schema.ts';
+import { ReacherError, ReacherRequest, ReacherResponse } from './reacher/reacher-schema.ts';
 import { HealthResponse, VERSION } from './routes/health.ts';
 
 type PathItems = Record<string, Record<string, unknown>>;
@@ -29,6 +29,24 @@ const fresh = {
   description: 'Bypass the result cache (same as "fresh": true in the body).',
 };
 
+/** Reacher's endpoints: its request and answer, its auth headers, its `{"error": "…"}` failures. */
+function reacherPath(deprecated: boolean): Record<string, unknown> {
+  const reacherError = (description: string) => ({ description, content: json('ReacherError') });
+  return {
+    post: {
+      summary: deprecated ? 'Reacher\'s deprecated endpoint, the same as /v1/check_email.' : "Reacher-compatible verification (the answer in Reacher's CheckEmailOutput shape).",
+      ...(deprecated ? { deprecated: true } : {}),
+      security: [{ bearer: [] }, { reacherKey: [] }, { reacherSecret: [] }],
+      parameters: [fresh],
+      requestBody: { required: true, content: json('ReacherRequest') },
+      responses: {
+        '200': { description: "Reacher's CheckEmailOutput.", content: json('ReacherResponse') },
+        ...Object.fromEntries(Object.entries(KEYED_ERRORS).map(([status, e]) => [status, { ...e, ...reacherError(e.description) }])),
+      },
+    },
+  };
+}
+
 const PATHS: PathItems = {
   '/v1/verify': {
     post: {
@@ -39,15 +57,8 @@ const PATHS: PathItems = {
       responses: { '200': { description: 'The verification result.', content: json('VerificationResult') }, ...KEYED_ERRORS },
     },
   },
-  '/v0/check_email': {
-    post: {
-      summary: "Reacher-compatible verification (the answer in Reacher's backend shape).",
-      security: [{ bearer: [] }],
-      parameters: [fresh],
-      requestBody: { required: true, content: json('ReacherRequest') },
-      responses: { '200': { description: "Reacher's CheckEmailOutput.", content: json('ReacherResponse') }, ...KEYED_ERRORS },
-    },
-  },
+  '/v1/check_email': reacherPath(false),
+  '/v0/check_email': reacherPath(true),
   '/v1/outcomes': {
     post: {
       summary: 'Report delivery outcomes (delivered, hard_bounce, soft_bounce) for the learner.',
@@ -81,12 +92,17 @@ export function openApiDocument(extraPaths: PathItems = {}): Record<string, unkn
     info: { title: 'BounceZero', version: VERSION, description: 'Will this address hard-bounce? Checked without sending mail.' },
     paths: { ...PATHS, ...extraPaths },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key from `bouncezero key add NAME`, or BZ_API_KEY.' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key from `bouncezero key add NAME`, or BZ_API_KEY.' },
+        reacherKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: "Reacher's form: the key itself, without `Bearer`." },
+        reacherSecret: { type: 'apiKey', in: 'header', name: 'x-reacher-secret', description: "Reacher's self-hosted backend header." },
+      },
       schemas: {
         VerifyRequest: schema(VerifyRequest, 'input'),
         VerificationResult: schema(VerificationResult, 'output'),
         ReacherRequest: schema(ReacherRequest, 'input'),
         ReacherResponse: schema(ReacherResponse, 'output'),
+        ReacherError: schema(ReacherError, 'output'),
         OutcomesRequest: schema(OutcomesRequest, 'input'),
         OutcomesResponse: schema(OutcomesResponse, 'output'),
         Health: schema(HealthResponse, 'output'),

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * The request and answer of Reacher's self-hosted backend (`POST /v0/check_email`), so its
- * clients can point at BounceZero unchanged. Reacher's other request fields (from_email,
+ * The request and answer of Reacher's backend (`POST /v1/check_email`, and the deprecated
+ * `/v0/check_email`), so its clients can point at BounceZero unchanged; checked against Reacher's
+ * published OpenAPI schema (test/fixtures/reacher-openapi.json). Reacher's other request fields (from_email,
  * hello_name, proxy, smtp_port …) are accepted and ignored: the prober's settings apply.
  */
 export const ReacherRequest = z.looseObject({
@@ -15,8 +16,11 @@ export const ReacherResponse = z.object({
   misc: z.object({
     is_disposable: z.boolean(),
     is_role_account: z.boolean(),
-    gravatar_url: z.string().nullable(),
-    haveibeenpwned: z.boolean().nullable(),
+    /** A free mailbox provider's address (Gmail, Yahoo, Outlook …), a consumer rather than a business. */
+    is_b2c: z.boolean(),
+    /** Left out when there is none, as Reacher does: its schema types it a string, never null. */
+    gravatar_url: z.string().optional(),
+    haveibeenpwned: z.boolean().optional(),
   }),
   mx: z.object({
     accepts_mail: z.boolean(),
@@ -46,3 +50,7 @@ export const ReacherResponse = z.object({
   }),
 });
 export type ReacherResponse = z.infer<typeof ReacherResponse>;
+
+/** Reacher's error body: one sentence, where our own API sends `{"error": {code, message}}`. */
+export const ReacherError = z.object({ error: z.string() });
+export type ReacherError = z.infer<typeof ReacherError>;

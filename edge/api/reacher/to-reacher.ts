@@ -24,8 +24,9 @@ export function toReacher(input: string, result: VerificationResult): ReacherRes
     misc: {
       is_disposable: syntax.flags.disposable,
       is_role_account: syntax.flags.role,
-      gravatar_url: gravatar?.value === true ? (gravatar.detail ?? null) : null,
-      haveibeenpwned: typeof breach?.value === 'boolean' ? breach.value : null,
+      is_b2c: syntax.flags.free_provider,
+      ...(gravatar?.value === true && gravatar.detail ? { gravatar_url: gravatar.detail } : {}),
+      ...(typeof breach?.value === 'boolean' ? { haveibeenpwned: breach.value } : {}),
     },
     mx: {
       accepts_mail: routable && dns.hosts.length > 0,

@@ -11,7 +11,7 @@ function freshQuery(value: string | undefined): boolean {
   return value !== undefined && ['1', 'true', 'yes', ''].includes(value.toLowerCase());
 }
 
-/** POST /v1/verify, and Reacher's POST /v0/check_email over the same pipeline. */
+/** POST /v1/verify, and Reacher's POST /v1/check_email and /v0/check_email over the same pipeline. */
 export function verifyRoutes(deps: VerifyDeps, metrics: EdgeMetrics): Hono<AccessEnv> {
   const app = new Hono<AccessEnv>();
   app.post('/v1/verify', requireJson, jsonBody(VerifyRequest), async (c) => {
@@ -21,11 +21,14 @@ export function verifyRoutes(deps: VerifyDeps, metrics: EdgeMetrics): Hono<Acces
     metrics.verdict(result);
     return c.json(result, 200);
   });
-  app.post('/v0/check_email', requireJson, jsonBody(ReacherRequest), async (c) => {
-    const { to_email } = c.req.valid('json');
-    const result = await verifyAddress(deps, to_email, { fresh: freshQuery(c.req.query('fresh')) });
-    metrics.verdict(result);
-    return c.json(toReacher(to_email, result), 200);
-  });
+  // Reacher's current endpoint and its deprecated one take and give the same shapes.
+  for (const path of ['/v1/check_email', '/v0/check_email']) {
+    app.post(path, requireJson, jsonBody(ReacherRequest), async (c) => {
+      const { to_email } = c.req.valid('json');
+      const result = await verifyAddress(deps, to_email, { fresh: freshQuery(c.req.query('fresh')) });
+      metrics.verdict(result);
+      return c.json(toReacher(to_email, result), 200);
+    });
+  }
   return app;
 }

@@ -38,7 +38,7 @@ describe('edge API on Deno', () => {
       health: { ok: true, agents: 0, agent_list: [], version: '0.1.0' },
       verify: [200, 'invalid_syntax'],
       wrongKey: 401,
-      paths: ['/metrics', '/openapi.json', '/v0/check_email', '/v1/health', '/v1/outcomes', '/v1/verify'],
+      paths: ['/metrics', '/openapi.json', '/v0/check_email', '/v1/check_email', '/v1/health', '/v1/outcomes', '/v1/verify'],
       metrics: true,
     });
   });

@@ -80,7 +80,7 @@ describe('GET /openapi.json', () => {
       components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }> }> };
     };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/metrics', '/openapi.json', '/v0/check_email', '/v1/health', '/v1/outcomes', '/v1/verify']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/metrics', '/openapi.json', '/v0/check_email', '/v1/check_email', '/v1/health', '/v1/outcomes', '/v1/verify']);
     expect(Object.keys(doc.paths['/v1/verify'] ?? {})).toEqual(['post']);
     const result = doc.components.schemas.VerificationResult;
     expect(result?.properties?.verdict?.enum).toEqual(['deliverable', 'undeliverable', 'risky', 'unknown']);
@@ -109,7 +109,7 @@ describe('POST /v0/check_email (Reacher drop-in)', () => {
       mx: { accepts_mail: true, records: ['mx1.example.test.', 'mx2.example.test.'] },
       smtp: { can_connect_smtp: true, has_full_inbox: false, is_catch_all: false, is_deliverable: true, is_disabled: false },
       syntax: { address: 'someone@example.test', domain: 'example.test', is_valid_syntax: true, username: 'someone', normalized_email: 'someone@example.test', suggestion: null },
-      misc: { is_disposable: false, is_role_account: false, gravatar_url: null, haveibeenpwned: null },
+      misc: { is_disposable: false, is_role_account: false, is_b2c: false },
     });
   });
 
