@@ -21,8 +21,9 @@ export interface DomainLease {
 }
 
 /**
- * Domain leases in the shared store: while one edge holds a domain, no other edge dispatches
- * its probes, so per-server politeness holds across the fleet. The holder itself may take the
+ * Leases in the shared store, keyed by mail server (mxKeyOf; the column is still named
+ * `domain`): while one edge holds a server, no other edge dispatches probes to it, so
+ * per-server politeness holds across the fleet. The holder itself may take the
  * domain again (its own tasks already go to one prober), which extends the lease. A lease that
  * is not released (its edge died) ends at its expiry.
  */

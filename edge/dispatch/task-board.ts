@@ -1,4 +1,5 @@
 import type { ProbeTask } from '../../protocol/index.ts';
+import { mxKeyOf } from './mx-key.ts';
 
 /** What the board needs to know of a connected agent to give it work. */
 export interface Seat {
@@ -22,13 +23,15 @@ export interface Entry {
   agents: Set<string>;
 }
 
-/** Idle domain bindings are forgotten past this many, so a long-running edge stays small. */
+/** Idle server bindings are forgotten past this many, so a long-running edge stays small. */
 const MAX_STICKY = 50_000;
 
 /**
- * The queue, the in-flight bookkeeping and the routing rule, without I/O: a domain sticks to
- * the seat that first took it while that seat is connected (per-server politeness, session
- * reuse); other domains go to the seat with the lowest load relative to its capacity; no seat
+ * The queue, the in-flight bookkeeping and the routing rule, without I/O: a mail server (the
+ * task's mxKeyOf, so every domain it serves) sticks to the seat that first took it while that
+ * seat is connected — its prober's per-server limits then hold for every prober of this edge
+ * together, and its sessions can be shared across those domains; other servers go to the seat
+ * with the lowest load relative to its capacity; no seat
  * ever holds more tasks than its capacity. Waiting tasks are taken in order, but a task whose
  * seat is full does not hold back the ones behind it.
  */
@@ -55,7 +58,7 @@ export class TaskBoard {
     return entry;
   }
 
-  /** A seat went away: its tasks wait again, ahead of newer work, and its domains are free. */
+  /** A seat went away: its tasks wait again, ahead of newer work, and its servers are free. */
   release(seat: Seat): string[] {
     const back: string[] = [];
     for (const taskId of seat.inFlight) {
@@ -67,7 +70,7 @@ export class TaskBoard {
     }
     seat.inFlight.clear();
     if (back.length > 0) this.waiting = new Set([...back, ...this.waiting]);
-    for (const [domain, key] of this.sticky) if (key === seat.key) this.sticky.delete(domain);
+    for (const [server, key] of this.sticky) if (key === seat.key) this.sticky.delete(server);
     return back;
   }
 
@@ -82,14 +85,15 @@ export class TaskBoard {
     for (const taskId of this.waiting) {
       if (free === 0) break;
       const entry = this.entries.get(taskId);
-      const seat = entry && this.pick(entry.task.domain, seats, byKey);
+      const server = entry && mxKeyOf(entry.task.plan);
+      const seat = entry && server !== undefined && this.pick(server, seats, byKey);
       if (!entry || !seat) continue;
       this.waiting.delete(taskId);
       entry.holder = seat.key;
       entry.handouts++;
       entry.agents.add(seat.agentId);
       seat.inFlight.add(taskId);
-      this.bind(entry.task.domain, seat.key);
+      this.bind(server!, seat.key);
       out.push({ entry, seat });
       free--;
     }
@@ -100,8 +104,8 @@ export class TaskBoard {
     return this.waiting.size;
   }
 
-  private pick(domain: string, seats: Seat[], byKey: Map<string, Seat>): Seat | undefined {
-    const bound = byKey.get(this.sticky.get(domain) ?? '');
+  private pick(server: string, seats: Seat[], byKey: Map<string, Seat>): Seat | undefined {
+    const bound = byKey.get(this.sticky.get(server) ?? '');
     if (bound?.accepting()) return hasRoom(bound) ? bound : undefined;
     let best: Seat | undefined;
     for (const seat of seats) {
@@ -111,12 +115,12 @@ export class TaskBoard {
     return best;
   }
 
-  private bind(domain: string, key: string): void {
-    this.sticky.set(domain, key);
+  private bind(server: string, key: string): void {
+    this.sticky.set(server, key);
     if (this.sticky.size <= this.pruneAt) return;
-    const busy = new Set([...this.entries.values()].map((e) => e.task.domain));
+    const busy = new Set([...this.entries.values()].map((e) => mxKeyOf(e.task.plan)));
     for (const d of this.sticky.keys()) if (!busy.has(d)) this.sticky.delete(d);
-    // Busy domains stay bound; wait for the map to double before scanning again.
+    // Busy servers stay bound; wait for the map to double before scanning again.
     this.pruneAt = Math.max(MAX_STICKY, 2 * this.sticky.size);
   }
 }

@@ -121,11 +121,22 @@ export async function authFrame(key: string, nonce: string, id: string, ts: numb
   return { type: 'auth', v: PROTOCOL_VERSION, agent_id: id, ts, mac, capacity, plugins: [], hostname: 'test-host' };
 }
 
-export function task(id: string, domain = `d-${id}.test`): ProbeTask {
+/** Each domain its own mail server unless `mxAddress` says they share one (routing follows the server). */
+const serverOf = new Map<string, string>();
+function ownAddress(domain: string): string {
+  const known = serverOf.get(domain);
+  if (known) return known;
+  const n = serverOf.size + 1;
+  const address = `198.51.${Math.floor(n / 250)}.${(n % 250) + 1}`;
+  serverOf.set(domain, address);
+  return address;
+}
+
+export function task(id: string, domain = `d-${id}.test`, mxAddress = ownAddress(domain)): ProbeTask {
   return {
     id,
     domain,
-    plan: { domain, rule: 'mx', hosts: [{ host: `mx.${domain}`, preference: 10, addresses: ['127.0.0.20'], refused: [] }], ttl: 60, records: [], cnames: [] },
+    plan: { domain, rule: 'mx', hosts: [{ host: `mx.${domain}`, preference: 10, addresses: [mxAddress], refused: [] }], ttl: 60, records: [], cnames: [] },
     addresses: [{ id: `${id}-1`, address: `alice@${domain}`, smtputf8: false }],
     deadline_ms: 10_000,
     catch_all: true,
