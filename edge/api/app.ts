@@ -31,6 +31,7 @@ import { streamBodyLimit } from '../jobs/stream-body-limit.ts';
 import { apiError } from './api-error.ts';
 import { reacherErrors } from './reacher/reacher-errors.ts';
 import { countRequests } from './request-metrics.ts';
+import { pagePolicy, securityHeaders } from './security-headers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { openApiRoutes } from './routes/openapi.ts';
@@ -114,6 +115,7 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
 
   const app = new Hono<AccessEnv>();
   app.use(countRequests(metrics));
+  app.use(securityHeaders());
   const onError = deps.onError ?? ((error: unknown) => logError(deps.clock, error));
   app.onError((err, c) => {
     if (err instanceof HTTPException && err.status < 500) return apiError(c, err.status as 400, 'invalid_request', err.message);
@@ -123,7 +125,8 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
   app.notFound((c) => apiError(c, 404, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
 
   const page = renderPage();
-  app.get('/', (c) => c.html(page));
+  const policy = pagePolicy(page);
+  app.get('/', async (c) => c.html(page, 200, { 'Content-Security-Policy': await policy }));
   app.route('/', healthRoutes(dispatcher));
   app.route('/', metricsRoutes(metrics));
   app.route('/', openApiRoutes(deps.jobs?.openapi));
