@@ -1,3 +1,5 @@
+import { fromHex, toHex } from './hex.ts';
+
 /**
  * The agent challenge-response, shared by the edge (verifies) and the prober (signs). Web
  * Crypto only, so both sides and any runtime compute it the same way.
@@ -16,17 +18,6 @@ export const AUTH_MAX_SKEW_MS = 60_000;
 export const AGENT_SECRET_BYTES = 32;
 
 const utf8 = new TextEncoder();
-
-export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-export function fromHex(hex: string): Uint8Array<ArrayBuffer> | null {
-  if (!/^(?:[0-9a-f]{2})*$/i.test(hex)) return null;
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
 
 /** K, hex: what the edge stores and what the agent signs with. */
 export async function deriveAgentKey(secretHex: string): Promise<string> {

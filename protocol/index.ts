@@ -11,3 +11,4 @@ export * from './plugin.ts';
 export * from './outcomes.ts';
 export * from './reason-words.ts';
 export * from './smtp-tls.ts';
+export * from './hex.ts';

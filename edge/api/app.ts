@@ -2,30 +2,21 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { GetConnInfo } from 'hono/conninfo';
 import { HTTPException } from 'hono/http-exception';
-import type { Kysely } from 'kysely';
-import type { Clock, Random, SyntaxCheck } from '../../protocol/index.ts';
+import type { Clock } from '../../protocol/index.ts';
 import { authenticate, type AccessEnv } from '../access/authenticate.ts';
 import { callerOf } from '../access/client-address.ts';
 import { anonymousChecks } from '../access/anonymous-checks.ts';
-import { createStoreKeyStore } from '../access/key-store.ts';
+import type { ApiKeyStore } from '../access/key-store.ts';
 import { rateLimit } from '../access/rate-limit.ts';
 import { requireScope } from '../access/scopes.ts';
 import { TokenBuckets } from '../access/token-bucket.ts';
-import { memoResultCache } from '../cache/memo-result-cache.ts';
-import type { ResultCache } from '../cache/result-cache.ts';
-import { createStoreResultCache } from '../cache/store-result-cache.ts';
 import type { Config } from '../config.ts';
-import type { Dispatcher } from '../dispatch/dispatcher.ts';
 import type { HubMetrics } from '../dispatch/hub-metrics.ts';
-import type { MxResolver } from '../dns/mx-resolver.ts';
-import type { Database } from '../store/schema.ts';
 import type { EdgeMetrics } from '../metrics/edge-metrics.ts';
 import { renderHubMetrics } from '../metrics/hub-series.ts';
-import { checkSyntax } from '../syntax/index.ts';
+import type { OutcomeStore } from '../learning/outcome-store.ts';
 import type { VerifyDeps } from '../verify/verify-address.ts';
 import { renderPage } from '../web/page.ts';
-import { storeEvidence } from '../verify/probe-evidence.ts';
-import { createOutcomeStore } from '../learning/outcome-store.ts';
 import { outcomeRoutes } from './routes/outcomes.ts';
 import { streamBodyLimit } from '../jobs/stream-body-limit.ts';
 import { apiError } from './api-error.ts';
@@ -48,28 +39,21 @@ export interface MountedRoutes {
 }
 
 /**
- * Everything the HTTP API needs, injected. The Node server (edge/adapters/node-server.ts)
- * builds the real ones; tests pass fakes for resolver and dispatcher and an in-memory store.
+ * Everything the HTTP API needs, as the narrow services it uses. The composition root
+ * (edge/compose/edge-services.ts) builds the real ones once; tests bring fakes.
  */
 export interface AppDeps {
   config: Config;
-  /** The kysely store; the result cache and API keys live in its tables. */
-  store: Kysely<Database>;
-  resolver: MxResolver;
-  dispatcher: Dispatcher;
+  /** The stored API keys (beside config.apiKey). */
+  keys: ApiKeyStore;
+  /** Delivery outcomes reported back (POST /v1/outcomes). */
+  outcomes: OutcomeStore;
+  /** The single check's pipeline: its resolver, dispatcher, result cache, evidence and syntax check. */
+  verify: VerifyDeps;
   clock: Clock;
-  random: Random;
   metrics: EdgeMetrics;
   /** The caller's address (the Node adapter's getConnInfo): failed-key throttling, BZ_ALLOW_ANONYMOUS_LOCAL, anonymous checks. */
   connInfo?: GetConnInfo;
-  /**
-   * The result cache; by default an in-process memo over the store's table. Build one
-   * (memoResultCache(createStoreResultCache(store))) and pass it to createJobs too, so a
-   * job's fresh answer replaces what /v1/verify remembers.
-   */
-  cache?: ResultCache;
-  /** Stage 1; the real checker unless a test swaps it. */
-  checkSyntax?: (input: string) => SyntaxCheck;
   /** POST/GET /v1/jobs…, behind the same API key, rate limit and upload-size limit. */
   jobs?: MountedRoutes;
   /** The agent hub's counters (hub.metrics), exposed on /metrics as bouncezero_dispatch_*. */
@@ -90,20 +74,8 @@ function logError(clock: Clock, error: unknown): void {
  * Keyed (Bearer API key, rate-limited): POST /v1/verify, POST /v1/check_email and /v0/check_email (Reacher), /v1/jobs/*.
  */
 export function createApp(deps: AppDeps): Hono<AccessEnv> {
-  const { config, metrics, dispatcher } = deps;
-  const outcomes = createOutcomeStore(deps.store);
-  const verifyDeps: VerifyDeps = {
-    checkSyntax: deps.checkSyntax ?? checkSyntax,
-    resolver: deps.resolver,
-    dispatcher,
-    cache: deps.cache ?? memoResultCache(createStoreResultCache(deps.store, { clock: deps.clock })),
-    clock: deps.clock,
-    random: deps.random,
-    deadlineMs: config.verifyDeadlineMs,
-    cacheTtl: config.cacheTtl,
-    observer: metrics,
-    ...storeEvidence(deps.store, deps.clock),
-  };
+  const { config, metrics, verify: verifyDeps, outcomes } = deps;
+  const { dispatcher } = verifyDeps;
   metrics.addGauges(() => ({
     agents: ['Probers that can take work now.', dispatcher.healthyCount()],
     agents_connected: ['Probers connected, healthy or not.', dispatcher.agents().length],
@@ -134,7 +106,7 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
   const caller = callerOf(deps.connInfo, config.trustProxy);
   const keyed = [
     authenticate({
-      keys: createStoreKeyStore(deps.store),
+      keys: deps.keys,
       configKey: config.apiKey,
       allowAnonymousLocal: config.allowAnonymousLocal,
       callerOf: caller,

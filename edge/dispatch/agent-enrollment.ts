@@ -1,4 +1,5 @@
-import { AGENT_SECRET_BYTES, deriveAgentKey, toHex } from '../../protocol/agent-auth.ts';
+import { AGENT_SECRET_BYTES, deriveAgentKey } from '../../protocol/agent-auth.ts';
+import { toHex } from '../../protocol/hex.ts';
 import type { Clock, Random } from '../../protocol/index.ts';
 import type { AgentStore } from './agent-store.ts';
 

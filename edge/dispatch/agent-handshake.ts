@@ -1,4 +1,5 @@
-import { AUTH_MAX_SKEW_MS, toHex, verifyChallenge } from '../../protocol/agent-auth.ts';
+import { AUTH_MAX_SKEW_MS, verifyChallenge } from '../../protocol/agent-auth.ts';
+import { toHex } from '../../protocol/hex.ts';
 import { CLOSE, MAX_PREAUTH_FRAME_BYTES, PROTOCOL_VERSION, parseFrame, type FrameOf } from '../../protocol/index.ts';
 import type { Clock, Random } from '../../protocol/index.ts';
 import type { AgentSocket } from './agent-socket.ts';

@@ -1,33 +1,23 @@
 import type { Kysely } from 'kysely';
-import type { Clock, Random, SyntaxCheck } from '../../protocol/index.ts';
+import type { SyntaxCheck } from '../../protocol/index.ts';
 import type { MountedRoutes } from '../api/app.ts';
-import type { ResultCache } from '../cache/result-cache.ts';
-import { createStoreResultCache } from '../cache/store-result-cache.ts';
-import type { Config } from '../config.ts';
-import type { Dispatcher } from '../dispatch/dispatcher.ts';
-import type { MxResolver } from '../dns/mx-resolver.ts';
 import type { Database } from '../store/schema.ts';
-import { checkSyntax } from '../syntax/index.ts';
-import { storeEvidence } from '../verify/probe-evidence.ts';
-import type { VerifyObserver } from '../verify/verify-address.ts';
+import type { PipelineDeps } from '../verify/domain-pipeline.ts';
+import { ItemClaims } from './item-claims.ts';
 import { JobRunner } from './job-runner.ts';
 import { createJobRoutes } from './job-routes.ts';
 import { JOBS_OPENAPI } from './jobs-openapi.ts';
 import type { RunnerOptions } from './runner-options.ts';
 
 export interface JobsDeps {
+  /** The jobs' tables: the routes write jobs and rows, the runner claims and resolves items. */
   store: Kysely<Database>;
-  resolver: MxResolver;
-  dispatcher: Dispatcher;
-  clock: Clock;
-  random: Random;
-  config: Pick<Config, 'cacheTtl'>;
-  /** The result cache shared with POST /v1/verify: the store's unless a test brings one. */
-  cache?: ResultCache;
-  checkSyntax?: (input: string) => SyntaxCheck;
+  /** Other edges work the same store (sharedByEdges of the store). */
+  sharedByEdges: boolean;
+  /** The services a single check runs on: jobs go through the same pipeline. */
+  pipeline: PipelineDeps;
+  checkSyntax: (input: string) => SyntaxCheck;
   runner?: Partial<RunnerOptions>;
-  /** Told of every probe's SMTP work (the edge's metrics). */
-  observer?: VerifyObserver;
   onError?: (error: unknown) => void;
 }
 
@@ -40,22 +30,16 @@ export interface Jobs {
 
 /** The bulk-job feature as one piece: its routes and the runner that works the queue they fill. */
 export function createJobs(deps: JobsDeps): Jobs {
-  const syntax = deps.checkSyntax ?? checkSyntax;
+  const { clock, random } = deps.pipeline;
   const runner = new JobRunner({
-    db: deps.store,
-    resolver: deps.resolver,
-    dispatcher: deps.dispatcher,
-    cache: deps.cache ?? createStoreResultCache(deps.store),
-    clock: deps.clock,
-    random: deps.random,
-    checkSyntax: syntax,
-    cacheTtl: deps.config.cacheTtl,
-    ...storeEvidence(deps.store, deps.clock),
-    ...(deps.observer ? { observer: deps.observer } : {}),
+    ...deps.pipeline,
+    claims: new ItemClaims(deps.store),
+    sharedByEdges: deps.sharedByEdges,
+    checkSyntax: deps.checkSyntax,
     ...(deps.runner ? { options: deps.runner } : {}),
     ...(deps.onError ? { onError: deps.onError } : {}),
   });
-  const routes = createJobRoutes({ db: deps.store, clock: deps.clock, random: deps.random, checkSyntax: syntax, onJobCreated: () => runner.wake() });
+  const routes = createJobRoutes({ db: deps.store, clock, random, checkSyntax: deps.checkSyntax, onJobCreated: () => runner.wake() });
   return {
     runner,
     mounted: {

@@ -1,6 +1,7 @@
 import type { ExpressionBuilder, Kysely, UpdateObject } from 'kysely';
 import type { VerificationResult } from '../../protocol/index.ts';
 import { engineOf } from '../store/dialect.ts';
+import { sharedByEdges } from '../store/store-traits.ts';
 import type { Database } from '../store/schema.ts';
 import { claimStatement } from './claim-statement.ts';
 
@@ -40,11 +41,11 @@ export class ItemClaims {
     return rows;
   }
 
-  /** At start-up nothing can be in flight any more (one edge per SQLite file): all of it is due again. */
+  /** At start-up nothing can be in flight any more (the store is this edge's alone): all of it is due again. */
   async recover(now: number): Promise<{ requeued: number; abandonedUploads: number }> {
-    // On PostgreSQL other edges share the store: their claims and uploads are live, and the
-    // claims of an edge that died come due again when their leases end.
-    if (engineOf(this.db) === 'postgres') return { requeued: 0, abandonedUploads: 0 };
+    // Where other edges share the store their claims and uploads are live, and the claims of an
+    // edge that died come due again when their leases end.
+    if (sharedByEdges(this.db)) return { requeued: 0, abandonedUploads: 0 };
     const requeued = await this.db.updateTable('job_items').set({ state: 'pending', due_at: now }).where('state', '=', 'in_flight').executeTakeFirst();
     const stale = await this.db.selectFrom('jobs').select('id').where('status', '=', 'uploading').execute();
     for (const { id } of stale) {

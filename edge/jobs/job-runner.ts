@@ -1,13 +1,11 @@
-import type { Kysely } from 'kysely';
-import { engineOf } from '../store/dialect.ts';
-import type { Database } from '../store/schema.ts';
 import { runDomainWork, type DomainWorkDeps } from './domain-work.ts';
-import { ItemClaims, type ClaimedItem } from './item-claims.ts';
+import type { ClaimedItem, ItemClaims } from './item-claims.ts';
 import { DEFAULT_RUNNER_OPTIONS, type RunnerOptions } from './runner-options.ts';
 
-/** What the runner needs: what a domain's work needs (less the claims and settled options it makes), plus the store. */
-export interface JobRunnerDeps extends Omit<DomainWorkDeps, 'claims' | 'options'> {
-  db: Kysely<Database>;
+/** What the runner needs: what a domain's work needs, with options still to be settled. */
+export interface JobRunnerDeps extends Omit<DomainWorkDeps, 'options'> {
+  /** Other edges work the same store (its sharedByEdges): they add jobs this one is not told of. */
+  sharedByEdges: boolean;
   options?: Partial<RunnerOptions>;
   /** Told about work that failed for a reason of our own (store or resolver threw); the items are retried. */
   onError?: (error: unknown) => void;
@@ -21,6 +19,7 @@ export interface JobRunnerDeps extends Omit<DomainWorkDeps, 'claims' | 'options'
 export class JobRunner {
   readonly options: RunnerOptions;
   private readonly claims: ItemClaims;
+  private readonly shared: boolean;
   /** One per domain's work, so stop() can abort them all without piling listeners on one signal. */
   private readonly controllers = new Set<AbortController>();
   private readonly work = new Set<Promise<void>>();
@@ -31,12 +30,11 @@ export class JobRunner {
   private stopped = false;
   private cancelTimer: (() => void) | null = null;
   private idleWaiters: (() => void)[] = [];
-  private readonly shared: boolean;
 
   constructor(private readonly deps: JobRunnerDeps) {
     this.options = { ...DEFAULT_RUNNER_OPTIONS, ...deps.options };
-    this.claims = new ItemClaims(deps.db);
-    this.shared = engineOf(deps.db) === 'postgres';
+    this.claims = deps.claims;
+    this.shared = deps.sharedByEdges;
   }
 
   /** Re-queues items left in flight by a previous process, drops half-done uploads, and starts working. */

@@ -1,5 +1,8 @@
 import type { VerificationResult } from '../../protocol/index.ts';
 
+/** The checks a model reads: a finished result's, or the stages' outcomes before scoring. */
+export type FeatureChecks = Pick<VerificationResult['checks'], 'syntax' | 'smtp' | 'catch_all' | 'signals' | 'dns'>;
+
 /**
  * The signals a model weighs, each a number in [0, 1]. The order is part of a saved model:
  * add new features at the end and bump FEATURES_VERSION.
@@ -23,7 +26,7 @@ export const FEATURE_NAMES = [
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
-export function featuresOf(result: VerificationResult): number[] {
+export function featuresOf(result: { checks: FeatureChecks }): number[] {
   const smtp = result.checks.smtp;
   const flags = result.checks.syntax.flags;
   const signal = (name: string) => result.checks.signals.some((s) => s.ok && s.name === name && s.value === true);
@@ -31,7 +34,8 @@ export function featuresOf(result: VerificationResult): number[] {
     smtp_accepted: smtp?.outcome === 'accepted',
     smtp_rejected: smtp?.outcome === 'rejected',
     smtp_temporary: smtp?.outcome === 'temporary',
-    catch_all: result.checks.catch_all?.status === 'yes' || result.reason === 'catch_all',
+    // Results stored before the catch-all answer was kept apart named it in the SMTP reason.
+    catch_all: result.checks.catch_all?.status === 'yes' || smtp?.reason === 'catch_all',
     accept_all_provider: smtp?.reason === 'accept_all_provider',
     mailbox_full: smtp?.reason === 'mailbox_full',
     blocked_by_server: smtp?.reason === 'blocked_by_server',
@@ -47,7 +51,7 @@ export function featuresOf(result: VerificationResult): number[] {
 }
 
 /** Which provider's model scores an address: plugin-known providers by name, the rest share one. */
-export function providerOf(result: VerificationResult): string {
+export function providerOf(result: { checks: Pick<FeatureChecks, 'signals' | 'dns'> }): string {
   const known = ['gmail', 'microsoft', 'yahoo'];
   const fromSignal = result.checks.signals.find((s) => known.includes(s.source))?.source;
   if (fromSignal) return fromSignal;

@@ -1,19 +1,25 @@
-import type { Clock, VerificationResult } from '../../protocol/index.ts';
-import { featuresOf, providerOf } from './features.ts';
+import type { Clock } from '../../protocol/index.ts';
+import { featuresOf, providerOf, type FeatureChecks } from './features.ts';
 import { learnedProbability, type ModelSet } from './model-set.ts';
 
-/** How much of the final score the learned probability carries; the rule score keeps the rest. */
-const WEIGHT = 0.5;
 const RELOAD_MS = 60_000;
 
+/** What the newest trained model says about one address: the scoring pass weighs it in. */
+export interface LearnedEstimate {
+  /** Probability that mail to the address is delivered, 0–1. */
+  p: number;
+  /** Whose model said so (gmail, microsoft, yahoo, or `other`). */
+  provider: string;
+}
+
 export interface LearnedScorer {
-  adjust(result: VerificationResult): Promise<VerificationResult>;
+  /** Null when no model is trained yet or the address never reached SMTP. */
+  estimate(checks: FeatureChecks): Promise<LearnedEstimate | null>;
 }
 
 /**
- * Blends the newest trained model's delivery probability into the score of results that
- * reached the SMTP stage. The verdict stays the rules' (a model adjusts confidence, it does
- * not overrule a 550). Models are re-read from the store at most once a minute.
+ * The newest trained model's delivery probability for results that reached the SMTP stage.
+ * Models are re-read from the store at most once a minute.
  */
 export function createLearnedScorer(load: () => Promise<ModelSet | null>, clock: Clock): LearnedScorer {
   let models: ModelSet | null = null;
@@ -30,15 +36,12 @@ export function createLearnedScorer(load: () => Promise<ModelSet | null>, clock:
     await loading;
   };
   return {
-    async adjust(result) {
-      if (!result.checks.smtp) return result;
+    async estimate(checks) {
+      if (!checks.smtp) return null;
       await refresh();
-      const provider = providerOf(result);
-      const p = learnedProbability(models, provider, featuresOf(result));
-      if (p === null) return result;
-      const score = Math.round(((1 - WEIGHT) * result.score + WEIGHT * p) * 1000) / 1000;
-      const line = `Observed outcomes at ${provider === 'other' ? 'similar servers' : provider} put delivery at ${Math.round(p * 100)}%.`;
-      return { ...result, score, reasons: [...result.reasons, line] };
+      const provider = providerOf({ checks });
+      const p = learnedProbability(models, provider, featuresOf({ checks }));
+      return p === null ? null : { p, provider };
     },
   };
 }

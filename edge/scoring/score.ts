@@ -10,6 +10,7 @@ import {
   type SyntaxCheck,
   type Verdict,
 } from '../../protocol/index.ts';
+import type { LearnedEstimate } from '../learning/learned-scorer.ts';
 import { EVIDENCE, MODIFIERS, SIGNAL_CAP_VERDICTS, baseRule, type Modifier } from './rules.ts';
 
 /** Everything the stages learned about one address; absent stages did not run. */
@@ -21,7 +22,12 @@ export interface ScoreInput {
   signals?: Signal[];
   /** The SMTP stage could not run (no_prober, deadline_exceeded …). */
   failure?: ReasonCode;
+  /** What observed outcomes at similar servers say (a trained model); absent, the rules' score stands. */
+  learned?: LearnedEstimate | null;
 }
+
+/** How much of the final score the learned probability carries; the rules' score keeps the rest. */
+const LEARNED_WEIGHT = 0.5;
 
 export interface Score {
   verdict: Verdict;
@@ -114,5 +120,16 @@ export function score(input: ScoreInput): Score {
   }
   if (input.syntax.rule === 'control_character') add(REASONS.control_characters.text);
   if (input.syntax.suggestion) add(`Did you mean ${input.syntax.suggestion}?`);
-  return { verdict, reason, score: Math.round(Math.min(1, Math.max(0, value)) * 100) / 100, reasons: texts.filter((t) => t !== '') };
+  const ruled = Math.round(Math.min(1, Math.max(0, value)) * 100) / 100;
+  const reasons = texts.filter((t) => t !== '');
+  // A model adjusts confidence in what the SMTP stage saw; it never overrules a verdict (a 550 stays a 550).
+  const { learned } = input;
+  if (!learned || !input.smtp) return { verdict, reason, score: ruled, reasons };
+  const where = learned.provider === 'other' ? 'similar servers' : learned.provider;
+  return {
+    verdict,
+    reason,
+    score: Math.round(((1 - LEARNED_WEIGHT) * ruled + LEARNED_WEIGHT * learned.p) * 1000) / 1000,
+    reasons: [...reasons, `Observed outcomes at ${where} put delivery at ${Math.round(learned.p * 100)}%.`],
+  };
 }

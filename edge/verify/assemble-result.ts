@@ -1,11 +1,4 @@
-import type {
-  CatchAllCheck,
-  MxPlan,
-  ProbeAddressResult,
-  ReasonCode,
-  SyntaxCheck,
-  VerificationResult,
-} from '../../protocol/index.ts';
+import type { SyntaxCheck, VerificationResult } from '../../protocol/index.ts';
 import { score, type ScoreInput } from '../scoring/score.ts';
 
 /**
@@ -43,32 +36,4 @@ export function assembleResult(input: AssembleInput): VerificationResult {
 /** Stage 1 decided (invalid), or only stage 1 was asked for. */
 export function resultFromSyntax(email: string, syntax: SyntaxCheck, checkedAt: number): VerificationResult {
   return assembleResult({ email, syntax, checkedAt });
-}
-
-/** Stage 2 decided (null_mx, nxdomain, no_mx, mx_unresolvable, mx_private_address, dns_error). */
-export function resultFromPlan(email: string, syntax: SyntaxCheck, plan: MxPlan, checkedAt: number): VerificationResult {
-  return assembleResult({ email, syntax, plan, checkedAt });
-}
-
-/** The SMTP stage could not run or finish for this address. */
-export function resultFromFailure(
-  email: string,
-  syntax: SyntaxCheck,
-  plan: MxPlan | undefined,
-  failure: ReasonCode,
-  checkedAt: number,
-): VerificationResult {
-  return assembleResult({ email, syntax, ...(plan ? { plan } : {}), failure, checkedAt });
-}
-
-/** A prober answered for this address; `catchAll` is the task's per-domain answer. */
-export function resultFromProbe(
-  email: string,
-  syntax: SyntaxCheck,
-  plan: MxPlan,
-  probe: ProbeAddressResult,
-  catchAll: CatchAllCheck,
-  checkedAt: number,
-): VerificationResult {
-  return assembleResult({ email, syntax, plan, smtp: probe.smtp, catchAll, signals: probe.signals, checkedAt });
 }

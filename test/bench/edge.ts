@@ -5,7 +5,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import autocannon from 'autocannon';
 import { Hono } from 'hono';
 import { openSqlite } from '../../edge/adapters/sqlite-node.ts';
-import { createApp } from '../../edge/api/app.ts';
+import { edgeServices } from '../../edge/compose/edge-services.ts';
 import { loadConfig } from '../../edge/config.ts';
 import { createAgentHub } from '../../edge/dispatch/agent-hub.ts';
 import { createKyselyAgentStore } from '../../edge/dispatch/kysely-agent-store.ts';
@@ -31,9 +31,9 @@ async function startServers(): Promise<void> {
   const nets = parseCidrList(ALLOW_NETS);
   if (!loaded.ok || !nets.ok) throw new Error('bench config');
   const db = await openSqlite(':memory:');
-  const app = createApp({
+  const { app } = edgeServices({
     config: loaded.config,
-    store: db,
+    db,
     resolver: createMxResolver({ endpoints: loaded.config.doh, allowNets: nets.nets }),
     dispatcher: createAgentHub({ store: createKyselyAgentStore(db) }),
     clock: systemClock,

@@ -13,6 +13,7 @@ import { describeWorld } from '../support/world-tier.ts';
 const SCRIPT = `
 import { openMemorySqlite } from './edge/adapters/sqlite-deno.ts';
 import { createApp } from './edge/api/app.ts';
+import { checkServices } from './edge/compose/edge-services.ts';
 import { loadConfig } from './edge/config.ts';
 import { parseCidrList } from './edge/dns/cidr.ts';
 import { createMxResolver } from './edge/dns/create-mx-resolver.ts';
@@ -24,7 +25,8 @@ const nets = parseCidrList(loaded.config.allowNets.join(','));
 const store = await openMemorySqlite();
 const dispatcher = { submit: () => { throw new Error('dispatch reached'); }, agents: () => [], healthyCount: () => 0 };
 const resolver = createMxResolver({ endpoints: loaded.config.doh, allowNets: nets.nets, clock: systemClock, random: systemRandom });
-const app = createApp({ config: loaded.config, store, resolver, dispatcher, clock: systemClock, random: systemRandom, metrics: new EdgeMetrics() });
+const s = checkServices({ config: loaded.config, db: store, resolver, dispatcher, clock: systemClock, random: systemRandom, metrics: new EdgeMetrics() });
+const app = createApp({ config: loaded.config, keys: s.keys, outcomes: s.outcomes, verify: s.verify, clock: systemClock, metrics: s.metrics });
 const verify = async (email) => {
   const res = await app.request('/v1/verify', { method: 'POST', headers: { authorization: 'Bearer deno-key-0123456789abcdefghijklmnopqr', 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
   const body = await res.json();

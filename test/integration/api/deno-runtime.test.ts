@@ -10,6 +10,7 @@ import { runDeno } from '../../support/run-deno.ts';
 const SCRIPT = `
 import { openMemorySqlite } from './edge/adapters/sqlite-deno.ts';
 import { createApp } from './edge/api/app.ts';
+import { checkServices } from './edge/compose/edge-services.ts';
 import { loadConfig } from './edge/config.ts';
 import { EdgeMetrics } from './edge/metrics/edge-metrics.ts';
 import { systemClock, systemRandom } from './protocol/index.ts';
@@ -17,7 +18,8 @@ const loaded = loadConfig({ BZ_DOH: 'http://127.0.0.1:9/dns-query', BZ_API_KEY: 
 const store = await openMemorySqlite();
 const dispatcher = { submit: () => { throw new Error('dispatch reached'); }, agents: () => [], healthyCount: () => 0 };
 const resolver = { plan: () => { throw new Error('DNS reached'); } };
-const app = createApp({ config: loaded.config, store, resolver, dispatcher, clock: systemClock, random: systemRandom, metrics: new EdgeMetrics() });
+const s = checkServices({ config: loaded.config, db: store, resolver, dispatcher, clock: systemClock, random: systemRandom, metrics: new EdgeMetrics() });
+const app = createApp({ config: loaded.config, keys: s.keys, outcomes: s.outcomes, verify: s.verify, clock: systemClock, metrics: s.metrics });
 const post = (key) => app.request('/v1/verify', { method: 'POST', headers: { authorization: 'Bearer ' + key, 'content-type': 'application/json' }, body: JSON.stringify({ email: 'not an address' }) });
 const verified = await post('deno-key-0123456789abcdefghijklmnopqr');
 const out = {

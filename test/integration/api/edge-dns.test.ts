@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { openSqlite } from '../../../edge/adapters/sqlite-node.ts';
 import { createApp } from '../../../edge/api/app.ts';
+import { edgeServices } from '../../../edge/compose/edge-services.ts';
 import { loadConfig } from '../../../edge/config.ts';
 import { createAgentHub, type AgentHub } from '../../../edge/dispatch/agent-hub.ts';
 import { createKyselyAgentStore, type AgentTables } from '../../../edge/dispatch/kysely-agent-store.ts';
@@ -44,15 +45,15 @@ describeWorld('edge app over the world DoH, no prober', () => {
     db = await openSqlite(':memory:');
     hub = createAgentHub({ store: createKyselyAgentStore(db as unknown as Kysely<AgentTables>) });
     metrics = new EdgeMetrics();
-    app = createApp({
+    app = edgeServices({
       config: loaded.config,
-      store: db,
+      db,
       resolver: createMxResolver({ endpoints: loaded.config.doh, allowNets: nets.nets }),
       dispatcher: hub,
       clock: systemClock,
       random: systemRandom,
       metrics,
-    });
+    }).app;
   });
 
   afterAll(async () => {

@@ -7,7 +7,9 @@ import { openSqlite } from '../../../edge/adapters/sqlite-node.ts';
 import type { Dispatcher } from '../../../edge/dispatch/dispatcher.ts';
 import { cidr } from '../../../edge/dns/cidr.ts';
 import { createMxResolver } from '../../../edge/dns/create-mx-resolver.ts';
+import { createStoreResultCache } from '../../../edge/cache/store-result-cache.ts';
 import { createJobs } from '../../../edge/jobs/create-jobs.ts';
+import { checkSyntax } from '../../../edge/syntax/index.ts';
 import { jobReport } from '../../../edge/jobs/job-status.ts';
 import { createNetDialer } from '../../../prober/adapters/net-dialer.ts';
 import { createTaskRunner } from '../../../prober/engine/create-task-runner.ts';
@@ -36,13 +38,12 @@ describeWorld('a bulk job meets postgrey', () => {
     // A sender never seen before makes fresh greylisting triplets, whatever earlier runs did.
     const dispatcher = directDispatcher(`jobs-${randomUUID().slice(0, 8)}@prober.world.test`);
     const resolver = createMxResolver({ endpoints: [DNS.doh], allowNets: [cidr('127.0.0.0/8')], clock: systemClock, random: systemRandom });
+    const cache = createStoreResultCache(db);
     const jobs = createJobs({
       store: db,
-      resolver,
-      dispatcher,
-      clock: systemClock,
-      random: systemRandom,
-      config: { cacheTtl: { known: 0, risky: 0, unknown: 0 } },
+      sharedByEdges: false,
+      pipeline: { resolver, dispatcher, cache, clock: systemClock, random: systemRandom, cacheTtl: { known: 0, risky: 0, unknown: 0 } },
+      checkSyntax,
       // Without a hint this would wait a minute: the test passes only if postgrey's hint is used.
       runner: { retryDelayMs: 60_000, minRetryDelayMs: 0, retryBudget: 3 },
     });

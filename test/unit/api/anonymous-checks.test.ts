@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../../edge/api/app.ts';
-import { createJobs } from '../../../edge/jobs/create-jobs.ts';
-import { EdgeMetrics } from '../../../edge/metrics/edge-metrics.ts';
+import { edgeServices } from '../../../edge/compose/edge-services.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { ScriptedDispatcher, ScriptedResolver, TEST_KEY, harness, memoryStore, plan, probeAnswer, seededRandom, testConfig } from './app-harness.ts';
 
@@ -49,8 +47,7 @@ describe('BZ_ANONYMOUS_CHECKS', () => {
     const store = await memoryStore();
     const clock = new FakeClock();
     const config = testConfig({ BZ_ANONYMOUS_CHECKS: '100' });
-    const base = { store, resolver: new ScriptedResolver({}), dispatcher: new ScriptedDispatcher(probeAnswer({ outcome: 'accepted', reason: 'accepted' })), clock, random: seededRandom(), config };
-    const app = createApp({ ...base, metrics: new EdgeMetrics(), jobs: createJobs(base).mounted, connInfo: () => ({ remote: { address: '192.0.2.1' } }) });
+    const { app } = edgeServices({ db: store, resolver: new ScriptedResolver({}), dispatcher: new ScriptedDispatcher(probeAnswer({ outcome: 'accepted', reason: 'accepted' })), clock, random: seededRandom(), config, connInfo: () => ({ remote: { address: '192.0.2.1' } }) });
     const res = await app.request('/v1/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(['a@example.test']) });
     expect(res.status).toBe(401);
   });

@@ -5,6 +5,9 @@ import { openSqlite } from '../../../edge/adapters/sqlite-node.ts';
 import type { DispatchOutcome, Dispatcher, AgentSummary } from '../../../edge/dispatch/dispatcher.ts';
 import type { MxResolver } from '../../../edge/dns/mx-resolver.ts';
 import { createApp, type AppDeps } from '../../../edge/api/app.ts';
+import { checkServices } from '../../../edge/compose/edge-services.ts';
+import type { Database } from '../../../edge/store/schema.ts';
+import type { Kysely } from 'kysely';
 import { loadConfig, type Config } from '../../../edge/config.ts';
 import { EdgeMetrics } from '../../../edge/metrics/edge-metrics.ts';
 import type { CatchAllCheck, MxPlan, MxRule, ProbeResult, ProbeTask, Random, SmtpCheck } from '../../../protocol/index.ts';
@@ -99,7 +102,7 @@ export function seededRandom(seed = 1): Random {
 }
 
 /** The real SQLite store, in memory, migrated like a production one. */
-export function memoryStore(): Promise<AppDeps['store']> {
+export function memoryStore(): Promise<Kysely<Database>> {
   return openSqlite(':memory:');
 }
 
@@ -112,7 +115,7 @@ export async function storedKey(store: AppDeps['store'], name: string, scopes: r
 
 export interface Harness {
   app: ReturnType<typeof createApp>;
-  deps: AppDeps;
+  deps: AppDeps & { store: Kysely<Database> };
   clock: FakeClock;
   resolver: ScriptedResolver;
   dispatcher: ScriptedDispatcher;
@@ -133,13 +136,16 @@ export async function harness(options: {
   const resolver = new ScriptedResolver(options.plans ?? {});
   const dispatcher = new ScriptedDispatcher(options.answer ?? probeAnswer({ outcome: 'accepted', reason: 'accepted' }), options.healthy ?? 1);
   const metrics = new EdgeMetrics();
-  const deps: AppDeps = {
-    config: testConfig(options.env),
-    store: await memoryStore(),
-    resolver,
-    dispatcher,
+  const config = testConfig(options.env);
+  const store = await memoryStore();
+  const services = checkServices({ config, db: store, resolver, dispatcher, clock, random: seededRandom(), metrics });
+  const deps = {
+    config,
+    store,
+    keys: services.keys,
+    outcomes: services.outcomes,
+    verify: services.verify,
     clock,
-    random: seededRandom(),
     metrics,
     connInfo: options.connInfo,
     hubMetrics: options.hubMetrics,

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createJobs } from '../../../edge/jobs/create-jobs.ts';
-import { createApp } from '../../../edge/api/app.ts';
-import { EdgeMetrics } from '../../../edge/metrics/edge-metrics.ts';
+import { edgeServices } from '../../../edge/compose/edge-services.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { ScriptedDispatcher, ScriptedResolver, TEST_KEY, memoryStore, probeAnswer, seededRandom, testConfig } from './app-harness.ts';
 
@@ -9,17 +7,14 @@ import { ScriptedDispatcher, ScriptedResolver, TEST_KEY, memoryStore, probeAnswe
 async function mounted() {
   const store = await memoryStore();
   const clock = new FakeClock();
-  const base = {
-    store,
+  const { app, metrics } = edgeServices({
+    config: testConfig(),
+    db: store,
     resolver: new ScriptedResolver({}),
     dispatcher: new ScriptedDispatcher(probeAnswer({ outcome: 'accepted', reason: 'accepted' })),
     clock,
     random: seededRandom(),
-  };
-  const config = testConfig();
-  const jobs = createJobs({ ...base, config });
-  const metrics = new EdgeMetrics();
-  const app = createApp({ ...base, config, metrics, jobs: jobs.mounted });
+  });
   return { app, metrics };
 }
 

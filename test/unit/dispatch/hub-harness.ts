@@ -1,4 +1,5 @@
-import { deriveAgentKey, signChallenge, toHex } from '../../../protocol/agent-auth.ts';
+import { deriveAgentKey, signChallenge } from '../../../protocol/agent-auth.ts';
+import { toHex } from '../../../protocol/hex.ts';
 import { PROTOCOL_VERSION, type Frame, type ProbeResult, type ProbeTask } from '../../../protocol/index.ts';
 import type { AgentSocket } from '../../../edge/dispatch/agent-socket.ts';
 import type { AgentRecord, AgentStore } from '../../../edge/dispatch/agent-store.ts';

@@ -3,7 +3,9 @@ import { createStoreResultCache } from '../../../edge/cache/store-result-cache.t
 import type { DispatchOutcome } from '../../../edge/dispatch/dispatcher.ts';
 import { DomainLeases } from '../../../edge/dispatch/domain-leases.ts';
 import { leasedDispatcher } from '../../../edge/dispatch/leased-dispatcher.ts';
+import { ItemClaims } from '../../../edge/jobs/item-claims.ts';
 import { JobRunner } from '../../../edge/jobs/job-runner.ts';
+import { sharedByEdges } from '../../../edge/store/store-traits.ts';
 import type { RunnerOptions } from '../../../edge/jobs/runner-options.ts';
 import { checkSyntax } from '../../../edge/syntax/index.ts';
 import type { ProbeTask } from '../../../protocol/index.ts';
@@ -17,7 +19,7 @@ const accepted = probeAnswer({ outcome: 'accepted', reason: 'accepted' });
 
 /** One more edge's runner on the harness's store, behind its own dispatcher. */
 function edgeRunner(h: Awaited<ReturnType<typeof jobsHarness>>, dispatcher: ScriptedDispatcher | ReturnType<typeof leasedDispatcher>, options: Partial<RunnerOptions>, seed: number): JobRunner {
-  return new JobRunner({ db: h.store, resolver: new ScriptedResolver(plans), dispatcher, cache: createStoreResultCache(h.store), clock: h.clock, random: seededRandom(seed), checkSyntax, cacheTtl: { known: 0, risky: 0, unknown: 0 }, options });
+  return new JobRunner({ claims: new ItemClaims(h.store), sharedByEdges: sharedByEdges(h.store), resolver: new ScriptedResolver(plans), dispatcher, cache: createStoreResultCache(h.store), clock: h.clock, random: seededRandom(seed), checkSyntax, cacheTtl: { known: 0, risky: 0, unknown: 0 }, options });
 }
 
 describe.each(STORE_ENGINES)('the job runner on $name', ({ open }) => {

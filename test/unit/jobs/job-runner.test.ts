@@ -168,11 +168,12 @@ describe('JobRunner', () => {
     expect(await h.status(id)).toMatchObject({ in_flight: 80, done: 0 });
     // A second runner on the same store stands for the restarted edge; the first one is "dead".
     const { JobRunner } = await import('../../../edge/jobs/job-runner.ts');
+    const { ItemClaims } = await import('../../../edge/jobs/item-claims.ts');
     const { createStoreResultCache } = await import('../../../edge/cache/store-result-cache.ts');
     const { checkSyntax } = await import('../../../edge/syntax/index.ts');
     const { ScriptedDispatcher, probeAnswer, seededRandom } = await import('../api/app-harness.ts');
     const dispatcher = new ScriptedDispatcher(probeAnswer(accepted));
-    const again = new JobRunner({ db: h.store, resolver: h.resolver, dispatcher, cache: createStoreResultCache(h.store), clock: h.clock, random: seededRandom(2), checkSyntax, cacheTtl: { known: 0, risky: 0, unknown: 0 } });
+    const again = new JobRunner({ claims: new ItemClaims(h.store), sharedByEdges: false, resolver: h.resolver, dispatcher, cache: createStoreResultCache(h.store), clock: h.clock, random: seededRandom(2), checkSyntax, cacheTtl: { known: 0, risky: 0, unknown: 0 } });
     await again.start();
     await again.idle();
     expect(await h.status(id)).toMatchObject({ status: 'completed', rows: 90, total: 80, done: 80, in_flight: 0, counts: { deliverable: 80 } });

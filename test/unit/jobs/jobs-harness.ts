@@ -1,10 +1,8 @@
 import type { Kysely } from 'kysely';
-import { createApp } from '../../../edge/api/app.ts';
+import { edgeServices } from '../../../edge/compose/edge-services.ts';
 import type { Database } from '../../../edge/store/schema.ts';
-import { createJobs, type Jobs } from '../../../edge/jobs/create-jobs.ts';
 import type { VerifyObserver } from '../../../edge/verify/verify-address.ts';
 import type { RunnerOptions } from '../../../edge/jobs/runner-options.ts';
-import { EdgeMetrics } from '../../../edge/metrics/edge-metrics.ts';
 import type { MxPlan } from '../../../protocol/index.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { memoryStore, plan, probeAnswer, ScriptedDispatcher, ScriptedResolver, seededRandom, TEST_KEY, testConfig, type Answer } from '../api/app-harness.ts';
@@ -19,8 +17,7 @@ export async function jobsHarness(options: { plans?: Record<string, MxPlan | (()
   const dispatcher = new ScriptedDispatcher(options.answer ?? probeAnswer({ outcome: 'accepted', reason: 'accepted' }), options.healthy ?? 1);
   const config = testConfig(options.env);
   const random = seededRandom();
-  const jobs: Jobs = createJobs({ store, resolver, dispatcher, clock, random, config, ...(options.observer ? { observer: options.observer } : {}), runner: { pollMs: 1000, minRetryDelayMs: 1000, ...options.runner } });
-  const app = createApp({ config, store, resolver, dispatcher, clock, random, metrics: new EdgeMetrics(), jobs: jobs.mounted });
+  const { app, jobs } = edgeServices({ config, db: store, resolver, dispatcher, clock, random, ...(options.observer ? { observer: options.observer } : {}), runner: { pollMs: 1000, minRetryDelayMs: 1000, ...options.runner } });
   const auth = { authorization: `Bearer ${TEST_KEY}` };
   const h = {
     clock,

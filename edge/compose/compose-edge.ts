@@ -1,0 +1,94 @@
+import type { GetConnInfo } from 'hono/conninfo';
+import type { Kysely } from 'kysely';
+import { randomHex, type Clock, type Random } from '../../protocol/index.ts';
+import type { Config } from '../config.ts';
+import { createAgentHub, type AgentHub, type HubOptions } from '../dispatch/agent-hub.ts';
+import type { AgentStore } from '../dispatch/agent-store.ts';
+import { dohLookup } from '../dispatch/doh-lookup.ts';
+import { DomainLeases } from '../dispatch/domain-leases.ts';
+import { createKyselyAgentStore } from '../dispatch/kysely-agent-store.ts';
+import { leasedDispatcher } from '../dispatch/leased-dispatcher.ts';
+import { parseCidrList } from '../dns/cidr.ts';
+import { createMxResolver } from '../dns/create-mx-resolver.ts';
+import { createDohClient } from '../dns/doh-client.ts';
+import type { Jobs } from '../jobs/create-jobs.ts';
+import { DEFAULT_RUNNER_OPTIONS, runnerOptionsFromEnv } from '../jobs/runner-options.ts';
+import { EdgeMetrics } from '../metrics/edge-metrics.ts';
+import { createDnsCacheStore } from '../store/dns-cache-store.ts';
+import type { Database } from '../store/schema.ts';
+import { sharedByEdges } from '../store/store-traits.ts';
+import { edgeServices, type EdgeServices } from './edge-services.ts';
+
+export interface ComposeEdgeInput {
+  /** The edge's settings (edge/config.ts). */
+  config: Config;
+  /** The opened, migrated store (the runtime's adapter opens it: better-sqlite3, node:sqlite's Deno twin, pg). */
+  db: Kysely<Database>;
+  /** BZ_JOB_* overrides of the job runner's pacing. */
+  env: Record<string, string | undefined>;
+  clock: Clock;
+  random: Random;
+  /** Where agents are recorded: the store unless a test brings its own. */
+  agentStore?: AgentStore;
+  /** Hub timings and hooks (tests shorten the heartbeat and the auth timeout). */
+  hub?: Omit<HubOptions, 'store' | 'clock' | 'random' | 'dns' | 'onAgentReady'>;
+  /** The runtime's way to read the caller's address. */
+  connInfo?: GetConnInfo;
+}
+
+export interface ComposedEdge extends EdgeServices {
+  hub: AgentHub;
+  agentStore: AgentStore;
+  jobs: Jobs;
+}
+
+/**
+ * The composition root: every edge service built once from the settings and the open store. One
+ * DoH client serves the MX resolver and the agents' self-check lookups (one set of circuit
+ * breakers); the agent hub is the dispatcher of single checks and, behind domain leases where
+ * several edges share the store, of jobs. A runtime adapter adds only HTTP, WebSocket and TLS.
+ */
+export function composeEdge(input: ComposeEdgeInput): ComposedEdge {
+  const { config, db, clock, random } = input;
+  const allowNets = parseCidrList(config.allowNets.join(','));
+  if (!allowNets.ok) throw new Error(allowNets.error);
+  const runner = runnerOptionsFromEnv(input.env);
+  if (!runner.ok) throw new Error(runner.error);
+
+  const dns = createDohClient({ endpoints: config.doh, clock });
+  const resolver = createMxResolver({ endpoints: config.doh, client: dns, allowNets: allowNets.nets, clock, random, cacheStore: createDnsCacheStore(db) });
+  const agentStore = input.agentStore ?? createKyselyAgentStore(db);
+  let wakeJobs = () => {};
+  const hub = createAgentHub({ dns: dohLookup((q, signal) => dns.query(q, signal)), onAgentReady: () => wakeJobs(), ...input.hub, store: agentStore, clock, random });
+
+  const metrics = new EdgeMetrics();
+  // Several edges on one store: a domain's probes go out through one edge at a time. Alone on
+  // its store, this edge's hub already gives a domain to one prober.
+  let leaseRefusals = 0;
+  const jobDispatcher = sharedByEdges(db)
+    ? leasedDispatcher(hub, {
+        leases: new DomainLeases(db, `edge-${randomHex(random, 8)}`),
+        clock,
+        leaseMs: runner.options.leaseMs ?? DEFAULT_RUNNER_OPTIONS.leaseMs,
+        onBusy: () => void leaseRefusals++,
+      })
+    : hub;
+  metrics.addGauges(() => ({ job_domain_lease_refusals: ['Job tasks put back because another edge held their domain (monotonic; PostgreSQL only).', leaseRefusals] }));
+
+  const services = edgeServices({
+    config,
+    db,
+    resolver,
+    dispatcher: hub,
+    jobDispatcher,
+    clock,
+    random,
+    metrics,
+    runner: runner.options,
+    hubMetrics: () => hub.metrics(),
+    onJobError: (error) => console.error(JSON.stringify({ event: 'job_runner_error', error: String(error).slice(0, 300) })),
+    ...(input.connInfo ? { connInfo: input.connInfo } : {}),
+  });
+  wakeJobs = () => services.jobs.runner.wake();
+  return { ...services, hub, agentStore };
+}
