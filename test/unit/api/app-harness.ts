@@ -107,7 +107,7 @@ export function memoryStore(): Promise<Kysely<Database>> {
 }
 
 /** Stores a key named `name` (id `k_<name>`) with these scopes and returns the key itself. */
-export async function storedKey(store: AppDeps['store'], name: string, scopes: readonly KeyScope[], seed = 7): Promise<string> {
+export async function storedKey(store: Kysely<Database>, name: string, scopes: readonly KeyScope[], seed = 7): Promise<string> {
   const key = generateApiKey(seededRandom(seed));
   await createStoreKeyStore(store).add({ id: `k_${name}`, name, key_hash: await hashApiKey(key), hint: keyHint(key), created_at: 0, revoked_at: null, scopes });
   return key;

@@ -33,10 +33,8 @@ describe('key scopes', () => {
   it('a key without `jobs` cannot post or read jobs', async () => {
     const h = await harness({});
     const verifyOnly = await storedKey(h.deps.store, 'v', ['verify'], 1);
-    const { createJobs } = await import('../../../edge/jobs/create-jobs.ts');
-    const { createApp } = await import('../../../edge/api/app.ts');
-    const jobs = createJobs({ ...h.deps, config: h.deps.config });
-    const app = createApp({ ...h.deps, jobs: jobs.mounted });
+    const { edgeServices } = await import('../../../edge/compose/edge-services.ts');
+    const { app } = edgeServices({ config: h.deps.config, db: h.deps.store, resolver: h.resolver, dispatcher: h.dispatcher, clock: h.clock, random: seededRandom() });
     const res = await app.request('/v1/jobs', { method: 'POST', headers: { authorization: `Bearer ${verifyOnly}`, 'content-type': 'application/json' }, body: '["a@x.test"]' });
     expect(res.status).toBe(403);
     expect(await h.deps.store.selectFrom('jobs').selectAll().execute()).toEqual([]);
