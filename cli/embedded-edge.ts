@@ -3,6 +3,7 @@ import { loadConfig } from '../edge/config.ts';
 import { sleep, systemClock, systemRandom } from '../protocol/index.ts';
 import { embeddedAgent } from './commands/start.ts';
 import { nodeAgent } from './commands/prober.ts';
+import { loadProberSettings } from '../prober/settings.ts';
 
 export interface EdgeTarget {
   url: string;
@@ -18,11 +19,13 @@ export async function startEmbeddedEdge(env: Record<string, string | undefined>)
   const key = `bz_cli_${Array.from(systemRandom.bytes(16), (b) => b.toString(16).padStart(2, '0')).join('')}`;
   const loaded = loadConfig({ ...env, BZ_HOST: '127.0.0.1', BZ_PORT: '0', BZ_API_KEY: key, BZ_RATE_LIMIT_RPS: '0' });
   if (!loaded.ok) return loaded;
+  const prober = loadProberSettings(env);
+  if (!prober.ok) return prober;
   const { config } = loaded;
   // The progress bar owns the terminal: the embedded edge and prober keep their event lines to themselves.
   const server = await startEdgeServer({ config, hub: { log: () => {} } });
   const agentRecord = await embeddedAgent(server.agentStore);
-  const agent = await nodeAgent({ config, edgeUrl: server.agentUrl, agentId: agentRecord.id, key: agentRecord.key, capacity: 8, log: () => {} });
+  const agent = await nodeAgent({ config: prober.settings, edgeUrl: server.agentUrl, agentId: agentRecord.id, key: agentRecord.key, capacity: 8, log: () => {} });
   const exit = agent.run();
   // A bulk job would wait for the prober anyway; a single verify would answer no_prober.
   for (let i = 0; i < 300 && server.hub.healthyCount() === 0; i++) await sleep(systemClock, 50);

@@ -2,24 +2,21 @@ import { readFile } from 'node:fs/promises';
 import { startEdgeServer, type EdgeServer } from '../../edge/adapters/node-server.ts';
 import { loadConfig, type Config } from '../../edge/config.ts';
 
-/** BZ_TLS_CERT / BZ_TLS_KEY: PEM files; both set ⇒ https and wss. */
-export async function tlsFromEnv(env: Record<string, string | undefined>): Promise<{ ok: true; tls?: { cert: string; key: string } } | { ok: false; error: string }> {
-  const certPath = env.BZ_TLS_CERT?.trim();
-  const keyPath = env.BZ_TLS_KEY?.trim();
-  if (!certPath && !keyPath) return { ok: true };
-  if (!certPath || !keyPath) return { ok: false, error: 'BZ_TLS_CERT and BZ_TLS_KEY go together: set both or neither' };
+/** The PEM files BZ_TLS_CERT / BZ_TLS_KEY name, read once at start. */
+async function readTls(files: Config['tls']): Promise<{ ok: true; tls?: { cert: string; key: string } } | { ok: false; error: string }> {
+  if (!files) return { ok: true };
   try {
-    return { ok: true, tls: { cert: await readFile(certPath, 'utf8'), key: await readFile(keyPath, 'utf8') } };
+    return { ok: true, tls: { cert: await readFile(files.certFile, 'utf8'), key: await readFile(files.keyFile, 'utf8') } };
   } catch (error) {
-    return { ok: false, error: `cannot read the TLS files: ${(error as NodeJS.ErrnoException).code ?? 'error'}` };
+    return { ok: false, error: `cannot read the TLS files (BZ_TLS_CERT, BZ_TLS_KEY): ${(error as NodeJS.ErrnoException).code ?? 'error'}` };
   }
 }
 
 /** Config and TLS from the environment, or a message for the operator. */
-export async function edgeSettings(): Promise<{ ok: true; config: Config; tls?: { cert: string; key: string } } | { ok: false; error: string }> {
-  const loaded = loadConfig(process.env);
+export async function edgeSettings(env: Record<string, string | undefined> = process.env): Promise<{ ok: true; config: Config; tls?: { cert: string; key: string } } | { ok: false; error: string }> {
+  const loaded = loadConfig(env);
   if (!loaded.ok) return loaded;
-  const tls = await tlsFromEnv(process.env);
+  const tls = await readTls(loaded.config.tls);
   if (!tls.ok) return tls;
   return { ok: true, config: loaded.config, ...(tls.tls ? { tls: tls.tls } : {}) };
 }

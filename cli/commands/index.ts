@@ -17,5 +17,6 @@ export const COMMANDS: Record<string, Command> = {
   agent: lazy('prober agents: agent add NAME | agent revoke NAME | agent list', () => import('./agent.ts')),
   breach: lazy('local breach feeds: breach import FILE [--source NAME]', () => import('./breach.ts')),
   model: lazy('learning from outcomes: model train', () => import('./model.ts')),
+  config: lazy('print every BZ_* setting in effect (secrets masked)', () => import('./config.ts')),
   verify: lazy('verify addresses: verify [--syntax-only] <email…> | verify --file in.csv --out out.csv', () => import('./verify.ts')),
 };

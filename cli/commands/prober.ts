@@ -2,7 +2,6 @@ import { readFile, stat } from 'node:fs/promises';
 import { hostname, totalmem } from 'node:os';
 import { defaultCapacity } from '../../prober/agent/default-capacity.ts';
 import { parseArgs } from 'node:util';
-import { loadConfig, type Config } from '../../edge/config.ts';
 import { deriveAgentKey } from '../../protocol/agent-auth.ts';
 import { createAgent, type Agent } from '../../prober/agent/agent.ts';
 import type { AgentLog } from '../../prober/agent/agent-session.ts';
@@ -20,6 +19,7 @@ import type { TaskRunner } from '../../prober/engine/task-runner.ts';
 import { loadPlugins } from '../../prober/plugins/loader.ts';
 import { createPluginRegistry } from '../../prober/plugins/registry.ts';
 import { withPlugins } from '../../prober/plugins/with-plugins.ts';
+import { loadProberSettings, type ProberSettings } from '../../prober/settings.ts';
 
 const USAGE = `usage: bouncezero prober --edge URL --id ID --secret-file FILE [--capacity N] [--ca FILE]
        bouncezero prober doctor --edge URL --id ID --secret-file FILE
@@ -32,7 +32,7 @@ const USAGE = `usage: bouncezero prober --edge URL --id ID --secret-file FILE [-
 export const proberLog: AgentLog = (event, fields) => process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), event, ...fields })}\n`);
 
 /** The SMTP engine (direct or through BZ_SOCKS5) wrapped in the built-in and BZ_PLUGINS_DIR plugins. */
-async function nodeRunner(config: Config, host: string): Promise<{ runner: TaskRunner; plugins: string[] }> {
+async function nodeRunner(config: ProberSettings, host: string): Promise<{ runner: TaskRunner; plugins: string[] }> {
   const { heloName, mailFrom } = smtpIdentity(config, host);
   const allowNets = parseCidrList(config.allowNets.join(','));
   if (!allowNets.ok) throw new Error(allowNets.error);
@@ -53,7 +53,7 @@ async function nodeRunner(config: Config, host: string): Promise<{ runner: TaskR
 }
 
 /** Everything an agent needs on Node: the real engine and plugins, the doctor, the ws client. */
-export async function nodeAgent(options: { config: Config; edgeUrl: string; agentId: string; key: string; capacity: number; ca?: string; log?: AgentLog }): Promise<Agent> {
+export async function nodeAgent(options: { config: ProberSettings; edgeUrl: string; agentId: string; key: string; capacity: number; ca?: string; log?: AgentLog }): Promise<Agent> {
   const { config } = options;
   const host = hostname();
   const { runner, plugins } = await nodeRunner(config, host);
@@ -93,7 +93,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write('--edge must be a ws:// or wss:// URL\n');
     return 2;
   }
-  const loaded = loadConfig(process.env);
+  const loaded = loadProberSettings(process.env);
   if (!loaded.ok) {
     process.stderr.write(`${loaded.error}\n`);
     return 2;
@@ -104,7 +104,7 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const ca = values.ca ? await readFile(values.ca, 'utf8') : undefined;
-  const options = { config: loaded.config, edgeUrl: values.edge, agentId: values.id, key: await deriveAgentKey(secret.secret), capacity, ca };
+  const options = { config: loaded.settings, edgeUrl: values.edge, agentId: values.id, key: await deriveAgentKey(secret.secret), capacity, ca };
   return doctorOnly ? runDoctorOnce(options) : runAgent(await nodeAgent(options));
 }
 

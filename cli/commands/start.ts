@@ -6,6 +6,7 @@ import { createStoreKeyStore } from '../../edge/access/key-store.ts';
 import { enrollAgent } from '../../edge/dispatch/agent-enrollment.ts';
 import type { AgentStore } from '../../edge/dispatch/agent-store.ts';
 import { systemClock, systemRandom } from '../../protocol/index.ts';
+import { loadProberSettings } from '../../prober/settings.ts';
 import { announce, edgeSettings, untilSignal } from './edge.ts';
 import { keyCommand } from './key-command.ts';
 import { nodeAgent } from './prober.ts';
@@ -26,8 +27,9 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const settings = await edgeSettings();
-  if (!settings.ok) {
-    process.stderr.write(`${settings.error}\n`);
+  const prober = loadProberSettings(process.env);
+  if (!settings.ok || !prober.ok) {
+    for (const loaded of [settings, prober]) if (!loaded.ok) process.stderr.write(`${loaded.error}\n`);
     return 2;
   }
   const { config, tls } = settings;
@@ -37,7 +39,7 @@ export async function run(args: string[]): Promise<number> {
   const embedded = await embeddedAgent(server.agentStore);
   const loopback = new URL(server.agentUrl);
   if (['0.0.0.0', '[::]'].includes(loopback.hostname)) loopback.hostname = loopback.hostname === '[::]' ? '[::1]' : '127.0.0.1';
-  const agent = await nodeAgent({ config, edgeUrl: loopback.href, agentId: embedded.id, key: embedded.key, capacity, ...(tls ? { ca: tls.cert } : {}) });
+  const agent = await nodeAgent({ config: prober.settings, edgeUrl: loopback.href, agentId: embedded.id, key: embedded.key, capacity, ...(tls ? { ca: tls.cert } : {}) });
   const exit = agent.run();
   await Promise.race([untilSignal(), exit]);
   agent.drain();

@@ -54,11 +54,10 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
-  const db = await openStore(config.db, poolSizeFromEnv(process.env));
+  const db = await openStore(config.db, config.pgPool !== undefined ? { poolSize: config.pgPool } : {});
   const { app, hub, agentStore, jobs } = composeEdge({
     config,
     db,
-    env: process.env,
     clock,
     random,
     connInfo: getConnInfo,
@@ -98,13 +97,4 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
       await db.destroy();
     },
   };
-}
-
-/** BZ_PG_POOL: connections per edge to PostgreSQL (ignored for SQLite). */
-function poolSizeFromEnv(env: Record<string, string | undefined>): { poolSize?: number } {
-  const raw = env.BZ_PG_POOL?.trim();
-  if (!raw) return {};
-  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > 1000) throw new Error(`BZ_PG_POOL: expected a whole number from 1 to 1000, got "${raw}"`);
-  return { poolSize: n };
 }

@@ -12,7 +12,7 @@ import { parseCidrList } from '../dns/cidr.ts';
 import { createMxResolver } from '../dns/create-mx-resolver.ts';
 import { createDohClient } from '../dns/doh-client.ts';
 import type { Jobs } from '../jobs/create-jobs.ts';
-import { DEFAULT_RUNNER_OPTIONS, runnerOptionsFromEnv } from '../jobs/runner-options.ts';
+import { DEFAULT_RUNNER_OPTIONS } from '../jobs/runner-options.ts';
 import { EdgeMetrics } from '../metrics/edge-metrics.ts';
 import { createDnsCacheStore } from '../store/dns-cache-store.ts';
 import type { Database } from '../store/schema.ts';
@@ -24,8 +24,6 @@ export interface ComposeEdgeInput {
   config: Config;
   /** The opened, migrated store (the runtime's adapter opens it: better-sqlite3, node:sqlite's Deno twin, pg). */
   db: Kysely<Database>;
-  /** BZ_JOB_* overrides of the job runner's pacing. */
-  env: Record<string, string | undefined>;
   clock: Clock;
   random: Random;
   /** Where agents are recorded: the store unless a test brings its own. */
@@ -52,8 +50,6 @@ export function composeEdge(input: ComposeEdgeInput): ComposedEdge {
   const { config, db, clock, random } = input;
   const allowNets = parseCidrList(config.allowNets.join(','));
   if (!allowNets.ok) throw new Error(allowNets.error);
-  const runner = runnerOptionsFromEnv(input.env);
-  if (!runner.ok) throw new Error(runner.error);
 
   const dns = createDohClient({ endpoints: config.doh, clock });
   const resolver = createMxResolver({ endpoints: config.doh, client: dns, allowNets: allowNets.nets, clock, random, cacheStore: createDnsCacheStore(db) });
@@ -69,7 +65,7 @@ export function composeEdge(input: ComposeEdgeInput): ComposedEdge {
     ? leasedDispatcher(hub, {
         leases: new DomainLeases(db, `edge-${randomHex(random, 8)}`),
         clock,
-        leaseMs: runner.options.leaseMs ?? DEFAULT_RUNNER_OPTIONS.leaseMs,
+        leaseMs: config.jobRunner.leaseMs ?? DEFAULT_RUNNER_OPTIONS.leaseMs,
         onBusy: () => void leaseRefusals++,
       })
     : hub;
@@ -84,7 +80,7 @@ export function composeEdge(input: ComposeEdgeInput): ComposedEdge {
     clock,
     random,
     metrics,
-    runner: runner.options,
+    runner: config.jobRunner,
     hubMetrics: () => hub.metrics(),
     onJobError: (error) => console.error(JSON.stringify({ event: 'job_runner_error', error: String(error).slice(0, 300) })),
     ...(input.connInfo ? { connInfo: input.connInfo } : {}),

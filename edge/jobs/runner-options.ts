@@ -32,33 +32,3 @@ export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = {
   retryBudget: 5,
   pollMs: 1_000,
 };
-
-/**
- * Overrides from the environment, for operators and for the test world, whose greylisting must
- * not take minutes: BZ_JOB_RETRY_DELAY_MS, BZ_JOB_RETRY_MIN_MS, BZ_JOB_RETRY_MAX_MS,
- * BZ_JOB_RETRY_BUDGET, BZ_JOB_TASK_SIZE; and for several edges on one store BZ_JOB_CLAIM_SIZE,
- * BZ_JOB_MAX_IN_FLIGHT, BZ_JOB_TASK_DEADLINE_MS, BZ_JOB_LEASE_MS (a dead edge's items come back
- * after the lease). Returns an error message naming a bad variable.
- */
-export function runnerOptionsFromEnv(env: Record<string, string | undefined>): { ok: true; options: Partial<RunnerOptions> } | { ok: false; error: string } {
-  const names: [string, keyof RunnerOptions, number, number][] = [
-    ['BZ_JOB_RETRY_DELAY_MS', 'retryDelayMs', 0, 86_400_000],
-    ['BZ_JOB_RETRY_MIN_MS', 'minRetryDelayMs', 0, 86_400_000],
-    ['BZ_JOB_RETRY_MAX_MS', 'maxRetryDelayMs', 0, 86_400_000],
-    ['BZ_JOB_RETRY_BUDGET', 'retryBudget', 0, 100],
-    ['BZ_JOB_TASK_SIZE', 'taskSize', 1, 500],
-    ['BZ_JOB_CLAIM_SIZE', 'claimSize', 1, 10_000],
-    ['BZ_JOB_MAX_IN_FLIGHT', 'maxInFlight', 1, 100_000],
-    ['BZ_JOB_TASK_DEADLINE_MS', 'taskDeadlineMs', 1_000, 86_400_000],
-    ['BZ_JOB_LEASE_MS', 'leaseMs', 1_000, 86_400_000],
-  ];
-  const options: Partial<RunnerOptions> = {};
-  for (const [name, key, min, max] of names) {
-    const raw = env[name]?.trim();
-    if (!raw) continue;
-    const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) return { ok: false, error: `${name}: expected a whole number from ${min} to ${max}, got "${raw}"` };
-    options[key] = n;
-  }
-  return { ok: true, options };
-}

@@ -9,6 +9,7 @@ import { tmpdir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { startEdgeServer, type EdgeServer } from '../../edge/adapters/node-server.ts';
 import { loadConfig } from '../../edge/config.ts';
+import { loadProberSettings } from '../../prober/settings.ts';
 import { parseCidrList } from '../../edge/dns/cidr.ts';
 import { createAgent, type Agent } from '../../prober/agent/agent.ts';
 import { createNetDialer } from '../../prober/adapters/net-dialer.ts';
@@ -28,9 +29,10 @@ export interface EmbeddedBounceZero {
   close(): Promise<void>;
 }
 
-/** `env` adds BZ_* settings (e.g. sessions per minute); the job runner reads BZ_JOB_* from process.env. */
+/** `env` adds BZ_* settings (e.g. sessions per minute) over the process's own (BZ_JOB_* among them). */
 export async function startEmbeddedBounceZero(env: Record<string, string> = {}, capacity = 16): Promise<EmbeddedBounceZero> {
-  const loaded = loadConfig({
+  const vars = {
+    ...process.env,
     BZ_DB: join(mkdtempSync(join(tmpdir(), 'bz-bench-')), 'bz.db'),
     BZ_PORT: '0',
     BZ_DOH: DNS.doh,
@@ -41,20 +43,24 @@ export async function startEmbeddedBounceZero(env: Record<string, string> = {}, 
     BZ_HELO_NAME: 'prober.world.test',
     BZ_RATE_LIMIT_RPS: '0',
     ...env,
-  });
+  };
+  const loaded = loadConfig(vars);
   if (!loaded.ok) throw new Error(loaded.error);
+  const prober = loadProberSettings(vars);
+  if (!prober.ok) throw new Error(prober.error);
   const { config } = loaded;
+  const { settings } = prober;
   const server = await startEdgeServer({ config });
   const nets = parseCidrList(config.allowNets.join(','));
   if (!nets.ok) throw new Error(nets.error);
   const runner = createTaskRunner({
     dialer: proxiedDialer(createNetDialer()),
-    heloName: config.heloName!,
-    mailFrom: `verify@${config.heloName}`,
+    heloName: settings.heloName!,
+    mailFrom: `verify@${settings.heloName}`,
     port: 25,
     allowNets: nets.nets,
-    limiter: new HostLimiter(systemClock, { maxConcurrent: config.smtp.maxSessions, maxPerMinute: config.smtp.sessionsPerMinute }),
-    timeouts: { connectMs: config.smtp.connectTimeoutMs, bannerMs: config.smtp.bannerTimeoutMs, commandMs: config.smtp.commandTimeoutMs },
+    limiter: new HostLimiter(systemClock, { maxConcurrent: settings.smtp.maxSessions, maxPerMinute: settings.smtp.sessionsPerMinute }),
+    timeouts: { connectMs: settings.smtp.connectTimeoutMs, bannerMs: settings.smtp.bannerTimeoutMs, commandMs: settings.smtp.commandTimeoutMs },
   });
   const identity = await embeddedAgent(server.agentStore);
   const agent: Agent = createAgent({ edgeUrl: server.agentUrl, agentId: identity.id, key: identity.key, capacity, runner, connect: wsConnectEdge(), hostname: hostname(), software: 'bouncezero/bench' });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startEdgeServer, type EdgeServer } from '../../../edge/adapters/node-server.ts';
 import { ReacherResponse } from '../../../edge/api/reacher/reacher-schema.ts';
 import { loadConfig } from '../../../edge/config.ts';
+import { loadProberSettings } from '../../../prober/settings.ts';
 import { enrollAgent } from '../../../edge/dispatch/agent-enrollment.ts';
 import { nodeAgent } from '../../../cli/commands/prober.ts';
 import type { Agent } from '../../../prober/agent/agent.ts';
@@ -38,21 +39,22 @@ async function verify(email: string): Promise<VerificationResult> {
 
 describeWorld('POST /v1/verify against the test world', () => {
   beforeAll(async () => {
-    const loaded = loadConfig(
-      worldEnv(':memory:', {
-        BZ_API_KEY: KEY,
-        // A sender never used before: postgrey greylists per (client, sender, recipient), so no
-        // earlier run can have passed this triplet's wait already.
-        BZ_MAIL_FROM: `verify-${systemClock.now().toString(36)}@prober.world.test`,
-      }),
-    );
+    const env = worldEnv(':memory:', {
+      BZ_API_KEY: KEY,
+      // A sender never used before: postgrey greylists per (client, sender, recipient), so no
+      // earlier run can have passed this triplet's wait already.
+      BZ_MAIL_FROM: `verify-${systemClock.now().toString(36)}@prober.world.test`,
+    });
+    const loaded = loadConfig(env);
+    const prober = loadProberSettings(env);
+    if (!prober.ok) throw new Error(prober.error);
     if (!loaded.ok) throw new Error(loaded.error);
     server = await startEdgeServer({ config: loaded.config });
     const made = await enrollAgent(server.agentStore, 'api-world', { clock: systemClock, random: systemRandom });
     if (!made.ok) throw new Error(made.error);
     const record = await server.agentStore.findById(made.id);
     if (!record) throw new Error('enrolled agent not found');
-    agent = await nodeAgent({ config: loaded.config, edgeUrl: server.agentUrl, agentId: record.id, key: record.key, capacity: 4 });
+    agent = await nodeAgent({ config: prober.settings, edgeUrl: server.agentUrl, agentId: record.id, key: record.key, capacity: 4 });
     agentExit = agent.run();
     await eventually(() => server.hub.healthyCount() === 1, 'the prober to be ready');
   });

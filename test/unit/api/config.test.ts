@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DOH, loadConfig } from '../../../edge/config.ts';
+import { loadProberSettings } from '../../../prober/settings.ts';
 
 describe('loadConfig', () => {
   it('fills the documented defaults from an empty environment', () => {
@@ -9,11 +10,13 @@ describe('loadConfig', () => {
     expect(r.config.port).toBe(8080);
     expect(r.config.db).toBe('./data/bouncezero.db');
     expect(r.config.doh).toEqual(DEFAULT_DOH);
-    expect(r.config.smtpPort).toBe(25);
     expect(r.config.allowNets).toEqual([]);
     expect(r.config.verifyDeadlineMs).toBe(15_000);
     expect(r.config.allowAnonymousLocal).toBe(false);
     expect(r.config.apiKey).toBeUndefined();
+    const p = loadProberSettings({});
+    expect(p.ok && p.settings.smtpPort).toBe(25);
+    expect(p.ok && p.settings.allowNets).toEqual([]);
   });
 
   it('reads lists, booleans and numbers', () => {
@@ -47,47 +50,48 @@ describe('loadConfig', () => {
   });
 
   it('treats a set-but-empty list as "none", unlike an unset one', () => {
-    const r = loadConfig({ BZ_DOCTOR_HOSTS: '', BZ_DNSBL_ZONES: '' });
-    expect(r.ok && [r.config.doctorHosts, r.config.dnsblZones]).toEqual([[], []]);
-    const d = loadConfig({});
-    expect(d.ok && d.config.doctorHosts.length).toBeGreaterThan(0);
+    const r = loadProberSettings({ BZ_DOCTOR_HOSTS: '', BZ_DNSBL_ZONES: '' });
+    expect(r.ok && [r.settings.doctorHosts, r.settings.dnsblZones]).toEqual([[], []]);
+    const d = loadProberSettings({});
+    expect(d.ok && d.settings.doctorHosts.length).toBeGreaterThan(0);
   });
 
-  it('names every bad variable with what was wrong', () => {
-    const r = loadConfig({
+  it('names every bad variable with what was wrong (edge and prober settings alike)', () => {
+    const env = {
       BZ_PORT: 'eighty',
       BZ_DOH: 'ftp://x',
       BZ_ALLOW_NETS: '10.0.0.0/33',
       BZ_ALLOW_ANONYMOUS_LOCAL: 'maybe',
       BZ_SOCKS5: 'nohost',
       BZ_HELO_NAME: 'a\r\nb',
-    });
-    expect(r.ok).toBe(false);
-    if (r.ok) return;
+    };
+    const loads = [loadConfig(env), loadProberSettings(env)];
+    expect(loads.map((l) => l.ok)).toEqual([false, false]);
+    const error = loads.map((l) => (l.ok ? '' : l.error)).join('\n');
     for (const name of ['BZ_PORT', 'BZ_DOH', 'BZ_ALLOW_NETS', 'BZ_ALLOW_ANONYMOUS_LOCAL', 'BZ_SOCKS5', 'BZ_HELO_NAME']) {
-      expect(r.error).toContain(name);
+      expect(error).toContain(name);
     }
-    expect(r.error).toContain('"eighty"');
+    expect(error).toContain('"eighty"');
   });
 
   it('reads the SMTP politeness limits and timeouts, with polite defaults', () => {
-    const d = loadConfig({});
-    expect(d.ok && d.config.smtp).toEqual({ maxSessions: 2, sessionsPerMinute: 30, connectTimeoutMs: 10_000, bannerTimeoutMs: 15_000, commandTimeoutMs: 15_000, tls: 'opportunistic' });
-    const r = loadConfig({ BZ_SMTP_MAX_SESSIONS: '4', BZ_SMTP_SESSIONS_PER_MINUTE: '600', BZ_SMTP_COMMAND_TIMEOUT_MS: '2000' });
-    expect(r.ok && r.config.smtp).toMatchObject({ maxSessions: 4, sessionsPerMinute: 600, commandTimeoutMs: 2000 });
-    expect(loadConfig({ BZ_SMTP_MAX_SESSIONS: '0' }).ok).toBe(false);
-    const off = loadConfig({ BZ_SMTP_TLS: 'off' });
-    expect(off.ok && off.config.smtp.tls).toBe('off');
-    const bad = loadConfig({ BZ_SMTP_TLS: 'required' });
+    const d = loadProberSettings({});
+    expect(d.ok && d.settings.smtp).toEqual({ maxSessions: 2, sessionsPerMinute: 30, connectTimeoutMs: 10_000, bannerTimeoutMs: 15_000, commandTimeoutMs: 15_000, tls: 'opportunistic' });
+    const r = loadProberSettings({ BZ_SMTP_MAX_SESSIONS: '4', BZ_SMTP_SESSIONS_PER_MINUTE: '600', BZ_SMTP_COMMAND_TIMEOUT_MS: '2000' });
+    expect(r.ok && r.settings.smtp).toMatchObject({ maxSessions: 4, sessionsPerMinute: 600, commandTimeoutMs: 2000 });
+    expect(loadProberSettings({ BZ_SMTP_MAX_SESSIONS: '0' }).ok).toBe(false);
+    const off = loadProberSettings({ BZ_SMTP_TLS: 'off' });
+    expect(off.ok && off.settings.smtp.tls).toBe('off');
+    const bad = loadProberSettings({ BZ_SMTP_TLS: 'required' });
     expect(!bad.ok && bad.error).toMatch(/BZ_SMTP_TLS/);
   });
 
   it('takes BZ_SOCKS5 as a socks5:// URL with credentials, and never repeats it in an error', () => {
-    const ok = loadConfig({ BZ_SOCKS5: 'socks5://bz:s3cret@127.0.0.1:1080' });
-    expect(ok.ok && ok.config.socks5).toBe('socks5://bz:s3cret@127.0.0.1:1080');
-    expect(loadConfig({ BZ_SOCKS5: '127.0.0.1:1080' }).ok).toBe(true);
+    const ok = loadProberSettings({ BZ_SOCKS5: 'socks5://bz:s3cret@127.0.0.1:1080' });
+    expect(ok.ok && ok.settings.socks5).toBe('socks5://bz:s3cret@127.0.0.1:1080');
+    expect(loadProberSettings({ BZ_SOCKS5: '127.0.0.1:1080' }).ok).toBe(true);
     for (const bad of ['http://bz:s3cret@127.0.0.1:1080', 'socks5://bz:s3cret@127.0.0.1', 'socks5://bz:s3cret@127.0.0.1:1080/x']) {
-      const r = loadConfig({ BZ_SOCKS5: bad });
+      const r = loadProberSettings({ BZ_SOCKS5: bad });
       expect(r.ok, bad).toBe(false);
       expect(r.ok ? '' : r.error).not.toContain('s3cret');
     }

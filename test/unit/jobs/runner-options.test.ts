@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { isRetriable, retryDelayMs } from '../../../edge/jobs/retry-policy.ts';
-import { DEFAULT_RUNNER_OPTIONS, runnerOptionsFromEnv } from '../../../edge/jobs/runner-options.ts';
+import { loadConfig } from '../../../edge/config.ts';
+import { DEFAULT_RUNNER_OPTIONS } from '../../../edge/jobs/runner-options.ts';
 
 describe('runner options and retry policy', () => {
   it('reads the BZ_JOB_* overrides and names a bad one', () => {
-    expect(runnerOptionsFromEnv({ BZ_JOB_RETRY_DELAY_MS: '4000', BZ_JOB_RETRY_MIN_MS: '0', BZ_JOB_RETRY_BUDGET: '2', BZ_JOB_TASK_SIZE: '' })).toEqual({
-      ok: true,
-      options: { retryDelayMs: 4000, minRetryDelayMs: 0, retryBudget: 2 },
-    });
-    expect(runnerOptionsFromEnv({ BZ_JOB_TASK_SIZE: '501' })).toEqual({ ok: false, error: 'BZ_JOB_TASK_SIZE: expected a whole number from 1 to 500, got "501"' });
+    const loaded = loadConfig({ BZ_JOB_RETRY_DELAY_MS: '4000', BZ_JOB_RETRY_MIN_MS: '0', BZ_JOB_RETRY_BUDGET: '2', BZ_JOB_TASK_SIZE: '' });
+    expect(loaded.ok && loaded.config.jobRunner).toEqual({ retryDelayMs: 4000, minRetryDelayMs: 0, retryBudget: 2 });
+    expect(loadConfig({ BZ_JOB_TASK_SIZE: '501' })).toEqual({ ok: false, error: 'invalid configuration:\nBZ_JOB_TASK_SIZE: expected a whole number from 1 to 500, got "501"' });
   });
 
   it('takes the hint within bounds, else the default', () => {
