@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Clock } from '../../protocol/index.ts';
 import { apiError } from '../api/api-error.ts';
-import { Lru } from '../dns/lru.ts';
+import { LRUCache } from 'lru-cache';
 import { hashApiKey } from './api-key.ts';
 import type { CallerOf } from './client-address.ts';
 import type { ApiKeyStore } from './key-store.ts';
@@ -53,7 +53,7 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ac
   const configHash = options.configKey ? hashApiKey(options.configKey) : null;
   const { clock } = options;
   const rememberMs = options.rememberMs ?? 10_000;
-  const accepted = new Lru<{ principal: Principal; until: number }>(1000);
+  const accepted = new LRUCache<string, { principal: Principal; until: number }>({ max: 1000 });
 
   async function lookUp(key: string): Promise<Principal | null> {
     const known = accepted.get(key);

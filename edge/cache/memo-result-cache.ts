@@ -1,4 +1,4 @@
-import { Lru } from '../dns/lru.ts';
+import { LRUCache } from 'lru-cache';
 import type { CachedResult, ResultCache } from './result-cache.ts';
 
 /**
@@ -7,7 +7,7 @@ import type { CachedResult, ResultCache } from './result-cache.ts';
  * keep the stored expiry, so the memo never serves what the store would not.
  */
 export function memoResultCache(inner: ResultCache, maxEntries = 10_000): ResultCache {
-  const memo = new Lru<CachedResult>(maxEntries);
+  const memo = new LRUCache<string, CachedResult>({ max: maxEntries });
   return {
     async get(normalized, now) {
       const hit = memo.get(normalized);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DnsRecord, type Clock } from '../../protocol/index.ts';
 import type { DnsAnswer, Question } from './dns-message.ts';
-import { Lru } from './lru.ts';
+import { LRUCache } from 'lru-cache';
 
 /** What the DNS cache needs from the store; edge/store/dns-cache-store.ts implements it on kysely. */
 export interface DnsCacheStore {
@@ -66,7 +66,7 @@ interface Entry {
 export function createDnsCache(options: DnsCacheOptions): DnsCache {
   const { clock, store } = options;
   const bounds = { ...DEFAULT_TTL_BOUNDS, ...options.ttl };
-  const lru = new Lru<Entry>(options.maxEntries ?? 10_000);
+  const lru = new LRUCache<string, Entry>({ max: options.maxEntries ?? 10_000 });
   const purgeEveryMs = options.purgeEveryMs ?? 600_000;
   let lastPurge = clock.now();
   const keyOf = (q: Question) => `${q.name}/${q.type}`;

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { systemClock, type Clock } from '../../protocol/index.ts';
 import type { DialFailure, DialOutcome, Dialer } from '../smtp/dialer.ts';
-import { LruMap } from '../pool/lru-map.ts';
+import { LRUCache } from 'lru-cache';
 import { socketConnection } from './socket-connection.ts';
 
 export interface NetDialerOptions {
@@ -16,7 +16,7 @@ const TLS_SESSIONS_KEPT = 10_000;
 /** The real Dialer: node:net for TCP; STARTTLS (unverified, opportunistic) comes with the socket's Connection. */
 export function createNetDialer(options: NetDialerOptions = {}): Dialer {
   const clock = options.clock ?? systemClock;
-  const tlsSessions = new LruMap<string, Buffer>(TLS_SESSIONS_KEPT);
+  const tlsSessions = new LRUCache<string, Buffer>({ max: TLS_SESSIONS_KEPT });
   return {
     dial(address, port, { timeoutMs, signal }) {
       return new Promise<DialOutcome>((resolve) => {

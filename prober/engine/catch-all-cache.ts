@@ -1,5 +1,5 @@
 import type { Clock } from '../../protocol/index.ts';
-import { LruMap } from '../pool/lru-map.ts';
+import { LRUCache } from 'lru-cache';
 
 export type CatchAllAnswer = 'yes' | 'no';
 
@@ -16,10 +16,10 @@ export const DEFAULT_CATCH_ALL_TTL_MS = 24 * 60 * 60_000;
  * address. Only definite answers are kept: "unknown" (a 4xx to a probe) is asked again.
  */
 export class CatchAllCache {
-  private readonly entries: LruMap<string, { answer: CatchAllAnswer; expires: number }>;
+  private readonly entries: LRUCache<string, { answer: CatchAllAnswer; expires: number }>;
 
   constructor(private readonly options: CatchAllCacheOptions) {
-    this.entries = new LruMap(options.maxEntries);
+    this.entries = new LRUCache({ max: options.maxEntries });
   }
 
   get(domain: string, host: string): CatchAllAnswer | undefined {

@@ -1,5 +1,5 @@
 import type { Clock } from '../../protocol/index.ts';
-import { LruMap } from './lru-map.ts';
+import { LRUCache } from 'lru-cache';
 
 export interface HostNotesOptions {
   clock: Clock;
@@ -17,10 +17,10 @@ interface Note {
 
 /** What the prober has learnt about an MX address across tasks: how big a session it stands, whether its TLS works. */
 export class HostNotes {
-  private readonly notes: LruMap<string, Note>;
+  private readonly notes: LRUCache<string, Note>;
 
   constructor(private readonly options: HostNotesOptions) {
-    this.notes = new LruMap(options.maxHosts);
+    this.notes = new LRUCache({ max: options.maxHosts });
   }
 
   batchSize(address: string): number {
