@@ -78,6 +78,7 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
     });
   });
   await jobs.runner.start();
+  jobs.webhooks.start();
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const secure = options.tls !== undefined;
@@ -89,6 +90,7 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
     db,
     async close() {
       await jobs.runner.stop();
+      await jobs.webhooks.stop();
       hub.close();
       upgrade.close();
       upgradeLog.close();

@@ -4,7 +4,7 @@ import { randomHex, type Clock, type Random } from '../../protocol/index.ts';
 import type { Config } from '../config.ts';
 import { createAgentHub, type AgentHub, type HubOptions } from '../dispatch/agent-hub.ts';
 import type { AgentStore } from '../dispatch/agent-store.ts';
-import { dohLookup } from '../dispatch/doh-lookup.ts';
+import { dohLookup, hostAddresses } from '../dispatch/doh-lookup.ts';
 import { DomainLeases } from '../dispatch/domain-leases.ts';
 import { createKyselyAgentStore } from '../dispatch/kysely-agent-store.ts';
 import { leasedDispatcher } from '../dispatch/leased-dispatcher.ts';
@@ -83,6 +83,8 @@ export function composeEdge(input: ComposeEdgeInput): ComposedEdge {
     runner: config.jobRunner,
     hubMetrics: () => hub.metrics(),
     onJobError: (error) => console.error(JSON.stringify({ event: 'job_runner_error', error: String(error).slice(0, 300) })),
+    // Callback hosts are looked up like MX hosts, and judged by the same guard and BZ_ALLOW_NETS.
+    webhooks: { hostAddresses: hostAddresses((q, signal) => dns.query(q, signal)), allowNets: allowNets.nets },
     ...(input.connInfo ? { connInfo: input.connInfo } : {}),
   });
   wakeJobs = () => services.jobs.runner.wake();

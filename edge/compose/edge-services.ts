@@ -10,7 +10,7 @@ import type { Config } from '../config.ts';
 import type { Dispatcher } from '../dispatch/dispatcher.ts';
 import type { HubMetrics } from '../dispatch/hub-metrics.ts';
 import type { MxResolver } from '../dns/mx-resolver.ts';
-import { createJobs, type Jobs } from '../jobs/create-jobs.ts';
+import { createJobs, type Jobs, type JobsDeps } from '../jobs/create-jobs.ts';
 import type { RunnerOptions } from '../jobs/runner-options.ts';
 import { createOutcomeStore, type OutcomeStore } from '../learning/outcome-store.ts';
 import { EdgeMetrics } from '../metrics/edge-metrics.ts';
@@ -42,6 +42,8 @@ export interface EdgeServicesInput {
   onAppError?: (error: unknown) => void;
   /** Told of the job runner's own failures (store, resolver threw); the items are retried. */
   onJobError?: (error: unknown) => void;
+  /** How completion webhooks are sent and where they may go. */
+  webhooks?: JobsDeps['webhooks'];
 }
 
 /** The store-backed services a check runs on, before jobs and HTTP are added. */
@@ -63,7 +65,7 @@ export interface EdgeServices extends CheckServices {
 }
 
 /** The result cache, keys, outcomes, evidence and learned scorer over the store, each built once. */
-export function checkServices(input: Omit<EdgeServicesInput, 'jobDispatcher' | 'runner' | 'connInfo' | 'hubMetrics' | 'onAppError' | 'onJobError'>): CheckServices {
+export function checkServices(input: Omit<EdgeServicesInput, 'jobDispatcher' | 'runner' | 'connInfo' | 'hubMetrics' | 'onAppError' | 'onJobError' | 'webhooks'>): CheckServices {
   const { config, db, clock, random } = input;
   const metrics = input.metrics ?? new EdgeMetrics();
   const cache = memoResultCache(createStoreResultCache(db, { clock }));
@@ -98,6 +100,7 @@ export function edgeServices(input: EdgeServicesInput): EdgeServices {
     checkSyntax: verify.checkSyntax,
     ...(input.runner ? { runner: input.runner } : {}),
     ...(input.onJobError ? { onError: input.onJobError } : {}),
+    ...(input.webhooks ? { webhooks: input.webhooks } : {}),
   });
   const app = createApp({
     config,

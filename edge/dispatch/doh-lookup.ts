@@ -17,3 +17,13 @@ export function dohLookup(query: DohQuery): DnsLookup {
     return { rcode: result.answer.rcode, answers };
   };
 }
+
+/** A host's A and AAAA addresses through the edge's DoH client (callback hosts for the private-address guard). */
+export function hostAddresses(query: DohQuery): (host: string) => Promise<string[]> {
+  const look = dohLookup(query);
+  return async (host) => {
+    const [a, aaaa] = await Promise.all([look(host, 'A'), look(host, 'AAAA')]);
+    if (a.rcode === 'SERVFAIL' && aaaa.rcode === 'SERVFAIL') throw new Error('DNS failed');
+    return [...a.answers, ...aaaa.answers];
+  };
+}

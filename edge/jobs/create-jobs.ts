@@ -7,6 +7,7 @@ import { ItemClaims } from './item-claims.ts';
 import { JobRunner } from './job-runner.ts';
 import { createJobRoutes } from './job-routes.ts';
 import { JOBS_OPENAPI } from './jobs-openapi.ts';
+import { WebhookSender, type WebhookSenderDeps } from './webhook/webhook-sender.ts';
 import type { RunnerOptions } from './runner-options.ts';
 
 export interface JobsDeps {
@@ -19,6 +20,8 @@ export interface JobsDeps {
   checkSyntax: (input: string) => SyntaxCheck;
   runner?: Partial<RunnerOptions>;
   onError?: (error: unknown) => void;
+  /** Completion webhooks: how they are sent and where they may go (composeEdge gives the DoH client and BZ_ALLOW_NETS). */
+  webhooks?: Partial<Omit<WebhookSenderDeps, 'db' | 'clock' | 'onError'>>;
 }
 
 export interface Jobs {
@@ -26,6 +29,8 @@ export interface Jobs {
   mounted: MountedRoutes;
   /** The composition calls runner.start() once the store is open and runner.stop() before closing it. */
   runner: JobRunner;
+  /** Likewise webhooks.start() and webhooks.stop(). */
+  webhooks: WebhookSender;
 }
 
 /** The bulk-job feature as one piece: its routes and the runner that works the queue they fill. */
@@ -39,9 +44,19 @@ export function createJobs(deps: JobsDeps): Jobs {
     ...(deps.runner ? { options: deps.runner } : {}),
     ...(deps.onError ? { onError: deps.onError } : {}),
   });
-  const routes = createJobRoutes({ db: deps.store, clock, random, checkSyntax: deps.checkSyntax, onJobCreated: () => runner.wake() });
+  const webhooks = new WebhookSender({
+    db: deps.store,
+    clock,
+    fetch: deps.webhooks?.fetch ?? ((input, init) => fetch(input, init)),
+    hostAddresses: deps.webhooks?.hostAddresses ?? (() => Promise.reject(new Error('no DNS resolver was given to look callback hosts up'))),
+    allowNets: deps.webhooks?.allowNets ?? [],
+    ...(deps.webhooks?.options ? { options: deps.webhooks.options } : {}),
+    ...(deps.onError ? { onError: deps.onError } : {}),
+  });
+  const routes = createJobRoutes({ db: deps.store, clock, random, checkSyntax: deps.checkSyntax, onJobCreated: () => runner.wake(), onJobFinished: () => webhooks.wake() });
   return {
     runner,
+    webhooks,
     mounted: {
       routes,
       openapi: JOBS_OPENAPI,

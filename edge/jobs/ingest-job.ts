@@ -5,7 +5,7 @@ import { resultFromSyntax } from '../verify/assemble-result.ts';
 import { deleteJob } from './delete-job.ts';
 import type { IntakeEvent, IntakeRow } from './intake-rows.ts';
 import { newJobId } from './job-id.ts';
-import type { JobItemsTable } from './tables.ts';
+import type { JobItemsTable, JobsTable } from './tables.ts';
 
 export const MAX_JOB_ROWS = 1_000_000;
 
@@ -16,6 +16,8 @@ export interface IngestDeps {
   checkSyntax: (input: string) => SyntaxCheck;
   /** The principal creating the job (Principal.id): its owner. */
   owner: string;
+  /** What else the caller gave for the job: its name, its completion webhook. */
+  job?: Pick<Insertable<JobsTable>, 'name' | 'callback_url' | 'callback_secret' | 'callback_state' | 'callback_due_at'>;
   /** Rows written per transaction. */
   batchSize?: number;
   maxRows?: number;
@@ -34,7 +36,7 @@ export async function ingestJob(deps: IngestDeps, events: AsyncIterable<IntakeEv
   const batchSize = deps.batchSize ?? 500;
   const maxRows = deps.maxRows ?? MAX_JOB_ROWS;
   const id = newJobId(deps.random);
-  await db.insertInto('jobs').values({ id, owner: deps.owner, status: 'uploading', columns_json: null, rows: 0, created_at: clock.now(), completed_at: null }).execute();
+  await db.insertInto('jobs').values({ ...deps.job, id, owner: deps.owner, status: 'uploading', columns_json: null, rows: 0, created_at: clock.now(), completed_at: null }).execute();
   let rows = 0;
   let batch: IntakeRow[] = [];
   let columns: string[] | null = null;

@@ -5,7 +5,10 @@ import type { AccessEnv } from '../access/authenticate.ts';
 import { apiError } from '../api/api-error.ts';
 import type { Database } from '../store/schema.ts';
 import { deleteJob } from './delete-job.ts';
-import { ingestJob } from './ingest-job.ts';
+import { randomHex } from '../../protocol/index.ts';
+import { ingestJob, type IngestDeps } from './ingest-job.ts';
+import { LIST_LIMIT, listJobs, parseCursor } from './job-list.ts';
+import { parseCallbackUrl } from './webhook/callback-url.ts';
 import { csvIntake, jsonIntake, type IntakeEvent } from './intake-rows.ts';
 import { CONTENT_TYPES, RESULT_FORMATS, resultsFileName, resultsStream, type ResultFormat } from './job-results.ts';
 import { verdictFilter } from './verdict-filter.ts';
@@ -21,21 +24,34 @@ export interface JobRoutesDeps {
   checkSyntax: (input: string) => SyntaxCheck;
   /** Called once a job is stored, so the runner picks it up at once. */
   onJobCreated?: (id: string) => void;
+  /** Called when a job is cancelled, so its webhook goes out at once. */
+  onJobFinished?: (id: string) => void;
   maxRows?: number;
 }
 
 /**
  * /v1/jobs, relative to its mount point: POST / (JSON list, CSV body or multipart file),
- * GET /:id (status and counts), GET /:id/results (streamed), POST /:id/cancel, DELETE /:id.
+ * GET / (the caller's jobs, newest first), GET /:id (status and counts), GET /:id/results (streamed), POST /:id/cancel, DELETE /:id.
  * A job belongs to the principal that posted it; every other caller gets 404 (edge/jobs/owned-job.ts).
  */
 export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
   const app = new Hono<AccessEnv>();
 
+  app.get('/', async (c) => {
+    const limit = c.req.query('limit') === undefined ? LIST_LIMIT.default : Number(c.req.query('limit'));
+    if (!Number.isInteger(limit) || limit < 1 || limit > LIST_LIMIT.max) return apiError(c, 400, 'invalid_request', `limit must be a whole number from 1 to ${LIST_LIMIT.max}`);
+    const cursor = c.req.query('cursor');
+    const after = cursor === undefined ? undefined : parseCursor(cursor);
+    if (after === null) return apiError(c, 400, 'invalid_request', 'cursor is not one this API gave (use next_cursor from the previous page)');
+    return c.json(await listJobs(deps.db, c.get('principal').id, { limit, ...(after ? { after } : {}) }), 200);
+  });
+
   app.post('/', async (c) => {
+    const meta = jobMeta(c, deps);
+    if ('error' in meta) return apiError(c, 400, 'invalid_callback_url', meta.error);
     const events = intakeOf(c);
     if ('error' in events) return apiError(c, 415, 'unsupported_media_type', events.error);
-    const ingest = { db: deps.db, clock: deps.clock, random: deps.random, checkSyntax: deps.checkSyntax, maxRows: deps.maxRows, owner: c.get('principal').id };
+    const ingest = { db: deps.db, clock: deps.clock, random: deps.random, checkSyntax: deps.checkSyntax, maxRows: deps.maxRows, owner: c.get('principal').id, job: meta.job };
     const outcome = await ingestJob(ingest, events.events).catch((error: unknown) =>
       error instanceof BodyTooLarge
         ? { ok: false as const, status: 413 as const, error: error.message, code: 'body_too_large' }
@@ -46,7 +62,9 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
       return apiError(c, outcome.status, code, outcome.error);
     }
     deps.onJobCreated?.(outcome.id);
-    return c.json({ id: outcome.id, rows: outcome.rows }, 202, { location: `/v1/jobs/${outcome.id}` });
+    // The secret is shown once, here: the receiver checks each delivery's signature with it.
+    const callback = meta.job.callback_secret ? { callback_secret: meta.job.callback_secret } : {};
+    return c.json({ id: outcome.id, rows: outcome.rows, ...callback }, 202, { location: `/v1/jobs/${outcome.id}` });
   });
 
   app.get('/:id', async (c) => {
@@ -80,6 +98,7 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
     if (!job) return noSuchJob(c);
     // Items stay as they are (their results so far can still be read); a cancelled job is never claimed from.
     await deps.db.updateTable('jobs').set({ status: 'cancelled', completed_at: deps.clock.now() }).where('id', '=', job.id).where('status', 'in', ['queued', 'running']).execute();
+    deps.onJobFinished?.(job.id);
     const report = await jobReport(deps.db, job.id, deps.clock.now());
     return report ? c.json(report, 200) : noSuchJob(c);
   });
@@ -104,6 +123,16 @@ function intakeOf(c: Context): { events: AsyncIterable<IntakeEvent> } | { error:
     return { events: csvIntake(multipartFile(body, boundary), column) };
   }
   return { error: 'send application/json (a list of addresses), text/csv, or multipart/form-data with a file part' };
+}
+
+/** `?name=` (the file's name, shown in the job list) and `?callback_url=` (the completion webhook, with a fresh secret). */
+function jobMeta(c: Context, deps: JobRoutesDeps): { job: NonNullable<IngestDeps['job']> } | { error: string } {
+  const name = c.req.query('name')?.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200) || null;
+  const callbackUrl = c.req.query('callback_url');
+  if (callbackUrl === undefined || callbackUrl === '') return { job: { name } };
+  const parsed = parseCallbackUrl(callbackUrl);
+  if ('error' in parsed) return parsed;
+  return { job: { name, callback_url: parsed.url.href, callback_secret: `whsec_${randomHex(deps.random, 24)}`, callback_state: 'pending', callback_due_at: deps.clock.now() } };
 }
 
 function noSuchJob(c: Context): Response {

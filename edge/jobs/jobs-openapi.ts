@@ -5,7 +5,18 @@ export const JOBS_OPENAPI: Record<string, Record<string, unknown>> = {
   '/v1/jobs': {
     post: {
       summary: 'Create a bulk job from a JSON list, a CSV body or a multipart file (up to 1,000,000 rows).',
-      parameters: [{ name: 'column', in: 'query', required: false, schema: { type: 'string' }, description: 'The CSV column holding the addresses.' }],
+      parameters: [
+        { name: 'column', in: 'query', required: false, schema: { type: 'string' }, description: 'The CSV column holding the addresses.' },
+        { name: 'name', in: 'query', required: false, schema: { type: 'string', maxLength: 200 }, description: 'A name to recognise the job by in GET /v1/jobs (the page sends the file name).' },
+        {
+          name: 'callback_url',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', format: 'uri' },
+          description:
+            'Completion webhook: POSTed `{"event":"job.finished","job":<job report>}` when the job completes or is cancelled, signed in `X-BounceZero-Signature: sha256=HEX` = HMAC-SHA256(callback_secret, `${X-BounceZero-Timestamp}.${body}`); retried 6 times over ~20 minutes until a 2xx. Public addresses only, unless BZ_ALLOW_NETS.',
+        },
+      ],
       requestBody: {
         content: {
           'application/json': { schema: { type: 'array', items: { oneOf: [{ type: 'string' }, { type: 'object', required: ['email'], properties: { email: { type: 'string' } } }] } } },
@@ -13,7 +24,15 @@ export const JOBS_OPENAPI: Record<string, Record<string, unknown>> = {
           'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } },
         },
       },
-      responses: { '202': { description: '`{"id","rows"}`: the job is stored and queued.' }, '400': error, '413': error, '415': error },
+      responses: { '202': { description: '`{"id","rows"}` (and `callback_secret` with a callback_url, shown only here): the job is stored and queued.' }, '400': error, '413': error, '415': error },
+    },
+    get: {
+      summary: "The caller's own jobs, newest first: `{jobs: [{id, name, status, rows, total, done, progress, counts, created_at, completed_at, callback}], next_cursor}`.",
+      parameters: [
+        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+        { name: 'cursor', in: 'query', required: false, schema: { type: 'string' }, description: 'next_cursor of the previous page.' },
+      ],
+      responses: { '200': { description: 'One page of jobs.' }, '400': error },
     },
   },
   '/v1/jobs/{id}': {

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** queued → running → completed; `uploading` while the body streams in (never visible to GET). */
 export type JobStatus = 'uploading' | 'queued' | 'running' | 'completed' | 'cancelled';
@@ -20,7 +20,22 @@ export interface JobsTable {
   rows: number;
   created_at: number;
   completed_at: number | null;
+  /** What the person called it: the uploaded file's name (`?name=`); null when not given. */
+  name: string | null;
+  /** The completion webhook (`?callback_url=`), see edge/jobs/webhook/; null when none. */
+  callback_url: string | null;
+  /** The per-job HMAC-SHA256 key its deliveries are signed with (given once, in the 202). */
+  callback_secret: string | null;
+  /** pending until delivered (a 2xx) or given up (failed); null without a webhook. */
+  callback_state: CallbackState | null;
+  callback_attempts: ColumnType<number, number | undefined, number>;
+  /** When the next delivery attempt may go (it is claimed by moving this forward). */
+  callback_due_at: number | null;
+  /** Why the last attempt failed, for the person reading the job. */
+  callback_error: string | null;
 }
+
+export type CallbackState = 'pending' | 'delivered' | 'failed';
 
 /** One distinct address of a job (the dedup key is the normalized address). */
 export interface JobItemsTable {

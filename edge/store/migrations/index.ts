@@ -8,6 +8,8 @@ import { outcomesMigration } from './006-outcomes.ts';
 import { breachFeedMigration } from './007-breach-feed.ts';
 import { domainLeasesMigration } from './008-domain-leases.ts';
 import { ownersAndScopesMigration } from './010-owners-and-scopes.ts';
+import { jobNamesAndCallbacksMigration } from './016-job-names-and-callbacks.ts';
+import { callbackQueueMigration } from './017-callback-queue.ts';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so a new one takes the next
@@ -24,4 +26,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '007-breach-feed': breachFeedMigration,
   '008-domain-leases': domainLeasesMigration,
   '010-owners-and-scopes': ownersAndScopesMigration,
+  '016-job-names-and-callbacks': jobNamesAndCallbacksMigration,
+  '017-callback-queue': callbackQueueMigration,
 };

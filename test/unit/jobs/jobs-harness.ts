@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { edgeServices } from '../../../edge/compose/edge-services.ts';
+import type { JobsDeps } from '../../../edge/jobs/create-jobs.ts';
 import type { Database } from '../../../edge/store/schema.ts';
 import type { VerifyObserver } from '../../../edge/verify/verify-address.ts';
 import type { RunnerOptions } from '../../../edge/jobs/runner-options.ts';
@@ -10,14 +11,14 @@ import { memoryStore, plan, probeAnswer, ScriptedDispatcher, ScriptedResolver, s
 export { plan, probeAnswer, TEST_KEY };
 
 /** The real app with the jobs mounted, over an in-memory SQLite store, a scripted resolver and prober, and a fake clock. */
-export async function jobsHarness(options: { plans?: Record<string, MxPlan | (() => Promise<MxPlan>)>; answer?: Answer; healthy?: number; runner?: Partial<RunnerOptions>; env?: Record<string, string>; store?: Kysely<Database>; observer?: VerifyObserver } = {}) {
+export async function jobsHarness(options: { plans?: Record<string, MxPlan | (() => Promise<MxPlan>)>; answer?: Answer; healthy?: number; runner?: Partial<RunnerOptions>; env?: Record<string, string>; store?: Kysely<Database>; observer?: VerifyObserver; webhooks?: JobsDeps['webhooks'] } = {}) {
   const clock = new FakeClock();
   const store = options.store ?? (await memoryStore());
   const resolver = new ScriptedResolver(options.plans ?? {});
   const dispatcher = new ScriptedDispatcher(options.answer ?? probeAnswer({ outcome: 'accepted', reason: 'accepted' }), options.healthy ?? 1);
   const config = testConfig(options.env);
   const random = seededRandom();
-  const { app, jobs } = edgeServices({ config, db: store, resolver, dispatcher, clock, random, ...(options.observer ? { observer: options.observer } : {}), runner: { pollMs: 1000, minRetryDelayMs: 1000, ...options.runner } });
+  const { app, jobs } = edgeServices({ config, db: store, resolver, dispatcher, clock, random, ...(options.observer ? { observer: options.observer } : {}), ...(options.webhooks ? { webhooks: options.webhooks } : {}), runner: { pollMs: 1000, minRetryDelayMs: 1000, ...options.runner } });
   const auth = { authorization: `Bearer ${TEST_KEY}` };
   const h = {
     clock,
@@ -25,6 +26,7 @@ export async function jobsHarness(options: { plans?: Record<string, MxPlan | (()
     resolver,
     dispatcher,
     runner: jobs.runner,
+    webhooks: jobs.webhooks,
     app,
     post: (body: BodyInit, type: string, query = '') => app.request(`/v1/jobs${query}`, { method: 'POST', headers: { ...auth, 'content-type': type }, body }),
     async create(body: BodyInit, type = 'text/csv', query = ''): Promise<string> {
