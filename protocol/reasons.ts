@@ -7,6 +7,7 @@ import { z } from 'zod';
  */
 export const REASONS = {
   accepted: { verdict: 'deliverable', text: 'The mail server accepted the recipient.' },
+  catch_all_pending: { verdict: 'risky', text: 'The server accepted the address, but whether the domain accepts every address is still open (its catch-all probes were greylisted); it is asked again.' },
   catch_all: { verdict: 'risky', text: 'The domain accepts every address, so this one cannot be confirmed.' },
   accept_all_provider: { verdict: 'risky', text: 'The provider accepts every recipient during SMTP; acceptance proves nothing.' },
   role_account: { verdict: 'risky', text: 'A role address (postmaster, info, sales …), often a shared inbox or a list.' },

@@ -60,5 +60,7 @@ export const CatchAllCheck = z.object({
   status: z.enum(['yes', 'no', 'unknown']),
   cached: z.boolean(),
   mx_host: z.string().optional(),
+  /** The probes were greylisted: the check is still open and is asked again with the same probe names. */
+  open: z.boolean().optional(),
 });
 export type CatchAllCheck = z.infer<typeof CatchAllCheck>;

@@ -13,6 +13,7 @@ import { createDialerFromEnv } from '../../prober/adapters/dialer-from-env.ts';
 import { nodePluginFs, pluginSettingsFromEnv, pluginSources } from '../../prober/adapters/plugin-fs-node.ts';
 import { nodePortProbe } from '../../prober/adapters/port-probe-node.ts';
 import { createTaskRunner } from '../../prober/engine/create-task-runner.ts';
+import { hmacSha256 } from '../../prober/adapters/hmac-node.ts';
 import { smtpIdentity } from '../../prober/adapters/system-identity.ts';
 import { HostLimiter } from '../../prober/pool/host-limiter.ts';
 import type { TaskRunner } from '../../prober/engine/task-runner.ts';
@@ -32,7 +33,7 @@ const USAGE = `usage: bouncezero prober --edge URL --id ID --secret-file FILE [-
 export const proberLog: AgentLog = (event, fields) => process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), event, ...fields })}\n`);
 
 /** The SMTP engine (direct or through BZ_SOCKS5) wrapped in the built-in and BZ_PLUGINS_DIR plugins. */
-async function nodeRunner(config: ProberSettings, host: string): Promise<{ runner: TaskRunner; plugins: string[] }> {
+async function nodeRunner(config: ProberSettings, host: string, agentKey: string): Promise<{ runner: TaskRunner; plugins: string[] }> {
   const { heloName, mailFrom } = smtpIdentity(config, host);
   const allowNets = parseCidrList(config.allowNets.join(','));
   if (!allowNets.ok) throw new Error(allowNets.error);
@@ -45,6 +46,8 @@ async function nodeRunner(config: ProberSettings, host: string): Promise<{ runne
     limiter: new HostLimiter(systemClock, { maxConcurrent: config.smtp.maxSessions, maxPerMinute: config.smtp.sessionsPerMinute }),
     timeouts: { connectMs: config.smtp.connectTimeoutMs, bannerMs: config.smtp.bannerTimeoutMs, commandMs: config.smtp.commandTimeoutMs },
     tls: config.smtp.tls,
+    // The agent's own secret, never sent anywhere, keys the catch-all probe names: stable across restarts, unguessable outside.
+    probeKey: hmacSha256(new TextEncoder().encode(agentKey), 'bouncezero catch-all probe names'),
   });
   const loaded = await loadPlugins(pluginSources(config.pluginsDirs.join(',')), nodePluginFs, (skip) => proberLog('plugin_skipped', { ...skip }));
   const registry = createPluginRegistry(loaded);
@@ -56,7 +59,7 @@ async function nodeRunner(config: ProberSettings, host: string): Promise<{ runne
 export async function nodeAgent(options: { config: ProberSettings; edgeUrl: string; agentId: string; key: string; capacity: number; ca?: string; log?: AgentLog }): Promise<Agent> {
   const { config } = options;
   const host = hostname();
-  const { runner, plugins } = await nodeRunner(config, host);
+  const { runner, plugins } = await nodeRunner(config, host, options.key);
   return createAgent({
     edgeUrl: options.edgeUrl,
     agentId: options.agentId,
@@ -133,7 +136,7 @@ async function runDoctorOnce(options: Parameters<typeof nodeAgent>[0]): Promise<
   const host = hostname();
   const doctor = createDoctor({ probe: nodePortProbe, hosts: config.doctorHosts, dnsblZones: config.dnsblZones, heloName: smtpIdentity(config, host).heloName });
   let report: Awaited<ReturnType<typeof doctor>> | undefined;
-  const { runner } = await nodeRunner(config, host);
+  const { runner } = await nodeRunner(config, host, options.key);
   const agent = createAgent({
     ...options,
     runner,

@@ -2,7 +2,7 @@ import type { SmtpCheck, SyntaxCheck, VerificationResult } from '../../protocol/
 import { assembleResult } from '../verify/assemble-result.ts';
 import { assemble, remember, runDomainPipeline, type Answer, type PipelineDeps, type PipelineItem } from '../verify/domain-pipeline.ts';
 import type { ClaimedItem, ClaimRef, ItemClaims } from './item-claims.ts';
-import { isRetriable, retryDelayMs } from './retry-policy.ts';
+import { awaitsCatchAll, isRetriable, retryDelayMs } from './retry-policy.ts';
 import type { RunnerOptions } from './runner-options.ts';
 
 export interface DomainWorkDeps extends PipelineDeps {
@@ -52,7 +52,7 @@ async function settle(deps: DomainWorkDeps, claimed: Map<string, ClaimedItem>, a
       wait.push(answer);
     } else if (outcome.stage === 'dispatch') {
       retry.push({ answer, smtp: { outcome: 'error', reason: outcome.reason } });
-    } else if (outcome.stage === 'smtp' && isRetriable(outcome.probe.smtp)) {
+    } else if (outcome.stage === 'smtp' && (isRetriable(outcome.probe.smtp) || awaitsCatchAll(outcome.probe.smtp, outcome.catchAll))) {
       retry.push({ answer, smtp: outcome.probe.smtp });
     } else {
       done.push({ answer, result: await assemble(deps, answer.item, outcome, deps.clock.now()), fromCache: outcome.stage === 'cache' });

@@ -1,4 +1,4 @@
-import type { ReasonCode, SmtpCheck } from '../../protocol/index.ts';
+import type { CatchAllCheck, ReasonCode, SmtpCheck } from '../../protocol/index.ts';
 import type { RunnerOptions } from './runner-options.ts';
 
 /** Answers that say "not now" rather than anything about the mailbox: worth asking again later. */
@@ -6,6 +6,11 @@ const RETRIABLE: ReadonlySet<ReasonCode> = new Set<ReasonCode>(['greylisted', 't
 
 export function isRetriable(smtp: Pick<SmtpCheck, 'outcome' | 'reason'>): boolean {
   return RETRIABLE.has(smtp.reason) || (smtp.outcome === 'temporary' && smtp.reason !== 'mailbox_full');
+}
+
+/** An accepted address whose catch-all probes were greylisted: asked again, with the same probe names, to close the check. */
+export function awaitsCatchAll(smtp: Pick<SmtpCheck, 'outcome'>, catchAll: CatchAllCheck | undefined): boolean {
+  return smtp.outcome === 'accepted' && catchAll?.status === 'unknown' && catchAll.open === true;
 }
 
 /** The server's hinted delay (retry_after_s), else the default, kept within the configured bounds. */

@@ -38,7 +38,7 @@ export function baseRule(reason: ReasonCode, verdict: Verdict): BaseRule {
  * would-be `deliverable` at `risky` and names the flag as the primary reason.
  */
 export interface Modifier {
-  flag: keyof SyntaxFlags | 'catch_all';
+  flag: keyof SyntaxFlags | 'catch_all' | 'catch_all_open';
   delta: number;
   /** The score never exceeds this while the flag is set, whatever the verdict. */
   maxScore?: number;
@@ -50,6 +50,8 @@ export interface Modifier {
 export const MODIFIERS: Modifier[] = [
   // A catch-all domain accepts every RCPT, so acceptance proves nothing: never `deliverable`.
   { flag: 'catch_all', delta: 0, maxScore: 0.55, cap: { verdict: 'risky', reason: 'catch_all' } },
+  // Probes greylisted: an acceptance is not yet worth a checked one's confidence.
+  { flag: 'catch_all_open', delta: 0, maxScore: 0.6, cap: { verdict: 'risky', reason: 'catch_all_pending' } },
   { flag: 'disposable', delta: -0.3, maxScore: 0.4, cap: { verdict: 'risky', reason: 'disposable' } },
   { flag: 'role', delta: -0.1, maxScore: 0.7, cap: { verdict: 'risky', reason: 'role_account' } },
   { flag: 'free_provider', delta: 0, text: 'A free mailbox provider: anyone can open an address there.' },

@@ -56,7 +56,9 @@ function primaryReason(input: ScoreInput): ReasonCode {
 }
 
 function flagIsSet(m: Modifier, input: ScoreInput): boolean {
-  return m.flag === 'catch_all' ? input.catchAll?.status === 'yes' : input.syntax.flags[m.flag];
+  if (m.flag === 'catch_all') return input.catchAll?.status === 'yes';
+  if (m.flag === 'catch_all_open') return input.catchAll?.status === 'unknown' && input.catchAll.open === true;
+  return input.syntax.flags[m.flag];
 }
 
 function replyText(smtp: SmtpCheck | undefined): string | null {

@@ -1,19 +1,28 @@
-import type { Random, RcptOutcome } from '../../protocol/index.ts';
+import type { RcptOutcome } from '../../protocol/index.ts';
 
 export const CATCH_ALL_PROBES = 3;
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const LENGTH = 20;
+const DAY_MS = 24 * 60 * 60_000;
+
+/** A keyed hash (HMAC-SHA-256 in production) under the deployment's own probe key. */
+export type KeyedHash = (message: string) => Uint8Array;
 
 /**
- * Local parts nobody has: 20 characters of [a-z0-9] (~103 bits), drawn from the injected Random.
- * Rejection sampling keeps every character equally likely.
+ * Local parts nobody has: 20 characters of [a-z0-9] (~103 bits) from a keyed hash of the domain,
+ * the UTC day and the probe's number. Greylisting keys on (client, sender, recipient), so a retry
+ * has to send the very same probe addresses to get past it, as a real sender's retry would;
+ * without the key nobody can tell the names apart from random ones or predict them.
  */
-export function probeAddresses(domain: string, random: Random, count = CATCH_ALL_PROBES): string[] {
+export function probeAddresses(domain: string, hash: KeyedHash, nowMs: number, count = CATCH_ALL_PROBES): string[] {
+  const day = Math.floor(nowMs / DAY_MS);
+  const name = domain.toLowerCase().replace(/\.$/, '');
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     let local = '';
-    while (local.length < LENGTH) {
-      for (const byte of random.bytes(LENGTH)) {
+    for (let round = 0; local.length < LENGTH; round++) {
+      // Rejection sampling keeps every character equally likely.
+      for (const byte of hash(`catch-all-probe\u0000${name}\u0000${day}\u0000${i}\u0000${round}`)) {
         if (byte < 252 && local.length < LENGTH) local += ALPHABET[byte % 36];
       }
     }

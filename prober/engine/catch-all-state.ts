@@ -10,8 +10,8 @@ export function useCachedCatchAll(ctx: TaskContext, host: string): void {
 }
 
 /** Records what the probe (or the evidence of a rejected mailbox) showed; only definite answers are cached. */
-export function settleCatchAll(ctx: TaskContext, host: string, status: 'yes' | 'no' | 'unknown'): void {
+export function settleCatchAll(ctx: TaskContext, host: string, status: 'yes' | 'no' | 'unknown', greylisted = false): void {
   ctx.probeNeeded = false;
-  ctx.catchAll = { status, cached: false, mx_host: host };
+  ctx.catchAll = { status, cached: false, mx_host: host, ...(status === 'unknown' && greylisted ? { open: true } : {}) };
   if (status !== 'unknown') ctx.deps.catchAllCache.set(ctx.task.domain, host, status);
 }

@@ -1,6 +1,7 @@
 import { isAddressAllowed } from '../../edge/dns/address-guard.ts';
 import type { Cidr } from '../../edge/dns/cidr.ts';
 import { systemClock, systemRandom, type Clock, type ProbeResult, type ProbeTask, type Random, type SmtpTls } from '../../protocol/index.ts';
+import { hmacSha256 } from '../adapters/hmac-node.ts';
 import { createNetDialer } from '../adapters/net-dialer.ts';
 import { isSafeCommand, mailFromCommand } from '../smtp/command-line.ts';
 import type { Dialer } from '../smtp/dialer.ts';
@@ -39,6 +40,11 @@ export interface TaskRunnerOptions {
   tlsAvoidMs?: number;
   /** BZ_SMTP_TLS: STARTTLS when offered (default) or never. */
   tls?: SmtpTls;
+  /**
+   * The deployment's secret for catch-all probe names (at least 16 bytes), so a retry sends the
+   * same probes and passes greylisting. Without one, a key drawn at start lasts the process.
+   */
+  probeKey?: Uint8Array;
 }
 
 /** The SMTP and catch-all stages as the agent calls them. */
@@ -55,10 +61,14 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
   const batchSize = options.batchSize ?? 20;
   const maxRejectionsPerSession = options.maxRejectionsPerSession ?? 8;
   const allowNets = options.allowNets ?? [];
+  const random = options.random ?? systemRandom;
+  const probeKey = options.probeKey ?? random.bytes(32);
+  if (probeKey.length < 16) throw new Error('probeKey must be at least 16 bytes');
   const deps = {
     dialer: options.dialer ?? createNetDialer(),
     clock,
-    random: options.random ?? systemRandom,
+    random,
+    probeHash: (message: string) => hmacSha256(probeKey, message),
     heloName,
     mailFrom,
     port: options.port ?? 25,

@@ -51,6 +51,8 @@ export async function runSession(ctx: TaskContext, target: Target, release: () =
   let progress = 0;
   let first = true;
   let control: ControlAnswer | undefined;
+  /** Ambiguous refusals of this session still waiting for the control recipient. */
+  let ambiguous: ProbeAddress[] = [];
   let run: SessionRun | undefined;
   while (!run && hasWork(ctx) && !ctx.signal.aborted) {
     const room = Math.min(deps.notes.batchSize(target.address), deps.maxRejectionsPerSession - rejected);
@@ -61,12 +63,13 @@ export async function runSession(ctx: TaskContext, target: Target, release: () =
     const probeRoom = batch.length > 0 ? room : deps.maxRejectionsPerSession - rejected;
     const probeNow = ctx.probeNeeded && last && batch.length + CATCH_ALL_PROBES <= probeRoom && (batch.length > 0 ? capabilities.pipelining : anyAccepted(ctx));
     if (ctx.probeNeeded && batch.length === 0 && !probeNow && !anyAccepted(ctx)) settleCatchAll(ctx, target.host, 'unknown');
-    const probes = probeNow ? probeAddresses(ctx.task.domain, deps.random) : [];
+    const probes = probeNow ? probeAddresses(ctx.task.domain, deps.probeHash, deps.clock.now()) : [];
     if (batch.length === 0 && probes.length === 0) break;
 
     const head = [...(first ? [] : ['RSET']), mailFromCommand(deps.mailFrom, batch.some((b) => b.smtputf8))];
     const rcpts = [...batch.map((b) => rcptToCommand(b.address)), ...probes.map(rcptToCommand)];
     const commands = [...head, ...rcpts];
+    const progressBefore = progress;
     const { exchanges, failure } = capabilities.pipelining
       ? await session.pipeline(commands)
       : await stepByStep(session, commands, head.length, head.length + batch.length);
@@ -81,11 +84,17 @@ export async function runSession(ctx: TaskContext, target: Target, release: () =
     }
     if (run) break;
     const mailLines = exchanges[head.length - 1]?.lines ?? [];
-    const ambiguous: ProbeAddress[] = [];
+    let limited = false;
     for (const [i, item] of batch.entries()) {
       const ex = exchanges[head.length + i];
       if (!ex) break;
       const cls = classifyReply(ex.reply, { phase: 'rcpt', smtputf8Needed: item.smtputf8, recipient: item.address });
+      // "452 4.5.3 Too many recipients": the rest wait for the next transaction of this session, spending no retry.
+      if (cls.recipientLimit) {
+        limited = true;
+        if (i > 0) deps.notes.limitRecipients(target.address, i);
+        break;
+      }
       if (cls.closing && cls.outcome !== 'accepted') {
         run = dropped(progress, shortfallOf(cls, ex.reply), true);
         break;
@@ -99,11 +108,22 @@ export async function runSession(ctx: TaskContext, target: Target, release: () =
       if (cls.reason === 'mailbox_not_found' && ctx.probeNeeded && !probeNow) settleCatchAll(ctx, target.host, 'no');
     }
     if (run) break;
-    const probeExchanges = exchanges.slice(head.length + batch.length);
+    const probeExchanges = limited ? [] : exchanges.slice(head.length + batch.length);
     const probeClasses = probeExchanges.map((ex, i) => classifyReply(ex.reply, { phase: 'rcpt', recipient: probes[i] }));
+    const probeLimit = probeClasses.findIndex((c) => c.recipientLimit);
+    if (probeLimit >= 0) {
+      limited = true;
+      if (batch.length + probeLimit > 0) deps.notes.limitRecipients(target.address, batch.length + probeLimit);
+      probeClasses.length = 0;
+    }
+    if (limited && progress === progressBefore) {
+      // Not even one recipient per transaction: nothing more to learn from this session.
+      run = dropped(progress, { outcome: 'temporary', reason: 'temporary_failure', cause: 'busy' }, false);
+      break;
+    }
     const closing = probeExchanges.find((ex) => ex.reply.code === 421);
     const unsettled = ambiguous.length > 0 || probeClasses.some((c) => c.ambiguous);
-    if (unsettled && !control && !closing && !failure) {
+    if (unsettled && !limited && !control && !closing && !failure) {
       control = await askControl(session, ctx.task.domain);
       if (control && control.verdict !== 'accepted') rejected++;
     }
@@ -113,12 +133,13 @@ export async function runSession(ctx: TaskContext, target: Target, release: () =
         ctx.answers.set(item.id, settled);
         if (settled.reason === 'mailbox_not_found' && ctx.probeNeeded && !probeNow) settleCatchAll(ctx, target.host, 'no');
       }
+      ambiguous = [];
     }
     const probeOutcomes = probeClasses.map((c) => (c.ambiguous && control?.verdict === 'accepted' ? 'rejected' : c.outcome));
     rejected += probeOutcomes.filter((o) => o !== 'accepted').length;
     progress += probeOutcomes.length;
-    if (probeNow && (probeOutcomes.length === probes.length || probeOutcomes.includes('rejected'))) {
-      settleCatchAll(ctx, target.host, catchAllVerdict(probeOutcomes));
+    if (probeNow && !limited && (probeOutcomes.length === probes.length || probeOutcomes.includes('rejected'))) {
+      settleCatchAll(ctx, target.host, catchAllVerdict(probeOutcomes), probeClasses.some((c) => c.greylisted));
     }
     if (closing) run = dropped(progress, shortfallOf(classifyReply(closing.reply, { phase: 'rcpt' }), closing.reply), true);
     else if (failure ?? session.failure) run = dropped(progress, failureShortfall((failure ?? session.failure)!), false);

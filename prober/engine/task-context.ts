@@ -5,6 +5,7 @@ import type { ReplyLimits } from '../smtp/reply-parser.ts';
 import type { HostLimiter } from '../pool/host-limiter.ts';
 import type { HostNotes } from '../pool/host-notes.ts';
 import type { CatchAllCache } from './catch-all-cache.ts';
+import type { KeyedHash } from './catch-all-probe.ts';
 
 /** Everything the engine is given once, shared by all tasks of a runner. */
 export interface EngineDeps {
@@ -24,6 +25,8 @@ export interface EngineDeps {
   limiter: HostLimiter;
   notes: HostNotes;
   catchAllCache: CatchAllCache;
+  /** Keyed hash the catch-all probe names come from (see catch-all-probe.ts). */
+  probeHash: KeyedHash;
 }
 
 /** One MX address of the plan, with the host name it belongs to. */

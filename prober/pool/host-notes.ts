@@ -33,6 +33,12 @@ export class HostNotes {
     note.batchSize = Math.max(1, Math.floor(note.batchSize / 2));
   }
 
+  /** A host that said "too many recipients" after `taken` RCPTs gets no more per transaction from then on. */
+  limitRecipients(address: string, taken: number): void {
+    const note = this.note(address);
+    note.batchSize = Math.max(1, Math.min(note.batchSize, taken));
+  }
+
   tlsUsable(address: string): boolean {
     return (this.notes.get(address)?.tlsBrokenUntil ?? 0) <= this.options.clock.now();
   }

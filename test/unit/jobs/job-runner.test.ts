@@ -53,6 +53,23 @@ describe('JobRunner', () => {
     expect(await h.status(id)).toMatchObject({ status: 'completed', done: 2, waiting_retry: 0, counts: { deliverable: 2 } });
   });
 
+  it('asks again when the catch-all probes were greylisted, and reports the open check meanwhile', async () => {
+    let calls = 0;
+    const answer = (task: ProbeTask): DispatchOutcome => {
+      const out = scripted({})(task);
+      if (!out.ok) return out;
+      const open = calls++ === 0;
+      return { ...out, result: { ...out.result, catch_all: open ? { status: 'unknown', cached: false, open: true } : { status: 'yes', cached: false } } };
+    };
+    const h = await jobsHarness({ plans, answer });
+    const id = await h.create(JSON.stringify(['c@a.test']), 'application/json');
+    await h.run();
+    expect(await h.status(id)).toMatchObject({ status: 'running', waiting_retry: 1 });
+    await h.advance(24 * 60 * 60_000);
+    expect(h.dispatcher.tasks).toHaveLength(2);
+    expect(await h.status(id)).toMatchObject({ status: 'completed', counts: { risky: 1 } });
+  });
+
   it('uses the default delay without a hint and caps a long hint', async () => {
     const h = await jobsHarness({ plans, answer: scripted({ 'n@a.test': [greylisted(), accepted], 'l@a.test': [greylisted(99_999), accepted] }), runner: { retryDelayMs: 300_000, maxRetryDelayMs: 1_800_000 } });
     await h.create(JSON.stringify(['n@a.test', 'l@a.test']), 'application/json');

@@ -115,3 +115,14 @@ describe('evidence from plugins and feeds (rules.ts EVIDENCE)', () => {
     expect(missing.verdict).toBe('deliverable');
   });
 });
+
+describe('an open catch-all check', () => {
+  it('keeps an accepted address from full confidence while the probes are greylisted', () => {
+    const syntax = checkSyntax('alice@grey.test');
+    const open = score({ syntax, smtp: { outcome: 'accepted', reason: 'accepted' }, catchAll: { status: 'unknown', cached: false, open: true } });
+    expect([open.verdict, open.reason]).toEqual(['risky', 'catch_all_pending']);
+    expect(open.score).toBeLessThanOrEqual(0.6);
+    const closed = score({ syntax, smtp: { outcome: 'accepted', reason: 'accepted' }, catchAll: { status: 'unknown', cached: false } });
+    expect(closed.verdict).toBe('deliverable');
+  });
+});

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { FakeNetwork, type ServerScript } from './fake-smtp.ts';
 import { makeTask, runnerFor, settle } from './harness.ts';
+import { hmacSha256 } from '../../../prober/adapters/hmac-node.ts';
+import { probeAddresses } from '../../../prober/engine/catch-all-probe.ts';
 
 const MX = '192.0.2.10';
 const acceptAll: ServerScript = {};
@@ -68,7 +70,7 @@ describe('catch-all detection', () => {
       rcpt: (a) => (greylisting && !a.startsWith('alice') ? '450 4.2.0 Greylisted, please retry in 60 seconds' : '250 2.1.5 Ok'),
     });
     const first = await settle(clock, run(makeTask('grey.test', ['alice', 'bob'], [['mx.grey.test', MX]])));
-    expect(first.catch_all).toEqual({ status: 'unknown', cached: false, mx_host: 'mx.grey.test' });
+    expect(first.catch_all).toEqual({ status: 'unknown', cached: false, mx_host: 'mx.grey.test', open: true });
     expect(first.results.map((r) => [r.smtp.outcome, r.smtp.reason, r.smtp.retry_after_s])).toEqual([
       ['accepted', 'accepted', undefined],
       ['temporary', 'greylisted', 60],
@@ -107,5 +109,49 @@ describe('catch-all detection', () => {
     expect(network.sessions).toHaveLength(1);
     expect(network.commands('RSET')).toHaveLength(1);
     expect(result.stats.round_trips).toBe(3);
+  });
+});
+
+describe('catch-all probe names', () => {
+  const key = (fill: number) => new Uint8Array(32).fill(fill);
+  const hashUnder = (k: Uint8Array) => (m: string) => hmacSha256(k, m);
+
+  it('are the same for a domain all day, differ by domain, day and key, and look random', () => {
+    const day = Date.UTC(2026, 11, 2, 3);
+    const one = probeAddresses('grey.test', hashUnder(key(1)), day);
+    expect(one).toHaveLength(3);
+    expect(new Set(one).size).toBe(3);
+    for (const a of one) expect(a).toMatch(/^[a-z0-9]{20}@grey\.test$/);
+    expect(probeAddresses('grey.test', hashUnder(key(1)), day + 60 * 60_000 * 20)).toEqual(one);
+    expect(probeAddresses('GREY.test', hashUnder(key(1)), day).map((a) => a.split('@')[0])).toEqual(one.map((a) => a.split('@')[0]));
+    expect(probeAddresses('grey.test', hashUnder(key(1)), day + 24 * 60 * 60_000)).not.toEqual(one);
+    expect(probeAddresses('other.test', hashUnder(key(1)), day).map((a) => a.split('@')[0])).not.toEqual(one.map((a) => a.split('@')[0]));
+    expect(probeAddresses('grey.test', hashUnder(key(2)), day)).not.toEqual(one);
+  });
+
+  it('a retry sends the very same probes, so a greylisting catch-all is found out (counted on the wire)', async () => {
+    // postgrey in miniature: a (recipient) triplet seen before is let through.
+    const seen = new Set<string>();
+    const { clock, network, run } = world({
+      rcpt: (a) => {
+        if (seen.has(a)) return '250 2.1.5 Ok';
+        seen.add(a);
+        return '450 4.2.0 Greylisted, please retry in 60 seconds';
+      },
+    });
+    const first = await settle(clock, run(makeTask('greyca.test', ['alice'], [['mx.greyca.test', MX]])));
+    expect(first.catch_all.status).toBe('unknown');
+    await clock.advance(60_000);
+    const retry = await settle(clock, run(makeTask('greyca.test', ['alice'], [['mx.greyca.test', MX]])));
+    expect(retry.catch_all).toMatchObject({ status: 'yes' });
+    expect(retry.results[0]!.smtp.reason).toBe('catch_all');
+    const sent = probes(network);
+    expect(sent).toHaveLength(6);
+    expect(new Set(sent).size).toBe(3);
+  });
+
+  it('refuses a key shorter than 16 bytes', () => {
+    const clock = new FakeClock();
+    expect(() => runnerFor(new FakeNetwork({}, clock), clock, { probeKey: new Uint8Array(8) })).toThrow(/probeKey/);
   });
 });

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../support/fake-clock.ts';
+import { FakeNetwork, type ServerScript, type ServerSession } from './fake-smtp.ts';
+import { makeTask, runnerFor, settle } from './harness.ts';
+
+const MX = '192.0.2.10';
+
+/** Postfix with smtpd_recipient_limit = `limit`: RCPTs past it in one transaction get 452 4.5.3. */
+function limitedServer(limit: number, reply = '452 4.5.3 Error: too many recipients'): ServerScript {
+  const inTransaction = new WeakMap<ServerSession, number>();
+  return {
+    onLine: (line, s) => {
+      const verb = line.split(/[ :]/)[0]!.toUpperCase();
+      if (verb === 'MAIL' || verb === 'RSET') inTransaction.set(s, 0);
+      if (verb !== 'RCPT') return undefined;
+      const n = (inTransaction.get(s) ?? 0) + 1;
+      inTransaction.set(s, n);
+      return n > limit ? reply : undefined;
+    },
+    rcpt: (a) => (a.startsWith('ghost') ? '550 5.1.1 User unknown' : '250 2.1.5 Ok'),
+  };
+}
+
+function world(script: ServerScript) {
+  const clock = new FakeClock();
+  const network = new FakeNetwork({ [MX]: script }, clock);
+  return { clock, network, run: runnerFor(network, clock) };
+}
+
+describe('recipient limits start a new transaction in the same session', () => {
+  it.each([
+    ['452 4.5.3 Error: too many recipients'],
+    ['452 Too many recipients received this hour'],
+    ['552 5.5.3 Too many recipients'],
+  ])('%s: every address answered from one session, no temporary outcome, the batch shrunk for the host', async (reply) => {
+    const { clock, network, run } = world(limitedServer(3, reply));
+    const locals = ['u1', 'u2', 'ghost3', 'u4', 'u5', 'ghost6', 'u7', 'u8'];
+    const result = await settle(clock, run(makeTask('lim.test', locals, [['mx.lim.test', MX]], { catch_all: false })));
+    expect(result.results.map((r) => r.smtp.reason)).toEqual(locals.map((l) => (l.startsWith('ghost') ? 'mailbox_not_found' : 'accepted')));
+    expect(network.sessions).toHaveLength(1);
+    // One RCPT per address plus the refused ones of the first transaction only: later transactions fit the limit.
+    const mails = network.commands('MAIL');
+    expect(mails.length).toBe(3);
+    expect(network.commands('RSET')).toHaveLength(2);
+    expect(network.commands('RCPT')).toHaveLength(locals.length + (locals.length - 3));
+
+    // The next task to the host sends transactions of at most 3 recipients: no 452 at all.
+    const before = network.commands('RCPT').length;
+    await settle(clock, run(makeTask('lim.test', locals, [['mx.lim.test', MX]], { catch_all: false, id: 't2' })));
+    expect(network.commands('RCPT').length - before).toBe(locals.length);
+  });
+
+  it('keeps catch-all probes for a transaction of their own', async () => {
+    const { clock, network, run } = world({ ...limitedServer(3), rcpt: () => '250 2.1.5 Ok' });
+    const result = await settle(clock, run(makeTask('ca-lim.test', ['a', 'b'], [['mx.ca-lim.test', MX]])));
+    expect(result.catch_all.status).toBe('yes');
+    expect(result.results.map((r) => r.smtp.reason)).toEqual(['catch_all', 'catch_all']);
+    expect(network.sessions).toHaveLength(1);
+  });
+});
