@@ -54,11 +54,12 @@ describe('JobRunner', () => {
   });
 
   it('asks again when the catch-all probes were greylisted, and reports the open check meanwhile', async () => {
-    let calls = 0;
+    const tasks = new Set<string>();
     const answer = (task: ProbeTask): DispatchOutcome => {
       const out = scripted({})(task);
       if (!out.ok) return out;
-      const open = calls++ === 0;
+      tasks.add(task.id);
+      const open = tasks.size === 1;
       return { ...out, result: { ...out.result, catch_all: open ? { status: 'unknown', cached: false, open: true } : { status: 'yes', cached: false } } };
     };
     const h = await jobsHarness({ plans, answer });
