@@ -52,6 +52,11 @@ export class DomainLeases {
     return row?.token === token ? { domain, token } : null;
   }
 
+  /** Pushes the expiry of a lease still held out to `until`. */
+  async renew(lease: DomainLease, until: number): Promise<void> {
+    await this.db.updateTable('domain_leases').set({ expires_at: until }).where('domain', '=', lease.domain).where('token', '=', lease.token).execute();
+  }
+
   /** Ends the lease unless this holder took it again since (then that later taking ends it). */
   async release(lease: DomainLease): Promise<void> {
     await this.db.deleteFrom('domain_leases').where('domain', '=', lease.domain).where('token', '=', lease.token).execute();

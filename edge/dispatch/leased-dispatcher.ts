@@ -21,33 +21,43 @@ export interface LeasedDispatcherOptions {
  */
 export function leasedDispatcher(inner: Dispatcher, options: LeasedDispatcherOptions): Dispatcher {
   const { leases, clock, leaseMs } = options;
-  // Tasks out per server and the latest lease taken for it: the lease ends with the last task,
-  // not with whichever finishes first.
-  const held = new Map<string, { tasks: number; lease: DomainLease }>();
+  // Per server: this edge's tasks out (or joining) and the one lease they share. Only the first
+  // task asks the store; the others join its answer, so two answers can never cross and leave
+  // a lease behind that no release matches. Each joining task pushes the expiry out.
+  const held = new Map<string, { tasks: number; lease: Promise<DomainLease | null> }>();
+  const leave = async (server: string, entry: { tasks: number; lease: Promise<DomainLease | null> }) => {
+    entry.tasks -= 1;
+    if (entry.tasks > 0) return;
+    if (held.get(server) === entry) held.delete(server);
+    const lease = await entry.lease.catch(() => null);
+    // A failed release only delays the next edge until the lease expires.
+    if (lease) await leases.release(lease).catch(() => undefined);
+  };
   return {
     agents: () => inner.agents(),
     healthyCount: () => inner.healthyCount(),
     async submit(task, submitOptions) {
       const now = clock.now();
       const server = mxKeyOf(task.plan);
-      const lease = await leases.acquire(server, now, now + leaseMs);
+      let entry = held.get(server);
+      const joining = entry !== undefined;
+      if (!entry) {
+        entry = { tasks: 0, lease: leases.acquire(server, now, now + leaseMs) };
+        held.set(server, entry);
+      }
+      entry.tasks += 1;
+      const lease = await entry.lease.catch(() => null);
       if (!lease) {
+        await leave(server, entry);
         options.onBusy?.(task.domain);
         return { ok: false, reason: 'no_prober', detail: `the mail server of ${task.domain} (${server}) is leased to another edge` };
       }
-      const entry = held.get(server) ?? { tasks: 0, lease };
-      entry.tasks += 1;
-      entry.lease = lease;
-      held.set(server, entry);
+      // Not waited for: a renewal that fails or lands after the release changes nothing.
+      if (joining) void leases.renew(lease, now + leaseMs).catch(() => undefined);
       try {
         return await inner.submit(task, submitOptions);
       } finally {
-        entry.tasks -= 1;
-        if (entry.tasks === 0) {
-          held.delete(server);
-          // A failed release only delays the next edge until the lease expires.
-          await leases.release(entry.lease).catch(() => undefined);
-        }
+        await leave(server, entry);
       }
     },
   };

@@ -38,6 +38,8 @@ export interface TaskRunnerOptions {
   catchAllMaxEntries?: number;
   /** How long a host whose TLS handshake failed is spoken to in clear (default 1 h). */
   tlsAvoidMs?: number;
+  /** How long a finished task's session stays open for the next task to that server (default 1 s; 0: QUIT at once). */
+  sessionIdleMs?: number;
   /** BZ_SMTP_TLS: STARTTLS when offered (default) or never. */
   tls?: SmtpTls;
   /**
@@ -78,6 +80,7 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
     batchSize,
     maxRejectionsPerSession,
     limiter: options.limiter ?? new HostLimiter(clock),
+    sessionIdleMs: options.sessionIdleMs ?? 1_000,
     // A batch never holds more RCPTs than the session may see rejected: that bound holds even if all are.
     notes: new HostNotes({ clock, batchSize: Math.min(batchSize, maxRejectionsPerSession), tlsAvoidMs: options.tlsAvoidMs ?? 60 * 60_000, maxHosts: 10_000 }),
     catchAllCache: new CatchAllCache({ clock, ttlMs: options.catchAllTtlMs ?? DEFAULT_CATCH_ALL_TTL_MS, maxEntries: options.catchAllMaxEntries ?? 50_000 }),

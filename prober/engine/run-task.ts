@@ -70,7 +70,7 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
         if (slot.reason === 'deadline') shortfall = { outcome: 'temporary', reason: 'temporary_failure' };
         break;
       }
-      const run = await runSession(ctx, target, slot.release);
+      const run = await runSession(ctx, target, slot);
       if (run.kind === 'open_failed') {
         const { failure } = run;
         notes.push(...run.transcript.slice(-16));

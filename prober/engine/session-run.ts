@@ -2,6 +2,7 @@ import type { ProbeAddress, SmtpCheck, SmtpReply, TranscriptLine } from '../../p
 import { classifyReply, type ReplyClass } from '../smtp/classify-reply.ts';
 import { mailFromCommand, rcptToCommand } from '../smtp/command-line.ts';
 import { openSession, sessionFailureReason, tooBusy, type OpenFailure } from '../smtp/open-session.ts';
+import type { Capabilities } from '../smtp/capabilities.ts';
 import type { PipelineResult, SessionFailure, SmtpSession } from '../smtp/smtp-session.ts';
 import { Transcript } from '../smtp/transcript.ts';
 import { CATCH_ALL_PROBES, catchAllVerdict, probeAddresses } from './catch-all-probe.ts';
@@ -24,22 +25,33 @@ const MAX_ADDRESS_TRANSCRIPT = 64;
  * MAIL FROM + RCPTs (pipelined when offered, RSET between), the catch-all probe with the last
  * batch, and a fresh session left to the caller before the server's error limits bite.
  */
-export async function runSession(ctx: TaskContext, target: Target, release: () => void): Promise<SessionRun> {
+export async function runSession(ctx: TaskContext, target: Target, slot: { release: () => void; parked?: unknown }): Promise<SessionRun> {
   const { deps } = ctx;
+  const { release } = slot;
   const transcript = new Transcript(() => deps.clock.now(), ctx.startedAt);
-  const triedTls = deps.tls === 'opportunistic' && deps.notes.tlsUsable(target.address);
-  const opened = await openSession({
-    dialer: deps.dialer, clock: deps.clock, address: target.address, port: deps.port, host: target.host,
-    heloName: deps.heloName, timeouts: deps.timeouts, tls: triedTls, transcript, signal: ctx.signal, limits: deps.replyLimits,
-  });
-  if (!opened.ok) {
-    if (opened.session) count(ctx, opened.session);
-    release();
-    return { kind: 'open_failed', failure: opened, triedTls, transcript: transcript.snapshot() };
+  // A session parked by an earlier task to this server (another domain) skips connect, banner,
+  // EHLO and TLS; one that died while parked leaves its slot for a fresh session.
+  const reused = slot.parked instanceof OpenSmtp && slot.parked.session.failure === undefined ? slot.parked : undefined;
+  let open: OpenSmtp;
+  if (reused) {
+    reused.session.adopt({ signal: ctx.signal, transcript });
+    open = reused;
+  } else {
+    const triedTls = deps.tls === 'opportunistic' && deps.notes.tlsUsable(target.address);
+    const opened = await openSession({
+      dialer: deps.dialer, clock: deps.clock, address: target.address, port: deps.port, host: target.host,
+      heloName: deps.heloName, timeouts: deps.timeouts, tls: triedTls, transcript, signal: ctx.signal, limits: deps.replyLimits,
+    });
+    if (!opened.ok) {
+      if (opened.session) count(ctx, opened.session, FRESH);
+      release();
+      return { kind: 'open_failed', failure: opened, triedTls, transcript: transcript.snapshot() };
+    }
+    open = new OpenSmtp(opened.session, opened.capabilities, opened.tls, transcript.snapshot().slice(0, PRELUDE_LINES));
   }
-  const { session, capabilities } = opened;
-  const base = { mx_host: target.host, mx_address: target.address, tls: opened.tls };
-  const prelude = transcript.snapshot().slice(0, PRELUDE_LINES);
+  const { session, capabilities, prelude } = open;
+  const before = reused ? { commands: session.commands, roundTrips: session.roundTrips } : FRESH;
+  const base = { mx_host: target.host, mx_address: target.address, tls: open.tls };
   useCachedCatchAll(ctx, target.host);
   if (!capabilities.smtputf8) {
     for (const item of ctx.pending.filter((p) => p.smtputf8)) {
@@ -47,9 +59,9 @@ export async function runSession(ctx: TaskContext, target: Target, release: () =
     }
   }
 
-  let rejected = 0;
+  let rejected = open.rejected;
   let progress = 0;
-  let first = true;
+  let first = !reused;
   let control: ControlAnswer | undefined;
   /** Ambiguous refusals of this session still waiting for the control recipient. */
   let ambiguous: ProbeAddress[] = [];
@@ -145,11 +157,33 @@ export async function runSession(ctx: TaskContext, target: Target, release: () =
     else if (failure ?? session.failure) run = dropped(progress, failureShortfall((failure ?? session.failure)!), false);
   }
 
-  const closed = session.quit(deps.timeouts.commandMs);
-  count(ctx, session);
-  void closed.finally(release);
+  if (!run && deps.sessionIdleMs > 0 && session.failure === undefined && !ctx.signal.aborted && rejected < deps.maxRejectionsPerSession) {
+    // Done with this domain and still in good standing: the next task to this server may carry on.
+    count(ctx, session, before);
+    open.rejected = rejected;
+    session.adopt({ transcript: new Transcript(() => deps.clock.now(), deps.clock.now()) });
+    deps.limiter.park(target.address, open, release, deps.sessionIdleMs, () => void session.quit(deps.timeouts.commandMs).finally(release));
+  } else {
+    const closed = session.quit(deps.timeouts.commandMs);
+    count(ctx, session, before);
+    void closed.finally(release);
+  }
   return run ?? { kind: 'ended', progress };
 }
+
+/** A session between tasks: what its opening learnt, and the refusals it has seen so far. */
+class OpenSmtp {
+  constructor(
+    readonly session: SmtpSession,
+    readonly capabilities: Capabilities,
+    readonly tls: boolean,
+    /** Connect, banner and EHLO lines, the evidence every address's transcript starts with. */
+    readonly prelude: TranscriptLine[],
+    public rejected = 0,
+  ) {}
+}
+
+const FRESH = { commands: 0, roundTrips: 0 };
 
 /** Without PIPELINING: one command at a time, stopping where the server said no. */
 async function stepByStep(session: SmtpSession, commands: string[], headCount: number, probesFrom: number): Promise<PipelineResult> {
@@ -195,8 +229,9 @@ function addressTranscript(prelude: TranscriptLine[], mail: TranscriptLine[], rc
   return [...prelude, ...mail, ...rcpt].slice(-MAX_ADDRESS_TRANSCRIPT);
 }
 
-function count(ctx: TaskContext, session: SmtpSession): void {
-  ctx.stats.connections++;
-  ctx.stats.commands += session.commands;
-  ctx.stats.round_trips += session.roundTrips;
+/** This task's share of the session: a connection only if it opened it. */
+function count(ctx: TaskContext, session: SmtpSession, before: { commands: number; roundTrips: number }): void {
+  if (before === FRESH) ctx.stats.connections++;
+  ctx.stats.commands += session.commands - before.commands;
+  ctx.stats.round_trips += session.roundTrips - before.roundTrips;
 }

@@ -23,6 +23,8 @@ export interface EngineDeps {
   /** Rejected RCPTs after which a session is replaced, below the server's own error limits. */
   maxRejectionsPerSession: number;
   limiter: HostLimiter;
+  /** How long a session that finished a task waits for the next task to its server (another domain). */
+  sessionIdleMs: number;
   notes: HostNotes;
   catchAllCache: CatchAllCache;
   /** Keyed hash the catch-all probe names come from (see catch-all-probe.ts). */

@@ -20,7 +20,14 @@ export const DEFAULT_HOST_LIMITS: HostLimits = {
   maxHosts: 10_000,
 };
 
-export type HostSlot = { ok: true; release: () => void } | { ok: false; reason: 'deadline' | 'aborted' };
+/** A slot: a fresh one, or one held by an open session left for the next task (`parked`). */
+export type HostSlot = { ok: true; release: () => void; parked?: unknown } | { ok: false; reason: 'deadline' | 'aborted' };
+
+interface Parked {
+  session: unknown;
+  release: () => void;
+  cancelIdle: () => void;
+}
 
 interface HostState {
   active: number;
@@ -28,6 +35,8 @@ interface HostState {
   strikes: number;
   backoffUntil: number;
   wakers: Set<() => void>;
+  /** Open sessions between tasks; each still holds its slot in `active`. */
+  parked: Parked[];
 }
 
 const MINUTE = 60_000;
@@ -35,6 +44,9 @@ const MINUTE = 60_000;
 /**
  * Politeness per MX address, shared by every task of the prober process: a cap on concurrent
  * sessions, on new sessions per minute, and an exponential back-off when a host says it is busy.
+ * A session that finished one task's work may be parked here for the next task to the same
+ * address (another domain on that server): it keeps its slot, and a waiting task takes it
+ * before any new session is counted, so one session serves many domains.
  */
 export class HostLimiter {
   private readonly hosts = new Map<string, HostState>();
@@ -49,6 +61,11 @@ export class HostLimiter {
     const host = this.state(address);
     for (;;) {
       if (signal?.aborted) return { ok: false, reason: 'aborted' };
+      const parked = host.parked.pop();
+      if (parked) {
+        parked.cancelIdle();
+        return { ok: true, release: parked.release, parked: parked.session };
+      }
       const now = this.clock.now();
       while (host.starts.length > 0 && host.starts[0]! <= now - MINUTE) host.starts.shift();
       const rateFreeAt = host.starts.length >= this.limits.maxPerMinute ? host.starts[0]! + MINUTE : now;
@@ -61,6 +78,26 @@ export class HostLimiter {
       }
       await this.wait(host, readyAt > now ? readyAt - now : undefined, signal);
     }
+  }
+
+  /**
+   * Leaves an open session, with the slot it holds, for the next task to `address`; after
+   * `idleMs` unclaimed (or at once while the host is backed off) `retire` closes it and must
+   * call `release`.
+   */
+  park(address: string, session: unknown, release: () => void, idleMs: number, retire: () => void): void {
+    const host = this.state(address);
+    if (host.backoffUntil > this.clock.now()) return retire();
+    const entry: Parked = {
+      session,
+      release,
+      cancelIdle: this.clock.setTimer(() => {
+        host.parked = host.parked.filter((p) => p !== entry);
+        retire();
+      }, idleMs),
+    };
+    host.parked.push(entry);
+    for (const wake of host.wakers) wake();
   }
 
   /** A 421 or "too many connections": stay away, longer each time. */
@@ -78,9 +115,9 @@ export class HostLimiter {
   }
 
   /** For tests and metrics. */
-  inspect(address: string): { active: number; backoffUntil: number; startsInWindow: number } {
+  inspect(address: string): { active: number; parked: number; backoffUntil: number; startsInWindow: number } {
     const host = this.hosts.get(address);
-    return { active: host?.active ?? 0, backoffUntil: host?.backoffUntil ?? 0, startsInWindow: host?.starts.length ?? 0 };
+    return { active: host?.active ?? 0, parked: host?.parked.length ?? 0, backoffUntil: host?.backoffUntil ?? 0, startsInWindow: host?.starts.length ?? 0 };
   }
 
   private releaser(host: HostState): () => void {
@@ -111,7 +148,7 @@ export class HostLimiter {
     let host = this.hosts.get(address);
     if (!host) {
       if (this.hosts.size >= this.limits.maxHosts) this.forgetIdle();
-      host = { active: 0, starts: [], strikes: 0, backoffUntil: 0, wakers: new Set() };
+      host = { active: 0, starts: [], strikes: 0, backoffUntil: 0, wakers: new Set(), parked: [] };
       this.hosts.set(address, host);
     }
     return host;

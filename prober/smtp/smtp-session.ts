@@ -52,7 +52,7 @@ export class SmtpSession {
   private ended: SessionFailure | undefined;
   private readonly onAbort = () => this.end({ kind: 'aborted', detail: 'task deadline or cancellation' });
 
-  constructor(connection: Connection, private readonly options: SessionOptions) {
+  constructor(connection: Connection, private options: SessionOptions) {
     this.connection = connection;
     this.parser = new ReplyParser(options.limits ?? DEFAULT_REPLY_LIMITS);
     this.attach(connection);
@@ -62,6 +62,17 @@ export class SmtpSession {
 
   get transcript(): Transcript {
     return this.options.transcript;
+  }
+
+  /**
+   * Hands the open session to another task (the next domain on this server): from now on its
+   * deadline aborts the session and its transcript gets the lines. Nothing may be in flight.
+   */
+  adopt(owner: { signal?: AbortSignal; transcript: Transcript }): void {
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    this.options = { ...this.options, signal: owner.signal, transcript: owner.transcript };
+    if (owner.signal?.aborted) this.onAbort();
+    else owner.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
   get failure(): SessionFailure | undefined {

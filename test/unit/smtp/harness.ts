@@ -43,8 +43,10 @@ export async function settle<T>(clock: FakeClock, promise: Promise<T>, stepMs = 
   return promise;
 }
 
+/** Sessions end with their task unless `sessionIdleMs` says otherwise (session-sharing.test.ts). */
 export function runnerFor(network: FakeNetwork, clock: FakeClock, options: Partial<TaskRunnerOptions> = {}) {
   return createTaskRunner({
+    sessionIdleMs: 0,
     dialer: network,
     clock,
     random: counterRandom(),
