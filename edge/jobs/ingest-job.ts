@@ -23,7 +23,9 @@ export interface IngestDeps {
   maxRows?: number;
 }
 
-export type IngestOutcome = { ok: true; id: string; rows: number } | { ok: false; status: 400 | 413; error: string };
+export type IngestOutcome =
+  | { ok: true; id: string; rows: number }
+  | { ok: false; status: 400 | 413; error: string; code?: string; columns?: string[] };
 
 /**
  * Streams an upload into the store: rows are written in batched transactions as they are parsed,
@@ -40,13 +42,13 @@ export async function ingestJob(deps: IngestDeps, events: AsyncIterable<IntakeEv
   let rows = 0;
   let batch: IntakeRow[] = [];
   let columns: string[] | null = null;
-  const fail = async (status: 400 | 413, error: string): Promise<IngestOutcome> => {
+  const fail = async (status: 400 | 413, error: string, detail: { code?: string; columns?: string[] } = {}): Promise<IngestOutcome> => {
     await deleteJob(db, id);
-    return { ok: false, status, error };
+    return { ok: false, status, error, ...detail };
   };
   try {
     for await (const event of events) {
-      if ('error' in event) return await fail(400, event.error);
+      if ('error' in event) return await fail(400, event.error, { ...(event.code ? { code: event.code } : {}), ...(event.columns ? { columns: event.columns } : {}) });
       if ('columns' in event) {
         columns = event.columns;
         continue;
@@ -60,6 +62,8 @@ export async function ingestJob(deps: IngestDeps, events: AsyncIterable<IntakeEv
       }
     }
     await writeBatch(deps, id, rows - batch.length, batch);
+    // A job of nothing would "complete" at once and look like a success.
+    if (rows === 0) return await fail(400, 'nothing to check: the upload has no rows (an empty file, a header alone, or an empty list)', { code: 'empty_upload' });
   } catch (error) {
     // The body broke off (client gone, stream error): nothing of the job may stay behind.
     await deleteJob(db, id);

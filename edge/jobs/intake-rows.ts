@@ -9,26 +9,30 @@ export interface IntakeRow {
   cells: string | null;
 }
 
+/** Why an upload was refused, for a person and (code, columns) for a program or the page's column picker. */
+export interface IntakeError {
+  error: string;
+  code?: 'ambiguous_column' | 'no_such_column';
+  columns?: string[];
+}
+
 /** First the columns (null for a JSON list), then rows; a malformed input ends with an error. */
-export type IntakeEvent = { columns: string[] | null } | { row: IntakeRow } | { error: string };
+export type IntakeEvent = { columns: string[] | null } | { row: IntakeRow } | IntakeError;
 
 export async function* csvIntake(body: ReadableStream<Uint8Array>, column?: string): AsyncGenerator<IntakeEvent> {
   let emailIndex = -1;
-  let line = 0;
   for await (const event of csvRecords(body)) {
     if ('error' in event) return yield { error: `line ${event.error.line}: ${event.error.message}` };
-    line++;
     const { record } = event;
     if (emailIndex < 0) {
       const choice = chooseEmailColumn(record, column);
-      if ('error' in choice) return yield { error: choice.error };
+      if ('error' in choice) return yield choice;
       emailIndex = choice.index;
       yield { columns: choice.header ? record : syntheticHeader(record.length, choice.index) };
       if (choice.header) continue;
     }
     yield { row: { email: record[emailIndex] ?? '', cells: JSON.stringify(record) } };
   }
-  if (line === 0) yield { columns: ['email'] };
 }
 
 export async function* jsonIntake(body: ReadableStream<Uint8Array>): AsyncGenerator<IntakeEvent> {

@@ -59,7 +59,7 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
     );
     if (!outcome.ok) {
       const code = 'code' in outcome && outcome.code ? outcome.code : outcome.status === 413 ? 'too_many_rows' : 'invalid_upload';
-      return apiError(c, outcome.status, code, outcome.error);
+      return apiError(c, outcome.status, code, outcome.error, undefined, 'columns' in outcome && outcome.columns ? { columns: outcome.columns } : undefined);
     }
     deps.onJobCreated?.(outcome.id);
     // The secret is shown once, here: the receiver checks each delivery's signature with it.
