@@ -95,7 +95,9 @@ export function createDohClient(options: DohClientOptions): DnsClient {
     query(asked, signal) {
       const question = { ...asked, name: normalizeName(asked.name) };
       if (!isQueryableName(question.name)) return Promise.resolve(failure('invalid_name', `"${asked.name.slice(0, 300)}" is not a name to ask about`));
-      const shared = coalesce(`${question.name}/${question.type}`, () => gate(() => resolve(question)));
+      // A host's addresses finish a domain whose MX answer is in: they go before new domains' MX
+      // questions, so a bulk job's first domains reach SMTP while the rest are still being asked.
+      const shared = coalesce(`${question.name}/${question.type}`, () => gate(() => resolve(question), question.type !== 'MX'));
       return untilAborted(shared, signal, () => failure('aborted', 'the caller gave up'));
     },
   };

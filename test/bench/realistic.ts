@@ -15,8 +15,8 @@
  * The peers verify each address on its own, two at a time per server (polite).
  */
 import { fork, spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLASSES, type Verdict } from './bench-addresses.ts';
@@ -52,6 +52,7 @@ process.stdout.write(`${list.length} addresses over ${bulkDomains.length} domain
 const runs: Run[] = [];
 try {
   runs.push(await measure('BounceZero', () => bulkJob(list)));
+  runs.push(await measure('BZ, BZ_SMTP_TLS=off', () => bulkJob(list, { BZ_SMTP_TLS: 'off' })));
   for (const name of peerNames) runs.push(await measure(name, () => runPolitely(list, bounded(PEERS[name]!(), 15_000), perServer)));
   report(list, runs);
   if (singles > 0) {
@@ -74,10 +75,11 @@ async function measure(name: string, work: () => Promise<Run['got'] | { got: Run
   return { name, got, seconds, totals: await world.totals() };
 }
 
-async function bulkJob(addresses: RealisticAddress[]): Promise<{ got: Run['got']; seconds: number }> {
-  const bz = await startBounceZero({});
+async function bulkJob(addresses: RealisticAddress[], env: Record<string, string> = {}): Promise<{ got: Run['got']; seconds: number }> {
+  const bz = await startBounceZero(env);
   try {
     const client = jobClient(bz.url, KEY);
+    const cpuBefore = bz.cpuSeconds();
     const started = performance.now();
     const id = await client.submit(addresses.map((a) => a.email));
     const marks = [1, 100, 500, 900, 1000];
@@ -90,7 +92,8 @@ async function bulkJob(addresses: RealisticAddress[]): Promise<{ got: Run['got']
       },
     });
     const seconds = (performance.now() - started) / 1000;
-    process.stdout.write(`BounceZero results: ${seen.join(', ')}\n`);
+    const cpu = bz.cpuSeconds() - cpuBefore;
+    process.stdout.write(`BounceZero${Object.keys(env).length ? ` (${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')})` : ''} results: ${seen.join(', ')}; its CPU time ${cpu.toFixed(1)} s in ${seconds.toFixed(1)} s (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)\n`);
     if (final.status !== 'completed') process.stdout.write(`BounceZero job not completed: ${JSON.stringify(final)}\n`);
     const got: Run['got'] = new Map();
     for (const row of await client.results(id)) got.set(row.email, { verdict: (row.verdict ?? 'unknown') as Verdict, detail: row.reason ?? 'no result' });
@@ -124,7 +127,7 @@ async function singleChecks(tls: 'opportunistic' | 'off'): Promise<string> {
 }
 
 /** `bouncezero start` in its own process, told only where the world is. */
-async function startBounceZero(extra: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
+async function startBounceZero(extra: Record<string, string>): Promise<{ url: string; cpuSeconds(): number; close(): Promise<void> }> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BZ_') && v !== undefined) env[k] = v;
   Object.assign(env, {
@@ -161,7 +164,9 @@ async function startBounceZero(extra: Record<string, string>): Promise<{ url: st
         if (Date.now() > deadline) throw new Error(`no prober connected: ${log}`);
         await new Promise((r) => setTimeout(r, 20));
       }
-      return { url: m[1]!, close: async () => (child.kill('SIGTERM'), await exited) };
+      // utime + stime of /proc/PID/stat, in clock ticks of 1/100 s.
+      const cpuSeconds = () => readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ').slice(11, 13).reduce((n, t) => n + Number(t), 0) / 100;
+      return { url: m[1]!, cpuSeconds, close: async () => (child.kill('SIGTERM'), await exited) };
     }
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`bouncezero start did not start: ${log}`);
     await new Promise((r) => setTimeout(r, 20));
@@ -208,7 +213,7 @@ function report(addresses: RealisticAddress[], results: Run[]): void {
   out.push(row('RCPTs/address', (r) => (r.totals.rcpts / n).toFixed(2)));
   out.push(row('max sessions at a server', (r) => r.totals.peakPerServer));
   out.push(row('TLS sessions (resumed)', (r) => `${r.totals.tlsSessions} (${r.totals.tlsResumed})`));
-  const peers = results.filter((r) => r.name !== 'BounceZero');
+  const peers = results.filter((r) => r.name in PEERS);
   const bz = results.find((r) => r.name === 'BounceZero');
   if (bz && peers.length > 0) {
     const fastest = peers.reduce((a, b) => (a.seconds < b.seconds ? a : b));

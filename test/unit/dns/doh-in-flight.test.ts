@@ -26,3 +26,18 @@ describe('DoH client under a burst', () => {
     expect(peak).toBe(4);
   });
 });
+
+describe('DoH client queue order', () => {
+  it('a host\'s address questions go before MX questions still waiting', async () => {
+    const zone = [
+      ...Array.from({ length: 6 }, (_, i) => ({ name: `d${i}.test`, type: 'MX' as const, value: `10 mx.d${i}.test` })),
+      { name: 'mx.d0.test', type: 'A' as const, value: '192.0.2.1' },
+    ];
+    const doh = new FakeDoh(zone);
+    const client = createDohClient({ endpoints: [A], fetch: doh.fetch, clock: new FakeClock(), maxInFlight: 1 });
+    const asked = zone.slice(0, 6).map((r) => client.query({ name: r.name, type: 'MX' }));
+    const host = client.query({ name: 'mx.d0.test', type: 'A' });
+    await Promise.all([...asked, host]);
+    expect(doh.calls.map((c) => `${c.name} ${c.type}`).slice(0, 2)).toEqual(['d0.test MX', 'mx.d0.test A']);
+  });
+});
