@@ -1,17 +1,7 @@
-import { COMMANDS } from './commands/index.ts';
+import { EXIT, runCli } from './program.ts';
 
-/** `bouncezero <command> [args…]`: each command lives in cli/commands/ and owns its own flags. */
-async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  const command = name ? COMMANDS[name] : undefined;
-  if (!command) {
-    const list = Object.entries(COMMANDS)
-      .map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`)
-      .join('\n');
-    process.stderr.write(`${name ? `unknown command: ${name}\n` : ''}usage: bouncezero <command> [options]\n\n${list}\n`);
-    return 2;
-  }
-  return command.run(rest);
-}
-
-process.exitCode = await main(process.argv.slice(2));
+/** `bouncezero <command> [options]`; an unexpected failure is one line, never a stack trace. */
+process.exitCode = await runCli(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`bouncezero: ${error instanceof Error ? error.message : String(error)}\n`);
+  return EXIT.failed;
+});

@@ -1,17 +1,20 @@
-import { parseArgs } from 'node:util';
+import type { Verdict } from '../protocol/index.ts';
+import { httpUrl } from '../protocol/settings/index.ts';
 import { EdgeClient } from './edge-client.ts';
 import { startEmbeddedEdge, type EdgeTarget } from './embedded-edge.ts';
+import { resultLines, type Format } from './result-format.ts';
 import { verifyFile } from './verify-file.ts';
 
-export const VERIFY_EDGE_USAGE = `usage: bouncezero verify --edge URL [--key KEY] <email>…
-       bouncezero verify [--edge URL --key KEY] --file in.csv --out out.csv [--column NAME]
-
---edge defaults to BZ_EDGE. For a file without an edge, an edge and a prober start in this
-process on the BZ_DB store (as \`bouncezero start\` would).
---key defaults to BZ_API_KEY. Addresses print one JSON result per line; a file runs as a bulk
-job with a progress bar on stderr, and out.csv gets the input columns plus normalized, verdict,
-reason, score, the reason in words, the suggestion, the flags, catch-all, MX host and SMTP codes.
-`;
+export interface VerifyEdgeOptions {
+  emails: string[];
+  file?: string;
+  out?: string;
+  edge?: string;
+  key?: string;
+  column?: string;
+  format?: Format;
+  failOn?: readonly Verdict[];
+}
 
 interface Io {
   env: Record<string, string | undefined>;
@@ -19,26 +22,23 @@ interface Io {
   stderr: { write(text: string): unknown; isTTY?: boolean };
 }
 
-/** The full-verification paths of `bouncezero verify`: through an edge given, or an embedded one. */
-export async function runVerifyEdge(args: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { file: { type: 'string' }, out: { type: 'string' }, edge: { type: 'string' }, key: { type: 'string' }, column: { type: 'string' } },
-    });
-  } catch (error) {
-    io.stderr.write(`${(error as Error).message}\n${VERIFY_EDGE_USAGE}`);
+/**
+ * The full-verification paths of `bouncezero verify`: through an edge given (--edge or BZ_EDGE),
+ * or, for a file, an embedded edge and prober on the BZ_DB store. Exit codes: 0 all answered,
+ * 1 an address failed or matched --fail-on, 2 a usage mistake.
+ */
+export async function runVerifyEdge(o: VerifyEdgeOptions, io: Io): Promise<number> {
+  const usage = (message: string) => {
+    io.stderr.write(`${message} (bouncezero verify --help)\n`);
     return 2;
-  }
-  const { values, positionals } = parsed;
-  const byFile = values.file !== undefined;
-  if (byFile ? !values.out || positionals.length > 0 : positionals.length === 0 || values.out !== undefined) {
-    io.stderr.write(VERIFY_EDGE_USAGE);
-    return 2;
-  }
-  const edgeUrl = values.edge ?? io.env.BZ_EDGE;
+  };
+  const byFile = o.file !== undefined;
+  if (byFile && (o.out === undefined || o.emails.length > 0)) return usage('--file needs --out and no addresses');
+  if (!byFile && o.out !== undefined) return usage('--out goes with --file');
+  if (!byFile && o.emails.length === 0) return usage('give addresses, or --file in.csv --out out.csv');
+  if (byFile && (o.format !== undefined || o.failOn !== undefined)) return usage('--file writes CSV to --out; --format and --fail-on are for addresses');
+  const edgeUrl = o.edge ?? io.env.BZ_EDGE;
+  if (edgeUrl !== undefined && httpUrl(edgeUrl) !== null) return usage(`--edge (or BZ_EDGE) must be an http(s) URL, got "${edgeUrl}"`);
   if (!edgeUrl && !byFile) {
     io.stderr.write(
       'full verification (DNS and SMTP) needs a running edge: pass --edge URL --key KEY (or set BZ_EDGE and BZ_API_KEY),\n' +
@@ -48,7 +48,7 @@ export async function runVerifyEdge(args: string[], io: Io): Promise<number> {
   }
   let target: EdgeTarget;
   if (edgeUrl) {
-    target = { url: edgeUrl, key: values.key ?? io.env.BZ_API_KEY ?? '', close: async () => {} };
+    target = { url: edgeUrl, key: o.key ?? io.env.BZ_API_KEY ?? '', close: async () => {} };
   } else {
     const started = await startEmbeddedEdge(io.env);
     if (!started.ok) {
@@ -59,15 +59,20 @@ export async function runVerifyEdge(args: string[], io: Io): Promise<number> {
   }
   const client = new EdgeClient(target.url, target.key || undefined);
   try {
-    if (byFile) return await verifyFile(client, values.file as string, values.out as string, { stderr: io.stderr }, values.column);
+    if (byFile) return await verifyFile(client, o.file!, o.out!, { stderr: io.stderr }, o.column);
+    const lines = resultLines(o.format ?? 'json');
+    io.stdout.write(lines.header());
     let failed = 0;
-    for (const email of positionals) {
+    for (const email of o.emails) {
       const answer = await client.verify(email);
-      if (answer.ok) io.stdout.write(`${JSON.stringify(answer.json)}\n`);
-      else {
+      if (!answer.ok) {
         failed++;
         io.stderr.write(`${email}: ${answer.error}\n`);
+        continue;
       }
+      io.stdout.write(lines.line(answer.json));
+      const verdict = (answer.json as { verdict?: Verdict }).verdict;
+      if (verdict !== undefined && o.failOn?.includes(verdict)) failed++;
     }
     return failed > 0 ? 1 : 0;
   } finally {

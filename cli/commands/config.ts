@@ -1,11 +1,7 @@
 import { settingErrors, settingGroups } from '../settings.ts';
 
 /** `bouncezero config`: the effective settings from the environment, secrets masked. */
-export async function run(args: string[]): Promise<number> {
-  if (args.length > 0) {
-    process.stderr.write('usage: bouncezero config   (prints every BZ_* setting in effect; secrets masked)\n');
-    return 2;
-  }
+export async function run(): Promise<number> {
   const errors = settingErrors(process.env);
   if (errors.length > 0) {
     process.stderr.write(`${errors.join('\n')}\n`);

@@ -38,18 +38,33 @@ export function announce(server: EdgeServer): void {
   process.stderr.write(`bouncezero edge listening on ${server.url} (agents: ${server.agentUrl})\n`);
 }
 
-/** `bouncezero edge`: the edge alone; probers connect from elsewhere. */
-export async function run(args: string[]): Promise<number> {
-  if (args.length > 0) {
-    process.stderr.write('usage: bouncezero edge   (settings come from BZ_* environment variables)\n');
-    return 2;
+/**
+ * The started edge, or null after one line saying why it could not listen (a busy or privileged
+ * port), instead of a stack trace.
+ */
+export async function listening(starting: Promise<EdgeServer>, config: Config): Promise<EdgeServer | null> {
+  try {
+    return await starting;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const where = `${config.host}:${config.port}`;
+    if (code === 'EADDRINUSE') process.stderr.write(`cannot listen on ${where}: the port is in use (set BZ_PORT to another port, or stop what uses it)\n`);
+    else if (code === 'EACCES') process.stderr.write(`cannot listen on ${where}: permission denied (ports below 1024 need privileges; set BZ_PORT)\n`);
+    else if (code === 'EADDRNOTAVAIL') process.stderr.write(`cannot listen on ${where}: no such local address (BZ_HOST)\n`);
+    else throw error;
+    return null;
   }
+}
+
+/** `bouncezero edge`: the edge alone; probers connect from elsewhere. */
+export async function run(): Promise<number> {
   const settings = await edgeSettings();
   if (!settings.ok) {
     process.stderr.write(`${settings.error}\n`);
     return 2;
   }
-  const server = await startEdgeServer({ config: settings.config, ...(settings.tls ? { tls: settings.tls } : {}) });
+  const server = await listening(startEdgeServer({ config: settings.config, ...(settings.tls ? { tls: settings.tls } : {}) }), settings.config);
+  if (!server) return 1;
   announce(server);
   await untilSignal();
   await server.close();

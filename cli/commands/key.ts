@@ -5,7 +5,8 @@ import { keyCommand } from './key-command.ts';
 
 /** `bouncezero key add|list|revoke`: API keys, straight in the store at BZ_DB. */
 export async function run(args: string[]): Promise<number> {
-  return withStore(async (db) => {
+  // Adding the first key may create the store; listing or revoking needs one that exists.
+  return withStore({ create: args[0] === 'add' }, async (db) => {
     return await keyCommand(args, {
       keys: createStoreKeyStore(db),
       random: systemRandom,

@@ -4,12 +4,8 @@ import { withStore } from '../with-store.ts';
 import { systemClock } from '../../protocol/index.ts';
 
 /** `bouncezero model train`: learn from the outcomes in BZ_DB; running edges pick the model up within a minute. */
-export async function run(args: string[]): Promise<number> {
-  if (args.length !== 1 || args[0] !== 'train') {
-    process.stderr.write('usage: bouncezero model train   retrain from reported outcomes; prints held-out accuracy and calibration\n');
-    return 2;
-  }
-  return withStore(async (db) => {
+export async function run(): Promise<number> {
+  return withStore({ create: false }, async (db) => {
     const { report } = await retrain(createOutcomeStore(db), systemClock);
     process.stdout.write(report);
     return 0;

@@ -1,7 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { hostname, totalmem } from 'node:os';
 import { defaultCapacity } from '../../prober/agent/default-capacity.ts';
-import { parseArgs } from 'node:util';
 import { deriveAgentKey } from '../../protocol/agent-auth.ts';
 import { createAgent, type Agent } from '../../prober/agent/agent.ts';
 import type { AgentLog } from '../../prober/agent/agent-session.ts';
@@ -21,14 +20,6 @@ import { loadPlugins } from '../../prober/plugins/loader.ts';
 import { createPluginRegistry } from '../../prober/plugins/registry.ts';
 import { withPlugins } from '../../prober/plugins/with-plugins.ts';
 import { loadProberSettings, type ProberSettings } from '../../prober/settings.ts';
-
-const USAGE = `usage: bouncezero prober --edge URL --id ID --secret-file FILE [--capacity N] [--ca FILE]
-       bouncezero prober doctor --edge URL --id ID --secret-file FILE
-  --edge         the edge's agent endpoint, e.g. wss://edge.example.com/v1/agents/ws
-  --id           the agent id printed by \`bouncezero agent add\`
-  --secret-file  a file holding the secret printed by \`bouncezero agent add\` (never pass it inline)
-  --capacity     tasks run at once (default: from memory, 8 to 512; per-server limits hold regardless)
-  --ca           PEM certificate to trust for a wss:// edge with its own certificate`;
 
 export const proberLog: AgentLog = (event, fields) => process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), event, ...fields })}\n`);
 
@@ -75,25 +66,18 @@ export async function nodeAgent(options: { config: ProberSettings; edgeUrl: stri
   });
 }
 
-export async function run(args: string[]): Promise<number> {
-  const doctorOnly = args[0] === 'doctor';
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: doctorOnly ? args.slice(1) : args,
-      options: { edge: { type: 'string' }, id: { type: 'string' }, 'secret-file': { type: 'string' }, capacity: { type: 'string' }, ca: { type: 'string' } },
-    }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  const capacity = Number(values.capacity ?? defaultCapacity(totalmem()));
-  if (!values.edge || !values.id || !values['secret-file'] || !Number.isInteger(capacity) || capacity < 1 || capacity > 10_000) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-  if (!/^wss?:\/\//.test(values.edge)) {
-    process.stderr.write('--edge must be a ws:// or wss:// URL\n');
+export interface ProberOptions {
+  edge: string;
+  id: string;
+  secretFile: string;
+  capacity?: number;
+  ca?: string;
+}
+
+/** `bouncezero prober` (doctorOnly: `prober doctor`); commander has checked the options are there. */
+export async function run(o: ProberOptions, doctorOnly: boolean): Promise<number> {
+  if (!/^wss?:\/\//.test(o.edge) || !URL.canParse(o.edge)) {
+    process.stderr.write(`--edge must be a ws:// or wss:// URL, got "${o.edge}"\n`);
     return 2;
   }
   const loaded = loadProberSettings(process.env);
@@ -101,13 +85,14 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`${loaded.error}\n`);
     return 2;
   }
-  const secret = await readSecret(values['secret-file']);
+  const secret = await readSecret(o.secretFile);
   if (!secret.ok) {
     process.stderr.write(`${secret.error}\n`);
     return 2;
   }
-  const ca = values.ca ? await readFile(values.ca, 'utf8') : undefined;
-  const options = { config: loaded.settings, edgeUrl: values.edge, agentId: values.id, key: await deriveAgentKey(secret.secret), capacity, ca };
+  const ca = o.ca ? await readFile(o.ca, 'utf8') : undefined;
+  const capacity = o.capacity ?? defaultCapacity(totalmem());
+  const options = { config: loaded.settings, edgeUrl: o.edge, agentId: o.id, key: await deriveAgentKey(secret.secret), capacity, ca };
   return doctorOnly ? runDoctorOnce(options) : runAgent(await nodeAgent(options));
 }
 

@@ -7,7 +7,7 @@ import { enrollAgent } from '../../edge/dispatch/agent-enrollment.ts';
 import type { AgentStore } from '../../edge/dispatch/agent-store.ts';
 import { systemClock, systemRandom } from '../../protocol/index.ts';
 import { loadProberSettings } from '../../prober/settings.ts';
-import { announce, edgeSettings, untilSignal } from './edge.ts';
+import { announce, edgeSettings, listening, untilSignal } from './edge.ts';
 import { keyCommand } from './key-command.ts';
 import { nodeAgent } from './prober.ts';
 
@@ -20,12 +20,8 @@ const EMBEDDED = 'embedded';
  * path. Its agent is made at first start; it signs with the stored key K directly, so no
  * secret is written anywhere.
  */
-export async function run(args: string[]): Promise<number> {
-  const capacity = Number(args[0] === '--capacity' ? args[1] : defaultCapacity(totalmem()));
-  if ((args.length > 0 && args[0] !== '--capacity') || !Number.isInteger(capacity) || capacity < 1) {
-    process.stderr.write('usage: bouncezero start [--capacity N]   (settings come from BZ_* environment variables)\n');
-    return 2;
-  }
+export async function run(options: { capacity?: number }): Promise<number> {
+  const capacity = options.capacity ?? defaultCapacity(totalmem());
   const settings = await edgeSettings();
   const prober = loadProberSettings(process.env);
   if (!settings.ok || !prober.ok) {
@@ -33,7 +29,8 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const { config, tls } = settings;
-  const server = await startEdgeServer({ config, ...(tls ? { tls } : {}) });
+  const server = await listening(startEdgeServer({ config, ...(tls ? { tls } : {}) }), config);
+  if (!server) return 1;
   announce(server);
   await firstApiKey(server);
   const embedded = await embeddedAgent(server.agentStore);

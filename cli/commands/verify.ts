@@ -1,27 +1,34 @@
-import { systemClock } from '../../protocol/index.ts';
+import { systemClock, type Verdict } from '../../protocol/index.ts';
 import { readLines } from '../read-lines.ts';
-import { parseVerifyArgs, VERIFY_USAGE } from './verify-args.ts';
+import type { Format } from '../result-format.ts';
 import { verifySyntaxOnly } from './verify-syntax-only.ts';
 
+export interface VerifyOptions {
+  syntaxOnly?: boolean;
+  file?: string;
+  out?: string;
+  edge?: string;
+  key?: string;
+  column?: string;
+  format?: Format;
+  failOn?: Verdict[];
+}
+
 /** `bouncezero verify`: picks the path the flags ask for; each path lives in its own file. */
-export async function run(args: string[]): Promise<number> {
-  const parsed = parseVerifyArgs(args);
-  if (parsed.help) {
-    process.stdout.write(VERIFY_USAGE);
-    return 0;
-  }
-  if (parsed.syntaxOnly) {
-    if (parsed.options.length > 0) return usageError(`--syntax-only does not take ${parsed.options.join(' ')}`);
-    const fromStdin = parsed.addresses.length === 0 || parsed.addresses.includes('-');
-    if (fromStdin && parsed.addresses.length > 1) return usageError('read addresses either from arguments or from stdin (-), not both');
-    const addresses = fromStdin ? readLines(process.stdin) : parsed.addresses;
-    return verifySyntaxOnly(addresses, process.stdout, systemClock);
+export async function run(emails: string[], o: VerifyOptions): Promise<number> {
+  if (o.syntaxOnly) {
+    const extra = (['file', 'out', 'edge', 'key', 'column'] as const).filter((k) => o[k] !== undefined);
+    if (extra.length > 0) return usageError(`--syntax-only does not take ${extra.map((k) => `--${k}`).join(' ')}`);
+    const fromStdin = emails.length === 0 || emails.includes('-');
+    if (fromStdin && emails.length > 1) return usageError('read addresses either from arguments or from stdin (-), not both');
+    const addresses = fromStdin ? readLines(process.stdin) : emails;
+    return verifySyntaxOnly(addresses, process.stdout, systemClock, { ...(o.format ? { format: o.format } : {}), ...(o.failOn ? { failOn: o.failOn } : {}) });
   }
   const { runVerifyEdge } = await import('../verify-edge.ts');
-  return runVerifyEdge(args, { env: process.env, stdout: process.stdout, stderr: process.stderr });
+  return runVerifyEdge({ ...o, emails }, { env: process.env, stdout: process.stdout, stderr: process.stderr });
 }
 
 function usageError(message: string): number {
-  process.stderr.write(`${message}\n${VERIFY_USAGE}`);
+  process.stderr.write(`${message} (bouncezero verify --help)\n`);
   return 2;
 }

@@ -70,13 +70,22 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
   const upgrade = agentUpgrade(AGENT_WS_PATH, (socket) => hub.accept(socket), { log: upgradeLog, ...(options.preauthLimits ? { limits: options.preauthLimits } : {}) });
   server.on('upgrade', upgrade.handle);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // A busy port: give back what was opened, so the caller can report it and the process end.
+    hub.close();
+    upgrade.close();
+    upgradeLog.close();
+    await db.destroy();
+    throw error;
+  }
   await jobs.runner.start();
   jobs.webhooks.start();
   const { port } = server.address() as AddressInfo;
