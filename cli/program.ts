@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
+import type { ProberOptions } from './commands/prober.ts';
 import { FORMATS, parseVerdicts } from './result-format.ts';
 
 /** Exit codes, documented in the README and in `bouncezero --help`. */
@@ -35,7 +36,9 @@ export function buildProgram(exit: (code: number) => void): Command {
     .description('Will this address hard-bounce? Verifies email addresses without sending mail.')
     .version(pkg.version, '-V, --version')
     .addHelpText('after', EXIT_HELP)
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    // `prober doctor --edge …`: options after a subcommand belong to it, not to its parent.
+    .enablePositionalOptions();
 
   program
     .command('start')
@@ -48,16 +51,21 @@ export function buildProgram(exit: (code: number) => void): Command {
     .description('the edge alone (HTTP API, web page, agent hub); probers connect from elsewhere')
     .action(done(async () => (await import('./commands/edge.ts')).run()));
 
-  const proberOptions = (c: Command) =>
-    c
-      .requiredOption('--edge <url>', "the edge's agent endpoint, e.g. wss://edge.example.com/v1/agents/ws")
-      .requiredOption('--id <id>', 'the agent id printed by `bouncezero agent add`')
-      .requiredOption('--secret-file <file>', 'a file holding the secret printed by `bouncezero agent add` (never pass it inline)')
+  // Options a prober needs; the doctor's are required by commander, the parent's checked in its
+  // action (commander would demand a parent's required options of `prober doctor` too).
+  const proberOptions = (c: Command, required: boolean) =>
+    c[required ? 'requiredOption' : 'option']('--edge <url>', "the edge's agent endpoint, e.g. wss://edge.example.com/v1/agents/ws")
+      [required ? 'requiredOption' : 'option']('--id <id>', 'the agent id printed by `bouncezero agent add`')
+      [required ? 'requiredOption' : 'option']('--secret-file <file>', 'a file holding the secret printed by `bouncezero agent add` (never pass it inline)')
       .option('--ca <file>', 'PEM certificate to trust for a wss:// edge with its own certificate');
-  const prober = proberOptions(program.command('prober').description('a prober agent: dials MX hosts for an edge'))
+  const prober: Command = proberOptions(program.command('prober').description('a prober agent: dials MX hosts for an edge').enablePositionalOptions(), false)
     .option('--capacity <n>', 'tasks run at once (default: follows memory)', positiveInt)
-    .action(async (o) => exit(await (await import('./commands/prober.ts')).run(o, false)));
-  proberOptions(prober.command('doctor').description("connect, print the prober's self-check (port 25, FCrDNS, blocklists), exit")).action(async (o) =>
+    .action(async (o: { edge?: string; id?: string; secretFile?: string }) => {
+      const missing = (['edge', 'id', 'secretFile'] as const).find((k) => o[k] === undefined);
+      if (missing) prober.error(`error: required option '--${missing === 'secretFile' ? 'secret-file' : missing}' not specified`);
+      exit(await (await import('./commands/prober.ts')).run(o as ProberOptions, false));
+    });
+  proberOptions(prober.command('doctor').description("connect, print the prober's self-check (port 25, FCrDNS, blocklists), exit"), true).action(async (o: ProberOptions) =>
     exit(await (await import('./commands/prober.ts')).run(o, true)),
   );
 

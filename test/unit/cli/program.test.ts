@@ -61,7 +61,7 @@ describe('the bouncezero command line', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain("unknown command 'frobnicate'");
     expect((await cli('prober', '--nope')).code).toBe(2);
-    expect((await cli('prober', '--edge', 'ws://x')).err).toContain("required option '--id <id>' not specified");
+    expect((await cli('prober', '--edge', 'ws://x')).err).toContain("required option '--id' not specified");
     expect((await cli('verify', '--format', 'xml', 'a@b.example')).err).toContain('Allowed choices are json, table, csv');
     expect((await cli('verify', '--fail-on', 'sometimes', 'a@b.example')).code).toBe(2);
     expect((await cli('start', '--capacity', '0')).code).toBe(2);
