@@ -1,18 +1,9 @@
-import { systemClock, type Verdict } from '../../protocol/index.ts';
+import { systemClock } from '../../protocol/index.ts';
 import { readLines } from '../read-lines.ts';
-import type { Format } from '../result-format.ts';
+import type { VerifyEdgeOptions } from '../verify-edge.ts';
 import { verifySyntaxOnly } from './verify-syntax-only.ts';
 
-export interface VerifyOptions {
-  syntaxOnly?: boolean;
-  file?: string;
-  out?: string;
-  edge?: string;
-  key?: string;
-  column?: string;
-  format?: Format;
-  failOn?: Verdict[];
-}
+export type VerifyOptions = Omit<VerifyEdgeOptions, 'emails'> & { syntaxOnly?: boolean };
 
 /** `bouncezero verify`: picks the path the flags ask for; each path lives in its own file. */
 export async function run(emails: string[], o: VerifyOptions): Promise<number> {
