@@ -6,7 +6,7 @@ import { createAgent, type Agent } from '../../prober/agent/agent.ts';
 import type { AgentLog } from '../../prober/agent/agent-session.ts';
 import { wsConnectEdge } from '../../prober/adapters/ws-client-node.ts';
 import { createDoctor } from '../../prober/doctor/doctor.ts';
-import { parseCidrList } from '../../edge/dns/cidr.ts';
+import { parseCidrList } from '../../net/cidr.ts';
 import { systemClock } from '../../protocol/index.ts';
 import { createDialerFromEnv } from '../../prober/adapters/dialer-from-env.ts';
 import { nodePluginFs, pluginSettingsFromEnv, pluginSources } from '../../prober/adapters/plugin-fs-node.ts';

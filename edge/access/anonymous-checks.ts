@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../../protocol/index.ts';
-import { apiError } from '../api/api-error.ts';
+import { apiError } from '../http/api-error.ts';
 import { presentedKey, type AccessEnv } from './authenticate.ts';
 import type { CallerOf } from './client-address.ts';
 import { TokenBuckets } from './token-bucket.ts';

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Clock } from '../../protocol/index.ts';
-import { apiError } from '../api/api-error.ts';
+import { apiError } from '../http/api-error.ts';
 import { LRUCache } from 'lru-cache';
 import { hashApiKey } from './api-key.ts';
 import type { CallerOf } from './client-address.ts';

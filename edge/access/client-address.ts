@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { GetConnInfo } from 'hono/conninfo';
-import { cidrContains, parseCidr, type Cidr } from '../dns/cidr.ts';
-import { parseIp } from '../dns/ip-address.ts';
+import { cidrContains, parseCidr, type Cidr } from '../../net/cidr.ts';
+import { parseIp } from '../../net/ip-address.ts';
 
 /** Who is calling, as far as the edge can tell without believing what it should not. */
 export interface Caller {

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { apiError } from '../api/api-error.ts';
+import { apiError } from '../http/api-error.ts';
 import type { AccessEnv } from './authenticate.ts';
 import type { TokenBuckets } from './token-bucket.ts';
 

@@ -1,7 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { apiError } from '../api/api-error.ts';
-import type { AccessEnv } from './authenticate.ts';
 
 /**
  * What a key may do: `verify` (single checks, the Reacher route), `jobs` (bulk jobs, its own only),
@@ -33,14 +30,4 @@ export function parseScopes(text: string): { ok: true; scopes: KeyScope[] } | { 
   const parsed = ScopeList.safeParse(text);
   if (parsed.success) return { ok: true, scopes: parsed.data };
   return { ok: false, error: `scopes are a comma list of ${KEY_SCOPES.join(', ')}; got "${text}"` };
-}
-
-/** 403 unless the authenticated caller's key carries the scope; runs after authenticate. */
-export function requireScope(scope: KeyScope): MiddlewareHandler<AccessEnv> {
-  return async function checkScope(c, next) {
-    if (c.get('principal').scopes.includes(scope)) return next();
-    return apiError(c, 403, 'insufficient_scope', `This API key lacks the "${scope}" scope (bouncezero key add NAME --scope ${scope},…).`, {
-      'WWW-Authenticate': `Bearer realm="bouncezero", error="insufficient_scope", scope="${scope}"`,
-    });
-  };
 }

@@ -1,7 +1,7 @@
 import { zValidator } from '@hono/zod-validator';
 import type { MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
-import { apiError } from './api-error.ts';
+import { apiError } from '../http/api-error.ts';
 
 /** A clear 415 instead of the validator's silent `{}` when the body is not declared JSON. */
 export const requireJson: MiddlewareHandler = async function requireJson(c, next) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { OutcomesRequest, OutcomesResponse, VerificationResult, VerifyRequest } from '../../protocol/index.ts';
-import { ApiErrorBody } from './api-error.ts';
+import { ApiErrorBody } from '../http/api-error.ts';
 import { ReacherError, ReacherRequest, ReacherResponse } from './reacher/reacher-schema.ts';
 import { HealthResponse, VERSION } from './routes/health.ts';
 

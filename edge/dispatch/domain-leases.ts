@@ -1,14 +1,5 @@
 import type { Kysely } from 'kysely';
-
-/** The `domain_leases` table (migration 008-domain-leases). */
-export interface DomainLeasesTable {
-  domain: string;
-  /** The edge that holds the lease. */
-  holder: string;
-  /** Changes on every acquisition, so a release only ends the lease it took. */
-  token: string;
-  expires_at: number;
-}
+import type { DomainLeasesTable } from '../store/tables/leases.ts';
 
 interface LeaseTables {
   domain_leases: DomainLeasesTable;

@@ -1,18 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { AgentTables } from '../store/tables/agents.ts';
 import type { AgentRecord, AgentStore } from './agent-store.ts';
-
-/** The `agents` table (migration 'agents'): one row per prober, its derived key K, never the secret. */
-export interface AgentsTable {
-  id: string;
-  name: string;
-  key: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-
-export interface AgentTables {
-  agents: AgentsTable;
-}
 
 /** Agents in the store's `agents` table; revocation is a timestamp, so history stays. */
 export function createKyselyAgentStore<DB extends AgentTables>(store: Kysely<DB>): AgentStore {

@@ -1,6 +1,6 @@
 import { systemClock, systemRandom, type Clock, type Random } from '../../protocol/index.ts';
 import type { BreakerOptions } from './circuit-breaker.ts';
-import type { Cidr } from './cidr.ts';
+import type { Cidr } from '../../net/cidr.ts';
 import { createDnsCache, type DnsCacheStore, type TtlBounds } from './dns-cache.ts';
 import { createDohClient, type DnsClient } from './doh-client.ts';
 import type { Fetch } from './doh-exchange.ts';

@@ -3,7 +3,7 @@ import { DnsRecord, type Clock } from '../../protocol/index.ts';
 import type { DnsAnswer, Question } from './dns-message.ts';
 import { LRUCache } from 'lru-cache';
 
-/** What the DNS cache needs from the store; edge/store/dns-cache-store.ts implements it on kysely. */
+/** What the DNS cache needs from the store; edge/dns/dns-cache-store.ts implements it on kysely. */
 export interface DnsCacheStore {
   get(key: string): Promise<{ value: string; expiresAt: number } | null>;
   put(key: string, value: string, expiresAt: number): Promise<void>;

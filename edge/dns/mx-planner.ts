@@ -1,8 +1,8 @@
 import { DECIDING_RULE_REASON, type DnsRecord, type MxHost, type MxPlan, type MxRule, type Random } from '../../protocol/index.ts';
-import { isAddressAllowed } from './address-guard.ts';
-import type { Cidr } from './cidr.ts';
+import { isAddressAllowed } from '../../net/address-guard.ts';
+import type { Cidr } from '../../net/cidr.ts';
 import { isQueryableName, normalizeName } from './dns-message.ts';
-import { parseIp } from './ip-address.ts';
+import { parseIp } from '../../net/ip-address.ts';
 import { lookup, type CachedQuery, type Lookup, type QueryOptions } from './lookup.ts';
 import { orderMx, type MxTarget } from './mx-order.ts';
 

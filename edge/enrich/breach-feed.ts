@@ -2,14 +2,6 @@ import type { Kysely } from 'kysely';
 import type { Signal } from '../../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 
-export interface BreachHashesTable {
-  /** Hex SHA-256 of the lower-cased address. */
-  hash: string;
-  /** The feed it came from, as named at import. */
-  source: string;
-  imported_at: number;
-}
-
 /** The key a feed entry and a lookup share: hex SHA-256 of the trimmed, lower-cased address. */
 export async function addressHash(address: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(address.trim().toLowerCase()));

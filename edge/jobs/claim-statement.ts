@@ -1,6 +1,15 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Engine } from '../store/dialect.ts';
-import type { ClaimedItem } from './item-claims.ts';
+
+/** One item taken by a claim: what the runner needs to probe it and to answer with the claim's guard. */
+export interface ClaimedItem {
+  id: number;
+  job_id: string;
+  email: string;
+  domain: string;
+  attempt: number;
+  retries: number;
+}
 
 /**
  * The claim as one statement: up to `limit` due items of open jobs go in flight until

@@ -1,7 +1,8 @@
 import type { SmtpCheck, SyntaxCheck, VerificationResult } from '../../protocol/index.ts';
 import { assembleResult } from '../verify/assemble-result.ts';
 import { assemble, remember, runDomainPipeline, type Answer, type PipelineDeps, type PipelineItem } from '../verify/domain-pipeline.ts';
-import type { ClaimedItem, ClaimRef, ItemClaims } from './item-claims.ts';
+import type { ClaimedItem } from './claim-statement.ts';
+import type { ClaimRef, ItemClaims } from './item-claims.ts';
 import { awaitsCatchAll, isRetriable, retryDelayMs } from './retry-policy.ts';
 import type { RunnerOptions } from './runner-options.ts';
 

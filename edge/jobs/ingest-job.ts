@@ -5,7 +5,7 @@ import { resultFromSyntax } from '../verify/assemble-result.ts';
 import { deleteJob } from './delete-job.ts';
 import type { IntakeEvent, IntakeRow } from './intake-rows.ts';
 import { newJobId } from './job-id.ts';
-import type { JobItemsTable, JobsTable } from './tables.ts';
+import type { JobItemsTable, JobsTable } from '../store/tables/jobs.ts';
 
 export const MAX_JOB_ROWS = 1_000_000;
 

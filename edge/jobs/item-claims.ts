@@ -3,19 +3,10 @@ import type { VerificationResult } from '../../protocol/index.ts';
 import { engineOf } from '../store/dialect.ts';
 import { sharedByEdges } from '../store/store-traits.ts';
 import type { Database } from '../store/schema.ts';
-import { claimStatement } from './claim-statement.ts';
+import { claimStatement, type ClaimedItem } from './claim-statement.ts';
 
 /** A change to one job item, built per row (it may read the row, as `retries + 1` does). */
 type ItemUpdate = (eb: ExpressionBuilder<Database, 'job_items'>) => UpdateObject<Database, 'job_items'>;
-
-export interface ClaimedItem {
-  id: number;
-  job_id: string;
-  email: string;
-  domain: string;
-  attempt: number;
-  retries: number;
-}
 
 /** The claim an answer belongs to: it applies only while the item is still in flight on that attempt. */
 export interface ClaimRef {

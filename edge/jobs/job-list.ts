@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { VERDICTS, type Verdict } from '../../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
-import type { CallbackState, JobStatus } from './tables.ts';
+import type { CallbackState, JobStatus } from '../store/tables/jobs.ts';
 
 export const LIST_LIMIT = { default: 20, max: 100 };
 

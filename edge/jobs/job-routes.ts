@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { Kysely } from 'kysely';
 import type { Clock, Random, SyntaxCheck } from '../../protocol/index.ts';
 import type { AccessEnv } from '../access/authenticate.ts';
-import { apiError } from '../api/api-error.ts';
+import { apiError } from '../http/api-error.ts';
 import type { Database } from '../store/schema.ts';
 import { deleteJob } from './delete-job.ts';
 import { randomHex } from '../../protocol/index.ts';

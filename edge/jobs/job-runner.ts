@@ -1,5 +1,6 @@
 import { runDomainWork, type DomainWorkDeps } from './domain-work.ts';
-import type { ClaimedItem, ItemClaims } from './item-claims.ts';
+import type { ClaimedItem } from './claim-statement.ts';
+import type { ItemClaims } from './item-claims.ts';
 import { DEFAULT_RUNNER_OPTIONS, type RunnerOptions } from './runner-options.ts';
 
 /** What the runner needs: what a domain's work needs, with options still to be settled. */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { VERDICTS, type Verdict } from '../../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
-import type { JobStatus } from './tables.ts';
+import type { JobStatus } from '../store/tables/jobs.ts';
 
 /** The completion rate is measured over this recent window. */
 export const RATE_WINDOW_MS = 60_000;

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../store/schema.ts';
-import type { JobsTable } from './tables.ts';
+import type { JobsTable } from '../store/tables/jobs.ts';
 
 /**
  * The job with this id if `owner` created it, else null: another key's job answers exactly like

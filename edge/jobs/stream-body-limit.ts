@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { apiError } from '../api/api-error.ts';
+import { apiError } from '../http/api-error.ts';
 
 /** The error a body stream fails with once it has carried more than the limit. */
 export class BodyTooLarge extends Error {

@@ -1,5 +1,5 @@
-import { isAddressAllowed } from '../../edge/dns/address-guard.ts';
-import type { Cidr } from '../../edge/dns/cidr.ts';
+import { isAddressAllowed } from '../../net/address-guard.ts';
+import type { Cidr } from '../../net/cidr.ts';
 import { systemClock, systemRandom, type Clock, type ProbeResult, type ProbeTask, type Random, type SmtpTls } from '../../protocol/index.ts';
 import { hmacSha256 } from '../adapters/hmac-node.ts';
 import { createNetDialer } from '../adapters/net-dialer.ts';

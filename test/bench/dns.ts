@@ -5,10 +5,10 @@
  * plans per second over the bulk domains, and cached plans per second (in-process and store level).
  */
 import { openSqlite } from '../../edge/adapters/sqlite-node.ts';
-import { parseCidrList } from '../../edge/dns/cidr.ts';
+import { parseCidrList } from '../../net/cidr.ts';
 import { createMxResolver } from '../../edge/dns/create-mx-resolver.ts';
 import type { Fetch } from '../../edge/dns/doh-exchange.ts';
-import { createDnsCacheStore } from '../../edge/store/dns-cache-store.ts';
+import { createDnsCacheStore } from '../../edge/dns/dns-cache-store.ts';
 import { ALLOW_NETS, BULK, DNS, bulkDomain } from '../world/world.ts';
 
 const allow = parseCidrList(ALLOW_NETS);

@@ -9,7 +9,7 @@ import { edgeServices } from '../../edge/compose/edge-services.ts';
 import { loadConfig } from '../../edge/config.ts';
 import { createAgentHub } from '../../edge/dispatch/agent-hub.ts';
 import { createKyselyAgentStore } from '../../edge/dispatch/kysely-agent-store.ts';
-import { parseCidrList } from '../../edge/dns/cidr.ts';
+import { parseCidrList } from '../../net/cidr.ts';
 import { createMxResolver } from '../../edge/dns/create-mx-resolver.ts';
 import { EdgeMetrics } from '../../edge/metrics/edge-metrics.ts';
 import { systemClock, systemRandom } from '../../protocol/index.ts';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { startEdgeServer, type EdgeServer } from '../../edge/adapters/node-server.ts';
 import { loadConfig } from '../../edge/config.ts';
 import { loadProberSettings } from '../../prober/settings.ts';
-import { parseCidrList } from '../../edge/dns/cidr.ts';
+import { parseCidrList } from '../../net/cidr.ts';
 import { createAgent, type Agent } from '../../prober/agent/agent.ts';
 import { createNetDialer } from '../../prober/adapters/net-dialer.ts';
 import { wsConnectEdge } from '../../prober/adapters/ws-client-node.ts';

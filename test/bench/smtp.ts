@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { cidr } from '../../edge/dns/cidr.ts';
+import { cidr } from '../../net/cidr.ts';
 import { createNetDialer } from '../../prober/adapters/net-dialer.ts';
 import { createTaskRunner } from '../../prober/engine/create-task-runner.ts';
 import { ProbeTask, type ProbeResult } from '../../protocol/index.ts';

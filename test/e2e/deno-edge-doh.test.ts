@@ -15,7 +15,7 @@ import { openMemorySqlite } from './edge/adapters/sqlite-deno.ts';
 import { createApp } from './edge/api/app.ts';
 import { checkServices } from './edge/compose/edge-services.ts';
 import { loadConfig } from './edge/config.ts';
-import { parseCidrList } from './edge/dns/cidr.ts';
+import { parseCidrList } from './net/cidr.ts';
 import { createMxResolver } from './edge/dns/create-mx-resolver.ts';
 import { EdgeMetrics } from './edge/metrics/edge-metrics.ts';
 import { systemClock, systemRandom } from './protocol/index.ts';

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { ApiErrorBody } from '../api-error.ts';
+import { ApiErrorBody } from '../../http/api-error.ts';
 import type { ReacherError } from './reacher-schema.ts';
 
 /**

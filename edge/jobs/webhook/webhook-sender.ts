@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../../protocol/index.ts';
-import type { Cidr } from '../../dns/cidr.ts';
+import type { Cidr } from '../../../net/cidr.ts';
 import type { Fetch } from '../../dns/doh-exchange.ts';
 import type { Database } from '../../store/schema.ts';
 import { jobReport } from '../job-status.ts';

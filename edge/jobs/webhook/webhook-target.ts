@@ -1,6 +1,6 @@
-import { addressRange, isAddressAllowed } from '../../dns/address-guard.ts';
-import type { Cidr } from '../../dns/cidr.ts';
-import { parseIp } from '../../dns/ip-address.ts';
+import { addressRange, isAddressAllowed } from '../../../net/address-guard.ts';
+import type { Cidr } from '../../../net/cidr.ts';
+import { parseIp } from '../../../net/ip-address.ts';
 
 /** A host name's IPv4 and IPv6 addresses (the edge's DoH client in production); an empty list when it has none. */
 export type HostAddresses = (host: string) => Promise<string[]>;

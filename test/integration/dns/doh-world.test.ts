@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { parseCidrList } from '../../../edge/dns/cidr.ts';
+import { parseCidrList } from '../../../net/cidr.ts';
 import { createDohClient } from '../../../edge/dns/doh-client.ts';
 import type { Fetch } from '../../../edge/dns/doh-exchange.ts';
 import { createMxResolver, type MxResolverOptions } from '../../../edge/dns/create-mx-resolver.ts';

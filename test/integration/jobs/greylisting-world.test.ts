@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { openSqlite } from '../../../edge/adapters/sqlite-node.ts';
 import type { Dispatcher } from '../../../edge/dispatch/dispatcher.ts';
-import { cidr } from '../../../edge/dns/cidr.ts';
+import { cidr } from '../../../net/cidr.ts';
 import { createMxResolver } from '../../../edge/dns/create-mx-resolver.ts';
 import { createStoreResultCache } from '../../../edge/cache/store-result-cache.ts';
 import { createJobs } from '../../../edge/jobs/create-jobs.ts';

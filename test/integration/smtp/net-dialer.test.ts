@@ -1,7 +1,7 @@
 /** The node:net / node:tls Dialer over real loopback sockets, against a small scripted server. */
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cidr } from '../../../edge/dns/cidr.ts';
+import { cidr } from '../../../net/cidr.ts';
 import { createNetDialer } from '../../../prober/adapters/net-dialer.ts';
 import { createTaskRunner } from '../../../prober/engine/create-task-runner.ts';
 import { ProbeTask } from '../../../protocol/index.ts';

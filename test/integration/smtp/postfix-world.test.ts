@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { cidr } from '../../../edge/dns/cidr.ts';
+import { cidr } from '../../../net/cidr.ts';
 import { createNetDialer } from '../../../prober/adapters/net-dialer.ts';
 import { createTaskRunner } from '../../../prober/engine/create-task-runner.ts';
 import type { TaskRunner } from '../../../prober/engine/task-runner.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { addressRange, isAddressAllowed } from '../../../edge/dns/address-guard.ts';
-import { parseCidrList, type Cidr } from '../../../edge/dns/cidr.ts';
-import { parseIp } from '../../../edge/dns/ip-address.ts';
+import { addressRange, isAddressAllowed } from '../../../net/address-guard.ts';
+import { parseCidrList, type Cidr } from '../../../net/cidr.ts';
+import { parseIp } from '../../../net/ip-address.ts';
 
 const REFUSED: [string, string][] = [
   ['127.0.0.1', 'loopback'],

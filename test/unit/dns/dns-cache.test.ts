@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { openSqlite } from '../../../edge/adapters/sqlite-node.ts';
-import { parseCidrList } from '../../../edge/dns/cidr.ts';
+import { parseCidrList } from '../../../net/cidr.ts';
 import { createMxResolver, type MxResolverOptions } from '../../../edge/dns/create-mx-resolver.ts';
 import { cacheSeconds, DEFAULT_TTL_BOUNDS, type DnsCacheStore } from '../../../edge/dns/dns-cache.ts';
-import { createDnsCacheStore } from '../../../edge/store/dns-cache-store.ts';
+import { createDnsCacheStore } from '../../../edge/dns/dns-cache-store.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { RECORDS, type ZoneRecord } from '../../world/world.ts';
 import { FakeDoh } from './fake-doh.ts';

@@ -1,6 +1,6 @@
 import dnsPacket from 'dns-packet';
 import { describe, expect, it } from 'vitest';
-import { parseCidrList } from '../../../edge/dns/cidr.ts';
+import { parseCidrList } from '../../../net/cidr.ts';
 import { createMxResolver, type MxResolverOptions } from '../../../edge/dns/create-mx-resolver.ts';
 import { MxPlan } from '../../../protocol/index.ts';
 import { FakeClock } from '../../support/fake-clock.ts';

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { cidr } from '../../../edge/dns/cidr.ts';
+import { cidr } from '../../../net/cidr.ts';
 import type { Fetch } from '../../../edge/dns/doh-exchange.ts';
 import { jobsHarness, plan, TEST_KEY } from './jobs-harness.ts';
 

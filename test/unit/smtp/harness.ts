@@ -1,6 +1,6 @@
 import { ProbeTask, type Random } from '../../../protocol/index.ts';
 import { createTaskRunner, type TaskRunnerOptions } from '../../../prober/engine/create-task-runner.ts';
-import { cidr } from '../../../edge/dns/cidr.ts';
+import { cidr } from '../../../net/cidr.ts';
 import type { FakeClock } from '../../support/fake-clock.ts';
 import type { FakeNetwork } from './fake-smtp.ts';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../../edge/adapters/sqlite-node.ts';
-import { createDnsCacheStore } from '../../../edge/store/dns-cache-store.ts';
+import { createDnsCacheStore } from '../../../edge/dns/dns-cache-store.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'bz-perm-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

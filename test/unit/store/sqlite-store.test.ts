@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../../edge/adapters/sqlite-node.ts';
-import { createDnsCacheStore } from '../../../edge/store/dns-cache-store.ts';
+import { createDnsCacheStore } from '../../../edge/dns/dns-cache-store.ts';
 import { MIGRATIONS } from '../../../edge/store/migrations/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bz-store-'));

@@ -10,7 +10,7 @@ import { ItemClaims } from '../../../edge/jobs/item-claims.ts';
 import { jobReport } from '../../../edge/jobs/job-status.ts';
 import { createOutcomeStore } from '../../../edge/learning/outcome-store.ts';
 import { engineOf } from '../../../edge/store/dialect.ts';
-import { createDnsCacheStore } from '../../../edge/store/dns-cache-store.ts';
+import { createDnsCacheStore } from '../../../edge/dns/dns-cache-store.ts';
 import { MIGRATIONS } from '../../../edge/store/migrations/index.ts';
 import type { Database } from '../../../edge/store/schema.ts';
 import { resultFromSyntax } from '../../../edge/verify/assemble-result.ts';

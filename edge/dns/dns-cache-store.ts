@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { DnsCacheStore } from '../dns/dns-cache.ts';
-import type { Database } from './schema.ts';
+import type { DnsCacheStore } from './dns-cache.ts';
+import type { Database } from '../store/schema.ts';
 
 /** The DNS cache's second level in the `dns_cache` table (migration 001-dns-cache). */
 export function createDnsCacheStore(db: Kysely<Database>): DnsCacheStore {

@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { OutcomeKind } from '../../protocol/index.ts';
+import type { OutcomeKind } from '../../../protocol/index.ts';
 
 /** One observed delivery outcome, with the features of our verification of the address at the time. */
 export interface OutcomesTable {
