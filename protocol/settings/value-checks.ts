@@ -15,7 +15,7 @@ export const httpUrl: ValueCheck = (item) => {
 
 export const wsUrl: ValueCheck = (item) => (/^wss?:\/\//.test(item) && URL.canParse(item) ? null : 'is not a ws:// or wss:// URL');
 
-/** a.b.c.d/n or an IPv6 network; the syntax only (edge/dns/cidr.ts parses it for use). */
+/** a.b.c.d/n or an IPv6 network; the syntax only (net/cidr.ts parses it for use). */
 export const cidr: ValueCheck = (item) => {
   const [addr = '', bits, extra] = item.split('/');
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(addr);
