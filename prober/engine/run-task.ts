@@ -1,6 +1,6 @@
 import type { ProbeResult, ProbeTask, TranscriptLine } from '../../protocol/index.ts';
 import { isSafeCommand, rcptToCommand } from '../smtp/command-line.ts';
-import { runSession } from './session-run.ts';
+import { heloDetail, runSession } from './session-run.ts';
 import { answer, hasWork, type EngineDeps, type Shortfall, type Target, type TaskContext } from './task-context.ts';
 
 /** Sessions on one MX address that made no progress before we try the next one. */
@@ -52,6 +52,7 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
   let shortfall: Shortfall = { outcome: 'error', reason: plan.reason ?? (plan.hosts.some((h) => h.refused.length > 0) ? 'mx_private_address' : 'smtp_unreachable') };
   const note = (text: string) => notes.push({ at_ms: ctx.deps.clock.now() - ctx.startedAt, dir: 'i', text: text.slice(0, 300) });
   let reachedAny = false;
+  let relayDenied = 0;
 
   for (const target of targets) {
     if (!hasWork(ctx) || ctx.signal.aborted) break;
@@ -83,7 +84,7 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
           }
         }
         if (failure.backOff) ctx.deps.limiter.backOff(target.address);
-        if (failure.stage !== 'connect' || !reachedAny) shortfall = shortfallOfOpen(failure);
+        if (failure.stage !== 'connect' || !reachedAny) shortfall = shortfallOfOpen(failure, ctx.deps.heloName);
         if (failure.stage !== 'connect') reachedAny = true;
         break;
       }
@@ -91,6 +92,7 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
       if (run.kind === 'refused') {
         if (run.backOff) ctx.deps.limiter.backOff(target.address);
         shortfall = run.shortfall;
+        if (run.relayDenied) relayDenied++;
         break;
       }
       if (!run.drop) {
@@ -105,10 +107,22 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
       if (run.progress === 0 && ++futile >= MAX_FUTILE_SESSIONS) break;
     }
   }
+  // Every MX address of the domain refuses to take its mail, for anyone: nobody can deliver there.
+  if (targets.length > 0 && relayDenied === targets.length) {
+    const { cause: _blocked, ...rest } = shortfall;
+    return { ...rest, outcome: 'rejected', reason: 'relay_denied' };
+  }
   return shortfall;
 }
 
-function shortfallOfOpen(failure: { reason: Shortfall['reason']; reply?: Shortfall['reply'] }): Shortfall {
+function shortfallOfOpen(failure: { stage: string; reason: Shortfall['reason']; reply?: Shortfall['reply'] }, heloName: string): Shortfall {
   const temporary = failure.reply !== undefined && failure.reply.code >= 400 && failure.reply.code < 500;
-  return { outcome: temporary ? 'temporary' : 'error', reason: failure.reason, ...(failure.reply ? { reply: failure.reply } : {}) };
+  // A refusal of EHLO and HELO alike is a refusal of the name we gave.
+  const helo = failure.stage === 'ehlo' && failure.reply !== undefined && failure.reply.code >= 500;
+  return {
+    outcome: temporary ? 'temporary' : 'error',
+    reason: helo ? 'blocked_by_server' : failure.reason,
+    ...(failure.reply ? { reply: failure.reply } : {}),
+    ...(helo ? { detail: heloDetail(heloName), cause: 'blocked' as const } : {}),
+  };
 }

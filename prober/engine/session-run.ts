@@ -13,7 +13,7 @@ import { answer, hasWork, type Shortfall, type Target, type TaskContext } from '
 export type SessionRun =
   | { kind: 'open_failed'; failure: OpenFailure; triedTls: boolean; transcript: TranscriptLine[] }
   /** The server refused MAIL FROM (or RSET): nothing more to ask this host. */
-  | { kind: 'refused'; shortfall: Shortfall; backOff: boolean }
+  | { kind: 'refused'; shortfall: Shortfall; backOff: boolean; relayDenied?: boolean }
   /** The session ended; `drop` says why when it was not our choice (421, hang-up, timeout). */
   | { kind: 'ended'; progress: number; drop?: { shortfall: Shortfall; backOff: boolean } };
 
@@ -111,7 +111,12 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
         run = dropped(progress, shortfallOf(cls, ex.reply), true);
         break;
       }
-      answer(ctx, item, { ...base, ...checkOf(cls, ex.reply), transcript: addressTranscript(prelude, mailLines, ex.lines) });
+      // "Relay access denied": this MX takes no mail for the domain at all; ask the next one.
+      if (cls.relayDenied && cls.outcome !== 'accepted') {
+        run = { kind: 'refused', shortfall: shortfallOf(cls, ex.reply), backOff: false, relayDenied: true };
+        break;
+      }
+      answer(ctx, item, { ...base, ...checkOf(cls, ex.reply), ...(cls.helo ? { detail: heloDetail(deps.heloName) } : {}), transcript: addressTranscript(prelude, mailLines, ex.lines) });
       progress++;
       if (cls.outcome !== 'accepted') rejected++;
       if (cls.ambiguous) ambiguous.push(item);
@@ -197,6 +202,10 @@ async function stepByStep(session: SmtpSession, commands: string[], headCount: n
     if (refusedHead || refusedProbe || got.reply.code === 421) break;
   }
   return out;
+}
+
+export function heloDetail(heloName: string): string {
+  return `The server refused our HELO name ${JSON.stringify(heloName)}: set BZ_HELO_NAME to a fully-qualified name that resolves to this prober's address.`;
 }
 
 function checkOf(cls: ReplyClass, reply: SmtpReply): Omit<SmtpCheck, 'transcript'> {

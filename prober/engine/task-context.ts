@@ -44,6 +44,7 @@ export interface Shortfall {
   reply?: SmtpReply;
   retry_after_s?: number;
   cause?: TemporaryCause;
+  detail?: string;
 }
 
 /** The state of one task while it runs. */

@@ -1,3 +1,5 @@
+import { rcptPath } from './rcpt-path.ts';
+
 /**
  * The last line of defence before bytes reach an MX: a command is written only if it is one
  * line of printable text. Stage 1 already refused such addresses; this check does not trust it.
@@ -30,4 +32,4 @@ export function isSafeCommand(command: string): boolean {
 }
 
 export const mailFromCommand = (sender: string, smtputf8: boolean) => `MAIL FROM:<${sender}>${smtputf8 ? ' SMTPUTF8' : ''}`;
-export const rcptToCommand = (address: string) => `RCPT TO:<${address}>`;
+export const rcptToCommand = (address: string) => `RCPT TO:<${rcptPath(address)}>`;
