@@ -6,13 +6,24 @@ export interface CsvError {
 
 type State = 'field_start' | 'unquoted' | 'quoted' | 'quote_in_quoted';
 
+/** The separators a spreadsheet export uses: `;` where the decimal mark is a comma, tab for TSV. */
+export const DELIMITERS = [',', ';', '\t'] as const;
+export type Delimiter = (typeof DELIMITERS)[number];
+
+/** How long the first line may grow before the delimiter is decided on what has arrived. */
+const DETECT_LIMIT = 64 * 1024;
+
 /**
  * An incremental RFC 4180 parser: text goes in by chunks, complete records come out. It holds
  * only the record being read, so memory stays within one chunk plus one row whatever the file's
  * size. Accepts CRLF, LF or a lone CR, a leading BOM, doubled quotes and newlines inside quoted
- * fields; skips blank lines. After an error it accepts nothing more.
+ * fields; skips blank lines. After an error it accepts nothing more. The delimiter is the one
+ * given, or the one of `,` `;` tab the first line (the header) has most of outside quotes.
  */
 export class CsvParser {
+  private delimiter: Delimiter | null;
+  /** The start of the input, held until its first line shows the delimiter. */
+  private head = '';
   private state: State = 'field_start';
   private field = '';
   private record: string[] = [];
@@ -21,12 +32,37 @@ export class CsvParser {
   private started = false;
   error: CsvError | null = null;
 
+  constructor(options: { delimiter?: Delimiter } = {}) {
+    this.delimiter = options.delimiter ?? null;
+  }
+
+  /** The delimiter in use; null until the first line has arrived. */
+  get detectedDelimiter(): Delimiter | null {
+    return this.delimiter;
+  }
+
   /** Characters held for the record being read: the bound a streaming test checks. */
   get pendingLength(): number {
-    return this.field.length + this.record.reduce((n, f) => n + f.length, 0);
+    return this.head.length + this.field.length + this.record.reduce((n, f) => n + f.length, 0);
   }
 
   push(text: string): string[][] {
+    if (this.delimiter !== null) return this.consume(text);
+    this.head += text;
+    const end = firstLineEnd(this.head);
+    if (end < 0 && this.head.length < DETECT_LIMIT) return [];
+    return this.release(end);
+  }
+
+  private release(end: number): string[][] {
+    this.delimiter = mostFrequent(this.head.slice(0, end < 0 ? undefined : end));
+    const held = this.head;
+    this.head = '';
+    return this.consume(held);
+  }
+
+  private consume(text: string): string[][] {
+    const delimiter = this.delimiter;
     const out: string[][] = [];
     if (this.error) return out;
     let i = 0;
@@ -43,7 +79,7 @@ export class CsvParser {
       switch (this.state) {
         case 'field_start':
           if (ch === '"') this.state = 'quoted';
-          else if (ch === ',') this.endField();
+          else if (ch === delimiter) this.endField();
           else if (ch === '\n' || ch === '\r') this.endRecord(ch, out);
           else {
             this.field += ch;
@@ -51,7 +87,7 @@ export class CsvParser {
           }
           break;
         case 'unquoted':
-          if (ch === ',') this.endField();
+          if (ch === delimiter) this.endField();
           else if (ch === '\n' || ch === '\r') this.endRecord(ch, out);
           else if (ch === '"') return this.fail(out, 'a quote inside an unquoted field (quote the whole field and double the quote)');
           else this.field += ch;
@@ -68,7 +104,7 @@ export class CsvParser {
           if (ch === '"') {
             this.field += '"';
             this.state = 'quoted';
-          } else if (ch === ',') this.endField();
+          } else if (ch === delimiter) this.endField();
           else if (ch === '\n' || ch === '\r') this.endRecord(ch, out);
           else return this.fail(out, `unexpected "${printable(ch)}" after a closing quote`);
           break;
@@ -79,7 +115,7 @@ export class CsvParser {
 
   /** The last record, or an error if a quoted field was never closed. */
   end(): string[][] {
-    const out: string[][] = [];
+    const out = this.delimiter === null ? this.release(firstLineEnd(this.head)) : [];
     if (this.error) return out;
     if (this.state === 'quoted') {
       this.fail(out, 'a quoted field is never closed');
@@ -126,6 +162,30 @@ export class CsvParser {
     this.field = '';
     return out;
   }
+}
+
+/** Where the first line ends (a CR or LF outside quotes), or -1. */
+function firstLineEnd(text: string): number {
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) return i;
+  }
+  return -1;
+}
+
+/** The delimiter the line has most of outside quotes; a comma on a tie or when it has none. */
+function mostFrequent(line: string): Delimiter {
+  const counts = new Map<string, number>();
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  }
+  let best: Delimiter = ',';
+  for (const d of DELIMITERS) if ((counts.get(d) ?? 0) > (counts.get(best) ?? 0)) best = d;
+  return best;
 }
 
 function printable(ch: string): string {

@@ -74,4 +74,28 @@ describe('CsvParser', () => {
     expect(count).toBe(200_000);
     expect(peak).toBeLessThanOrEqual(longest);
   });
+
+  it('takes the delimiter the header has most of: `;` and tab files as well as `,`, whatever the chunk size', () => {
+    const cases: [string, string, string[][]][] = [
+      [';', 'email;name;"note; with ;"\r\na@x.test;Doe, J;"x;y"\nb@x.test;;', [['email', 'name', 'note; with ;'], ['a@x.test', 'Doe, J', 'x;y'], ['b@x.test', '', '']]],
+      ['\t', 'email\tname\r\na@x.test\tDoe, J; Jr\n', [['email', 'name'], ['a@x.test', 'Doe, J; Jr']]],
+      [',', '"a;b;c",name\na@x.test,x;y', [['a;b;c', 'name'], ['a@x.test', 'x;y']]],
+      [',', 'email\na@x.test', [['email'], ['a@x.test']]],
+    ];
+    for (const [delimiter, text, records] of cases) {
+      for (let chunk = 1; chunk <= text.length; chunk++) {
+        const p = new CsvParser();
+        const got: string[][] = [];
+        for (let i = 0; i < text.length; i += chunk) got.push(...p.push(text.slice(i, i + chunk)));
+        got.push(...p.end());
+        expect(got, `${JSON.stringify(delimiter)} by ${chunk}`).toEqual(records);
+        expect(p.detectedDelimiter).toBe(delimiter);
+      }
+    }
+  });
+
+  it('keeps a given delimiter', () => {
+    const p = new CsvParser({ delimiter: ';' });
+    expect([...p.push('a,b;c\n'), ...p.end()]).toEqual([['a,b', 'c']]);
+  });
 });
