@@ -60,7 +60,8 @@ export const BLOCK_PATTERNS = [
   ' cannot find your hostname ', ' ptr record ', ' rdns ', ' helo command rejected ', ' unauthenticated ',
   ' authentication required ', ' spf ', ' dmarc ', ' dkim ', ' complaints ', ' connection rejected ',
   ' junkmail ', ' sender verify failed ', ' not accepted from ', ' rate limited ', ' rate limit ',
-  ' frequency limited ', ' unusual rate ', ' content denied ', ' your message looks like ',
+  ' frequency limited ', ' unusual rate ', ' content denied ', ' your message looks like ', ' not in whitelist ',
+  ' permanently deferred ',
 ] as const;
 
 /** Refusals that say this MX takes no mail for the domain at all, for anyone (an open relay guard). */
@@ -78,7 +79,8 @@ export const NAMES_OUR_IP_PATTERNS = [
   ' barracuda reputation ', ' blacklist ', ' blacklisted ', ' blocklist ', ' block list ', ' listed at ',
   ' listed on ', ' listed in ', ' banned sender ', ' banned sending ip ', ' your ip ', ' ip address ', ' sending ip ',
   ' client host ', ' reputation ', ' unusual rate ', ' unsolicited mail ', ' frequency limited ', ' complaints ',
-  ' unexpected volume ', ' temporarily deferred due to ', ' rate limited ', ' not accepted from ',
+  ' unexpected volume ', ' temporarily deferred due to ', ' rate limited ', ' not accepted from ', ' not in whitelist ',
+  ' permanently deferred ', ' bad reputation ',
 ] as const;
 
 /** Our HELO/EHLO name was refused (Postfix reports HELO restrictions at RCPT with 504 5.5.2). */
@@ -97,14 +99,14 @@ export const BUSY_PATTERNS = [
 
 export const DISABLED_PATTERNS = [
   ' disabled ', ' inactive ', ' deactivated ', ' suspended ', ' locked ', ' discontinued ',
-  ' no longer active ', ' account expired ', ' frozen ', ' not active ',
+  ' no longer active ', ' account expired ', ' frozen ', ' not active ', ' account closed ',
 ] as const;
 
 export const FULL_PATTERNS = [
   ' mailbox full ', ' mailbox is full ', ' inbox is full ', ' mailbox size limit ', 'over quota',
   'overquota', ' over its quota ', ' over the quota ', 'quota exceeded', 'exceeded quota', 'exceeds quota',
   'exceeded storage', ' quote exceeded ', ' insufficient storage ', ' out of storage ', ' storage full ',
-  ' too many messages ', ' mailbox exceeds ', ' full mailbox ',
+  ' too many messages ', ' mailbox exceeds ', ' full mailbox ', ' exhausted allowed storage ', ' speichervolumen ',
 ] as const;
 
 /**

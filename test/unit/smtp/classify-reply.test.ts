@@ -8,8 +8,12 @@ interface CorpusEntry {
   reply: string[];
   phase?: ReplyPhase;
   smtputf8Needed?: boolean;
-  expect: { outcome: string; reason: string; retry_after_s?: number; greylisted?: boolean; blocked?: boolean; closing?: boolean };
+  expect: { outcome: string; reason: string; retry_after_s?: number; greylisted?: boolean; blocked?: boolean; closing?: boolean; helo?: boolean };
   source: string;
+  url?: string;
+  meaning?: string;
+  /** Where the basic code and the meaning disagree (a 550 that means "your IP is limited"). */
+  code_disagrees?: string;
 }
 
 const corpus: CorpusEntry[] = JSON.parse(readFileSync(new URL('../../fixtures/smtp-replies.json', import.meta.url), 'utf8'));
@@ -28,11 +32,21 @@ describe('classifyReply over the corpus of real replies', () => {
     for (const e of corpus) expect(e.source.length).toBeGreaterThan(3);
   });
 
+  it('documents the providers it names: where, what it means, and where code and meaning disagree', () => {
+    const documented = corpus.filter((e) => e.url !== undefined);
+    expect(documented.length).toBeGreaterThanOrEqual(25);
+    for (const e of documented) {
+      expect(e.url).toMatch(/^https?:\/\//);
+      expect(e.meaning?.length ?? 0).toBeGreaterThan(5);
+    }
+    expect(corpus.filter((e) => e.code_disagrees !== undefined).length).toBeGreaterThanOrEqual(8);
+  });
+
   it.each(corpus.map((e) => [e.reply.join(' | ').slice(0, 90), e] as const))('%s', (_, entry) => {
     const got = classifyReply(replyOf(entry.reply), { phase: entry.phase ?? 'rcpt', smtputf8Needed: entry.smtputf8Needed ?? false });
     expect({ outcome: got.outcome, reason: got.reason }).toEqual({ outcome: entry.expect.outcome, reason: entry.expect.reason });
     expect(got.retry_after_s).toBe(entry.expect.retry_after_s);
-    for (const flag of ['greylisted', 'blocked', 'closing'] as const) {
+    for (const flag of ['greylisted', 'blocked', 'closing', 'helo'] as const) {
       if (entry.expect[flag] !== undefined) expect(got[flag], flag).toBe(entry.expect[flag]);
     }
   });
