@@ -14,6 +14,8 @@ export interface WorldTotals extends BenchMxCounts {
   clientChunks: number;
   /** Most connections one server (one proxy) had open at once. */
   peakPerServer: number;
+  /** CPU seconds this world process spent (proxies, SMTP server, DNS) since the last reset. */
+  cpuSeconds: number;
 }
 
 export type WorldMessage = { type: 'ready'; doh: string; udp: { address: string; port: number } } | { type: 'totals'; totals: WorldTotals };
@@ -27,7 +29,7 @@ const records: BenchRecord[] = domains.flatMap((d) => [
 const dns = await startBenchDns(records, 'realistic.test');
 const mx = await startBenchMx({ domains: new Set(domains.map((d) => d.name)), catchAll: new Set(domains.filter((d) => d.catchAll).map((d) => d.name)), exists: mailboxExists });
 let proxies: DelayProxy[] = [];
-let base = { connections: 0, counts: mx.counts() };
+let base = { connections: 0, counts: mx.counts(), cpu: process.cpuUsage() };
 
 async function openProxies(): Promise<void> {
   proxies = await Promise.all(domains.map((d) => startDelayProxy({ target: { host: '127.0.0.1', port: mx.port }, listen: { host: d.mxAddress, port: 25 }, delayMs })));
@@ -41,7 +43,7 @@ process.on('message', async (message: { type: string }) => {
     // Fresh proxies: peak counts start again at zero.
     await Promise.all(proxies.map((p) => p.close()));
     await openProxies();
-    base = { connections: 0, counts: mx.counts() };
+    base = { connections: 0, counts: mx.counts(), cpu: process.cpuUsage() };
     process.send!({ type: 'totals', totals: totals() } satisfies WorldMessage);
   } else if (message.type === 'totals') {
     // Let a fire-and-forget QUIT pass before counting.
@@ -54,7 +56,9 @@ process.on('message', async (message: { type: string }) => {
 
 function totals(): WorldTotals {
   const now = mx.counts();
+  const cpu = process.cpuUsage(base.cpu);
   return {
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     connections: proxies.reduce((n, p) => n + p.connections, 0),
     clientChunks: proxies.reduce((n, p) => n + p.clientChunks, 0),
     peakPerServer: Math.max(0, ...proxies.map((p) => p.peakOpen)),

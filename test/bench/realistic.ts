@@ -213,6 +213,7 @@ function report(addresses: RealisticAddress[], results: Run[]): void {
   out.push(row('RCPTs/address', (r) => (r.totals.rcpts / n).toFixed(2)));
   out.push(row('max sessions at a server', (r) => r.totals.peakPerServer));
   out.push(row('TLS sessions (resumed)', (r) => `${r.totals.tlsSessions} (${r.totals.tlsResumed})`));
+  out.push(row('world CPU seconds', (r) => r.totals.cpuSeconds.toFixed(1)));
   const peers = results.filter((r) => r.name in PEERS);
   const bz = results.find((r) => r.name === 'BounceZero');
   if (bz && peers.length > 0) {
