@@ -1,5 +1,6 @@
 import { defineSettings, httpUrl, addressOrCidr, int, bool, list, text, SHARED_SETTINGS, type Env } from '../protocol/settings/index.ts';
 import { DEFAULT_RUNNER_OPTIONS, type RunnerOptions } from './jobs/runner-options.ts';
+import { DEFAULT_UPLOAD_LIMITS, DEFAULT_UPLOADS_PER_PRINCIPAL } from './jobs/upload-limits.ts';
 
 /** Defaults only: tests always pass their own loopback endpoints. */
 export const DEFAULT_DOH = ['https://cloudflare-dns.com/dns-query', 'https://dns.google/dns-query'];
@@ -40,6 +41,10 @@ export const EDGE_SETTINGS = defineSettings('Edge', {
   BZ_RATE_LIMIT_BURST: int({ meaning: 'burst of the per-key token bucket', default: 20, min: 1, max: 1_000_000 }),
   BZ_BODY_LIMIT_BYTES: int({ meaning: 'largest JSON request body', default: 16 * 1024, min: 256, max: 64 * 1024 * 1024 }),
   BZ_UPLOAD_LIMIT_BYTES: int({ meaning: 'largest job upload (CSV or JSON list)', default: 64 * 1024 * 1024, min: 1024, max: 4 * 1024 * 1024 * 1024 }),
+  BZ_UPLOAD_CELL_LIMIT: int({ meaning: 'characters one CSV cell or JSON string of an upload may hold (413 cell_too_large past it)', default: DEFAULT_UPLOAD_LIMITS.cell, min: 64, max: 16 * 1024 * 1024 }),
+  BZ_UPLOAD_ROW_LIMIT: int({ meaning: 'characters one CSV row or JSON list element of an upload may hold', default: DEFAULT_UPLOAD_LIMITS.row, min: 64, max: 64 * 1024 * 1024 }),
+  BZ_UPLOADS_PER_KEY: int({ meaning: 'uploads one API key may stream at once (429 too_many_uploads beyond)', default: DEFAULT_UPLOADS_PER_PRINCIPAL, min: 1, max: 1000 }),
+  BZ_RETENTION_DAYS: int({ meaning: 'jobs, their rows, cached results and outcomes older than this many days are purged (0 = kept forever)', default: 30, min: 0, max: 36_500 }),
   BZ_CACHE_TTL_S: int({ meaning: 'seconds a deliverable or undeliverable result is reused', default: 7 * DAY, min: 0, max: 365 * DAY }),
   BZ_CACHE_TTL_RISKY_S: int({ meaning: 'seconds a risky result is reused', default: DAY, min: 0, max: 365 * DAY }),
   BZ_CACHE_TTL_UNKNOWN_S: int({ meaning: 'seconds an unknown result is reused', default: 600, min: 0, max: 365 * DAY }),
@@ -73,6 +78,11 @@ export interface Config {
   rateLimit: { perSecond: number; burst: number };
   bodyLimitBytes: number;
   uploadLimitBytes: number;
+  /** Characters in one CSV cell or JSON string (`cell`), one CSV row or JSON element (`row`): edge/jobs/upload-limits.ts. */
+  uploadLimits: { cell: number; row: number };
+  uploadsPerKey: number;
+  /** Days jobs, their rows, cached results and outcomes are kept; 0 keeps them forever. */
+  retentionDays: number;
   /** Result-cache lifetimes in seconds, by verdict (known = deliverable/undeliverable). */
   cacheTtl: { known: number; risky: number; unknown: number };
   /** The BZ_JOB_* overrides that are set; the job runner's defaults fill the rest. */
@@ -119,6 +129,10 @@ export function loadConfig(env: Env): ConfigLoad {
       rateLimit: { perSecond: e.BZ_RATE_LIMIT_RPS, burst: e.BZ_RATE_LIMIT_BURST },
       bodyLimitBytes: e.BZ_BODY_LIMIT_BYTES,
       uploadLimitBytes: e.BZ_UPLOAD_LIMIT_BYTES,
+      // A row holds at least one cell.
+      uploadLimits: { cell: e.BZ_UPLOAD_CELL_LIMIT, row: Math.max(e.BZ_UPLOAD_ROW_LIMIT, e.BZ_UPLOAD_CELL_LIMIT) },
+      uploadsPerKey: e.BZ_UPLOADS_PER_KEY,
+      retentionDays: e.BZ_RETENTION_DAYS,
       cacheTtl: { known: e.BZ_CACHE_TTL_S, risky: e.BZ_CACHE_TTL_RISKY_S, unknown: e.BZ_CACHE_TTL_UNKNOWN_S },
       jobRunner,
     },

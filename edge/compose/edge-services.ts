@@ -98,6 +98,7 @@ export function edgeServices(input: EdgeServicesInput): EdgeServices {
     sharedByEdges: sharedByEdges(db),
     pipeline: { ...pipeline, dispatcher: input.jobDispatcher ?? input.dispatcher },
     checkSyntax: verify.checkSyntax,
+    uploads: { limits: config.uploadLimits, perPrincipal: config.uploadsPerKey },
     ...(input.runner ? { runner: input.runner } : {}),
     ...(input.onJobError ? { onError: input.onJobError } : {}),
     ...(input.webhooks ? { webhooks: input.webhooks } : {}),

@@ -2,6 +2,14 @@
 export interface CsvError {
   line: number;
   message: string;
+  /** Set when a cell or a row outgrew its limit (HTTP 413 rather than 400). */
+  tooLarge?: true;
+}
+
+/** Characters one cell and one row (all its cells) may hold; past them parsing stops with an error. */
+export interface CsvLimits {
+  cell: number;
+  row: number;
 }
 
 type State = 'field_start' | 'unquoted' | 'quoted' | 'quote_in_quoted';
@@ -30,10 +38,15 @@ export class CsvParser {
   private line = 1;
   private skipLf = false;
   private started = false;
+  /** Characters in the finished cells of the record being read. */
+  private recordLength = 0;
   error: CsvError | null = null;
 
-  constructor(options: { delimiter?: Delimiter } = {}) {
+  private readonly limits: CsvLimits;
+
+  constructor(options: { delimiter?: Delimiter; limits?: CsvLimits } = {}) {
     this.delimiter = options.delimiter ?? null;
+    this.limits = options.limits ?? { cell: Infinity, row: Infinity };
   }
 
   /** The delimiter in use; null until the first line has arrived. */
@@ -109,6 +122,7 @@ export class CsvParser {
           else return this.fail(out, `unexpected "${printable(ch)}" after a closing quote`);
           break;
       }
+      if (this.field.length > this.limits.cell || this.recordLength + this.field.length > this.limits.row) return this.tooLarge(out);
     }
     return out;
   }
@@ -130,8 +144,16 @@ export class CsvParser {
 
   private endField(): void {
     this.record.push(this.field);
+    // The separator counts, so a row of a million empty cells is as bounded as one long cell.
+    this.recordLength += this.field.length + 1;
     this.field = '';
     this.state = 'field_start';
+  }
+
+  /** Stops at the first character past a limit, so an oversized cell is never held whole. */
+  private tooLarge(out: string[][]): string[][] {
+    const message = this.field.length > this.limits.cell ? `a cell is longer than ${this.limits.cell} characters` : `a row is longer than ${this.limits.row} characters`;
+    return this.fail(out, message, true);
   }
 
   private endRecord(ch: string, out: string[][]): void {
@@ -144,6 +166,7 @@ export class CsvParser {
     const blank = this.record.length === 1 && this.record[0] === '';
     if (!blank) out.push(this.record);
     this.record = [];
+    this.recordLength = 0;
     this.field = '';
     this.state = 'field_start';
   }
@@ -156,9 +179,10 @@ export class CsvParser {
     }
   }
 
-  private fail(out: string[][], message: string): string[][] {
-    this.error = { line: this.line, message };
+  private fail(out: string[][], message: string, tooLarge = false): string[][] {
+    this.error = tooLarge ? { line: this.line, message, tooLarge } : { line: this.line, message };
     this.record = [];
+    this.recordLength = 0;
     this.field = '';
     return out;
   }

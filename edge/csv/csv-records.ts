@@ -1,10 +1,10 @@
-import { CsvParser, type CsvError } from './csv-parser.ts';
+import { CsvParser, type CsvError, type CsvLimits } from './csv-parser.ts';
 
 export type CsvEvent = { record: string[] } | { error: CsvError };
 
 /** The records of a UTF-8 CSV byte stream, read chunk by chunk; a malformed file ends with an error event. */
-export async function* csvRecords(body: ReadableStream<Uint8Array>): AsyncGenerator<CsvEvent> {
-  const parser = new CsvParser();
+export async function* csvRecords(body: ReadableStream<Uint8Array>, limits?: CsvLimits): AsyncGenerator<CsvEvent> {
+  const parser = new CsvParser(limits ? { limits } : {});
   const decoder = new TextDecoder('utf-8');
   const reader = body.getReader();
   try {

@@ -9,6 +9,7 @@ import { createJobRoutes } from './job-routes.ts';
 import { JOBS_OPENAPI } from './jobs-openapi.ts';
 import { WebhookSender, type WebhookSenderDeps } from './webhook/webhook-sender.ts';
 import type { RunnerOptions } from './runner-options.ts';
+import type { UploadLimits } from './upload-limits.ts';
 
 export interface JobsDeps {
   /** The jobs' tables: the routes write jobs and rows, the runner claims and resolves items. */
@@ -18,6 +19,8 @@ export interface JobsDeps {
   /** The services a single check runs on: jobs go through the same pipeline. */
   pipeline: PipelineDeps;
   checkSyntax: (input: string) => SyntaxCheck;
+  /** BZ_UPLOAD_CELL_LIMIT / BZ_UPLOAD_ROW_LIMIT and BZ_UPLOADS_PER_KEY; the defaults of upload-limits.ts otherwise. */
+  uploads?: { limits: UploadLimits; perPrincipal: number };
   runner?: Partial<RunnerOptions>;
   onError?: (error: unknown) => void;
   /** Completion webhooks: how they are sent and where they may go (composeEdge gives the DoH client and BZ_ALLOW_NETS). */
@@ -53,7 +56,15 @@ export function createJobs(deps: JobsDeps): Jobs {
     ...(deps.webhooks?.options ? { options: deps.webhooks.options } : {}),
     ...(deps.onError ? { onError: deps.onError } : {}),
   });
-  const routes = createJobRoutes({ db: deps.store, clock, random, checkSyntax: deps.checkSyntax, onJobCreated: () => runner.wake(), onJobFinished: () => webhooks.wake() });
+  const routes = createJobRoutes({
+    db: deps.store,
+    clock,
+    random,
+    checkSyntax: deps.checkSyntax,
+    onJobCreated: () => runner.wake(),
+    onJobFinished: () => webhooks.wake(),
+    ...(deps.uploads ? { uploadLimits: deps.uploads.limits, uploadsPerPrincipal: deps.uploads.perPrincipal } : {}),
+  });
   return {
     runner,
     webhooks,

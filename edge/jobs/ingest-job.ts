@@ -23,6 +23,7 @@ export interface IngestDeps {
   maxRows?: number;
 }
 
+/** A refused upload: 400 (a malformed or empty upload), 413 too_many_rows or cell_too_large (a cell, string, row or element past the limits). */
 export type IngestOutcome =
   | { ok: true; id: string; rows: number }
   | { ok: false; status: 400 | 413; error: string; code?: string; columns?: string[] };
@@ -48,12 +49,13 @@ export async function ingestJob(deps: IngestDeps, events: AsyncIterable<IntakeEv
   };
   try {
     for await (const event of events) {
+      if ('error' in event && event.tooLarge) return await fail(413, event.error, { code: 'cell_too_large' });
       if ('error' in event) return await fail(400, event.error, { ...(event.code ? { code: event.code } : {}), ...(event.columns ? { columns: event.columns } : {}) });
       if ('columns' in event) {
         columns = event.columns;
         continue;
       }
-      if (rows >= maxRows) return await fail(413, `more than ${maxRows} rows`);
+      if (rows >= maxRows) return await fail(413, `more than ${maxRows} rows`, { code: 'too_many_rows' });
       batch.push(event.row);
       rows++;
       if (batch.length >= batchSize) {

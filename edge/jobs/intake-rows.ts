@@ -1,6 +1,7 @@
 import { csvRecords } from '../csv/csv-records.ts';
 import { chooseEmailColumn, syntheticHeader } from './email-column.ts';
 import { jsonArrayItems } from './json-array-items.ts';
+import type { UploadLimits } from './upload-limits.ts';
 
 /** One input row: its address cell and what else it carried, kept verbatim for the output. */
 export interface IntakeRow {
@@ -14,15 +15,17 @@ export interface IntakeError {
   error: string;
   code?: 'ambiguous_column' | 'no_such_column';
   columns?: string[];
+  /** A cell or row outgrew the upload limits (413, not 400). */
+  tooLarge?: true;
 }
 
 /** First the columns (null for a JSON list), then rows; a malformed input ends with an error. */
 export type IntakeEvent = { columns: string[] | null } | { row: IntakeRow } | IntakeError;
 
-export async function* csvIntake(body: ReadableStream<Uint8Array>, column?: string): AsyncGenerator<IntakeEvent> {
+export async function* csvIntake(body: ReadableStream<Uint8Array>, column?: string, limits?: UploadLimits): AsyncGenerator<IntakeEvent> {
   let emailIndex = -1;
-  for await (const event of csvRecords(body)) {
-    if ('error' in event) return yield { error: `line ${event.error.line}: ${event.error.message}` };
+  for await (const event of csvRecords(body, limits)) {
+    if ('error' in event) return yield { error: `line ${event.error.line}: ${event.error.message}`, ...(event.error.tooLarge ? { tooLarge: true as const } : {}) };
     const { record } = event;
     if (emailIndex < 0) {
       const choice = chooseEmailColumn(record, column);
@@ -35,11 +38,11 @@ export async function* csvIntake(body: ReadableStream<Uint8Array>, column?: stri
   }
 }
 
-export async function* jsonIntake(body: ReadableStream<Uint8Array>): AsyncGenerator<IntakeEvent> {
+export async function* jsonIntake(body: ReadableStream<Uint8Array>, limits?: UploadLimits): AsyncGenerator<IntakeEvent> {
   yield { columns: null };
   let n = 0;
-  for await (const event of jsonArrayItems(body)) {
-    if ('error' in event) return yield { error: event.error };
+  for await (const event of jsonArrayItems(body, limits)) {
+    if ('error' in event) return yield event;
     n++;
     const row = toRow(event.value);
     if (!row) return yield { error: `element ${n}: expected a string or an object with an "email" string` };

@@ -6,15 +6,17 @@ import { apiError } from '../http/api-error.ts';
 import type { Database } from '../store/schema.ts';
 import { deleteJob } from './delete-job.ts';
 import { randomHex } from '../../protocol/index.ts';
-import { ingestJob, type IngestDeps } from './ingest-job.ts';
+import { ingestJob, type IngestDeps, type IngestOutcome } from './ingest-job.ts';
 import { LIST_LIMIT, listJobs, parseCursor } from './job-list.ts';
 import { parseCallbackUrl } from './webhook/callback-url.ts';
 import { csvIntake, jsonIntake, type IntakeEvent } from './intake-rows.ts';
+import { DEFAULT_UPLOAD_LIMITS, DEFAULT_UPLOADS_PER_PRINCIPAL, type UploadLimits } from './upload-limits.ts';
 import { CONTENT_TYPES, RESULT_FORMATS, resultsFileName, resultsStream, type ResultFormat } from './job-results.ts';
 import { verdictFilter } from './verdict-filter.ts';
 import { jobReport } from './job-status.ts';
 import { multipartBoundary, multipartFile } from './multipart-file.ts';
 import { ownedJob } from './owned-job.ts';
+import { UploadSlots } from './upload-slots.ts';
 import { BodyTooLarge } from './stream-body-limit.ts';
 
 export interface JobRoutesDeps {
@@ -27,6 +29,10 @@ export interface JobRoutesDeps {
   /** Called when a job is cancelled, so its webhook goes out at once. */
   onJobFinished?: (id: string) => void;
   maxRows?: number;
+  /** BZ_UPLOAD_CELL_LIMIT / BZ_UPLOAD_ROW_LIMIT, in characters. */
+  uploadLimits?: UploadLimits;
+  /** BZ_UPLOADS_PER_KEY: uploads one principal may stream at once. */
+  uploadsPerPrincipal?: number;
 }
 
 /**
@@ -46,19 +52,18 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
     return c.json(await listJobs(deps.db, c.get('principal').id, { limit, ...(after ? { after } : {}) }), 200);
   });
 
+  const slots = new UploadSlots(deps.uploadsPerPrincipal ?? DEFAULT_UPLOADS_PER_PRINCIPAL);
   app.post('/', async (c) => {
     const meta = jobMeta(c, deps);
     if ('error' in meta) return apiError(c, 400, 'invalid_callback_url', meta.error);
-    const events = intakeOf(c);
-    if ('error' in events) return apiError(c, 415, 'unsupported_media_type', events.error);
-    const ingest = { db: deps.db, clock: deps.clock, random: deps.random, checkSyntax: deps.checkSyntax, maxRows: deps.maxRows, owner: c.get('principal').id, job: meta.job };
-    const outcome = await ingestJob(ingest, events.events).catch((error: unknown) =>
-      error instanceof BodyTooLarge
-        ? { ok: false as const, status: 413 as const, error: error.message, code: 'body_too_large' }
-        : { ok: false as const, status: 400 as const, error: `the upload broke off: ${error instanceof Error ? error.message : String(error)}` },
-    );
+    const owner = c.get('principal').id;
+    const release = slots.take(owner);
+    if (!release) {
+      return apiError(c, 429, 'too_many_uploads', `This API key already has ${slots.perPrincipal} uploads streaming; send the next when one ends.`, { 'Retry-After': '1' });
+    }
+    const outcome = await upload(c, owner, meta.job).finally(release);
     if (!outcome.ok) {
-      const code = 'code' in outcome && outcome.code ? outcome.code : outcome.status === 413 ? 'too_many_rows' : 'invalid_upload';
+      const code = outcome.code ?? (outcome.status === 413 ? 'too_many_rows' : 'invalid_upload');
       return apiError(c, outcome.status, code, outcome.error, undefined, 'columns' in outcome && outcome.columns ? { columns: outcome.columns } : undefined);
     }
     deps.onJobCreated?.(outcome.id);
@@ -66,6 +71,17 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
     const callback = meta.job.callback_secret ? { callback_secret: meta.job.callback_secret } : {};
     return c.json({ id: outcome.id, rows: outcome.rows, ...callback }, 202, { location: `/v1/jobs/${outcome.id}` });
   });
+
+  async function upload(c: Context<AccessEnv>, owner: string, job: IngestDeps['job']): Promise<IngestOutcome | { ok: false; status: 415; code: string; error: string }> {
+    const events = intakeOf(c, deps.uploadLimits ?? DEFAULT_UPLOAD_LIMITS);
+    if ('error' in events) return { ok: false, status: 415, code: 'unsupported_media_type', error: events.error };
+    const ingest = { db: deps.db, clock: deps.clock, random: deps.random, checkSyntax: deps.checkSyntax, maxRows: deps.maxRows, owner, job };
+    return ingestJob(ingest, events.events).catch((error: unknown) =>
+      error instanceof BodyTooLarge
+        ? { ok: false as const, status: 413 as const, code: 'body_too_large', error: error.message }
+        : { ok: false as const, status: 400 as const, code: 'invalid_upload', error: `the upload broke off: ${error instanceof Error ? error.message : String(error)}` },
+    );
+  }
 
   app.get('/:id', async (c) => {
     const job = await ownedJob(deps.db, c.req.param('id'), c.get('principal').id);
@@ -111,16 +127,16 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
   return app;
 }
 
-function intakeOf(c: Context): { events: AsyncIterable<IntakeEvent> } | { error: string } {
+function intakeOf(c: Context, limits: UploadLimits): { events: AsyncIterable<IntakeEvent> } | { error: string } {
   const body = c.req.raw.body ?? new ReadableStream<Uint8Array>({ start: (ctl) => ctl.close() });
   const type = (c.req.header('content-type') ?? '').toLowerCase();
   const column = c.req.query('column');
-  if (type.startsWith('application/json')) return { events: jsonIntake(body) };
-  if (type.startsWith('text/csv') || type.startsWith('text/plain')) return { events: csvIntake(body, column) };
+  if (type.startsWith('application/json')) return { events: jsonIntake(body, limits) };
+  if (type.startsWith('text/csv') || type.startsWith('text/plain')) return { events: csvIntake(body, column, limits) };
   if (type.startsWith('multipart/form-data')) {
     const boundary = multipartBoundary(c.req.header('content-type') ?? '');
     if (!boundary) return { error: 'multipart/form-data without a boundary' };
-    return { events: csvIntake(multipartFile(body, boundary), column) };
+    return { events: csvIntake(multipartFile(body, boundary), column, limits) };
   }
   return { error: 'send application/json (a list of addresses), text/csv, or multipart/form-data with a file part' };
 }

@@ -1,11 +1,14 @@
-export type JsonItemEvent = { value: unknown } | { error: string };
+import type { UploadLimits } from './upload-limits.ts';
+
+export type JsonItemEvent = { value: unknown } | { error: string; tooLarge?: true };
 
 /**
  * The elements of a top-level JSON array, parsed one by one as the bytes arrive: only the element
  * being read is held, so a million-entry list never sits in memory whole. It splits on commas at
- * depth 1 (outside strings) and hands each element's text to JSON.parse.
+ * depth 1 (outside strings) and hands each element's text to JSON.parse. `limits` bound one string
+ * (`cell`) and one element's text (`row`), in characters; reading stops at the first one past them.
  */
-export async function* jsonArrayItems(body: ReadableStream<Uint8Array>): AsyncGenerator<JsonItemEvent> {
+export async function* jsonArrayItems(body: ReadableStream<Uint8Array>, limits: UploadLimits = { cell: Infinity, row: Infinity }): AsyncGenerator<JsonItemEvent> {
   const decoder = new TextDecoder('utf-8');
   const reader = body.getReader();
   let depth = 0;
@@ -14,6 +17,8 @@ export async function* jsonArrayItems(body: ReadableStream<Uint8Array>): AsyncGe
   let item = '';
   let closed = false;
   let index = 0;
+  let line = 1;
+  let stringStart = 0;
   const finish = (): JsonItemEvent | null => {
     const text = item.trim();
     item = '';
@@ -31,6 +36,7 @@ export async function* jsonArrayItems(body: ReadableStream<Uint8Array>): AsyncGe
       const text = done ? decoder.decode() : decoder.decode(value, { stream: true });
       const events: JsonItemEvent[] = [];
       for (const ch of text) {
+        if (ch === '\n') line++;
         if (closed) {
           if (!/\s/.test(ch)) return yield { error: 'text after the closing ]' };
           continue;
@@ -45,10 +51,14 @@ export async function* jsonArrayItems(body: ReadableStream<Uint8Array>): AsyncGe
           if (escaped) escaped = false;
           else if (ch === '\\') escaped = true;
           else if (ch === '"') inString = false;
+          if (item.length - stringStart > limits.cell + 2) return yield tooLarge(line, index + 1, `a string is longer than ${limits.cell} characters`);
+          if (item.length > limits.row) return yield tooLarge(line, index + 1, `the element is longer than ${limits.row} characters`);
           continue;
         }
-        if (ch === '"') inString = true;
-        else if (ch === '[' || ch === '{') depth++;
+        if (ch === '"') {
+          inString = true;
+          stringStart = item.length;
+        } else if (ch === '[' || ch === '{') depth++;
         else if (ch === ']' || ch === '}') {
           depth--;
           if (depth === 0) {
@@ -61,6 +71,7 @@ export async function* jsonArrayItems(body: ReadableStream<Uint8Array>): AsyncGe
           continue;
         }
         item += ch;
+        if (item.length > limits.row) return yield tooLarge(line, index + 1, `the element is longer than ${limits.row} characters`);
       }
       for (const event of events) {
         yield event;
@@ -74,4 +85,8 @@ export async function* jsonArrayItems(body: ReadableStream<Uint8Array>): AsyncGe
   } finally {
     reader.releaseLock();
   }
+}
+
+function tooLarge(line: number, element: number, what: string): JsonItemEvent {
+  return { error: `line ${line}, element ${element}: ${what}`, tooLarge: true };
 }
