@@ -14,13 +14,21 @@ interface StatementSync {
 const bindable = (params: readonly unknown[]) => params.map((p) => (typeof p === 'boolean' ? Number(p) : p));
 
 /**
- * The store in memory on Deno's built-in SQLite (`node:sqlite`), migrated like any other: the
- * edge's store where better-sqlite3, a Node addon, cannot load.
+ * The store on Deno's built-in SQLite (`node:sqlite`), migrated like any other: the edge's store
+ * where better-sqlite3, a Node addon, cannot load. `path` is a file (its folder is made) or
+ * `:memory:`; the file format is SQLite's own, so Node's adapter opens the same file.
  */
-export async function openMemorySqlite(): Promise<Kysely<Database>> {
-  const specifier = 'node:sqlite';
-  const { DatabaseSync } = (await import(specifier)) as { DatabaseSync: new (path: string) => { prepare(sql: string): StatementSync; close(): void } };
-  const raw = new DatabaseSync(':memory:');
+export async function openDenoSqlite(path: string): Promise<Kysely<Database>> {
+  const sqliteModule = 'node:sqlite';
+  const fsModule = 'node:fs';
+  const { DatabaseSync } = (await import(sqliteModule)) as { DatabaseSync: new (path: string) => { prepare(sql: string): StatementSync; exec(sql: string): void; close(): void } };
+  if (path !== ':memory:') {
+    const { mkdirSync } = (await import(fsModule)) as { mkdirSync(path: string, options: { recursive: true; mode: number }): void };
+    const folder = path.slice(0, Math.max(0, path.lastIndexOf('/')));
+    if (folder) mkdirSync(folder, { recursive: true, mode: 0o700 });
+  }
+  const raw = new DatabaseSync(path);
+  if (path !== ':memory:') raw.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;');
   const database: SqliteDatabase = {
     close: () => raw.close(),
     prepare(sql) {
@@ -35,6 +43,11 @@ export async function openMemorySqlite(): Promise<Kysely<Database>> {
   };
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   const migrated = await migrateToLatest(db);
-  if (!migrated.ok) throw new Error(`cannot open the in-memory store: ${migrated.error}`);
+  if (!migrated.ok) throw new Error(`cannot open the store at ${path}: ${migrated.error}`);
   return db;
+}
+
+/** The store in memory on Deno's SQLite (tests). */
+export function openMemorySqlite(): Promise<Kysely<Database>> {
+  return openDenoSqlite(':memory:');
 }
