@@ -1,7 +1,7 @@
 import { startEdgeServer } from '../edge/adapters/node-server.ts';
 import { loadConfig } from '../edge/config.ts';
 import { sleep, systemClock, systemRandom } from '../protocol/index.ts';
-import { embeddedAgent } from './commands/start.ts';
+import { embeddedAgent, embeddedSecretPath } from './commands/start.ts';
 import { nodeAgent } from './commands/prober.ts';
 import { loadProberSettings } from '../prober/settings.ts';
 
@@ -24,7 +24,7 @@ export async function startEmbeddedEdge(env: Record<string, string | undefined>)
   const { config } = loaded;
   // The progress bar owns the terminal: the embedded edge and prober keep their event lines to themselves.
   const server = await startEdgeServer({ config, hub: { log: () => {} } });
-  const agentRecord = await embeddedAgent(server.agentStore);
+  const agentRecord = await embeddedAgent(server.agentStore, embeddedSecretPath(config.db));
   const agent = await nodeAgent({ config: prober.settings, edgeUrl: server.agentUrl, agentId: agentRecord.id, key: agentRecord.key, capacity: 8, log: () => {} });
   const exit = agent.run();
   // A bulk job would wait for the prober anyway; a single verify would answer no_prober.

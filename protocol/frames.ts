@@ -15,13 +15,18 @@ const id = z.string().min(1).max(128);
 export const HelloFrame = z.object({ type: z.literal('hello'), v, agent_id: id, software: z.string().max(64) });
 /** edge → agent: a fresh random nonce to sign. */
 export const ChallengeFrame = z.object({ type: z.literal('challenge'), v, nonce: z.string().min(16).max(128) });
-/** agent → edge: HMAC-SHA256(secret, nonce | agent_id | ts), hex; and what it offers. */
+/**
+ * agent → edge: the Ed25519 signature of `nonce | agent_id | ts`, hex (protocol/agent-auth.ts);
+ * and what it offers. `mac` is what probers before Ed25519 sent instead: it is parsed only so the
+ * edge can tell such a prober why it is refused.
+ */
 export const AuthFrame = z.object({
   type: z.literal('auth'),
   v,
   agent_id: id,
   ts: z.number().int(),
-  mac: z.string().regex(/^[0-9a-f]{64}$/),
+  sig: z.string().regex(/^[0-9a-f]{128}$/).optional(),
+  mac: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   capacity: z.number().int().min(1).max(10_000),
   plugins: z.array(z.string().max(64)).max(128),
   hostname: z.string().max(255),

@@ -15,7 +15,9 @@ export async function add(name: string): Promise<number> {
     const edge = `wss://${hostname()}/v1/agents/ws`;
     process.stdout.write(
       `agent ${made.name}\n  id      ${made.id}\n  secret  ${made.secret}\n\n` +
-        `The secret is shown only this once and is not stored. On the prober, save it to a file only\n` +
+        `The secret is the prober's private key material, shown only this once: the edge keeps only the\n` +
+        `Ed25519 public key derived from it, so a copy of the database cannot pose as this prober.\n` +
+        `On the prober, save it to a file only\n` +
         `its user can read (umask 077; cat > ${made.name}.secret, paste, Ctrl-D), then run:\n\n` +
         `  bouncezero prober --edge ${edge} --id ${made.id} --secret-file ${made.name}.secret\n\n` +
         `(--edge is this edge's public URL; ws:// when it runs without BZ_TLS_CERT.)\n`,

@@ -1,10 +1,15 @@
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
 import { defaultCapacity } from '../../prober/agent/default-capacity.ts';
 import { startEdgeServer, type EdgeServer } from '../../edge/adapters/node-server.ts';
 import { KEY_SCOPES } from '../../edge/access/scopes.ts';
 import { createStoreKeyStore } from '../../edge/access/key-store.ts';
 import { enrollAgent } from '../../edge/dispatch/agent-enrollment.ts';
 import type { AgentStore } from '../../edge/dispatch/agent-store.ts';
+import { isPostgresUrl } from '../../edge/adapters/open-store.ts';
+import { warnOnStderr } from '../../edge/adapters/owner-only.ts';
+import { agentPublicKey, deriveAgentKey } from '../../protocol/agent-auth.ts';
 import { systemClock, systemRandom } from '../../protocol/index.ts';
 import { loadProberSettings } from '../../prober/settings.ts';
 import { announce, edgeSettings, listening, untilSignal } from './edge.ts';
@@ -17,8 +22,8 @@ const EMBEDDED = 'embedded';
 /**
  * `bouncezero start`: the edge plus one prober in the same process, speaking the same
  * authenticated WebSocket protocol over loopback as any remote prober, so there is one code
- * path. Its agent is made at first start; it signs with the stored key K directly, so no
- * secret is written anywhere.
+ * path. Its agent is made at first start; the edge stores only its public key, and its secret
+ * is kept beside the SQLite file, readable by the owner only (embeddedSecretPath).
  */
 export async function run(options: { capacity?: number }): Promise<number> {
   const capacity = options.capacity ?? defaultCapacity(totalmem());
@@ -33,7 +38,7 @@ export async function run(options: { capacity?: number }): Promise<number> {
   if (!server) return 1;
   announce(server);
   await firstApiKey(server);
-  const embedded = await embeddedAgent(server.agentStore);
+  const embedded = await embeddedAgent(server.agentStore, embeddedSecretPath(config.db));
   const loopback = new URL(server.agentUrl);
   if (['0.0.0.0', '[::]'].includes(loopback.hostname)) loopback.hostname = loopback.hostname === '[::]' ? '[::1]' : '127.0.0.1';
   const agent = await nodeAgent({ config: prober.settings, edgeUrl: loopback.href, agentId: embedded.id, key: embedded.key, capacity, ...(tls ? { ca: tls.cert } : {}) });
@@ -52,12 +57,38 @@ async function firstApiKey(server: EdgeServer): Promise<void> {
   await keyCommand(['add', 'first', '--scope', KEY_SCOPES.join(',')], { keys, random: systemRandom, clock: systemClock, out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
 }
 
-export async function embeddedAgent(store: AgentStore): Promise<{ id: string; key: string }> {
+/** Where the embedded prober's secret is kept: beside a SQLite file; nowhere for `:memory:` or PostgreSQL (a new agent per start). */
+export function embeddedSecretPath(db: string): string | undefined {
+  if (db === ':memory:' || db.startsWith('file:') || isPostgresUrl(db)) return undefined;
+  return join(dirname(db), 'embedded-agent.secret');
+}
+
+/**
+ * The embedded prober's identity and its K. A stored agent is reused only when the saved
+ * secret still matches its public key; otherwise (first start, a lost file, a store from before
+ * Ed25519 whose embedded agent had no secret at all) it is revoked and a new one is made.
+ */
+export async function embeddedAgent(store: AgentStore, secretFile?: string): Promise<{ id: string; key: string }> {
   const existing = await store.findByName(EMBEDDED);
-  if (existing && existing.revoked_at === null) return existing;
+  if (existing && existing.revoked_at === null) {
+    const saved = secretFile ? readSavedSecret(secretFile) : undefined;
+    const key = saved ? await deriveAgentKey(saved) : undefined;
+    if (key && (await agentPublicKey(key)) === existing.public_key) return { id: existing.id, key };
+    await store.revoke(EMBEDDED, systemClock.now());
+  }
   const made = await enrollAgent(store, EMBEDDED, { clock: systemClock, random: systemRandom });
   if (!made.ok) throw new Error(made.error);
-  const record = await store.findById(made.id);
-  if (!record) throw new Error('the embedded agent vanished from the store');
-  return record;
+  if (secretFile) {
+    writeFileSync(secretFile, `${made.secret}\n`, { mode: 0o600 });
+    chmodSync(secretFile, 0o600);
+  }
+  return { id: made.id, key: await deriveAgentKey(made.secret) };
+}
+
+function readSavedSecret(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  const mode = statSync(path).mode & 0o777;
+  if ((mode & 0o077) !== 0) warnOnStderr(path, `0${mode.toString(8)}`, `chmod 600 '${path}'`);
+  const secret = readFileSync(path, 'utf8').trim();
+  return /^[0-9a-f]{64}$/i.test(secret) ? secret : undefined;
 }

@@ -1,4 +1,4 @@
-import { AUTH_MAX_SKEW_MS, verifyChallenge } from '../../protocol/agent-auth.ts';
+import { AUTH_MAX_SKEW_MS, agentPublicKey, verifyChallenge } from '../../protocol/agent-auth.ts';
 import { toHex } from '../../protocol/hex.ts';
 import { CLOSE, MAX_PREAUTH_FRAME_BYTES, PROTOCOL_VERSION, parseFrame, type FrameOf } from '../../protocol/index.ts';
 import type { Clock, Random } from '../../protocol/index.ts';
@@ -20,8 +20,11 @@ export interface Authenticated {
   auth: FrameOf<'auth'>;
 }
 
-/** Compared against when the agent id is unknown, so that case costs what a wrong answer costs. */
-const DECOY_KEY = '00'.repeat(32);
+/** Checked against when the agent id is unknown, so that case costs what a wrong answer costs. */
+let decoy: Promise<string> | undefined;
+
+/** Close reason for a prober from before Ed25519: it sent an HMAC where a signature belongs. */
+export const HMAC_RETIRED = 'hmac_retired: update this prober; its secret file stays valid';
 
 /**
  * The pre-authentication phase of one socket: challenge on connect, at most one `hello`, one
@@ -52,11 +55,12 @@ export function startHandshake(socket: AgentSocket, options: HandshakeOptions, d
 
   const verify = async (auth: FrameOf<'auth'>) => {
     const record = await options.store.findById(auth.agent_id);
-    const macOk = await verifyChallenge(record?.key ?? DECOY_KEY, nonce, auth.agent_id, auth.ts, auth.mac);
+    const signed = await verifyChallenge(record?.public_key ?? (await (decoy ??= agentPublicKey('00'.repeat(32)))), nonce, auth.agent_id, auth.ts, auth.sig ?? '');
     if (phase !== 'verifying') return;
     const fields = { agent_id: auth.agent_id };
+    if (auth.sig === undefined) return refuse(CLOSE.authFailed, HMAC_RETIRED, { ...fields, why: 'hmac_answer' });
     if (!record) return refuse(CLOSE.authFailed, 'auth_failed', { ...fields, why: 'unknown_agent' });
-    if (!macOk) return refuse(CLOSE.authFailed, 'auth_failed', { ...fields, why: 'bad_mac' });
+    if (!signed) return refuse(CLOSE.authFailed, 'auth_failed', { ...fields, why: 'bad_signature' });
     if (Math.abs(clock.now() - auth.ts) > AUTH_MAX_SKEW_MS) return refuse(CLOSE.authFailed, 'auth_failed', { ...fields, why: 'stale_timestamp' });
     if (record.revoked_at !== null) return refuse(CLOSE.revoked, 'revoked', fields);
     phase = 'over';

@@ -1,8 +1,8 @@
-/** One prober agent as the edge knows it. `key` is K = SHA-256(label ‖ secret), never the secret. */
+/** One prober agent as the edge knows it: its Ed25519 public key, hex; nothing that could sign. */
 export interface AgentRecord {
   id: string;
   name: string;
-  key: string;
+  public_key: string;
   created_at: number;
   revoked_at: number | null;
 }

@@ -11,7 +11,9 @@ export type MigrationOutcome = { ok: true; applied: string[] } | { ok: false; er
  * finds them in any schema of the database, and a second schema there would never migrate.
  */
 export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<MigrationOutcome> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) }, ...(schema ? { migrationTableSchema: schema } : {}) });
+  // Numbers are handed out ahead of time and features land in any order, so a store that already
+  // ran 010 still runs 009 when it arrives; each migration touches its own tables only.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) }, allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results = [] } = await migrator.migrateToLatest();
   const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
   if (error === undefined) return { ok: true, applied };

@@ -9,7 +9,7 @@ export type DnsQuestion = FrameOf<'dns_query'>['qtype'];
 
 export interface SessionOptions {
   agentId: string;
-  /** K, the derived HMAC key (never the secret itself, never logged). */
+  /** K, derived from the secret; the Ed25519 key pair is derived from it (never logged). */
   key: string;
   plugins: string[];
   hostname: string;
@@ -72,8 +72,8 @@ export function openSession(connection: EdgeConnection, options: SessionOptions)
       if (frame.type === 'challenge') {
         const ts = clock.now();
         send({ type: 'hello', v: PROTOCOL_VERSION, agent_id: options.agentId, software: options.software });
-        const mac = await signChallenge(options.key, frame.nonce, options.agentId, ts);
-        const auth = { type: 'auth', v: PROTOCOL_VERSION, agent_id: options.agentId, ts, mac, capacity: options.slots.capacity, plugins: options.plugins, hostname: options.hostname } as const;
+        const sig = await signChallenge(options.key, frame.nonce, options.agentId, ts);
+        const auth = { type: 'auth', v: PROTOCOL_VERSION, agent_id: options.agentId, ts, sig, capacity: options.slots.capacity, plugins: options.plugins, hostname: options.hostname } as const;
         return send(auth);
       }
       if (frame.type !== 'ready') return fail(CLOSE.badFrame, 'unexpected_frame');

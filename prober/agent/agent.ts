@@ -3,6 +3,7 @@ import type { TaskRunner } from '../engine/task-runner.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import { openSession, type AgentLog, type Session } from './agent-session.ts';
 import type { ConnectEdge } from './edge-connection.ts';
+import { unencryptedRemote } from './edge-url.ts';
 import { WorkSlots } from './work-slots.ts';
 
 /** The agent's self-check: given where the edge sees it from and the edge's resolver, a report. */
@@ -93,6 +94,7 @@ export function createAgent(options: AgentOptions): Agent {
   const agent: Agent = {
     async run() {
       let attempt = 0;
+      if (unencryptedRemote(options.edgeUrl)) log('edge_url_unencrypted', { edge: options.edgeUrl, advice: 'use wss:// (BZ_TLS_CERT on the edge, or a TLS proxy in front of it)' });
       scheduleDoctor();
       while (!stop.signal.aborted) {
         const out = await options.connect(options.edgeUrl, { timeoutMs: 10_000 });

@@ -7,6 +7,7 @@ import { jobsMigration } from './005-jobs.ts';
 import { outcomesMigration } from './006-outcomes.ts';
 import { breachFeedMigration } from './007-breach-feed.ts';
 import { domainLeasesMigration } from './008-domain-leases.ts';
+import { agentPublicKeysMigration } from './009-agent-public-keys.ts';
 import { ownersAndScopesMigration } from './010-owners-and-scopes.ts';
 import { jobNamesAndCallbacksMigration } from './016-job-names-and-callbacks.ts';
 import { callbackQueueMigration } from './017-callback-queue.ts';
@@ -25,6 +26,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '006-outcomes': outcomesMigration,
   '007-breach-feed': breachFeedMigration,
   '008-domain-leases': domainLeasesMigration,
+  '009-agent-public-keys': agentPublicKeysMigration,
   '010-owners-and-scopes': ownersAndScopesMigration,
   '016-job-names-and-callbacks': jobNamesAndCallbacksMigration,
   '017-callback-queue': callbackQueueMigration,

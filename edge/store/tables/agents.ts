@@ -1,8 +1,8 @@
-/** The `agents` table (migration 'agents'): one row per prober, its derived key K, never the secret. */
+/** The `agents` table (migrations 'agents', 'agent-public-keys'): one row per prober, its Ed25519 public key only. */
 export interface AgentsTable {
   id: string;
   name: string;
-  key: string;
+  public_key: string;
   created_at: number;
   revoked_at: number | null;
 }

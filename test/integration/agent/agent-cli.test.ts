@@ -45,7 +45,7 @@ describe('bouncezero agent add / revoke against a running edge', () => {
       const again = rawClient(edge.agentUrl);
       const nonce = (await again.next('challenge')).nonce;
       const ts = Date.now();
-      again.send({ type: 'auth', v: 1, agent_id: id, ts, mac: await signChallenge(await deriveAgentKey(secret!), nonce, id!, ts), capacity: 1, plugins: [], hostname: 'x' });
+      again.send({ type: 'auth', v: 1, agent_id: id, ts, sig: await signChallenge(await deriveAgentKey(secret!), nonce, id!, ts), capacity: 1, plugins: [], hostname: 'x' });
       expect((await again.closed).code).toBe(CLOSE.revoked);
       expect((await cli(db, 'agent', 'revoke', 'paris-1')).code).toBe(1);
     } finally {

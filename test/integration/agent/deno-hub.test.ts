@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { runDeno } from '../../support/run-deno.ts';
 
 /**
- * The agent hub must run on any Web-standard runtime: the handshake (Web Crypto HMAC), routing
+ * The agent hub must run on any Web-standard runtime: the handshake (Web Crypto Ed25519), routing
  * and results, driven on Deno through an in-memory socket.
  */
 const SCRIPT = `
 import { createAgentHub } from './edge/dispatch/agent-hub.ts';
-import { deriveAgentKey, signChallenge } from './protocol/agent-auth.ts';
+import { agentPublicKey, deriveAgentKey, signChallenge } from './protocol/agent-auth.ts';
 const key = await deriveAgentKey('ab'.repeat(32));
-const row = { id: 'a1', name: 'deno', key, created_at: 0, revoked_at: null };
+const row = { id: 'a1', name: 'deno', public_key: await agentPublicKey(key), created_at: 0, revoked_at: null };
 const store = { create: async () => {}, findById: async (id) => (id === 'a1' ? row : undefined), findByName: async () => row, revoke: async () => false, list: async () => [row] };
 const hub = createAgentHub({ store, log: () => {} });
 let deliver = () => {};
@@ -25,7 +25,7 @@ hub.accept({
 const next = async (type) => { while (!got.some((f) => f.type === type)) await new Promise((r) => (arrived = r)); return got.find((f) => f.type === type); };
 const { nonce } = await next('challenge');
 const ts = Date.now();
-deliver({ type: 'auth', v: 1, agent_id: 'a1', ts, mac: await signChallenge(key, nonce, 'a1', ts), capacity: 2, plugins: [], hostname: 'deno' });
+deliver({ type: 'auth', v: 1, agent_id: 'a1', ts, sig: await signChallenge(key, nonce, 'a1', ts), capacity: 2, plugins: [], hostname: 'deno' });
 const ready = await next('ready');
 const plan = { domain: 'd.test', rule: 'mx', hosts: [], ttl: 0, records: [], cnames: [] };
 const outcome = hub.submit({ id: 't1', domain: 'd.test', plan, addresses: [{ id: 'i1', address: 'a@d.test', smtputf8: false }], deadline_ms: 1000, catch_all: false, fresh: false });

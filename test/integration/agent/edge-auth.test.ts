@@ -14,8 +14,8 @@ afterEach(async () => {
 
 async function answer(id: string, secret: string, nonce: string) {
   const ts = Date.now();
-  const mac = await signChallenge(await deriveAgentKey(secret), nonce, id, ts);
-  return { type: 'auth', v: PROTOCOL_VERSION, agent_id: id, ts, mac, capacity: 2, plugins: [], hostname: 'raw' };
+  const sig = await signChallenge(await deriveAgentKey(secret), nonce, id, ts);
+  return { type: 'auth', v: PROTOCOL_VERSION, agent_id: id, ts, sig, capacity: 2, plugins: [], hostname: 'raw' };
 }
 
 describe('the edge agent endpoint over real WebSockets', () => {
@@ -60,8 +60,8 @@ describe('the edge agent endpoint over real WebSockets', () => {
 
     const text = logs.join('\n');
     expect(text).not.toContain(secret);
-    expect(text).not.toContain(recorded.mac);
-    expect(text).toContain('bad_mac');
+    expect(text).not.toContain(recorded.sig);
+    expect(text).toContain('bad_signature');
   });
 
   it('closes on an oversized frame, a schema-breaking frame, and silence past the auth timeout', async () => {

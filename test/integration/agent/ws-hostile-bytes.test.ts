@@ -24,7 +24,7 @@ async function authenticated(url: string, id: string, secret: string) {
   const client = rawClient(url);
   const { nonce } = await client.next('challenge');
   const ts = Date.now();
-  client.send({ type: 'auth', v: PROTOCOL_VERSION, agent_id: id, ts, mac: await signChallenge(await deriveAgentKey(secret), nonce, id, ts), capacity: 1, plugins: [], hostname: 'raw' });
+  client.send({ type: 'auth', v: PROTOCOL_VERSION, agent_id: id, ts, sig: await signChallenge(await deriveAgentKey(secret), nonce, id, ts), capacity: 1, plugins: [], hostname: 'raw' });
   await client.next('ready');
   return client;
 }

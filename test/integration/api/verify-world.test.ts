@@ -4,6 +4,7 @@ import { ReacherResponse } from '../../../edge/api/reacher/reacher-schema.ts';
 import { loadConfig } from '../../../edge/config.ts';
 import { loadProberSettings } from '../../../prober/settings.ts';
 import { enrollAgent } from '../../../edge/dispatch/agent-enrollment.ts';
+import { deriveAgentKey } from '../../../protocol/agent-auth.ts';
 import { nodeAgent } from '../../../cli/commands/prober.ts';
 import type { Agent } from '../../../prober/agent/agent.ts';
 import { systemClock, systemRandom, VerificationResult } from '../../../protocol/index.ts';
@@ -54,7 +55,7 @@ describeWorld('POST /v1/verify against the test world', () => {
     if (!made.ok) throw new Error(made.error);
     const record = await server.agentStore.findById(made.id);
     if (!record) throw new Error('enrolled agent not found');
-    agent = await nodeAgent({ config: prober.settings, edgeUrl: server.agentUrl, agentId: record.id, key: record.key, capacity: 4 });
+    agent = await nodeAgent({ config: prober.settings, edgeUrl: server.agentUrl, agentId: record.id, key: await deriveAgentKey(made.secret), capacity: 4 });
     agentExit = agent.run();
     await eventually(() => server.hub.healthyCount() === 1, 'the prober to be ready');
   });

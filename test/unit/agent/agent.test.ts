@@ -3,7 +3,7 @@ import { createAgent, EXIT_REVOKED } from '../../../prober/agent/agent.ts';
 import { backoffDelay } from '../../../prober/agent/backoff.ts';
 import type { ConnectEdge, EdgeConnection } from '../../../prober/agent/edge-connection.ts';
 import type { TaskRunner } from '../../../prober/engine/task-runner.ts';
-import { deriveAgentKey, verifyChallenge } from '../../../protocol/agent-auth.ts';
+import { agentPublicKey, deriveAgentKey, verifyChallenge } from '../../../protocol/agent-auth.ts';
 import { CLOSE, PROTOCOL_VERSION, type Frame, type ProbeTask, type Random } from '../../../protocol/index.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { SECRET, resultFor, task, until } from '../dispatch/hub-harness.ts';
@@ -36,14 +36,15 @@ class EdgeEnd {
     this.send({ type: 'challenge', v: PROTOCOL_VERSION, nonce: 'n'.repeat(32) });
     await until(() => this.of('auth').length > 0);
     const auth = this.of('auth')[0]!;
-    expect(await verifyChallenge(await deriveAgentKey(SECRET), 'n'.repeat(32), auth.agent_id, auth.ts, auth.mac)).toBe(true);
+    expect(await verifyChallenge(await agentPublicKey(await deriveAgentKey(SECRET)), 'n'.repeat(32), auth.agent_id, auth.ts, auth.sig ?? '')).toBe(true);
+    expect(auth.mac).toBeUndefined();
     expect(auth.ts).toBe(clock.now());
     this.send({ type: 'ready', v: PROTOCOL_VERSION, observed_address: '127.0.0.1', heartbeat_ms: 1_000 });
     await until(() => false, 20);
   }
 }
 
-function harness(runner: TaskRunner, capacity = 2, randomValue = 0.5) {
+function harness(runner: TaskRunner, capacity = 2, randomValue = 0.5, edgeUrl = 'ws://127.0.0.1/v1/agents/ws') {
   const clock = new FakeClock();
   const edges: EdgeEnd[] = [];
   let refuse = 0;
@@ -57,11 +58,13 @@ function harness(runner: TaskRunner, capacity = 2, randomValue = 0.5) {
     return { ok: true, connection: edge.connection };
   };
   const random: Random = { next: () => randomValue, bytes: (n) => new Uint8Array(n) };
+  const logs: string[] = [];
   return {
     clock,
     edges,
     refuseNext: (n: number) => (refuse = n),
-    makeAgent: async () => createAgent({ edgeUrl: 'ws://127.0.0.1/v1/agents/ws', agentId: 'a1', key: await deriveAgentKey(SECRET), capacity, runner, connect, clock, random, backoff: { baseMs: 100, maxMs: 1_000 } }),
+    logs,
+    makeAgent: async () => createAgent({ edgeUrl, agentId: 'a1', key: await deriveAgentKey(SECRET), capacity, runner, connect, clock, random, backoff: { baseMs: 100, maxMs: 1_000 }, log: (e) => logs.push(e) }),
   };
 }
 
@@ -152,6 +155,15 @@ describe('prober agent', () => {
     await h.edges[1]!.accept(h.clock);
     h.edges[1]!.hangUp(CLOSE.revoked, 'revoked');
     expect(await exit).toBe(EXIT_REVOKED);
+  });
+
+  it('warns when it would talk to a remote edge over ws:// (clear text), not over wss:// or on loopback', async () => {
+    for (const [url, warned] of [['ws://edge.example:8080/v1/agents/ws', true], ['ws://203.0.113.5/v1/agents/ws', true], ['wss://edge.example/v1/agents/ws', false], ['ws://127.0.0.1:8080/v1/agents/ws', false], ['ws://[::1]:8080/v1/agents/ws', false], ['ws://localhost/v1/agents/ws', false]] as const) {
+      const h = harness(heldRunner().runner, 2, 0.5, url);
+      void (await h.makeAgent()).run();
+      await until(() => h.edges.length === 1);
+      expect(h.logs.includes('edge_url_unencrypted'), url).toBe(warned);
+    }
   });
 
   it('closes on a frame that breaks its schema', async () => {

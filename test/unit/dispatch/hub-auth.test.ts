@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAgentHub } from '../../../edge/dispatch/agent-hub.ts';
+import { HMAC_RETIRED } from '../../../edge/dispatch/agent-handshake.ts';
 import { deriveAgentKey } from '../../../protocol/agent-auth.ts';
 import { CLOSE, MAX_PREAUTH_FRAME_BYTES, PROTOCOL_VERSION } from '../../../protocol/index.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
@@ -32,10 +33,29 @@ describe('agent authentication', () => {
     expect(peer.closed?.code).toBe(CLOSE.authFailed);
     expect(peer.of('ready')).toEqual([]);
     const text = logs.join('\n');
-    expect(text).toContain('bad_mac');
+    expect(text).toContain('bad_signature');
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain(key);
     expect(text).not.toMatch(/[0-9a-f]{64}/);
+  });
+
+  it('tells a prober from before Ed25519 (an HMAC answer) to update, and lets nobody in with the stored public key as a secret', async () => {
+    const { clock, store, hub, logs } = setup();
+    await addAgent(store, 'a1');
+    const { socket, peer } = socketPair();
+    hub.accept(socket);
+    const ts = clock.now();
+    peer.send({ type: 'auth', v: PROTOCOL_VERSION, agent_id: 'a1', ts, mac: 'ab'.repeat(32), capacity: 1, plugins: [], hostname: 'old' });
+    await until(() => peer.closed !== undefined);
+    expect(peer.closed).toEqual({ code: CLOSE.authFailed, reason: HMAC_RETIRED });
+    expect(logs.join('\n')).toContain('hmac_answer');
+    // What a leaked database holds is the public key: used as K it signs nothing the edge accepts.
+    const leaked = store.rows.get('a1')!.public_key;
+    const thief = socketPair();
+    hub.accept(thief.socket);
+    thief.peer.send(await authFrame(leaked, thief.peer.of('challenge')[0]!.nonce, 'a1', clock.now()));
+    await until(() => thief.peer.closed !== undefined);
+    expect(thief.peer.closed?.code).toBe(CLOSE.authFailed);
   });
 
   it('refuses an unknown agent id the same way', async () => {

@@ -1,4 +1,4 @@
-import { deriveAgentKey, signChallenge } from '../../../protocol/agent-auth.ts';
+import { agentPublicKey, deriveAgentKey, signChallenge } from '../../../protocol/agent-auth.ts';
 import { toHex } from '../../../protocol/hex.ts';
 import { PROTOCOL_VERSION, type Frame, type ProbeResult, type ProbeTask } from '../../../protocol/index.ts';
 import type { AgentSocket } from '../../../edge/dispatch/agent-socket.ts';
@@ -94,7 +94,7 @@ export const SECRET = 'ab'.repeat(32);
 
 export async function addAgent(store: AgentStore, id: string, secret = SECRET): Promise<string> {
   const key = await deriveAgentKey(secret);
-  await store.create({ id, name: `name-${id}`, key, created_at: 0, revoked_at: null });
+  await store.create({ id, name: `name-${id}`, public_key: await agentPublicKey(key), created_at: 0, revoked_at: null });
   return key;
 }
 
@@ -118,8 +118,8 @@ export async function connect(
 }
 
 export async function authFrame(key: string, nonce: string, id: string, ts: number, capacity = 4) {
-  const mac = await signChallenge(key, nonce, id, ts);
-  return { type: 'auth', v: PROTOCOL_VERSION, agent_id: id, ts, mac, capacity, plugins: [], hostname: 'test-host' };
+  const sig = await signChallenge(key, nonce, id, ts);
+  return { type: 'auth', v: PROTOCOL_VERSION, agent_id: id, ts, sig, capacity, plugins: [], hostname: 'test-host' };
 }
 
 /** Each domain its own mail server unless `mxAddress` says they share one (routing follows the server). */

@@ -67,8 +67,8 @@ describe.each(STORE_ENGINES)('the store on $name', ({ name, open }) => {
     expect(await keys.revoke('ci', T + 2)).toBe(false);
     expect(await keys.findByHash('h1')).toBeNull();
     const agents = createKyselyAgentStore(db);
-    await agents.create({ id: 'a1', name: 'p1', key: 'K', created_at: T, revoked_at: null });
-    expect(await agents.findByName('p1')).toEqual({ id: 'a1', name: 'p1', key: 'K', created_at: T, revoked_at: null });
+    await agents.create({ id: 'a1', name: 'p1', public_key: 'P', created_at: T, revoked_at: null });
+    expect(await agents.findByName('p1')).toEqual({ id: 'a1', name: 'p1', public_key: 'P', created_at: T, revoked_at: null });
     expect(await agents.revoke('p1', T + 5)).toBe(true);
     expect((await agents.findById('a1'))?.revoked_at).toBe(T + 5);
   });
