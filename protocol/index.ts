@@ -2,6 +2,8 @@ export * from './reasons.ts';
 export * from './syntax.ts';
 export * from './mx-plan.ts';
 export * from './smtp.ts';
+export * from './temporary-cause.ts';
+export * from './growing-delay.ts';
 export * from './signals.ts';
 export * from './probe.ts';
 export * from './result.ts';

@@ -39,6 +39,7 @@ export const REASONS = {
   prober_port25_blocked: { verdict: 'unknown', text: "The prober's outbound port 25 is blocked." },
   deadline_exceeded: { verdict: 'unknown', text: 'The check did not finish before its deadline.' },
   retry_budget_exhausted: { verdict: 'unknown', text: 'The server kept answering "try later" until the retry budget ran out.' },
+  retry_deadline: { verdict: 'unknown', text: "The job's max_wait passed while the server still answered \"try later\"; the last reply is kept." },
   internal_error: { verdict: 'unknown', text: 'BounceZero failed internally; the check should be repeated.' },
   syntax_ok: { verdict: 'unknown', text: 'The address is well-formed; only its syntax was checked, so delivery is not known.' },
 } as const satisfies Record<string, { verdict: Verdict; text: string }>;

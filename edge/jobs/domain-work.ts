@@ -1,10 +1,10 @@
-import type { SmtpCheck, SyntaxCheck, VerificationResult } from '../../protocol/index.ts';
+import type { ReasonCode, SmtpCheck, SyntaxCheck, VerificationResult } from '../../protocol/index.ts';
 import { assembleResult } from '../verify/assemble-result.ts';
-import { assemble, remember, runDomainPipeline, type Answer, type PipelineDeps, type PipelineItem } from '../verify/domain-pipeline.ts';
+import { assemble, remember, runDomainPipeline, type Answer, type PipelineDeps, type PipelineItem, type StageOutcome } from '../verify/domain-pipeline.ts';
 import type { ClaimedItem } from './claim-statement.ts';
 import type { ClaimRef, ItemClaims } from './item-claims.ts';
-import { awaitsCatchAll, isRetriable, retryDelayMs } from './retry-policy.ts';
-import type { RunnerOptions } from './runner-options.ts';
+import { awaitsCatchAll, retryDecision, retryDecisionFor, type RetryDecision } from './retry-policy.ts';
+import { taskSizeFor, type RunnerOptions } from './runner-options.ts';
 
 export interface DomainWorkDeps extends PipelineDeps {
   claims: ItemClaims;
@@ -12,16 +12,18 @@ export interface DomainWorkDeps extends PipelineDeps {
   options: RunnerOptions;
 }
 
-/** A "not now" answer for one item, kept whole so the final result can show it if the budget runs out. */
-interface TemporaryAnswer {
+/** A "not now" answer that will not be asked again: the last check is kept as evidence of why. */
+interface GivenUp {
   answer: Answer;
   smtp: SmtpCheck;
+  failure: ReasonCode;
 }
 
 /**
- * One domain's claimed items through the same pipeline as a single verify, in ProbeTasks of
- * `taskSize` addresses; what is temporary (greylisting, a DoH outage, a lost task) is asked
- * again later, within the retry budget. Every answer is applied with its claim's guard.
+ * One domain's claimed items through the same pipeline as a single verify, in ProbeTasks sized
+ * to the job (taskSizeFor); what is temporary (greylisting, a busy or broken server, a DoH
+ * outage, a lost task) is asked again or not as the retry policy says for its cause. Every
+ * answer is applied with its claim's guard.
  */
 export async function runDomainWork(deps: DomainWorkDeps, domain: string, items: ClaimedItem[], signal: AbortSignal): Promise<void> {
   const claimed = new Map(items.map((item) => [probeId(item), item]));
@@ -31,7 +33,7 @@ export async function runDomainWork(deps: DomainWorkDeps, domain: string, items:
   });
   await runDomainPipeline(deps, domain, work, {
     signal,
-    taskSize: deps.options.taskSize,
+    taskSize: taskSizeFor(Math.min(...items.map((i) => i.job_rows)), deps.options),
     taskDeadlineMs: () => deps.options.taskDeadlineMs,
     onAnswers: (answers) => settle(deps, claimed, answers),
   });
@@ -39,51 +41,76 @@ export async function runDomainWork(deps: DomainWorkDeps, domain: string, items:
 
 async function settle(deps: DomainWorkDeps, claimed: Map<string, ClaimedItem>, answers: Answer[]): Promise<void> {
   const itemOf = (a: Answer) => claimed.get(a.item.id)!;
+  const now = deps.clock.now();
   const done: { answer: Answer; result: VerificationResult; fromCache?: boolean }[] = [];
-  const retry: TemporaryAnswer[] = [];
   const wait: Answer[] = [];
+  const retry: { answer: Answer; decision: Extract<RetryDecision, { retry: true }> }[] = [];
+  const givenUp: GivenUp[] = [];
   for (const answer of answers) {
     const { outcome } = answer;
-    if (outcome.stage === 'dns' && outcome.plan.rule === 'dns_error') {
-      // Every DoH endpoint failing says nothing about the domain: ask again later, like a 4xx.
-      if (itemOf(answer).retries < deps.options.retryBudget) retry.push({ answer, smtp: { outcome: 'error', reason: 'dns_error' } });
-      else done.push({ answer, result: await assemble(deps, answer.item, outcome, deps.clock.now()) });
-    } else if (outcome.stage === 'dispatch' && outcome.reason !== 'deadline_exceeded' && outcome.reason !== 'internal_error') {
+    if (outcome.stage === 'dispatch' && outcome.reason !== 'deadline_exceeded' && outcome.reason !== 'internal_error') {
       // No prober (or none that can reach port 25): the items wait for one, spending no retry.
       wait.push(answer);
-    } else if (outcome.stage === 'dispatch') {
-      retry.push({ answer, smtp: { outcome: 'error', reason: outcome.reason } });
-    } else if (outcome.stage === 'smtp' && (isRetriable(outcome.probe.smtp) || awaitsCatchAll(outcome.probe.smtp, outcome.catchAll))) {
-      retry.push({ answer, smtp: outcome.probe.smtp });
-    } else {
-      done.push({ answer, result: await assemble(deps, answer.item, outcome, deps.clock.now()), fromCache: outcome.stage === 'cache' });
+      continue;
+    }
+    const check = notNow(outcome);
+    const byCause = check ? retryDecision(check, itemOf(answer), now, deps.options) : null;
+    const decision = byCause?.cause ? byCause : otherRetry(outcome, itemOf(answer), now, deps.options);
+    // The cause goes into the kept check, so a result that stays unknown says why it was not asked again.
+    const withCause = check && decision?.cause ? { ...check, cause: decision.cause } : check;
+    if (decision?.retry) retry.push({ answer, decision });
+    else if (withCause && decision?.failure) givenUp.push({ answer, smtp: withCause, failure: decision.failure });
+    else if (withCause && outcome.stage === 'dispatch') givenUp.push({ answer, smtp: withCause, failure: outcome.reason });
+    else {
+      const final: StageOutcome = outcome.stage === 'smtp' && withCause ? { ...outcome, probe: { ...outcome.probe, smtp: withCause } } : outcome;
+      done.push({ answer, result: await assemble(deps, answer.item, final, now), fromCache: outcome.stage === 'cache' });
     }
   }
-  const now = deps.clock.now();
-  if (wait.length) await deps.claims.postpone(wait.map((a) => ref(itemOf(a))), now + deps.options.pollMs, false);
+  if (wait.length) await deps.claims.postpone(wait.map((a) => ref(itemOf(a))), now + deps.options.pollMs);
   await finish(deps, itemOf, done);
-  await retryOrGiveUp(deps, itemOf, retry);
+  await retryLater(deps, retry.map((r) => ({ ref: ref(itemOf(r.answer)), decision: r.decision })));
+  await finish(deps, itemOf, givenUp.map((g) => ({ answer: g.answer, result: gaveUp(g, now) })));
 }
 
-/** A temporary answer: ask again at the hinted delay, or — budget spent — resolve with the last answer kept as evidence. */
-async function retryOrGiveUp(deps: DomainWorkDeps, itemOf: (a: Answer) => ClaimedItem, retry: TemporaryAnswer[]): Promise<void> {
-  const now = deps.clock.now();
-  const exhausted = retry.filter((r) => itemOf(r.answer).retries >= deps.options.retryBudget);
-  const byDelay = new Map<number, ClaimRef[]>();
-  for (const r of retry.filter((r) => itemOf(r.answer).retries < deps.options.retryBudget)) {
-    const delay = retryDelayMs(r.smtp.retry_after_s, deps.options);
-    byDelay.set(delay, [...(byDelay.get(delay) ?? []), ref(itemOf(r.answer))]);
+/**
+ * A retry of what is no SMTP "not now": every DoH endpoint failing (says nothing about the
+ * domain: asked again as of a busy server), and an accepted address whose catch-all probes were
+ * greylisted (asked again as greylisted; when retries end, its risky answer stands).
+ */
+function otherRetry(outcome: StageOutcome, item: ClaimedItem, now: number, options: RunnerOptions): RetryDecision | null {
+  if (outcome.stage === 'dns' && outcome.plan.rule === 'dns_error') return retryDecisionFor('busy', undefined, item, now, options);
+  if (outcome.stage === 'smtp' && awaitsCatchAll(outcome.probe.smtp, outcome.catchAll)) {
+    const decision = retryDecisionFor('greylisted', undefined, item, now, options);
+    return decision.retry ? decision : null;
   }
-  for (const [delay, refs] of byDelay) await deps.claims.postpone(refs, now + delay, true);
-  await finish(deps, itemOf, exhausted.map(({ answer, smtp }) => {
-    const { outcome, item } = answer;
-    const probed = outcome.stage === 'smtp' ? { catchAll: outcome.catchAll, signals: outcome.probe.signals } : { signals: [] };
-    const plan = outcome.stage === 'smtp' || outcome.stage === 'dispatch' ? outcome.plan : undefined;
-    return {
-      answer,
-      result: assembleResult({ email: item.email, syntax: item.syntax, ...(plan ? { plan } : {}), smtp, ...probed, failure: 'retry_budget_exhausted', checkedAt: now }),
-    };
-  }));
+  return null;
+}
+
+/** What was "not now" about an outcome, as an SMTP check; null for a final outcome. */
+function notNow(outcome: StageOutcome): SmtpCheck | null {
+  if (outcome.stage === 'smtp') return outcome.probe.smtp;
+  if (outcome.stage === 'dispatch') return { outcome: 'error', reason: outcome.reason };
+  return null;
+}
+
+/** Items the policy asks again about go back to wait, grouped by when they are due. */
+async function retryLater(deps: DomainWorkDeps, decided: { ref: ClaimRef; decision: Extract<RetryDecision, { retry: true }> }[]): Promise<void> {
+  const groups = new Map<string, { dueAt: number; retryUntil: number; refs: ClaimRef[] }>();
+  for (const { ref, decision } of decided) {
+    const key = `${decision.dueAt}/${decision.retryUntil}`;
+    const group = groups.get(key) ?? { dueAt: decision.dueAt, retryUntil: decision.retryUntil, refs: [] };
+    group.refs.push(ref);
+    groups.set(key, group);
+  }
+  for (const { dueAt, retryUntil, refs } of groups.values()) await deps.claims.retryLater(refs, dueAt, retryUntil);
+}
+
+/** No more retries: unknown with why (budget, deadline, a lost task), the last check kept as evidence. */
+function gaveUp({ answer, smtp, failure }: GivenUp, now: number): VerificationResult {
+  const { outcome, item } = answer;
+  const probed = outcome.stage === 'smtp' ? { catchAll: outcome.catchAll, signals: outcome.probe.signals } : { signals: [] };
+  const plan = outcome.stage === 'smtp' || outcome.stage === 'dispatch' ? outcome.plan : undefined;
+  return assembleResult({ email: item.email, syntax: item.syntax, ...(plan ? { plan } : {}), smtp, ...probed, failure, checkedAt: now });
 }
 
 async function finish(deps: DomainWorkDeps, itemOf: (a: Answer) => ClaimedItem, done: { answer: Answer; result: VerificationResult; fromCache?: boolean }[]): Promise<void> {

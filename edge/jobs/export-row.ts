@@ -1,4 +1,5 @@
 import { reasonWords, VerificationResult } from '../../protocol/index.ts';
+import type { ItemState } from '../store/tables/jobs.ts';
 
 /** Columns added after the input's own, in this order: the first four are the original export. */
 export const RESULT_COLUMNS = [
@@ -15,6 +16,9 @@ export const RESULT_COLUMNS = [
   'mx_host',
   'smtp_code',
   'smtp_enhanced_code',
+  'state',
+  'next_retry_at',
+  'cause',
 ] as const;
 export type ResultColumn = (typeof RESULT_COLUMNS)[number];
 export type ExportFields = Record<ResultColumn, string | number | boolean | null>;
@@ -27,6 +31,18 @@ export interface StoredItem {
   reason: string | null;
   score: number | null;
   result_json: string | null;
+  state: ItemState;
+  /** When a waiting item is asked again (bigint columns may come back as strings). */
+  due_at: number | string | null;
+}
+
+/** Where a row stands: answered, waiting for a retry, not answered yet (queued or being probed), or never reached (cancelled). */
+export type RowState = 'done' | 'waiting_retry' | 'pending' | 'cancelled';
+
+function rowState(state: ItemState, cancelled: boolean): RowState {
+  if (state === 'done') return 'done';
+  if (cancelled) return 'cancelled';
+  return state === 'waiting' ? 'waiting_retry' : 'pending';
 }
 
 /**
@@ -53,5 +69,9 @@ export function exportFields(item: StoredItem, jobCancelled: boolean): ExportFie
     mx_host: smtp?.mx_host ?? checks?.catch_all?.mx_host ?? checks?.dns?.hosts[0]?.host ?? null,
     smtp_code: smtp?.reply?.code ?? null,
     smtp_enhanced_code: smtp?.reply?.enhanced ?? null,
+    state: rowState(item.state, cancelled),
+    next_retry_at: !cancelled && item.state === 'waiting' && item.due_at !== null ? new Date(Number(item.due_at)).toISOString() : null,
+    // Why the last answer was "not now" (retry-cause.ts): an unknown row says what kept it unknown.
+    cause: smtp?.cause ?? null,
   };
 }

@@ -16,8 +16,8 @@ export interface IngestDeps {
   checkSyntax: (input: string) => SyntaxCheck;
   /** The principal creating the job (Principal.id): its owner. */
   owner: string;
-  /** What else the caller gave for the job: its name, its completion webhook. */
-  job?: Pick<Insertable<JobsTable>, 'name' | 'callback_url' | 'callback_secret' | 'callback_state' | 'callback_due_at'>;
+  /** What else the caller gave for the job: its name, its completion webhook, its ?max_wait. */
+  job?: Pick<Insertable<JobsTable>, 'name' | 'callback_url' | 'callback_secret' | 'callback_state' | 'callback_due_at' | 'max_wait_ms'>;
   /** Rows written per transaction. */
   batchSize?: number;
   maxRows?: number;

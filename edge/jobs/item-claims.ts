@@ -3,10 +3,14 @@ import type { VerificationResult } from '../../protocol/index.ts';
 import { engineOf } from '../store/dialect.ts';
 import { sharedByEdges } from '../store/store-traits.ts';
 import type { Database } from '../store/schema.ts';
-import { claimStatement, type ClaimedItem } from './claim-statement.ts';
+import { claimStatement, type ClaimedItem, type ClaimedRow } from './claim-statement.ts';
+import { fairShares, type DueJob } from './fair-shares.ts';
 
 /** A change to one job item, built per row (it may read the row, as `retries + 1` does). */
 type ItemUpdate = (eb: ExpressionBuilder<Database, 'job_items'>) => UpdateObject<Database, 'job_items'>;
+
+/** Jobs looked at in one claim; more with due work wait for a later claim (the oldest go first). */
+const MAX_JOBS_PER_CLAIM = 1000;
 
 /** The claim an answer belongs to: it applies only while the item is still in flight on that attempt. */
 export interface ClaimRef {
@@ -19,17 +23,59 @@ export interface ClaimRef {
  * duplicate, late or stale answer (for an earlier attempt) matches no row and changes nothing.
  */
 export class ItemClaims {
+  /** Rotates who gets the odd claims when a claim's size does not go round the jobs. */
+  private turn = 0;
+
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
    * Takes up to `limit` items that are due (pending, waiting for a retry, or in flight past their
-   * lease) of jobs that are open, and leases them until `leaseUntil`.
+   * lease) of jobs that are open, and leases them until `leaseUntil`. The claim goes round the
+   * jobs with due work (fair-shares.ts), so a small job is not queued behind a large one; a
+   * share a job cannot fill goes to the others.
    */
   async claim(now: number, limit: number, leaseUntil: number): Promise<ClaimedItem[]> {
-    const { rows } = await claimStatement(engineOf(this.db), now, limit, leaseUntil).execute(this.db);
-    const jobs = [...new Set(rows.map((r) => r.job_id))];
-    if (jobs.length > 0) await this.db.updateTable('jobs').set({ status: 'running' }).where('id', 'in', jobs).where('status', '=', 'queued').execute();
-    return rows;
+    const engine = engineOf(this.db);
+    const rows: ClaimedRow[] = [];
+    let open = await this.dueJobs(now);
+    while (open.length > 0 && rows.length < limit) {
+      const shares = fairShares(open, limit - rows.length, this.turn++);
+      const filled: DueJob[] = [];
+      for (const job of open) {
+        const share = shares.get(job.id);
+        if (!share) continue;
+        const claimed = await claimStatement(engine, job.id, now, share, leaseUntil).execute(this.db);
+        rows.push(...claimed.rows);
+        if (claimed.rows.length === share) filled.push(job);
+      }
+      open = filled;
+    }
+    if (rows.length === 0) return [];
+    const jobIds = [...new Set(rows.map((r) => r.job_id))];
+    await this.db.updateTable('jobs').set({ status: 'running', started_at: now }).where('id', 'in', jobIds).where('status', '=', 'queued').execute();
+    const jobs = new Map((await this.db.selectFrom('jobs').select(['id', 'max_wait_ms', 'rows']).where('id', 'in', jobIds).execute()).map((j) => [j.id, j]));
+    // bigint columns come back as strings from some drivers (PostgreSQL).
+    return rows.map((r) => {
+      const job = jobs.get(r.job_id);
+      return {
+        ...r,
+        retry_until: r.retry_until === null ? null : Number(r.retry_until),
+        max_wait_ms: job?.max_wait_ms === null || job?.max_wait_ms === undefined ? null : Number(job.max_wait_ms),
+        job_rows: job?.rows ?? 0,
+      };
+    });
+  }
+
+  /** Open jobs with an item due now, oldest first, with the principal (API key) that owns each. */
+  private async dueJobs(now: number): Promise<DueJob[]> {
+    return this.db
+      .selectFrom('jobs as j')
+      .select(['j.id', 'j.owner'])
+      .where('j.status', 'in', ['queued', 'running'])
+      .where((eb) => eb.exists(eb.selectFrom('job_items as i').select('i.id').whereRef('i.job_id', '=', 'j.id').where('i.due_at', 'is not', null).where('i.due_at', '<=', now)))
+      .orderBy('j.created_at')
+      .limit(MAX_JOBS_PER_CLAIM)
+      .execute();
   }
 
   /** At start-up nothing can be in flight any more (the store is this edge's alone): all of it is due again. */
@@ -55,11 +101,16 @@ export class ItemClaims {
     })));
   }
 
-  /** Puts items back to wait until `dueAt`; `countsAsRetry` spends one of their retry budget. */
-  postpone(refs: ClaimRef[], dueAt: number, countsAsRetry: boolean): Promise<number> {
+  /** Puts items back, not yet tried (no prober could take them), until `dueAt`; no retry is spent. */
+  postpone(refs: ClaimRef[], dueAt: number): Promise<number> {
+    return this.updateClaimed(refs.map((ref) => ({ ref, set: () => ({ state: 'pending', due_at: dueAt }) })));
+  }
+
+  /** A retry: the items wait until `dueAt`, spend one retry, and keep `retryUntil` as their cut-off. */
+  retryLater(refs: ClaimRef[], dueAt: number, retryUntil: number): Promise<number> {
     return this.updateClaimed(refs.map((ref) => ({
       ref,
-      set: (eb) => ({ state: countsAsRetry ? 'waiting' : 'pending', due_at: dueAt, retries: countsAsRetry ? eb('retries', '+', 1) : eb.ref('retries') }),
+      set: (eb) => ({ state: 'waiting', due_at: dueAt, retry_until: retryUntil, retries: eb('retries', '+', 1) }),
     })));
   }
 

@@ -34,8 +34,9 @@ interface Page extends StoredItem {
 
 /**
  * Every row of a job, in input order, as a byte stream that reads the store one page at a time
- * (keyset pagination on the row number), so a million rows never sit in memory. Rows still being
- * worked on come out with an empty verdict; those a cancelled job never reached say `cancelled`.
+ * (keyset pagination on the row number), so a million rows never sit in memory. It can be read
+ * while the job runs: rows still being worked on come out with an empty verdict and their state
+ * (pending, or waiting_retry with next_retry_at); those a cancelled job never reached say `cancelled`.
  */
 export function resultsStream(db: Kysely<Database>, job: ResultsJob, format: ResultFormat, pageSize = 1000): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -72,7 +73,7 @@ function readPage(db: Kysely<Database>, job: ResultsJob, after: number, limit: n
   let query = db
     .selectFrom('job_rows as r')
     .innerJoin('job_items as i', 'i.id', 'r.item_id')
-    .select(['r.row_no', 'r.email', 'r.cells_json', 'i.key', 'i.domain', 'i.verdict', 'i.reason', 'i.score', 'i.result_json'])
+    .select(['r.row_no', 'r.email', 'r.cells_json', 'i.key', 'i.domain', 'i.verdict', 'i.reason', 'i.score', 'i.result_json', 'i.state', 'i.due_at'])
     .where('r.job_id', '=', job.id)
     .where('r.row_no', '>', after);
   if (job.verdicts) query = query.where('i.verdict', 'in', job.verdicts);

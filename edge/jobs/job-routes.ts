@@ -54,6 +54,8 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
 
   const slots = new UploadSlots(deps.uploadsPerPrincipal ?? DEFAULT_UPLOADS_PER_PRINCIPAL);
   app.post('/', async (c) => {
+    const maxWait = maxWaitOf(c.req.query('max_wait'));
+    if (typeof maxWait === 'string') return apiError(c, 400, 'invalid_request', maxWait);
     const meta = jobMeta(c, deps);
     if ('error' in meta) return apiError(c, 400, 'invalid_callback_url', meta.error);
     const owner = c.get('principal').id;
@@ -61,7 +63,7 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
     if (!release) {
       return apiError(c, 429, 'too_many_uploads', `This API key already has ${slots.perPrincipal} uploads streaming; send the next when one ends.`, { 'Retry-After': '1' });
     }
-    const outcome = await upload(c, owner, meta.job).finally(release);
+    const outcome = await upload(c, owner, { ...meta.job, max_wait_ms: maxWait }).finally(release);
     if (!outcome.ok) {
       const code = outcome.code ?? (outcome.status === 413 ? 'too_many_rows' : 'invalid_upload');
       return apiError(c, outcome.status, code, outcome.error, undefined, 'columns' in outcome && outcome.columns ? { columns: outcome.columns } : undefined);
@@ -149,6 +151,18 @@ function jobMeta(c: Context, deps: JobRoutesDeps): { job: NonNullable<IngestDeps
   const parsed = parseCallbackUrl(callbackUrl);
   if ('error' in parsed) return parsed;
   return { job: { name, callback_url: parsed.url.href, callback_secret: `whsec_${randomHex(deps.random, 24)}`, callback_state: 'pending', callback_due_at: deps.clock.now() } };
+}
+
+/** The longest ?max_wait accepted: a day. */
+export const MAX_WAIT_LIMIT_S = 86_400;
+
+/** ?max_wait=SECONDS, in ms; null when absent (the runner's default applies); a message when malformed. */
+function maxWaitOf(raw: string | undefined): number | null | string {
+  if (raw === undefined || raw.trim() === '') return null;
+  const s = raw.trim();
+  const n = /^\d{1,6}$/.test(s) ? Number(s) : NaN;
+  if (!(n <= MAX_WAIT_LIMIT_S)) return `max_wait must be a whole number of seconds from 0 to ${MAX_WAIT_LIMIT_S}`;
+  return n * 1000;
 }
 
 function noSuchJob(c: Context): Response {

@@ -3,9 +3,6 @@ import { VERDICTS, type Verdict } from '../../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import type { JobStatus } from '../store/tables/jobs.ts';
 
-/** The completion rate is measured over this recent window. */
-export const RATE_WINDOW_MS = 60_000;
-
 export interface JobReport {
   id: string;
   status: Exclude<JobStatus, 'uploading'>;
@@ -17,13 +14,13 @@ export interface JobReport {
   pending: number;
   in_flight: number;
   waiting_retry: number;
-  /** ISO time the earliest greylisting retry is due, or null. */
+  /** ISO time the earliest retry is due, or null. */
   next_retry_at: string | null;
   counts: Record<Verdict, number>;
   progress: number;
-  /** Addresses resolved per second over the last minute. */
+  /** Addresses resolved per second of the job's active time (from its first claim to now, or to its end: then frozen). */
   rate_per_s: number;
-  /** Seconds to completion at that rate; null when nothing was resolved lately (or nothing is left). */
+  /** Seconds to completion: what is left at that rate, and at least until the last retry is due; null when done or nothing resolved yet. */
   eta_s: number | null;
   created_at: string;
   completed_at: string | null;
@@ -50,16 +47,20 @@ export async function jobReport(db: Kysely<Database>, id: string, now: number): 
     if (g.state === 'done' && g.verdict) counts[g.verdict as Verdict] += n;
   }
   const total = by.pending + by.in_flight + by.waiting + by.done;
-  const recent = await db
+  const open = job.status === 'queued' || job.status === 'running';
+  const startedAt = job.started_at === null ? createdAt : Number(job.started_at);
+  const endedAt = completedAt ?? now;
+  const resolved = await db
     .selectFrom('job_items')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('job_id', '=', id)
-    .where('done_at', '>', Math.max(now - RATE_WINDOW_MS, createdAt))
+    .where('done_at', '>=', startedAt)
     .executeTakeFirst();
-  const elapsed = Math.min(RATE_WINDOW_MS, Math.max(1, now - createdAt));
-  const rate = (Number(recent?.n ?? 0) * 1000) / elapsed;
+  const rate = job.started_at === null ? 0 : (Number(resolved?.n ?? 0) * 1000) / Math.max(1000, endedAt - startedAt);
   const left = total - by.done;
-  const nextRetry = by.waiting > 0 ? await earliestRetry(db, id) : null;
+  const retries = by.waiting > 0 ? await retryTimes(db, id) : null;
+  const lastRetryS = retries === null ? 0 : Math.max(0, Math.ceil((retries.last - now) / 1000));
+  const eta = !open || left === 0 || rate === 0 ? null : Math.max(Math.ceil(left / rate), lastRetryS);
   return {
     id,
     status: job.status as JobReport['status'],
@@ -69,23 +70,25 @@ export async function jobReport(db: Kysely<Database>, id: string, now: number): 
     pending: by.pending,
     in_flight: by.in_flight,
     waiting_retry: by.waiting,
-    next_retry_at: nextRetry === null ? null : new Date(nextRetry).toISOString(),
+    next_retry_at: retries === null ? null : new Date(retries.first).toISOString(),
     counts,
     progress: total === 0 ? 1 : by.done / total,
     rate_per_s: Math.round(rate * 100) / 100,
-    eta_s: left === 0 || rate === 0 ? null : Math.ceil(left / rate),
+    eta_s: eta,
     created_at: new Date(createdAt).toISOString(),
     completed_at: completedAt === null ? null : new Date(completedAt).toISOString(),
   };
 }
 
-async function earliestRetry(db: Kysely<Database>, id: string): Promise<number | null> {
+/** When the job's earliest and latest retries are due. */
+async function retryTimes(db: Kysely<Database>, id: string): Promise<{ first: number; last: number } | null> {
   const row = await db
     .selectFrom('job_items')
-    .select((eb) => eb.fn.min('due_at').as('due'))
+    .select((eb) => [eb.fn.min('due_at').as('first'), eb.fn.max('due_at').as('last')])
     .where('job_id', '=', id)
     .where('state', '=', 'waiting')
     .executeTakeFirst();
-  const due = row?.due as number | string | null | undefined;
-  return due === null || due === undefined ? null : Number(due);
+  const first = row?.first as number | string | null | undefined;
+  const last = row?.last as number | string | null | undefined;
+  return first === null || first === undefined || last === null || last === undefined ? null : { first: Number(first), last: Number(last) };
 }

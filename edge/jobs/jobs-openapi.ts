@@ -16,6 +16,13 @@ export const JOBS_OPENAPI: Record<string, Record<string, unknown>> = {
           description:
             'Completion webhook: POSTed `{"event":"job.finished","job":<job report>}` when the job completes or is cancelled, signed in `X-BounceZero-Signature: sha256=HEX` = HMAC-SHA256(callback_secret, `${X-BounceZero-Timestamp}.${body}`); retried 6 times over ~20 minutes until a 2xx. Public addresses only, unless BZ_ALLOW_NETS.',
         },
+        {
+          name: 'max_wait',
+          in: 'query',
+          required: false,
+          schema: { type: 'integer', minimum: 0, maximum: 86400 },
+          description: 'Seconds an address may wait for retries after its first "try later" (default 900); then it resolves unknown / retry_deadline, its last reply kept.',
+        },
       ],
       requestBody: {
         content: {
@@ -44,9 +51,9 @@ export const JOBS_OPENAPI: Record<string, Record<string, unknown>> = {
   },
   '/v1/jobs/{id}/results': {
     get: {
-      summary: 'Every input row with its verdict, streamed (csv, json or ndjson), as an attachment named bouncezero-ID.FORMAT.',
+      summary: 'Every input row with its verdict and state, streamed (csv, json or ndjson), as an attachment named bouncezero-ID.FORMAT; readable while the job runs.',
       description:
-        'After the input columns: normalized, verdict, reason, score, reason_text (the reason in words), suggestion (a likely intended address), role, disposable, free_provider, catch_all (yes/no/unknown), mx_host, smtp_code, smtp_enhanced_code. Rows a cancelled job never reached have verdict and reason `cancelled`.',
+        'After the input columns: normalized, verdict, reason, score, reason_text (the reason in words), suggestion (a likely intended address), role, disposable, free_provider, catch_all (yes/no/unknown), mx_host, smtp_code, smtp_enhanced_code, state (done, waiting_retry or pending), next_retry_at (ISO time of a waiting row\'s retry), cause (why its last answer was "not now": greylisted, busy, blocked, broken, unreachable). Rows a cancelled job never reached have verdict and reason `cancelled`.',
       parameters: [
         { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['csv', 'json', 'ndjson'] } },
         { name: 'verdict', in: 'query', required: false, style: 'form', explode: true, schema: { type: 'array', items: { type: 'string', enum: ['deliverable', 'undeliverable', 'risky', 'unknown'] } }, description: 'Only rows with these verdicts; comma-separated and/or repeated.' },

@@ -1,4 +1,4 @@
-import type { Clock } from '../../protocol/index.ts';
+import { BUSY_BACKOFF, growingDelayMs, type Clock } from '../../protocol/index.ts';
 
 export interface HostLimits {
   /** Sessions open at once to one MX address. */
@@ -15,8 +15,8 @@ export interface HostLimits {
 export const DEFAULT_HOST_LIMITS: HostLimits = {
   maxConcurrent: 2,
   maxPerMinute: 30,
-  backoffBaseMs: 30_000,
-  backoffMaxMs: 15 * 60_000,
+  backoffBaseMs: BUSY_BACKOFF.baseMs,
+  backoffMaxMs: BUSY_BACKOFF.maxMs,
   maxHosts: 10_000,
 };
 
@@ -103,7 +103,7 @@ export class HostLimiter {
   /** A 421 or "too many connections": stay away, longer each time. */
   backOff(address: string): void {
     const host = this.state(address);
-    const delay = Math.min(this.limits.backoffMaxMs, this.limits.backoffBaseMs * 2 ** host.strikes);
+    const delay = growingDelayMs(host.strikes, { baseMs: this.limits.backoffBaseMs, maxMs: this.limits.backoffMaxMs });
     host.strikes++;
     host.backoffUntil = Math.max(host.backoffUntil, this.clock.now() + delay);
   }

@@ -5,7 +5,7 @@ export type JobStatus = 'uploading' | 'queued' | 'running' | 'completed' | 'canc
 
 /**
  * pending (claimable at due_at) → in_flight (claimed, lease until due_at) → done, or → waiting
- * (a greylisting retry due at due_at) → in_flight again. Counts are derived from these states.
+ * (a retry due at due_at, see retry-policy.ts) → in_flight again. Counts are derived from these states.
  */
 export type ItemState = 'pending' | 'in_flight' | 'waiting' | 'done';
 
@@ -33,6 +33,10 @@ export interface JobsTable {
   callback_due_at: number | null;
   /** Why the last attempt failed, for the person reading the job. */
   callback_error: string | null;
+  /** How long an item may wait for retries after its first temporary answer (?max_wait); null = the runner's default. */
+  max_wait_ms: number | null;
+  /** When the job was first claimed from: its active time starts there. */
+  started_at: number | null;
 }
 
 export type CallbackState = 'pending' | 'delivered' | 'failed';
@@ -49,10 +53,12 @@ export interface JobItemsTable {
   state: ItemState;
   /** Claims so far: a result applies only to the claim it was made for. */
   attempt: number;
-  /** Temporary answers (greylisting) so far, against the retry budget. */
+  /** Temporary answers so far, against the retry budget of their cause. */
   retries: number;
   /** When a pending or waiting item may be claimed, or when an in-flight claim's lease ends; null once done. */
   due_at: number | null;
+  /** Set at the first temporary answer (then + max_wait): no retry is scheduled after it. */
+  retry_until: number | null;
   verdict: string | null;
   reason: string | null;
   score: number | null;

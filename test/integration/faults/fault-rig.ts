@@ -14,6 +14,9 @@ export const FAST: Record<string, string> = {
   BZ_JOB_RETRY_MIN_MS: '0',
   BZ_JOB_RETRY_MAX_MS: '500',
   BZ_JOB_RETRY_BUDGET: '2',
+  BZ_JOB_BUSY_RETRY_MS: '200',
+  BZ_JOB_BUSY_RETRY_MAX_MS: '500',
+  BZ_JOB_BROKEN_RETRY_MS: '200',
   BZ_JOB_TASK_SIZE: '5',
 };
 

@@ -30,7 +30,7 @@ function scripted(byAddress: Record<string, SmtpCheck[]>, catchAll: 'yes' | 'no'
 
 describe('JobRunner', () => {
   it('groups by domain: one plan per domain, tasks of taskSize addresses', async () => {
-    const h = await jobsHarness({ plans, runner: { taskSize: 50 } });
+    const h = await jobsHarness({ plans, runner: { taskSize: 50, minTaskSize: 50 } });
     const list = [...Array.from({ length: 120 }, (_, i) => `u${i}@a.test`), ...Array.from({ length: 30 }, (_, i) => `v${i}@b.test`)];
     const id = await h.create(JSON.stringify(list), 'application/json');
     await h.run();
@@ -72,7 +72,7 @@ describe('JobRunner', () => {
   });
 
   it('uses the default delay without a hint and caps a long hint', async () => {
-    const h = await jobsHarness({ plans, answer: scripted({ 'n@a.test': [greylisted(), accepted], 'l@a.test': [greylisted(99_999), accepted] }), runner: { retryDelayMs: 300_000, maxRetryDelayMs: 1_800_000 } });
+    const h = await jobsHarness({ plans, answer: scripted({ 'n@a.test': [greylisted(), accepted], 'l@a.test': [greylisted(99_999), accepted] }), runner: { retryDelayMs: 300_000, maxRetryDelayMs: 1_800_000, maxWaitMs: 3_600_000 } });
     await h.create(JSON.stringify(['n@a.test', 'l@a.test']), 'application/json');
     await h.run();
     await h.advance(300_000);
@@ -172,7 +172,7 @@ describe('JobRunner', () => {
     expect(await claims.resolve([{ ref: { id: first!.id, attempt: 1 }, result: result('undeliverable') }], now)).toBe(0);
     expect(await claims.resolve([{ ref: { id: second!.id, attempt: 2 }, result: result('deliverable') }], now)).toBe(1);
     expect(await claims.resolve([{ ref: { id: second!.id, attempt: 2 }, result: result('undeliverable') }], now)).toBe(0);
-    expect(await claims.postpone([{ id: second!.id, attempt: 2 }], now, true)).toBe(0);
+    expect(await claims.retryLater([{ id: second!.id, attempt: 2 }], now, now)).toBe(0);
     const item = await h.store.selectFrom('job_items').select(['verdict', 'retries', 'state']).executeTakeFirstOrThrow();
     expect(item).toEqual({ verdict: 'deliverable', retries: 0, state: 'done' });
   });

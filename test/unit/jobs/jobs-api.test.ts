@@ -5,7 +5,7 @@ import { csvOf, jobsHarness, plan, probeAnswer, TEST_KEY } from './jobs-harness.
 
 /** The export's columns past score, for an address without flags, suggestion or SMTP reply. */
 function fieldsOf(reasonText: string, catchAll: string | null, mxHost: string | null) {
-  return { reason_text: reasonText, suggestion: null, role: false, disposable: false, free_provider: false, catch_all: catchAll, mx_host: mxHost, smtp_code: null, smtp_enhanced_code: null };
+  return { reason_text: reasonText, suggestion: null, role: false, disposable: false, free_provider: false, catch_all: catchAll, mx_host: mxHost, smtp_code: null, smtp_enhanced_code: null, state: 'done', next_retry_at: null, cause: null };
 }
 
 const plans = { 'a.test': plan('a.test'), 'b.test': plan('b.test'), 'null.test': { ...plan('null.test', 'null_mx'), reason: 'null_mx' as const } };
@@ -29,10 +29,10 @@ describe('POST /v1/jobs', () => {
     const csvOut = await h.results(id, 'csv');
     const accepted = 'The mail server accepted the recipient.,,false,false,false,no';
     expect(csvOut.split('\r\n')).toEqual([
-      'Name,E-Mail,city,normalized,verdict,reason,score,reason_text,suggestion,role,disposable,free_provider,catch_all,mx_host,smtp_code,smtp_enhanced_code',
-      expect.stringMatching(new RegExp(`^Ann,ann@a\\.test,Oslo,ann@a\\.test,deliverable,accepted,0\\.\\d+,${accepted},mx\\.a\\.test,250,2\\.1\\.5$`)),
-      expect.stringMatching(new RegExp(`^Ann again,ann@A\\.Test,Bergen,ann@a\\.test,deliverable,accepted,0\\.\\d+,${accepted},mx\\.a\\.test,250,2\\.1\\.5$`)),
-      'Bad,not-an-address,,,undeliverable,invalid_syntax,0,The address is not a valid RFC 5321 mailbox.,,false,false,false,,,,',
+      'Name,E-Mail,city,normalized,verdict,reason,score,reason_text,suggestion,role,disposable,free_provider,catch_all,mx_host,smtp_code,smtp_enhanced_code,state,next_retry_at,cause',
+      expect.stringMatching(new RegExp(`^Ann,ann@a\\.test,Oslo,ann@a\\.test,deliverable,accepted,0\\.\\d+,${accepted},mx\\.a\\.test,250,2\\.1\\.5,done,,$`)),
+      expect.stringMatching(new RegExp(`^Ann again,ann@A\\.Test,Bergen,ann@a\\.test,deliverable,accepted,0\\.\\d+,${accepted},mx\\.a\\.test,250,2\\.1\\.5,done,,$`)),
+      'Bad,not-an-address,,,undeliverable,invalid_syntax,0,The address is not a valid RFC 5321 mailbox.,,false,false,false,,,,,done,,',
       expect.stringMatching(/^Bo,bo@b\.test,"Rome, IT",bo@b\.test,deliverable,accepted,0\.\d+,/),
       '',
     ]);
@@ -151,7 +151,7 @@ describe('GET and DELETE /v1/jobs/:id', () => {
     expect(h.dispatcher.tasks).toHaveLength(0);
     // The row the job never reached says so, in JSON and CSV alike.
     expect(JSON.parse(await h.results(id)).map((r: { verdict: string | null; reason: string | null }) => [r.verdict, r.reason])).toEqual([['cancelled', 'cancelled'], ['undeliverable', 'invalid_syntax']]);
-    expect((await h.results(id, 'csv')).split('\r\n')[1]).toBe('a@a.test,a@a.test,cancelled,cancelled,,The job was cancelled before this address was checked.,,,,,,,,');
+    expect((await h.results(id, 'csv')).split('\r\n')[1]).toBe('a@a.test,a@a.test,cancelled,cancelled,,The job was cancelled before this address was checked.,,,,,,,,,cancelled,,');
   });
 
   it('filters the results by ?verdict= (comma-separated or repeated) and names the download', async () => {
