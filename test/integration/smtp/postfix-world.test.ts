@@ -37,6 +37,9 @@ function newRunner(port = 25): TaskRunner {
     mailFrom: `it-${randomUUID().slice(0, 8)}@prober.world.test`,
     allowNets: [cidr('127.0.0.0/8')],
     port,
+    // Each session ends with its task (QUIT counted), as these counts pin; sharing a session
+    // with the next domain is pinned in test/unit/smtp/session-sharing.test.ts.
+    sessionIdleMs: 0,
   });
 }
 
