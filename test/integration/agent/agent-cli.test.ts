@@ -20,7 +20,8 @@ async function cli(db: string, ...args: string[]): Promise<{ code: number; stdou
 }
 
 describe('bouncezero agent add / revoke against a running edge', () => {
-  it('adds an agent whose secret works once printed, and revoking it drops the live connection', async () => {
+  // Five CLI processes, each starting tsx: on a loaded machine that alone takes most of the default 30 s.
+  it('adds an agent whose secret works once printed, and revoking it drops the live connection', { timeout: 120_000 }, async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'bz-agents-')), 'bz.db');
     const edge = await startTestEdge(undefined, {}, [], db);
     try {
