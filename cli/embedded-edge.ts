@@ -1,6 +1,6 @@
 import { startEdgeServer } from '../edge/adapters/node-server.ts';
 import { loadConfig } from '../edge/config.ts';
-import { sleep, systemClock, systemRandom } from '../protocol/index.ts';
+import { randomHex, sleep, systemClock, systemRandom } from '../protocol/index.ts';
 import { embeddedAgent, embeddedSecretPath } from './commands/start.ts';
 import { nodeAgent } from './commands/prober.ts';
 import { loadProberSettings } from '../prober/settings.ts';
@@ -16,7 +16,7 @@ export interface EdgeTarget {
  * `bouncezero start`, in this process, on an ephemeral loopback port, with a throw-away API key.
  */
 export async function startEmbeddedEdge(env: Record<string, string | undefined>): Promise<{ ok: true; target: EdgeTarget } | { ok: false; error: string }> {
-  const key = `bz_cli_${Array.from(systemRandom.bytes(16), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  const key = `bz_cli_${randomHex(systemRandom, 16)}`;
   const loaded = loadConfig({ ...env, BZ_HOST: '127.0.0.1', BZ_PORT: '0', BZ_API_KEY: key, BZ_RATE_LIMIT_RPS: '0' });
   if (!loaded.ok) return loaded;
   const prober = loadProberSettings(env);

@@ -1,7 +1,7 @@
 import { generateApiKey, hashApiKey, keyHint } from '../../edge/access/api-key.ts';
 import type { ApiKeyStore } from '../../edge/access/key-store.ts';
 import { DEFAULT_NEW_KEY_SCOPES, KEY_SCOPES, parseScopes, type KeyScope } from '../../edge/access/scopes.ts';
-import type { Clock, Random } from '../../protocol/index.ts';
+import { randomHex, type Clock, type Random } from '../../protocol/index.ts';
 
 export const KEY_USAGE = `usage: bouncezero key add NAME [--scope LIST]   create an API key (printed once; only its hash is stored)
        bouncezero key list                       the keys, with a hint and the scopes of each (never the key)
@@ -43,7 +43,7 @@ export async function keyCommand(argv: string[], deps: KeyCommandDeps): Promise<
         return 1;
       }
       const key = generateApiKey(deps.random);
-      const id = `k_${Array.from(deps.random.bytes(8), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+      const id = `k_${randomHex(deps.random, 8)}`;
       await deps.keys.add({ id, name: name!, key_hash: await hashApiKey(key), hint: keyHint(key), created_at: deps.clock.now(), revoked_at: null, scopes: scopes ?? DEFAULT_NEW_KEY_SCOPES });
       deps.out(`${key}\n`);
       deps.err(`API key "${name}" created with scopes ${(scopes ?? DEFAULT_NEW_KEY_SCOPES).join(',')}. It is shown only this once: store it now. Send it as "Authorization: Bearer <key>".\n`);

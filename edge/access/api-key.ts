@@ -1,4 +1,4 @@
-import type { Random } from '../../protocol/index.ts';
+import { sha256Hex, type Random } from '../../protocol/index.ts';
 
 /** Keys look like `bz_<43 base64url chars>`: 32 random bytes, recognizable in a leak scan. */
 export const KEY_PREFIX = 'bz_';
@@ -18,8 +18,7 @@ export function generateApiKey(random: Random): string {
  * bits: there is nothing to guess from a leaked hash, and the lookup stays one indexed read.
  */
 export async function hashApiKey(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(key);
 }
 
 /** What is shown in listings: enough to tell keys apart, useless to an attacker. */

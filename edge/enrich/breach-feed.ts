@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { Signal } from '../../protocol/index.ts';
+import { sha256Hex, type Signal } from '../../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 
 /** The key a feed entry and a lookup share: hex SHA-256 of the trimmed, lower-cased address. */
 export async function addressHash(address: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(address.trim().toLowerCase()));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(address.trim().toLowerCase());
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;

@@ -1,4 +1,4 @@
-import { MAX_TASK_ADDRESSES, type MxPlan, type ProbeTask, type Random, type SyntaxCheck } from '../../protocol/index.ts';
+import { MAX_TASK_ADDRESSES, randomHex, type MxPlan, type ProbeTask, type Random, type SyntaxCheck } from '../../protocol/index.ts';
 
 /** One address to probe: the caller's id for it (echoed in the result) and its valid syntax check. */
 export interface TaskItem {
@@ -13,7 +13,7 @@ export interface TaskOptions {
 }
 
 export function newTaskId(random: Random): string {
-  return `t_${Array.from(random.bytes(12), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `t_${randomHex(random, 12)}`;
 }
 
 /**

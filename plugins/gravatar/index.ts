@@ -1,9 +1,8 @@
-import type { PluginHooks } from '../../protocol/index.ts';
+import { sha256Hex, type PluginHooks } from '../../protocol/index.ts';
 
 /** Gravatar keys avatars by the SHA-256 of the trimmed, lower-cased address. */
 export async function gravatarHash(address: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(address.trim().toLowerCase()));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(address.trim().toLowerCase());
 }
 
 const plugin: PluginHooks = {
