@@ -20,8 +20,9 @@ export const PROBER_SETTINGS = defineSettings('Prober', {
   BZ_SMTP_MAX_SESSIONS: int({ meaning: 'concurrent SMTP sessions per MX address', default: 2, min: 1, max: 100 }),
   BZ_SMTP_SESSIONS_PER_MINUTE: int({ meaning: 'new SMTP sessions per minute per MX address', default: 30, min: 1, max: 100_000 }),
   BZ_SMTP_CONNECT_TIMEOUT_MS: int({ meaning: 'TCP connect timeout to an MX', default: 10_000, min: 100, max: 120_000 }),
-  BZ_SMTP_BANNER_TIMEOUT_MS: int({ meaning: "wait for an MX's greeting", default: 15_000, min: 100, max: 300_000 }),
-  BZ_SMTP_COMMAND_TIMEOUT_MS: int({ meaning: 'wait for the reply to each SMTP command', default: 15_000, min: 100, max: 300_000 }),
+  BZ_SMTP_BANNER_TIMEOUT_MS: int({ meaning: "wait for an MX's greeting; a host that sends none in time is remembered as a tarpit for hours and tried last", default: 45_000, min: 100, max: 300_000 }),
+  BZ_SMTP_COMMAND_TIMEOUT_MS: int({ meaning: 'wait for the reply to each SMTP command other than MAIL and RCPT', default: 15_000, min: 100, max: 300_000 }),
+  BZ_SMTP_RCPT_TIMEOUT_MS: int({ meaning: 'wait for the reply to MAIL and RCPT (servers that verify by callout answer after 20–30 s)', default: 60_000, min: 100, max: 300_000 }),
   BZ_SMTP_TLS: oneOf({
     meaning: '`opportunistic`: STARTTLS when the server offers it (three round trips more per session; the envelope hidden from the path); `off`: never, addresses cross the network in clear',
     values: SMTP_TLS,
@@ -39,7 +40,7 @@ export interface ProberSettings {
   socks5: string | undefined;
   doctorHosts: string[];
   dnsblZones: string[];
-  smtp: { maxSessions: number; sessionsPerMinute: number; connectTimeoutMs: number; bannerTimeoutMs: number; commandTimeoutMs: number; tls: SmtpTls };
+  smtp: { maxSessions: number; sessionsPerMinute: number; connectTimeoutMs: number; bannerTimeoutMs: number; commandTimeoutMs: number; rcptTimeoutMs: number; tls: SmtpTls };
 }
 
 export type ProberSettingsLoad = { ok: true; settings: ProberSettings } | { ok: false; error: string };
@@ -66,6 +67,7 @@ export function loadProberSettings(env: Env): ProberSettingsLoad {
         connectTimeoutMs: e.BZ_SMTP_CONNECT_TIMEOUT_MS,
         bannerTimeoutMs: e.BZ_SMTP_BANNER_TIMEOUT_MS,
         commandTimeoutMs: e.BZ_SMTP_COMMAND_TIMEOUT_MS,
+        rcptTimeoutMs: e.BZ_SMTP_RCPT_TIMEOUT_MS,
         tls: e.BZ_SMTP_TLS,
       },
     },

@@ -35,7 +35,7 @@ async function nodeRunner(config: ProberSettings, host: string, agentKey: string
     port: config.smtpPort,
     allowNets: allowNets.nets,
     limiter: new HostLimiter(systemClock, { maxConcurrent: config.smtp.maxSessions, maxPerMinute: config.smtp.sessionsPerMinute }),
-    timeouts: { connectMs: config.smtp.connectTimeoutMs, bannerMs: config.smtp.bannerTimeoutMs, commandMs: config.smtp.commandTimeoutMs },
+    timeouts: { connectMs: config.smtp.connectTimeoutMs, bannerMs: config.smtp.bannerTimeoutMs, commandMs: config.smtp.commandTimeoutMs, rcptMs: config.smtp.rcptTimeoutMs },
     tls: config.smtp.tls,
     // The agent's own secret, never sent anywhere, keys the catch-all probe names: stable across restarts, unguessable outside.
     probeKey: hmacSha256(new TextEncoder().encode(agentKey), 'bouncezero catch-all probe names'),

@@ -32,9 +32,9 @@ export function controlVerdict(reply: SmtpReply, address: string): ControlAnswer
 }
 
 /** Asks the control recipient in the open transaction; undefined when the session failed. */
-export async function askControl(session: SmtpSession, domain: string): Promise<ControlAnswer | undefined> {
+export async function askControl(session: SmtpSession, domain: string, replyTimeoutMs: number): Promise<ControlAnswer | undefined> {
   const address = controlAddress(domain);
-  const got = await session.send(rcptToCommand(address));
+  const got = await session.send(rcptToCommand(address), replyTimeoutMs);
   if (!got.ok) return undefined;
   return { check: { address, reply: got.reply }, lines: got.lines, verdict: controlVerdict(got.reply, address) };
 }

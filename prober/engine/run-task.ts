@@ -48,7 +48,9 @@ export async function runTask(deps: EngineDeps, allowed: (address: string) => bo
 /** Returns why the addresses still pending got no answer. */
 async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolean, notes: TranscriptLine[]): Promise<Shortfall> {
   const { plan } = ctx.task;
-  const targets: Target[] = plan.hosts.flatMap((h) => h.addresses.map((address) => ({ host: h.host, address })));
+  const inPlanOrder: Target[] = plan.hosts.flatMap((h) => h.addresses.map((address) => ({ host: h.host, address })));
+  // A known tarpit waits behind every other MX: its banner timeout is not spent first again.
+  const targets = [...inPlanOrder.filter((t) => !ctx.deps.notes.isTarpit(t.address)), ...inPlanOrder.filter((t) => ctx.deps.notes.isTarpit(t.address))];
   let shortfall: Shortfall = { outcome: 'error', reason: plan.reason ?? (plan.hosts.some((h) => h.refused.length > 0) ? 'mx_private_address' : 'smtp_unreachable') };
   const note = (text: string) => notes.push({ at_ms: ctx.deps.clock.now() - ctx.startedAt, dir: 'i', text: text.slice(0, 300) });
   let reachedAny = false;
@@ -84,6 +86,7 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
           }
         }
         if (failure.backOff) ctx.deps.limiter.backOff(target.address);
+        if (failure.stage === 'banner' && failure.reason === 'smtp_timeout') ctx.deps.notes.tarpit(target.address);
         if (failure.stage !== 'connect' || !reachedAny) shortfall = shortfallOfOpen(failure, ctx.deps.heloName);
         if (failure.stage !== 'connect') reachedAny = true;
         break;

@@ -83,8 +83,8 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
     const commands = [...head, ...rcpts];
     const progressBefore = progress;
     const { exchanges, failure } = capabilities.pipelining
-      ? await session.pipeline(commands)
-      : await stepByStep(session, commands, head.length, head.length + batch.length);
+      ? await session.pipeline(commands, deps.timeouts.rcptMs)
+      : await stepByStep(session, commands, head.length, head.length + batch.length, deps.timeouts.rcptMs);
     first = false;
 
     for (const [i, ex] of exchanges.slice(0, head.length).entries()) {
@@ -141,7 +141,7 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
     const closing = probeExchanges.find((ex) => ex.reply.code === 421);
     const unsettled = ambiguous.length > 0 || probeClasses.some((c) => c.ambiguous);
     if (unsettled && !limited && !control && !closing && !failure) {
-      control = await askControl(session, ctx.task.domain);
+      control = await askControl(session, ctx.task.domain, deps.timeouts.rcptMs);
       if (control && control.verdict !== 'accepted') rejected++;
     }
     if (control) {
@@ -191,10 +191,10 @@ class OpenSmtp {
 const FRESH = { commands: 0, roundTrips: 0 };
 
 /** Without PIPELINING: one command at a time, stopping where the server said no. */
-async function stepByStep(session: SmtpSession, commands: string[], headCount: number, probesFrom: number): Promise<PipelineResult> {
+async function stepByStep(session: SmtpSession, commands: string[], headCount: number, probesFrom: number, replyTimeoutMs: number): Promise<PipelineResult> {
   const out: PipelineResult = { exchanges: [] };
   for (const [i, command] of commands.entries()) {
-    const got = await session.send(command);
+    const got = await session.send(command, replyTimeoutMs);
     if (!got.ok) return { ...out, failure: got.failure };
     out.exchanges.push({ command, reply: got.reply, lines: got.lines });
     const refusedHead = i < headCount && got.reply.code !== 250;

@@ -7,13 +7,18 @@ export interface HostNotesOptions {
   batchSize: number;
   /** How long a host whose TLS handshake failed is spoken to in clear. */
   tlsAvoidMs: number;
+  /** How long a host that sent no banner in time is tried last (default 6 h). */
+  tarpitMemoryMs?: number;
   maxHosts: number;
 }
 
 interface Note {
   batchSize: number;
   tlsBrokenUntil: number;
+  tarpitUntil: number;
 }
+
+const DEFAULT_TARPIT_MEMORY_MS = 6 * 60 * 60_000;
 
 /** What the prober has learnt about an MX address across tasks: how big a session it stands, whether its TLS works. */
 export class HostNotes {
@@ -39,6 +44,15 @@ export class HostNotes {
     note.batchSize = Math.max(1, Math.min(note.batchSize, taken));
   }
 
+  /** A host that sent no banner within its timeout is a tarpit: the next MX goes first for hours. */
+  tarpit(address: string): void {
+    this.note(address).tarpitUntil = this.options.clock.now() + (this.options.tarpitMemoryMs ?? DEFAULT_TARPIT_MEMORY_MS);
+  }
+
+  isTarpit(address: string): boolean {
+    return (this.notes.get(address)?.tarpitUntil ?? 0) > this.options.clock.now();
+  }
+
   tlsUsable(address: string): boolean {
     return (this.notes.get(address)?.tlsBrokenUntil ?? 0) <= this.options.clock.now();
   }
@@ -50,7 +64,7 @@ export class HostNotes {
   private note(address: string): Note {
     const found = this.notes.get(address);
     if (found) return found;
-    const note = { batchSize: this.options.batchSize, tlsBrokenUntil: 0 };
+    const note = { batchSize: this.options.batchSize, tlsBrokenUntil: 0, tarpitUntil: 0 };
     this.notes.set(address, note);
     return note;
   }

@@ -12,10 +12,13 @@ export interface SessionTimeouts {
   connectMs: number;
   bannerMs: number;
   commandMs: number;
+  /** MAIL and RCPT replies: servers that verify by callout answer after 20–30 s. */
+  rcptMs: number;
   tlsMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: SessionTimeouts = { connectMs: 10_000, bannerMs: 15_000, commandMs: 15_000, tlsMs: 15_000 };
+/** Banner and RCPT waits long enough for real greeting delays and callout verification (RFC 5321 §4.5.3.2 allows minutes). */
+export const DEFAULT_TIMEOUTS: SessionTimeouts = { connectMs: 10_000, bannerMs: 45_000, commandMs: 15_000, rcptMs: 60_000, tlsMs: 15_000 };
 
 export interface OpenSessionOptions {
   dialer: Dialer;

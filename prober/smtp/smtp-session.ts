@@ -84,14 +84,17 @@ export class SmtpSession {
     return this.nextReply(timeoutMs);
   }
 
-  async send(command: string): Promise<ReplyResult> {
-    const { exchanges, failure } = await this.pipeline([command]);
+  async send(command: string, replyTimeoutMs = this.options.commandTimeoutMs): Promise<ReplyResult> {
+    const { exchanges, failure } = await this.pipeline([command], replyTimeoutMs);
     const first = exchanges[0];
     return first ? { ok: true, reply: first.reply, lines: first.lines } : { ok: false, failure: failure! };
   }
 
-  /** RFC 2920: every command in ONE write, then the replies in order: one round trip. */
-  async pipeline(commands: string[]): Promise<PipelineResult> {
+  /**
+   * RFC 2920: every command in ONE write, then the replies in order: one round trip. Each reply
+   * may take `replyTimeoutMs` (RCPTs get longer: callout verification answers after 20–30 s).
+   */
+  async pipeline(commands: string[], replyTimeoutMs = this.options.commandTimeoutMs): Promise<PipelineResult> {
     if (this.ended) return { exchanges: [], failure: this.ended };
     const chunks: Uint8Array[] = [];
     for (const command of commands) {
@@ -105,7 +108,7 @@ export class SmtpSession {
     this.roundTrips++;
     const exchanges: Exchange[] = [];
     for (const [i, command] of commands.entries()) {
-      const got = await this.nextReply(this.options.commandTimeoutMs);
+      const got = await this.nextReply(replyTimeoutMs);
       if (!got.ok) return { exchanges, failure: got.failure };
       exchanges.push({ command, reply: got.reply, lines: [sent[i]!, ...got.lines] });
     }

@@ -76,7 +76,7 @@ describe('loadConfig', () => {
 
   it('reads the SMTP politeness limits and timeouts, with polite defaults', () => {
     const d = loadProberSettings({});
-    expect(d.ok && d.settings.smtp).toEqual({ maxSessions: 2, sessionsPerMinute: 30, connectTimeoutMs: 10_000, bannerTimeoutMs: 15_000, commandTimeoutMs: 15_000, tls: 'opportunistic' });
+    expect(d.ok && d.settings.smtp).toEqual({ maxSessions: 2, sessionsPerMinute: 30, connectTimeoutMs: 10_000, bannerTimeoutMs: 45_000, commandTimeoutMs: 15_000, rcptTimeoutMs: 60_000, tls: 'opportunistic' });
     const r = loadProberSettings({ BZ_SMTP_MAX_SESSIONS: '4', BZ_SMTP_SESSIONS_PER_MINUTE: '600', BZ_SMTP_COMMAND_TIMEOUT_MS: '2000' });
     expect(r.ok && r.settings.smtp).toMatchObject({ maxSessions: 4, sessionsPerMinute: 600, commandTimeoutMs: 2000 });
     expect(loadProberSettings({ BZ_SMTP_MAX_SESSIONS: '0' }).ok).toBe(false);
