@@ -159,6 +159,7 @@ async function follow(id) {
   $('progress').style.width = '0%';
   $('download-box').classList.add('hidden');
   markCurrent();
+  let first = true;
   for (;;) {
     const polled = await api('/v1/jobs/' + encodeURIComponent(id));
     if (following !== run) return;
@@ -169,11 +170,12 @@ async function follow(id) {
     }
     const s = await polled.json();
     $('progress').style.width = Math.round(100 * (s.progress || 0)) + '%';
-    const eta = s.eta_s != null ? ' · ETA ' + Math.ceil(s.eta_s) + ' s' : '';
-    const retry = s.waiting_retry ? ' · ' + s.waiting_retry + ' waiting on a retry' : '';
+    const over = s.status === 'completed' || s.status === 'cancelled';
+    const eta = !over && s.eta_s != null ? ' · ETA ' + Math.ceil(s.eta_s) + ' s' : '';
+    const retry = !over && s.waiting_retry ? ' · ' + s.waiting_retry + ' waiting on a retry' : '';
     $('bulk-status').textContent = s.status + ': ' + s.done + ' / ' + s.total + eta + retry;
     drawChart(s.counts || {});
-    const over = s.status === 'completed' || s.status === 'cancelled';
+    if (first) { first = false; recent(); }
     $('cancel').classList.toggle('hidden', over);
     $('download-box').classList.toggle('hidden', !over);
     if (over) { recent(); return; }

@@ -2,7 +2,8 @@
 export const PAGE_STYLE = `
 :root { --ink:#1d2430; --muted:#5b6472; --line:#d9dee5; --bg:#f6f7f9; --ok:#1f8a4c; --bad:#c0392b; --risky:#d68910; --unknown:#6c7a89; }
 * { box-sizing: border-box; }
-body { margin:0; font:15px/1.5 system-ui, sans-serif; color:var(--ink); background:var(--bg); overflow-wrap:anywhere; }
+body { margin:0; font:15px/1.5 system-ui, sans-serif; color:var(--ink); background:var(--bg); overflow-wrap:break-word; }
+#recent-list a, .error-box, #single-out { overflow-wrap:anywhere; }
 header { padding:14px 28px; background:#fff; border-bottom:1px solid var(--line); display:flex; gap:12px 16px; align-items:center; justify-content:space-between; flex-wrap:wrap; }
 header h1 { margin:0; font-size:20px; } header p { margin:0; color:var(--muted); }
 header .side { display:flex; gap:8px 12px; align-items:center; flex-wrap:wrap; min-width:0; }
@@ -27,7 +28,7 @@ button:disabled { opacity:.5; cursor:default; }
 pre { background:#0f1419; color:#d7dde5; padding:12px; border-radius:6px; overflow:auto; max-height:26em; font-size:12.5px; white-space:pre-wrap; word-break:break-all; }
 pre .line-c { color:#8cc8ff; } pre .line-i { color:#8a94a3; }
 .bar { height:14px; background:var(--line); border-radius:7px; overflow:hidden; margin-top:12px; } .bar > div { height:100%; width:0; background:var(--ok); transition:width .3s; }
-.chart { display:grid; gap:6px; margin-top:12px; } .chart .row { display:grid; grid-template-columns:110px minmax(0, 1fr) 90px; gap:8px; align-items:center; }
+.chart { display:grid; gap:6px; margin-top:12px; } .chart .row { display:grid; grid-template-columns:7.5em minmax(0, 1fr) 6em; gap:8px; align-items:center; }
 .chart .fill { height:16px; border-radius:3px; min-width:2px; }
 .chart .num { text-align:right; font-variant-numeric:tabular-nums; }
 .actions { display:flex; flex-wrap:wrap; gap:8px; align-items:center; margin-top:12px; } .actions > span { display:flex; flex-wrap:wrap; gap:8px; }
@@ -41,11 +42,11 @@ pre .line-c { color:#8cc8ff; } pre .line-i { color:#8a94a3; }
 #recent-list li.current { font-weight:600; } #recent-list .meta { margin:0; font-size:13.5px; }
 .state { font-size:12.5px; padding:1px 8px; border-radius:10px; background:var(--line); }
 .state.completed { background:#e3f4ea; color:var(--ok); } .state.cancelled { background:#eceff3; color:var(--muted); } .state.running, .state.queued { background:#fff4e0; color:#8a5a00; }
-.scroll { overflow-x:auto; }
+.scroll { overflow-x:auto; } .scroll td, .scroll th { white-space:nowrap; } .scroll td:last-child { white-space:normal; min-width:12em; }
 table { border-collapse:collapse; width:100%; } th { color:var(--muted); font-weight:600; } td, th { text-align:left; padding:4px 8px; border-bottom:1px solid var(--line); font-size:13.5px; }
 @media (max-width: 600px) {
   header { padding:12px 14px; } main { padding:12px; gap:12px; } section { padding:14px; }
-  .chart .row { grid-template-columns:88px minmax(0, 1fr) 72px; gap:6px; }
+  .chart .row { grid-template-columns:7.5em minmax(0, 1fr) 5.5em; gap:6px; }
   form > button, .picker button { flex:1 1 auto; }
 }
 `;
