@@ -55,6 +55,7 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
   const note = (text: string) => notes.push({ at_ms: ctx.deps.clock.now() - ctx.startedAt, dir: 'i', text: text.slice(0, 300) });
   let reachedAny = false;
   let relayDenied = 0;
+  let smtputf8Missing = 0;
 
   for (const target of targets) {
     if (!hasWork(ctx) || ctx.signal.aborted) break;
@@ -94,7 +95,9 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
       reachedAny = true;
       if (run.kind === 'refused') {
         if (run.backOff) ctx.deps.limiter.backOff(target.address);
-        shortfall = run.shortfall;
+        // No SMTPUTF8 here says nothing until every MX has said the same.
+        if (run.smtputf8Missing) smtputf8Missing++;
+        else shortfall = run.shortfall;
         if (run.relayDenied) relayDenied++;
         break;
       }
@@ -111,6 +114,7 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
     }
   }
   // Every MX address of the domain refuses to take its mail, for anyone: nobody can deliver there.
+  if (targets.length > 0 && smtputf8Missing === targets.length) return { outcome: 'rejected', reason: 'smtputf8_unsupported' };
   if (targets.length > 0 && relayDenied === targets.length) {
     const { cause: _blocked, ...rest } = shortfall;
     return { ...rest, outcome: 'rejected', reason: 'relay_denied' };

@@ -13,7 +13,7 @@ import { answer, hasWork, type Shortfall, type Target, type TaskContext } from '
 export type SessionRun =
   | { kind: 'open_failed'; failure: OpenFailure; triedTls: boolean; transcript: TranscriptLine[] }
   /** The server refused MAIL FROM (or RSET): nothing more to ask this host. */
-  | { kind: 'refused'; shortfall: Shortfall; backOff: boolean; relayDenied?: boolean }
+  | { kind: 'refused'; shortfall: Shortfall; backOff: boolean; relayDenied?: boolean; smtputf8Missing?: boolean }
   /** The session ended; `drop` says why when it was not our choice (421, hang-up, timeout). */
   | { kind: 'ended'; progress: number; drop?: { shortfall: Shortfall; backOff: boolean } };
 
@@ -53,11 +53,6 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
   const before = reused ? { commands: session.commands, roundTrips: session.roundTrips } : FRESH;
   const base = { mx_host: target.host, mx_address: target.address, tls: open.tls };
   useCachedCatchAll(ctx, target.host);
-  if (!capabilities.smtputf8) {
-    for (const item of ctx.pending.filter((p) => p.smtputf8)) {
-      answer(ctx, item, { ...base, outcome: 'error', reason: 'smtputf8_unsupported', transcript: prelude });
-    }
-  }
 
   let rejected = open.rejected;
   let progress = 0;
@@ -68,8 +63,10 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
   let run: SessionRun | undefined;
   while (!run && hasWork(ctx) && !ctx.signal.aborted) {
     const room = Math.min(deps.notes.batchSize(target.address), deps.maxRejectionsPerSession - rejected);
-    const batch = ctx.pending.slice(0, room);
-    const last = batch.length === ctx.pending.length;
+    // An address that needs SMTPUTF8 waits for an MX that offers it (RFC 6531 §3.4).
+    const askable = capabilities.smtputf8 ? ctx.pending : ctx.pending.filter((p) => !p.smtputf8);
+    const batch = askable.slice(0, room);
+    const last = batch.length === askable.length;
     // Pipelined, the probe rides with the last batch for free; step by step it waits, as the batch may settle it.
     // Alone, the probe needs only the rejection budget, not the host's (maybe halved) batch size.
     const probeRoom = batch.length > 0 ? room : deps.maxRejectionsPerSession - rejected;
@@ -162,6 +159,9 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
     else if (failure ?? session.failure) run = dropped(progress, failureShortfall((failure ?? session.failure)!), false);
   }
 
+  if (!run && !capabilities.smtputf8 && ctx.pending.some((p) => p.smtputf8)) {
+    run = { kind: 'refused', shortfall: { outcome: 'rejected', reason: 'smtputf8_unsupported' }, backOff: false, smtputf8Missing: true };
+  }
   if (!run && deps.sessionIdleMs > 0 && session.failure === undefined && !ctx.signal.aborted && rejected < deps.maxRejectionsPerSession) {
     // Done with this domain and still in good standing: the next task to this server may carry on.
     count(ctx, session, before);
