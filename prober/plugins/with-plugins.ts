@@ -1,6 +1,7 @@
 import {
   ReasonCode,
   Signal,
+  smtpReading,
   verdictOf,
   type AddressInfo,
   type ProbeAddressResult,
@@ -62,7 +63,12 @@ export function withPlugins(runner: TaskRunner, registry: PluginRegistry, deps: 
           const out = take(call, plugin, signals.get(a.id)!);
           const override = out && typeof out === 'object' ? out.smtp : undefined;
           const reason = ReasonCode.safeParse(override?.reason);
-          if (override && reason.success) smtp = { ...smtp, reason: reason.data };
+          if (override && reason.success && reason.data !== smtp.reason) {
+            // The plugin's reading is evidence beside the SMTP stage's own: what the server's reply
+            // said and why the plugin reads it otherwise both stay in the result.
+            signals.get(a.id)!.push(smtpReading(plugin.manifest.name, smtp.reason, override.detail));
+            smtp = { ...smtp, reason: reason.data };
+          }
         }
       }
       results.push({ id: a.id, address: a.address, smtp, signals: [...(base?.signals ?? []), ...signals.get(a.id)!].slice(0, 64) });
