@@ -75,10 +75,10 @@ describe('bouncezero commands, run as a process', () => {
     expect(fail.out.trim().split('\n')).toHaveLength(2);
     const pass = await bouncezero(['verify', '--syntax-only', '--fail-on', 'undeliverable', '--format', 'csv', 'alice@example.com']);
     expect(pass.code).toBe(0);
-    expect(pass.out).toBe('email,normalized,verdict,reason,score\r\nalice@example.com,alice@example.com,unknown,syntax_ok,0.5\r\n');
+    expect(pass.out).toBe('email,normalized,verdict,reason,score,reason_text\r\nalice@example.com,alice@example.com,unknown,syntax_ok,0.5,"The address is well-formed; only its syntax was checked, so delivery is not known."\r\n');
     const table = await bouncezero(['verify', '--syntax-only', '--format', 'table', 'not an address']);
-    expect(table.out.split('\n')[0]).toMatch(/^email\s+normalized\s+verdict\s+reason\s+score$/);
-    expect(table.out.split('\n')[1]).toMatch(/^not an address\s+undeliverable\s+invalid_syntax\s+0$/);
+    expect(table.out.split('\n')[0]).toMatch(/^email\s+normalized\s+verdict\s+reason\s+score\s+reason_text$/);
+    expect(table.out.split('\n')[1]).toMatch(/^not an address\s+undeliverable\s+invalid_syntax\s+0\s+The address is not a valid RFC 5321 mailbox\.$/);
   });
 
   it('key list without a database says so in one line, exit 1, and creates nothing', async () => {
