@@ -92,6 +92,11 @@ export function buildProgram(exit: (code: number) => void): Command {
     .action(async (file: string, o: { source?: string }) => exit(await (await import('./commands/breach.ts')).run(file, o)));
 
   program
+    .command('forget <email>')
+    .description('erase one address from every table of BZ_DB: job rows of every job, cached result, outcomes, breach feed')
+    .action(async (email: string) => exit(await (await import('./commands/forget.ts')).run(email)));
+
+  program
     .command('model')
     .description('learning from outcomes')
     .command('train')

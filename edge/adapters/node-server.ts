@@ -12,6 +12,7 @@ import type { Database } from '../store/schema.ts';
 import type { Kysely } from 'kysely';
 import { openStore } from './open-store.ts';
 import { agentUpgrade } from './ws-node.ts';
+import { startRetentionSweep } from '../retention/retention-sweep.ts';
 import { jsonLineLog } from '../dispatch/hub-log.ts';
 import type { PreauthLimits } from '../dispatch/preauth-gate.ts';
 import { throttledLog } from '../dispatch/throttled-log.ts';
@@ -88,6 +89,15 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
   }
   await jobs.runner.start();
   jobs.webhooks.start();
+  const stopRetention = startRetentionSweep({
+    db,
+    clock,
+    days: config.retentionDays,
+    onPurged: (n) => {
+      if (n.jobs + n.results + n.outcomes > 0) console.error(JSON.stringify({ at: new Date(clock.now()).toISOString(), event: 'retention_purge', ...n }));
+    },
+    onError: (error) => console.error(JSON.stringify({ event: 'retention_error', error: String(error).slice(0, 300) })),
+  });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const secure = options.tls !== undefined;
@@ -98,6 +108,7 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
     agentStore,
     db,
     async close() {
+      stopRetention();
       await jobs.runner.stop();
       await jobs.webhooks.stop();
       hub.close();

@@ -17,6 +17,8 @@ export async function openSqlite(path: string, options: { warn?: LooseWarning } 
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
+  // Deleted rows (a purged job, an erased address) are overwritten, not left in free pages of the file.
+  sqlite.pragma('secure_delete = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   const migrated = await migrateToLatest(db);
   if (!migrated.ok) {

@@ -18,6 +18,7 @@ import type { OutcomeStore } from '../learning/outcome-store.ts';
 import type { VerifyDeps } from '../verify/verify-address.ts';
 import { renderPage } from '../web/page.ts';
 import { outcomeRoutes } from './routes/outcomes.ts';
+import { addressRoutes, type AddressRoutesDeps } from './routes/addresses.ts';
 import { streamBodyLimit } from '../jobs/stream-body-limit.ts';
 import { apiError } from '../http/api-error.ts';
 import { reacherErrors } from './reacher/reacher-errors.ts';
@@ -48,6 +49,8 @@ export interface AppDeps {
   keys: ApiKeyStore;
   /** Delivery outcomes reported back (POST /v1/outcomes). */
   outcomes: OutcomeStore;
+  /** DELETE /v1/addresses/{email} (admin scope): erases the address from every table; the route is absent without it. */
+  erase?: AddressRoutesDeps['erase'];
   /** The single check's pipeline: its resolver, dispatcher, result cache, evidence and syntax check. */
   verify: VerifyDeps;
   clock: Clock;
@@ -126,6 +129,10 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
   app.use('/v1/outcomes', ...keyed, requireScope('outcomes'), tooLarge(config.bodyLimitBytes));
   app.route('/', verifyRoutes(verifyDeps, metrics));
   app.route('/', outcomeRoutes({ outcomes, cache: verifyDeps.cache, checkSyntax: verifyDeps.checkSyntax, clock: deps.clock }));
+  if (deps.erase) {
+    app.use('/v1/addresses/*', ...keyed, requireScope('admin'));
+    app.route('/', addressRoutes({ checkSyntax: verifyDeps.checkSyntax, erase: deps.erase }));
+  }
   if (deps.jobs) {
     // Uploads stay streams (up to a million rows): counted as read, never buffered to be measured.
     app.use('/v1/jobs/*', ...keyed, requireScope('jobs'), streamBodyLimit(config.uploadLimitBytes));

@@ -12,6 +12,8 @@ export interface ResultCache {
   /** The live entry for the address, or null (absent or expired). */
   get(normalized: string, now: number): Promise<CachedResult | null>;
   put(result: VerificationResult, expiresAt: number): Promise<void>;
+  /** Drops these addresses' entries (erasure, a deleted job): the next check probes afresh. */
+  forget(normalized: readonly string[]): Promise<void>;
 }
 
 /**

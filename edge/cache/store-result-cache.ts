@@ -29,13 +29,16 @@ export function createStoreResultCache(db: Kysely<Database>, options: StoreResul
     },
     async put(result, expiresAt) {
       if (result.normalized === null) return;
-      const row = { normalized: result.normalized, result_json: JSON.stringify(result), expires_at: expiresAt };
+      const row = { normalized: result.normalized, result_json: JSON.stringify(result), expires_at: expiresAt, stored_at: clock.now() };
       await db
         .insertInto('result_cache')
         .values(row)
-        .onConflict((oc) => oc.column('normalized').doUpdateSet({ result_json: row.result_json, expires_at: row.expires_at }))
+        .onConflict((oc) => oc.column('normalized').doUpdateSet({ result_json: row.result_json, expires_at: row.expires_at, stored_at: row.stored_at }))
         .execute();
       if (++writes % pruneEvery === 0) await db.deleteFrom('result_cache').where('expires_at', '<=', clock.now()).execute();
+    },
+    async forget(normalized) {
+      for (let i = 0; i < normalized.length; i += 500) await db.deleteFrom('result_cache').where('normalized', 'in', normalized.slice(i, i + 500)).execute();
     },
   };
 }

@@ -11,6 +11,7 @@ import type { Dispatcher } from '../dispatch/dispatcher.ts';
 import type { HubMetrics } from '../dispatch/hub-metrics.ts';
 import type { MxResolver } from '../dns/mx-resolver.ts';
 import { createJobs, type Jobs, type JobsDeps } from '../jobs/create-jobs.ts';
+import { eraseAddress } from '../retention/erase-address.ts';
 import type { RunnerOptions } from '../jobs/runner-options.ts';
 import { createOutcomeStore, type OutcomeStore } from '../learning/outcome-store.ts';
 import { EdgeMetrics } from '../metrics/edge-metrics.ts';
@@ -68,7 +69,7 @@ export interface EdgeServices extends CheckServices {
 export function checkServices(input: Omit<EdgeServicesInput, 'jobDispatcher' | 'runner' | 'connInfo' | 'hubMetrics' | 'onAppError' | 'onJobError' | 'webhooks'>): CheckServices {
   const { config, db, clock, random } = input;
   const metrics = input.metrics ?? new EdgeMetrics();
-  const cache = memoResultCache(createStoreResultCache(db, { clock }));
+  const cache = memoResultCache(createStoreResultCache(db, { clock }), { clock });
   const outcomes = createOutcomeStore(db);
   const pipeline: PipelineDeps = {
     resolver: input.resolver,
@@ -107,6 +108,11 @@ export function edgeServices(input: EdgeServicesInput): EdgeServices {
     config,
     keys: services.keys,
     outcomes: services.outcomes,
+    erase: async (key) => {
+      const erased = await eraseAddress(db, key);
+      await services.cache.forget([key]);
+      return erased;
+    },
     verify,
     clock,
     metrics,

@@ -62,6 +62,7 @@ export function createJobs(deps: JobsDeps): Jobs {
     random,
     checkSyntax: deps.checkSyntax,
     onJobCreated: () => runner.wake(),
+    forgetResults: (normalized) => deps.pipeline.cache.forget(normalized),
     onJobFinished: () => webhooks.wake(),
     ...(deps.uploads ? { uploadLimits: deps.uploads.limits, uploadsPerPrincipal: deps.uploads.perPrincipal } : {}),
   });

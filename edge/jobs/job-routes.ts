@@ -24,6 +24,8 @@ export interface JobRoutesDeps {
   clock: Clock;
   random: Random;
   checkSyntax: (input: string) => SyntaxCheck;
+  /** Drops cached results of these addresses (a deleted job's). */
+  forgetResults?: (normalized: readonly string[]) => Promise<void>;
   /** Called once a job is stored, so the runner picks it up at once. */
   onJobCreated?: (id: string) => void;
   /** Called when a job is cancelled, so its webhook goes out at once. */
@@ -123,7 +125,12 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
 
   app.delete('/:id', async (c) => {
     const job = await ownedJob(deps.db, c.req.param('id'), c.get('principal').id);
-    return job && (await deleteJob(deps.db, job.id)) ? c.body(null, 204) : noSuchJob(c);
+    if (!job) return noSuchJob(c);
+    // Deleting a job takes its addresses' cached answers too: the caller asked us to drop what it gave.
+    const addresses = await deps.db.selectFrom('job_items').select('key').where('job_id', '=', job.id).where('domain', 'is not', null).execute();
+    if (!(await deleteJob(deps.db, job.id))) return noSuchJob(c);
+    await deps.forgetResults?.(addresses.map((a) => a.key));
+    return c.body(null, 204);
   });
 
   return app;

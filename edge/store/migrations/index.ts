@@ -9,6 +9,7 @@ import { breachFeedMigration } from './007-breach-feed.ts';
 import { domainLeasesMigration } from './008-domain-leases.ts';
 import { agentPublicKeysMigration } from './009-agent-public-keys.ts';
 import { ownersAndScopesMigration } from './010-owners-and-scopes.ts';
+import { retentionMigration } from './011-retention.ts';
 import { jobRetryWindowMigration } from './012-job-retry-window.ts';
 import { jobItemsDueByJobMigration } from './013-job-items-due-by-job.ts';
 import { jobNamesAndCallbacksMigration } from './016-job-names-and-callbacks.ts';
@@ -30,6 +31,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '008-domain-leases': domainLeasesMigration,
   '009-agent-public-keys': agentPublicKeysMigration,
   '010-owners-and-scopes': ownersAndScopesMigration,
+  '011-retention': retentionMigration,
   '012-job-retry-window': jobRetryWindowMigration,
   '013-job-items-due-by-job': jobItemsDueByJobMigration,
   '016-job-names-and-callbacks': jobNamesAndCallbacksMigration,

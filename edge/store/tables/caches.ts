@@ -13,4 +13,6 @@ export interface ResultCacheTable {
   /** The VerificationResult as JSON. */
   result_json: string;
   expires_at: number;
+  /** When the answer was stored (retention); null for rows from before migration 011. */
+  stored_at: number | null;
 }

@@ -38,7 +38,7 @@ describe('the in-process memo', () => {
     const db = await memoryStore();
     let reads = 0;
     const stored = createStoreResultCache(db);
-    const counting = { get: (n: string, now: number) => (reads++, stored.get(n, now)), put: stored.put };
+    const counting = { get: (n: string, now: number) => (reads++, stored.get(n, now)), put: stored.put, forget: stored.forget };
     const memo = memoResultCache(counting);
     await memo.put(result('a@example.test'), 5000);
     expect((await memo.get('a@example.test', 100))?.result.email).toBe('a@example.test');
