@@ -1,5 +1,4 @@
 import { LRUCache } from 'lru-cache';
-import { systemClock, type Clock } from '../../protocol/index.ts';
 import type { CachedResult, ResultCache } from './result-cache.ts';
 
 export interface MemoOptions {
@@ -10,7 +9,6 @@ export interface MemoOptions {
    * holds here within that time.
    */
   maxAgeMs?: number;
-  clock?: Clock;
 }
 
 /**
@@ -19,22 +17,23 @@ export interface MemoOptions {
  * keep the stored expiry, so the memo never serves what the store would not.
  */
 export function memoResultCache(inner: ResultCache, options: MemoOptions = {}): ResultCache {
-  const clock = options.clock ?? systemClock;
   const maxAgeMs = options.maxAgeMs ?? 60_000;
-  const memo = new LRUCache<string, CachedResult & { until: number }>({ max: options.maxEntries ?? 10_000 });
-  const remember = (normalized: string, entry: CachedResult) => memo.set(normalized, { ...entry, until: Math.min(entry.expiresAt, clock.now() + maxAgeMs) });
+  // `seenAt` is the caller's time of the first read (gets carry the time; puts do not).
+  const memo = new LRUCache<string, CachedResult & { seenAt: number | null }>({ max: options.maxEntries ?? 10_000 });
+  const remember = (normalized: string, entry: CachedResult, seenAt: number | null) => memo.set(normalized, { ...entry, seenAt });
   return {
     async get(normalized, now) {
       const hit = memo.get(normalized);
-      if (hit && hit.until > now && hit.until > clock.now()) return { result: hit.result, expiresAt: hit.expiresAt };
+      if (hit && hit.seenAt === null) hit.seenAt = now;
+      if (hit && hit.expiresAt > now && now - (hit.seenAt ?? now) < maxAgeMs) return { result: hit.result, expiresAt: hit.expiresAt };
       if (hit) memo.delete(normalized);
       const stored = await inner.get(normalized, now);
-      if (stored) remember(normalized, stored);
+      if (stored) remember(normalized, stored, now);
       return stored;
     },
     async put(result, expiresAt) {
       await inner.put(result, expiresAt);
-      if (result.normalized !== null) remember(result.normalized, { result, expiresAt });
+      if (result.normalized !== null) remember(result.normalized, { result, expiresAt }, null);
     },
     async forget(normalized) {
       for (const n of normalized) memo.delete(n);

@@ -69,7 +69,7 @@ export interface EdgeServices extends CheckServices {
 export function checkServices(input: Omit<EdgeServicesInput, 'jobDispatcher' | 'runner' | 'connInfo' | 'hubMetrics' | 'onAppError' | 'onJobError' | 'webhooks'>): CheckServices {
   const { config, db, clock, random } = input;
   const metrics = input.metrics ?? new EdgeMetrics();
-  const cache = memoResultCache(createStoreResultCache(db, { clock }), { clock });
+  const cache = memoResultCache(createStoreResultCache(db, { clock }));
   const outcomes = createOutcomeStore(db);
   const pipeline: PipelineDeps = {
     resolver: input.resolver,

@@ -46,4 +46,14 @@ describe('the in-process memo', () => {
     expect(await memo.get('a@example.test', 5000)).toBeNull();
     expect(reads).toBe(1);
   });
+
+  it('asks the store again after a minute, so an erasure made by another process holds here too', async () => {
+    const db = await memoryStore();
+    const memo = memoResultCache(createStoreResultCache(db));
+    await memo.put(result('b@example.test'), 10 * 60_000);
+    expect(await memo.get('b@example.test', 0)).not.toBeNull();
+    await db.deleteFrom('result_cache').execute();
+    expect(await memo.get('b@example.test', 59_999)).not.toBeNull();
+    expect(await memo.get('b@example.test', 60_000)).toBeNull();
+  });
 });
