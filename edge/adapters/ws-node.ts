@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { wsTextSocket } from '../../net/ws-socket-node.ts';
 import type { AgentSocket } from '../dispatch/agent-socket.ts';
 import type { HubLog } from '../dispatch/hub-log.ts';
 import { PreauthGate, type PreauthLimits } from '../dispatch/preauth-gate.ts';
@@ -16,30 +17,8 @@ export const PREAUTH_BYTE_BUDGET = 4 * MAX_PREAUTH_FRAME_BYTES;
 
 /** The `ws` package behind the hub's AgentSocket; the only place on the edge that knows `ws`. */
 export function wsAgentSocket(ws: WebSocket, remoteAddress: string, onAuthenticated: () => void = () => {}): AgentSocket {
-  return {
-    remoteAddress,
-    send(text) {
-      if (ws.readyState === ws.OPEN) ws.send(text);
-    },
-    close(code, reason) {
-      if (ws.readyState === ws.CLOSED) return;
-      ws.close(code, reason.slice(0, 120));
-      // A peer that never answers the close handshake must not keep the socket.
-      setTimeout(() => ws.terminate(), 2_000).unref();
-    },
-    onMessage(listener) {
-      ws.on('message', (data: RawData, isBinary: boolean) => listener(isBinary ? toBytes(data) : toBytes(data).toString()));
-    },
-    onClose(listener) {
-      ws.once('close', () => listener());
-    },
-    authenticated: onAuthenticated,
-  };
-}
-
-function toBytes(data: RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+  const socket = wsTextSocket(ws);
+  return { ...socket, remoteAddress, onClose: (listener) => socket.onClose(() => listener()), authenticated: onAuthenticated };
 }
 
 /** The egress address as the agent will see it named elsewhere: IPv4-mapped IPv6 unwrapped. */

@@ -1,0 +1,44 @@
+import type WebSocket from 'ws';
+
+/** What both ends of the agent protocol need from a `ws` socket: text out, frames in, one close. */
+export interface WsTextSocket {
+  send(text: string): void;
+  close(code: number, reason: string): void;
+  /** Text frames arrive as strings, binary ones as bytes (the protocol is text; the receiver refuses them). */
+  onMessage(listener: (data: string | Uint8Array) => void): void;
+  onClose(listener: (code: number, reason: string) => void): void;
+}
+
+/**
+ * The `ws` package behind the agent protocol, for the edge (ws-node.ts) and the prober
+ * (ws-client-node.ts) alike. `early` holds frames that arrived before the owner listened (the
+ * client's first frame can come in the same read as the upgrade answer); `collect` is the
+ * listener that gathered them, removed once the owner takes over. Node-only, like `ws` itself.
+ */
+export function wsTextSocket(ws: WebSocket, early?: { frames: (string | Uint8Array)[]; collect: (data: WebSocket.RawData, isBinary: boolean) => void }): WsTextSocket {
+  return {
+    send(text) {
+      if (ws.readyState === ws.OPEN) ws.send(text);
+    },
+    close(code, reason) {
+      if (ws.readyState === ws.CLOSED) return;
+      ws.close(code, reason.slice(0, 120));
+      // A peer that never answers the close handshake must not keep the socket.
+      setTimeout(() => ws.terminate(), 2_000).unref();
+    },
+    onMessage(listener) {
+      if (early) ws.off('message', early.collect);
+      ws.on('message', (data, isBinary) => listener(decodeFrame(data, isBinary)));
+      if (early) for (const data of early.frames.splice(0)) listener(data);
+    },
+    onClose(listener) {
+      ws.once('close', (code, reason) => listener(code, reason.toString()));
+    },
+  };
+}
+
+/** A `ws` message as the protocol sees it: text as a string, binary as bytes. */
+export function decodeFrame(data: WebSocket.RawData, isBinary: boolean): string | Uint8Array {
+  const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+  return isBinary ? new Uint8Array(bytes) : bytes.toString();
+}
