@@ -74,6 +74,7 @@ export async function startDenoEdge(options: { config: Config; tls?: { cert: str
   );
   bound = server.addr;
   await jobs.runner.start();
+  jobs.webhooks.start();
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const secure = options.tls !== undefined;
   return {
@@ -81,6 +82,7 @@ export async function startDenoEdge(options: { config: Config; tls?: { cert: str
     agentUrl: `${secure ? 'wss' : 'ws'}://${host}:${bound.port}${AGENT_WS_PATH}`,
     async close() {
       await jobs.runner.stop();
+      await jobs.webhooks.stop();
       hub.close();
       await server.shutdown();
       await db.destroy();
