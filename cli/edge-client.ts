@@ -1,6 +1,12 @@
 import type { JobProgress } from './progress-line.ts';
 
 /** The few calls the CLI makes to an edge's HTTP API, with the API key. */
+/** What a bulk job is created with besides its file: the address column, ?max_wait in seconds. */
+export interface JobOptions {
+  column?: string;
+  maxWait?: number;
+}
+
 export class EdgeClient {
   constructor(
     private readonly url: string,
@@ -17,8 +23,11 @@ export class EdgeClient {
   }
 
   /** Streams the CSV to POST /v1/jobs; the job id, or the edge's error message. */
-  async createJob(csv: ReadableStream<Uint8Array>, column?: string): Promise<{ ok: true; id: string } | { ok: false; error: string }> {
-    const query = column ? `?column=${encodeURIComponent(column)}` : '';
+  async createJob(csv: ReadableStream<Uint8Array>, job: JobOptions = {}): Promise<{ ok: true; id: string } | { ok: false; error: string }> {
+    const params = new URLSearchParams();
+    if (job.column) params.set('column', job.column);
+    if (job.maxWait !== undefined) params.set('max_wait', String(job.maxWait));
+    const query = params.size ? `?${params}` : '';
     const res = await this.call(`/v1/jobs${query}`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv, duplex: 'half' });
     if (res.status !== 202) return { ok: false, error: await errorOf(res) };
     return { ok: true, id: ((await res.json()) as { id: string }).id };

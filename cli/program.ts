@@ -17,6 +17,13 @@ function positiveInt(raw: string): number {
   return n;
 }
 
+/** --max-wait: seconds, as POST /v1/jobs?max_wait takes them. */
+function seconds(raw: string): number {
+  const n = /^\d{1,6}$/.test(raw) ? Number(raw) : NaN;
+  if (!(n <= 86_400)) throw new InvalidArgumentError('expected a whole number of seconds from 0 to 86400');
+  return n;
+}
+
 function verdicts(raw: string): string[] {
   try {
     return parseVerdicts(raw);
@@ -118,6 +125,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--file <in.csv>', 'verify a CSV file as a bulk job (without --edge: an embedded edge and prober on BZ_DB)')
     .option('--out <out.csv>', 'where --file writes the input columns plus the results')
     .option('--column <name>', 'the CSV column holding the address (default: found by its header)')
+    .option('--max-wait <seconds>', 'with --file: how long an address may wait for retries after its first "try later" (default: the edge\'s, 900)', seconds)
     .addOption(new Option('--format <format>', 'how address results print').choices(FORMATS).default(undefined, 'json, one result a line'))
     .option('--fail-on <verdicts>', 'exit 1 when a result has one of these verdicts, e.g. undeliverable,risky', verdicts)
     .action(async (emails: string[], o) => exit(await (await import('./commands/verify.ts')).run(emails, o)));

@@ -12,6 +12,7 @@ export interface VerifyEdgeOptions {
   edge?: string;
   key?: string;
   column?: string;
+  maxWait?: number;
   format?: Format;
   failOn?: readonly Verdict[];
 }
@@ -59,7 +60,7 @@ export async function runVerifyEdge(o: VerifyEdgeOptions, io: Io): Promise<numbe
   }
   const client = new EdgeClient(target.url, target.key || undefined);
   try {
-    if (byFile) return await verifyFile(client, o.file!, o.out!, { stderr: io.stderr }, o.column);
+    if (byFile) return await verifyFile(client, o.file!, o.out!, { stderr: io.stderr }, { ...(o.column ? { column: o.column } : {}), ...(o.maxWait === undefined ? {} : { maxWait: o.maxWait }) });
     const lines = resultLines(o.format ?? 'json');
     io.stdout.write(lines.header());
     let failed = 0;

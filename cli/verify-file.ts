@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { sleep, systemClock, type Clock } from '../protocol/index.ts';
-import type { EdgeClient } from './edge-client.ts';
+import type { EdgeClient, JobOptions } from './edge-client.ts';
 import { progressLine, type JobProgress } from './progress-line.ts';
 
 export interface FileRunIo {
@@ -16,9 +16,9 @@ export interface FileRunIo {
  * progress bar (a TTY) or progress lines (a pipe, a log), then streams the results to `out`:
  * the input columns plus the result columns of the export (edge/jobs/export-row.ts).
  */
-export async function verifyFile(client: EdgeClient, file: string, out: string, io: FileRunIo, column?: string): Promise<number> {
+export async function verifyFile(client: EdgeClient, file: string, out: string, io: FileRunIo, job: JobOptions = {}): Promise<number> {
   const clock = io.clock ?? systemClock;
-  const created = await client.createJob(Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>, column);
+  const created = await client.createJob(Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>, job);
   if (!created.ok) {
     io.stderr.write(`the edge refused ${file}: ${created.error}\n`);
     return 1;
