@@ -83,6 +83,11 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
       ? await session.pipeline(commands, deps.timeouts.rcptMs)
       : await stepByStep(session, commands, head.length, head.length + batch.length, deps.timeouts.rcptMs);
     first = false;
+    if (session.outOfStep()) {
+      // Junk after a reply, or replies nobody asked for: this transaction's answers are suspect.
+      run = dropped(progress, { outcome: 'error', reason: 'smtp_protocol_error', cause: 'broken' }, false);
+      break;
+    }
 
     for (const [i, ex] of exchanges.slice(0, head.length).entries()) {
       if (ex.reply.code === 250) continue;

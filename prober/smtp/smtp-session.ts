@@ -149,6 +149,19 @@ export class SmtpSession {
    * QUIT, politely; the task does not wait for the 221 (so it is no round trip of the task's),
    * but the returned promise settles when the connection is closed.
    */
+  /**
+   * Whether the stream is out of step: bytes that were no valid reply, or replies that no
+   * command asked for (queued after the last one we awaited). Such a session is ended here, and
+   * what it answered last is suspect: the caller must not turn it into verdicts.
+   */
+  outOfStep(): boolean {
+    if (this.inbox.length > 0 && !this.ended) {
+      this.transcript.add('i', 'protocol error: more replies than commands');
+      this.end({ kind: 'protocol', detail: 'more replies than commands' });
+    }
+    return this.ended?.kind === 'protocol';
+  }
+
   async quit(timeoutMs: number): Promise<void> {
     const encoded = encodeCommand('QUIT');
     if (this.ended || !encoded.ok) return this.close();
