@@ -121,6 +121,9 @@ async function upload(column) {
   try {
     const query = new URLSearchParams({ name: file.name });
     if (column) query.set('column', column);
+    // How long an address may wait for retries (greylisting) before it resolves unknown; empty: the edge's default.
+    const maxWait = $('max-wait').value.trim();
+    if (maxWait) query.set('max_wait', maxWait);
     const res = await api('/v1/jobs?' + query, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: file });
     if (!res.ok) {
       const f = await failure(res);

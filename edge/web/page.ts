@@ -33,7 +33,7 @@ export function renderPage(): string {
   </section>
   <section id="job">
     <h2>Clean a list</h2>
-    <form id="bulk"><input id="file" type="file" accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values" required><button id="upload">Upload list</button></form>
+    <form id="bulk"><input id="file" type="file" accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values" required><label class="meta">wait for retries at most <input id="max-wait" type="number" min="0" max="86400" step="1" placeholder="900" inputmode="numeric"> s</label><button id="upload">Upload list</button></form>
     <p class="meta">A CSV (separated by <code>,</code> <code>;</code> or tabs) with an address column; the other columns are kept in the results.</p>
     <div id="bulk-error" class="error-box hidden" role="alert"></div>
     <div id="column-pick" class="picker hidden">
