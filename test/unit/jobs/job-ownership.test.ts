@@ -29,6 +29,9 @@ describe('jobs belong to the key that created them', () => {
     const { h, a, b, create, statuses } = await twoKeys();
     const id = await create(a);
     expect(await statuses(id, b)).toEqual(NOT_FOUND);
+    const listed = async (headers: Record<string, string>) => JSON.stringify(await (await h.app.request('/v1/jobs', { headers })).json());
+    expect(await listed(b)).not.toContain(id);
+    expect(await listed(a)).toContain(id);
     const body = await (await h.app.request(`/v1/jobs/${id}/results?format=csv`, { headers: b })).text();
     expect(body).not.toContain('555');
     expect(await h.store.selectFrom('jobs').select(['id', 'owner', 'status']).execute()).toEqual([{ id, owner: 'k_alice', status: 'queued' }]);
