@@ -23,6 +23,8 @@ const MAX_ADDRESSES = 32;
  * whose every address was refused, so a person can see why.
  */
 export async function planMx(domain: string, deps: PlannerDeps, options: QueryOptions): Promise<MxPlan> {
+  const literal = addressLiteral(domain.trim());
+  if (literal !== undefined) return planLiteral(domain.trim(), literal, deps);
   const name = normalizeName(domain.trim());
   const plan = new PlanBuilder(name);
   if (!isQueryableName(name)) return plan.error(`"${domain.slice(0, 300)}" is not a domain name we can look up`);
@@ -64,6 +66,23 @@ async function resolveHosts(plan: PlanBuilder, targets: MxTarget[], rule: 'mx' |
   if (errors.length > 0) return plan.error(errors.join('; '));
   if (refusedOnly.length > 0) return plan.done('mx_private_address', refusedOnly);
   return plan.done(rule === 'mx' ? 'mx_unresolvable' : 'no_mx');
+}
+
+/** The IP of an RFC 5321 address literal ("[192.0.2.1]", "[IPv6:2001:db8::1]"); null when bracketed but no IP; undefined when no literal. */
+function addressLiteral(domain: string): string | null | undefined {
+  if (!domain.startsWith('[') || !domain.endsWith(']')) return undefined;
+  const inner = domain.slice(1, -1);
+  const ip = /^ipv6:/i.test(inner) ? inner.slice(5) : inner;
+  return parseIp(ip) === null ? null : ip;
+}
+
+/** An address literal is its own MX (RFC 5321 §5.1): no DNS at all, the private-address guard all the same. */
+function planLiteral(domain: string, ip: string | null, deps: PlannerDeps): MxPlan {
+  const plan = new PlanBuilder(domain);
+  if (ip === null) return plan.done('no_mx');
+  const host: MxHost = { host: domain, preference: 0, addresses: [], refused: [] };
+  (isAddressAllowed(ip, deps.allowNets) ? host.addresses : host.refused).push(ip);
+  return host.addresses.length > 0 ? plan.done('implicit_mx', [host]) : plan.done('mx_private_address', [host]);
 }
 
 function parseMx(data: string): MxTarget | null {

@@ -222,3 +222,17 @@ function failingFor(inner: FakeDoh['fetch'], name: string): FakeDoh['fetch'] {
     return query.questions?.[0]?.name === name ? new Response('', { status: 503 }) : inner(input, init);
   };
 }
+
+describe('address literals', () => {
+  it('are their own MX: no DNS question, the private-address guard all the same, never dns_error', async () => {
+    const { doh, resolver } = setup();
+    const open = await resolver.plan('[127.0.0.20]');
+    expect([open.rule, hosts(open)]).toEqual(['implicit_mx', ['0 [127.0.0.20] 127.0.0.20']]);
+    const guarded = await resolver.plan('[10.0.0.1]');
+    expect([guarded.rule, hosts(guarded)]).toEqual(['mx_private_address', ['0 [10.0.0.1]  refused:10.0.0.1']]);
+    const v6 = await resolver.plan('[IPv6:::1]');
+    expect(v6.rule).toBe('mx_private_address');
+    expect((await resolver.plan('[not-an-ip]')).rule).toBe('no_mx');
+    expect(doh.count()).toBe(0);
+  });
+});
