@@ -71,6 +71,30 @@ describe('JobRunner', () => {
     expect(await h.status(id)).toMatchObject({ status: 'completed', counts: { risky: 1 } });
   });
 
+  it('serves results mid-job with each row\'s state, and freezes rate and ETA at completion', async () => {
+    const h = await jobsHarness({ plans, answer: scripted({ 'g@a.test': [greylisted(120), accepted] }) });
+    const id = await h.create(JSON.stringify(['g@a.test', 'ok@a.test', 'later@b.test']), 'application/json');
+    const queued = JSON.parse(await h.results(id));
+    expect(queued.map((r: { state: string }) => r.state)).toEqual(['pending', 'pending', 'pending']);
+    await h.run();
+    const start = h.clock.now();
+    const rows = JSON.parse(await h.results(id));
+    expect(rows.map((r: { email: string; state: string; next_retry_at: string | null; verdict: string | null }) => [r.email, r.state, r.next_retry_at, r.verdict])).toEqual([
+      ['g@a.test', 'waiting_retry', new Date(start + 120_000).toISOString(), null],
+      ['ok@a.test', 'done', null, 'deliverable'],
+      ['later@b.test', 'done', null, 'deliverable'],
+    ]);
+    expect((await h.results(id, 'csv')).split('\r\n')[1]).toMatch(/,waiting_retry,\d{4}-\d\d-\d\dT[\d:.]+Z,$/);
+    // Two resolved in the first second of activity; the one left is due in two minutes, so no sooner.
+    expect(await h.status(id)).toMatchObject({ status: 'running', done: 2, eta_s: 120 });
+    await h.advance(120_000);
+    const done = await h.status(id);
+    expect(done).toMatchObject({ status: 'completed', done: 3, eta_s: null });
+    expect(done.rate_per_s).toBeCloseTo(3 / 120, 2);
+    await h.advance(3_600_000);
+    expect((await h.status(id)).rate_per_s).toBe(done.rate_per_s);
+  });
+
   it('uses the default delay without a hint and caps a long hint', async () => {
     const h = await jobsHarness({ plans, answer: scripted({ 'n@a.test': [greylisted(), accepted], 'l@a.test': [greylisted(99_999), accepted] }), runner: { retryDelayMs: 300_000, maxRetryDelayMs: 1_800_000, maxWaitMs: 3_600_000 } });
     await h.create(JSON.stringify(['n@a.test', 'l@a.test']), 'application/json');
