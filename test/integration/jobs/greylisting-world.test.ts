@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Hono } from 'hono';
 import { expect, it } from 'vitest';
+import type { AccessEnv } from '../../../edge/access/authenticate.ts';
 import { openSqlite } from '../../../edge/adapters/sqlite-node.ts';
 import type { Dispatcher } from '../../../edge/dispatch/dispatcher.ts';
 import { cidr } from '../../../net/cidr.ts';
@@ -48,7 +50,11 @@ describeWorld('a bulk job meets postgrey', () => {
       runner: { retryDelayMs: 60_000, minRetryDelayMs: 0, retryBudget: 3 },
     });
     const emails = ['alice@grey.test', 'bob@grey.test', 'nobody@grey.test', 'alice@world.test'];
-    const res = await jobs.mounted.routes.request('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(emails) });
+    // In the edge the routes sit behind authenticate(), which names the principal that owns the job.
+    const routes = new Hono<AccessEnv>()
+      .use((c, next) => { c.set('principal', { id: 'greylisting-test', name: 'test', scopes: ['jobs'] }); return next(); })
+      .route('/', jobs.mounted.routes);
+    const res = await routes.request('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(emails) });
     const { id } = (await res.json()) as { id: string };
     await jobs.runner.start();
     let sawWaiting = false;
