@@ -27,42 +27,38 @@ function fail(ctx: Ctx, message: string): never {
   return z.NEVER as never;
 }
 
+/** A setting from the function that reads its raw text (undefined when unset). */
+function kind<T>(d: Described, shownDefault: string, read: (raw: string | undefined, ctx: Ctx) => T): Setting<T> {
+  return {
+    schema: z.string().optional().transform(read),
+    meaning: d.meaning,
+    shownDefault: d.shown ?? shownDefault,
+    ...(d.mask ? { mask: d.mask } : {}),
+  };
+}
+
 /** A whole number from min to max; unset (or blank) takes the default. */
 export function int<D extends number | undefined>(d: Described & { default: D; min: number; max: number }): Setting<number | D> {
-  return {
-    schema: z
-      .string()
-      .optional()
-      .transform((raw, ctx) => {
-        const s = raw?.trim() ?? '';
-        if (s === '') return d.default;
-        const n = /^\d+$/.test(s) ? Number(s) : NaN;
-        if (!Number.isSafeInteger(n) || n < d.min || n > d.max) return fail(ctx, `expected a whole number from ${d.min} to ${d.max}, got "${s}"`);
-        return n;
-      }),
-    meaning: d.meaning,
-    shownDefault: d.shown ?? (d.default === undefined ? 'none' : String(d.default)),
-  };
+  return kind(d, d.default === undefined ? 'none' : String(d.default), (raw, ctx) => {
+    const s = raw?.trim() ?? '';
+    if (s === '') return d.default;
+    const n = /^\d+$/.test(s) ? Number(s) : NaN;
+    if (!Number.isSafeInteger(n) || n < d.min || n > d.max) return fail(ctx, `expected a whole number from ${d.min} to ${d.max}, got "${s}"`);
+    return n;
+  });
 }
 
 const TRUE = ['1', 'true', 'yes', 'on'];
 const FALSE = ['0', 'false', 'no', 'off', ''];
 
 export function bool(d: Described & { default: boolean }): Setting<boolean> {
-  return {
-    schema: z
-      .string()
-      .optional()
-      .transform((raw, ctx) => {
-        if (raw === undefined) return d.default;
-        const s = raw.trim().toLowerCase();
-        if (TRUE.includes(s)) return true;
-        if (FALSE.includes(s)) return false;
-        return fail(ctx, `expected 1/0, true/false, yes/no or on/off, got "${raw}"`);
-      }),
-    meaning: d.meaning,
-    shownDefault: d.shown ?? String(d.default),
-  };
+  return kind(d, String(d.default), (raw, ctx) => {
+    if (raw === undefined) return d.default;
+    const s = raw.trim().toLowerCase();
+    if (TRUE.includes(s)) return true;
+    if (FALSE.includes(s)) return false;
+    return fail(ctx, `expected 1/0, true/false, yes/no or on/off, got "${raw}"`);
+  });
 }
 
 /**
@@ -70,23 +66,15 @@ export function bool(d: Described & { default: boolean }): Setting<boolean> {
  * a bad value without repeating it (it may be a secret).
  */
 export function text<D extends string | undefined = undefined>(d: Described & { default?: D; check?: ValueCheck; minLength?: number }): Setting<string | D> {
-  return {
-    schema: z
-      .string()
-      .optional()
-      .transform((raw, ctx) => {
-        const s = raw?.trim() ?? '';
-        if (noControlChars(s)) return fail(ctx, 'must not contain control characters');
-        if (s === '') return d.default as D;
-        if (d.minLength !== undefined && s.length < d.minLength) return fail(ctx, `must be at least ${d.minLength} characters`);
-        const problem = d.check?.(s);
-        if (problem) return fail(ctx, problem);
-        return s;
-      }),
-    meaning: d.meaning,
-    shownDefault: d.shown ?? (d.default === undefined ? 'none' : d.default),
-    ...(d.mask ? { mask: d.mask } : {}),
-  };
+  return kind(d, d.default === undefined ? 'none' : d.default, (raw, ctx) => {
+    const s = raw?.trim() ?? '';
+    if (noControlChars(s)) return fail(ctx, 'must not contain control characters');
+    if (s === '') return d.default as D;
+    if (d.minLength !== undefined && s.length < d.minLength) return fail(ctx, `must be at least ${d.minLength} characters`);
+    const problem = d.check?.(s);
+    if (problem) return fail(ctx, problem);
+    return s;
+  });
 }
 
 /**
@@ -94,38 +82,24 @@ export function text<D extends string | undefined = undefined>(d: Described & { 
  * feature off). `nonEmpty` refuses "none".
  */
 export function list(d: Described & { default: string[]; check?: ValueCheck; nonEmpty?: string }): Setting<string[]> {
-  return {
-    schema: z
-      .string()
-      .optional()
-      .transform((raw, ctx) => {
-        if (raw === undefined) return d.default;
-        const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
-        for (const item of items) {
-          const problem = noControlChars(item) ?? d.check?.(item);
-          if (problem) return fail(ctx, `"${item}" ${problem}`);
-        }
-        if (d.nonEmpty && items.length === 0) return fail(ctx, d.nonEmpty);
-        return items;
-      }),
-    meaning: d.meaning,
-    shownDefault: d.shown ?? (d.default.length === 0 ? 'empty' : d.default.join(',')),
-  };
+  return kind(d, d.default.length === 0 ? 'empty' : d.default.join(','), (raw, ctx) => {
+    if (raw === undefined) return d.default;
+    const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    for (const item of items) {
+      const problem = noControlChars(item) ?? d.check?.(item);
+      if (problem) return fail(ctx, `"${item}" ${problem}`);
+    }
+    if (d.nonEmpty && items.length === 0) return fail(ctx, d.nonEmpty);
+    return items;
+  });
 }
 
 /** One of a few words; unset (or blank) takes the default. */
 export function oneOf<const V extends readonly [string, ...string[]]>(d: Described & { values: V; default: V[number] }): Setting<V[number]> {
-  return {
-    schema: z
-      .string()
-      .optional()
-      .transform((raw, ctx) => {
-        const s = raw?.trim() ?? '';
-        if (s === '') return d.default;
-        if ((d.values as readonly string[]).includes(s)) return s as V[number];
-        return fail(ctx, `expected one of ${d.values.join(', ')}, got "${s}"`);
-      }),
-    meaning: d.meaning,
-    shownDefault: d.shown ?? d.default,
-  };
+  return kind(d, d.default, (raw, ctx) => {
+    const s = raw?.trim() ?? '';
+    if (s === '') return d.default;
+    if ((d.values as readonly string[]).includes(s)) return s as V[number];
+    return fail(ctx, `expected one of ${d.values.join(', ')}, got "${s}"`);
+  });
 }
