@@ -18,7 +18,7 @@ function conforms(validate: typeof output, value: unknown): string {
 
 const plans = {
   'example.test': plan('example.test', 'mx', ['mx1.example.test', 'mx2.example.test']),
-  'gmail.com': plan('gmail.com', 'mx', ['gmail-smtp-in.l.google.com']),
+  'gmail.com': plan('gmail.com', 'mx', ['mx1.freemail.test']),
   'dead.test': plan('dead.test', 'null_mx'),
 };
 
