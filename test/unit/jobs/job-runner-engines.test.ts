@@ -77,7 +77,9 @@ describe.each(STORE_ENGINES.filter((e) => e.name === 'postgres'))('several edges
     const list = Array.from({ length: 40 }, (_, i) => `k${i}@${DOMAINS[i % 4]}`);
     const id = await h.create(JSON.stringify(list), 'application/json');
     // The dead edge: its prober never answers, so its claims stay in flight until the lease ends.
-    const dead = edgeRunner(h, new ScriptedDispatcher(() => new Promise<never>(() => {})), { leaseMs: 60_000 }, 2);
+    // A dead edge claims no more: its room is exactly the 40 items it holds (a live runner whose
+    // prober hangs would claim them again when its own timer fires at the lease's end).
+    const dead = edgeRunner(h, new ScriptedDispatcher(() => new Promise<never>(() => {})), { leaseMs: 60_000, maxInFlight: 40 }, 2);
     await dead.start();
     dead.wake();
     for (let turn = 0; turn < 1000 && (await h.status(id)).in_flight < 40; turn++) await new Promise((r) => setImmediate(r));
