@@ -25,6 +25,7 @@ import { pointNodeDnsAt } from './world-proxies.ts';
 import { REALISTIC, realisticAddresses, realisticDomains, type RealisticAddress } from './realistic-world.ts';
 import type { WorldMessage, WorldTotals } from './realistic-world-process.ts';
 import { jobClient, waitForJob } from '../support/job-client.ts';
+import { envWithoutSettings } from '../support/env-without-settings.ts';
 
 const { values } = parseArgs({ options: { peers: { type: 'string' }, singles: { type: 'string' }, 'per-server': { type: 'string' } } });
 const PEERS: Record<string, () => PeerVerify> = { 'deep-email-validator': () => deepEmailValidator, 'email-deep-validator': emailDeepValidator };
@@ -128,8 +129,7 @@ async function singleChecks(tls: 'opportunistic' | 'off'): Promise<string> {
 
 /** `bouncezero start` in its own process, told only where the world is. */
 async function startBounceZero(extra: Record<string, string>): Promise<{ url: string; cpuSeconds(): number; close(): Promise<void> }> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BZ_') && v !== undefined) env[k] = v;
+  const env = envWithoutSettings();
   Object.assign(env, {
     BZ_DB: join(mkdtempSync(join(tmpdir(), 'bz-realistic-')), 'bz.db'),
     BZ_PORT: '0',

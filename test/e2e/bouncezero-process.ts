@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALLOW_NETS, DNS } from '../world/world.ts';
+import { envWithoutSettings } from '../support/env-without-settings.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/bouncezero.js');
 
@@ -30,8 +31,7 @@ export interface BounceZeroProcess {
 export async function startBounceZero(extraEnv: Record<string, string> = {}): Promise<BounceZeroProcess> {
   const avatars = await notFoundServer();
   const avatarHost = `127.0.0.1:${(avatars.server.address() as AddressInfo).port}`;
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BZ_') && v !== undefined) env[k] = v;
+  const env = envWithoutSettings();
   Object.assign(env, {
     BZ_DB: join(mkdtempSync(join(tmpdir(), 'bz-e2e-')), 'bz.db'),
     BZ_PORT: '0',

@@ -7,14 +7,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALLOW_NETS, DNS } from '../world/world.ts';
+import { envWithoutSettings } from './env-without-settings.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/bouncezero.js');
 export const PROCESS_KEY = 'processes-key-0123456789abcdefghijklmn';
 
 /** The environment without inherited BZ_*, then the world's settings, then `extra`. */
 export function worldEnv(db: string, extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BZ_') && v !== undefined) env[k] = v;
+  const env = envWithoutSettings();
   return {
     ...env,
     BZ_DB: db,

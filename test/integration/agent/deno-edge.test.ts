@@ -10,6 +10,7 @@ import { createKyselyAgentStore } from '../../../edge/dispatch/kysely-agent-stor
 import { systemClock, systemRandom, VerificationResult } from '../../../protocol/index.ts';
 import { startBenchDns, type BenchDns } from '../../bench/bench-dns.ts';
 import { HeldSmtpServer } from './held-smtp-server.ts';
+import { envWithoutSettings } from '../../support/env-without-settings.ts';
 
 /**
  * The whole edge on Deno (edge/adapters/deno-main.ts: Deno.serve, Deno's SQLite, the agents'
@@ -35,8 +36,7 @@ afterAll(async () => {
 
 /** The environment without the caller's BZ_ settings, plus these. */
 function env(extra: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BZ_') && v !== undefined) out[k] = v;
+  const out = envWithoutSettings();
   return { ...out, ...extra };
 }
 

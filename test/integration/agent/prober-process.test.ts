@@ -9,6 +9,7 @@ import type { ProbeTask } from '../../../protocol/index.ts';
 import { MemoryAgentStore, addAgent, randomHex } from '../../unit/dispatch/hub-harness.ts';
 import { eventually, startTestEdge } from './edge-harness.ts';
 import { HeldSmtpServer } from './held-smtp-server.ts';
+import { envWithoutSettings } from '../../support/env-without-settings.ts';
 
 const BIN = join(import.meta.dirname, '../../../bin/bouncezero.js');
 /** One MX address per task, so the engine's per-host limits never hold a task back. */
@@ -43,8 +44,7 @@ function heldTask(i: number): ProbeTask {
 
 /** The real `bouncezero prober` process, dialing the held SMTP server as its MX. */
 function prober(id: string, secretFile: string, smtpPort: number): { child: ChildProcess; exit: Promise<number | null> } {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BZ_') && v !== undefined) env[k] = v;
+  const env = envWithoutSettings();
   Object.assign(env, { BZ_SMTP_PORT: String(smtpPort), BZ_ALLOW_NETS: '127.0.0.0/8', BZ_DOCTOR_HOSTS: '', BZ_DNSBL_ZONES: '', BZ_HELO_NAME: 'prober.world.test', BZ_MAIL_FROM: 'verify@prober.world.test' });
   const child = spawn(process.execPath, [BIN, 'prober', '--edge', edge!.agentUrl, '--id', id, '--secret-file', secretFile, '--capacity', '4'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr!.on('data', (chunk: Buffer) => stderr.push(`${id}: ${chunk.toString()}`));

@@ -6,13 +6,13 @@ import { expect, it } from 'vitest';
 import { ALLOW_NETS, DNS } from '../../world/world.ts';
 import { eventually } from './edge-harness.ts';
 import { describeWorld } from '../../support/world-tier.ts';
+import { envWithoutSettings } from '../../support/env-without-settings.ts';
 
 const BIN = join(import.meta.dirname, '../../../bin/bouncezero.js');
 
 /** `bouncezero start` as a user runs it, on an ephemeral port, against the world. */
 function start(db: string) {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BZ_') && v !== undefined) env[k] = v;
+  const env = envWithoutSettings();
   Object.assign(env, { BZ_DB: db, BZ_PORT: '0', BZ_DOH: DNS.doh, BZ_ALLOW_NETS: ALLOW_NETS, BZ_DOCTOR_HOSTS: '127.0.0.20:25', BZ_DNSBL_ZONES: '', BZ_HELO_NAME: 'prober.world.test' });
   const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const io = { out: '', err: '' };

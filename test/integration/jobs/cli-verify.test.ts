@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { ALLOW_NETS, DNS } from '../../world/world.ts';
 import { describeWorld } from '../../support/world-tier.ts';
+import { envWithoutSettings } from '../../support/env-without-settings.ts';
 
 const BIN = join(import.meta.dirname, '../../../bin/bouncezero.js');
 
 function worldEnv(db: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BZ_') && v !== undefined) env[k] = v;
+  const env = envWithoutSettings();
   return { ...env, BZ_DB: db, BZ_DOH: DNS.doh, BZ_ALLOW_NETS: ALLOW_NETS, BZ_DOCTOR_HOSTS: '', BZ_DNSBL_ZONES: '', BZ_HELO_NAME: 'prober.world.test' };
 }
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ALLOW_NETS, BULK, bulkDomain, bulkMailbox, DNS } from '../../world/world.ts';
 import { openPostgresSchema, PG_AVAILABLE } from '../../support/store-engines.ts';
 import { worldUp } from '../../support/world-tier.ts';
+import { envWithoutSettings } from '../../support/env-without-settings.ts';
 
 /**
  * Three edges and three probers on one PostgreSQL, a bulk job over the world's bulk domains, one
@@ -19,8 +20,7 @@ const KEY = 'scale-test-key-0123456789abcdefghijkl';
 const auth = { authorization: `Bearer ${KEY}` };
 
 function baseEnv(db: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BZ_') && v !== undefined) env[k] = v;
+  const env = envWithoutSettings();
   return {
     ...env,
     BZ_DB: db,
