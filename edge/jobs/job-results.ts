@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Verdict } from '../../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import { exportFields, RESULT_COLUMNS, type ExportFields, type StoredItem } from './export-row.ts';
-import { spreadsheetSafeRecord } from './spreadsheet-safe.ts';
+import { csvRecord } from '../csv/csv-writer.ts';
 
 export const RESULT_FORMATS = ['csv', 'json', 'ndjson'] as const;
 export type ResultFormat = (typeof RESULT_FORMATS)[number];
@@ -48,10 +48,10 @@ export function resultsStream(db: Kysely<Database>, job: ResultsJob, format: Res
     async pull(controller) {
       const page = await readPage(db, job, after, pageSize);
       let text = '';
-      if (first) text += format === 'csv' ? spreadsheetSafeRecord([...columns, ...RESULT_COLUMNS]) : format === 'json' ? '[' : '';
+      if (first) text += format === 'csv' ? csvRecord([...columns, ...RESULT_COLUMNS]) : format === 'json' ? '[' : '';
       for (const row of page) {
         const fields = exportFields(row, job.cancelled);
-        if (format === 'csv') text += spreadsheetSafeRecord([...inputCells(row), ...RESULT_COLUMNS.map((c) => fields[c])]);
+        if (format === 'csv') text += csvRecord([...inputCells(row), ...RESULT_COLUMNS.map((c) => fields[c])]);
         else text += `${format === 'json' && written ? ',\n' : ''}${JSON.stringify(toObject(row, job.columns, fields))}${format === 'ndjson' ? '\n' : ''}`;
         written = true;
       }

@@ -81,6 +81,11 @@ describe('bouncezero commands, run as a process', () => {
     expect(table.out.split('\n')[1]).toMatch(/^not an address\s+undeliverable\s+invalid_syntax\s+0\s+The address is not a valid RFC 5321 mailbox\.$/);
   });
 
+  it('verify --format csv writes cells no spreadsheet executes (=1+1@example.com is a valid address)', async () => {
+    const r = await bouncezero(['verify', '--syntax-only', '--format', 'csv', '=1+1@example.com']);
+    expect(r.out.split('\r\n')[1]).toMatch(/^"'=1\+1@example\.com","'=1\+1@example\.com",unknown,syntax_ok,/);
+  });
+
   it('key list without a database says so in one line, exit 1, and creates nothing', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'bz-cli-')), 'data', 'bouncezero.db');
     const r = await bouncezero(['key', 'list'], { BZ_DB: db });
