@@ -10,6 +10,12 @@ export interface DelayProxyOptions {
   listen?: { host: string; port: number };
   /** Added to every chunk, in each direction. */
   delayMs?: number;
+  /**
+   * Added (on top of delayMs) to every server chunk that carries a reply to RCPT: a server that
+   * verifies each recipient by callout before answering. Read from the clear-text dialogue, so
+   * only for servers that offer no STARTTLS.
+   */
+  rcptReplyDelayMs?: number;
 }
 
 export interface DelayProxy {
@@ -38,15 +44,21 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
     stats.peakOpen = Math.max(stats.peakOpen, stats.connections - stats.closed);
     const upstream = connect(options.target);
     sockets.add(client).add(upstream);
-    let pending = '';
+    const clientText = lineSplitter();
+    const serverText = lineSplitter();
+    // What each coming reply answers, in order: the greeting, then the client's commands.
+    const awaited = ['greeting'];
     pipe(client, upstream, delay, (chunk) => {
       stats.clientChunks++;
-      pending += chunk.toString('latin1');
-      const lines = pending.split('\r\n');
-      pending = lines.pop() ?? '';
+      const lines = clientText(chunk);
       stats.clientLines.push(...lines);
+      awaited.push(...lines.map((l) => l.split(/[ :]/)[0]!.toUpperCase()));
+      return delay;
     });
-    pipe(upstream, client, delay);
+    pipe(upstream, client, delay, (chunk) => {
+      const answered = serverText(chunk).filter(isLastReplyLine).map(() => awaited.shift());
+      return delay + (options.rcptReplyDelayMs && answered.includes('RCPT') ? options.rcptReplyDelayMs : 0);
+    });
     for (const s of [client, upstream]) s.on('close', () => sockets.delete(s));
     client.on('close', () => {
       stats.closed++;
@@ -78,14 +90,31 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
   };
 }
 
-/** from → to, each chunk (and the end) `delay` ms later than it arrived; same delay keeps the order. */
-function pipe(from: Socket, to: Socket, delay: number, tap?: (chunk: Buffer) => void): void {
-  const later = (fn: () => void) => (delay > 0 ? setTimeout(fn, delay) : fn());
-  from.on('data', (chunk: Buffer) => {
-    tap?.(chunk);
-    later(() => !to.destroyed && to.write(chunk));
-  });
-  from.on('end', () => later(() => to.end()));
-  from.on('error', () => later(() => to.destroy()));
-  from.on('close', () => later(() => to.destroy()));
+/** from → to, each chunk `delayOf(chunk)` ms (the end `endDelay` ms) later than it arrived, never before an earlier one. */
+function pipe(from: Socket, to: Socket, endDelay: number, delayOf: (chunk: Buffer) => number): void {
+  let queue = Promise.resolve();
+  const later = (delay: number, fn: () => void) => {
+    const due = Date.now() + delay;
+    queue = queue.then(() => (due > Date.now() ? new Promise<void>((r) => setTimeout(r, due - Date.now())) : undefined)).then(fn);
+  };
+  from.on('data', (chunk: Buffer) => later(delayOf(chunk), () => !to.destroyed && to.write(chunk)));
+  from.on('end', () => later(endDelay, () => to.end()));
+  from.on('error', () => later(endDelay, () => to.destroy()));
+  from.on('close', () => later(endDelay, () => to.destroy()));
+}
+
+/** Complete CRLF lines of a byte stream as latin1, chunk by chunk. */
+function lineSplitter(): (chunk: Buffer) => string[] {
+  let pending = '';
+  return (chunk) => {
+    pending += chunk.toString('latin1');
+    const lines = pending.split('\r\n');
+    pending = lines.pop() ?? '';
+    return lines;
+  };
+}
+
+/** The last line of an SMTP reply: `250 ok`, not the continuation `250-…`. */
+function isLastReplyLine(line: string): boolean {
+  return /^\d{3}(?: |$)/.test(line);
 }

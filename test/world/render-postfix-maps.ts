@@ -11,7 +11,8 @@ export interface TableFile {
   text: string;
 }
 
-const MAILBOX_KINDS = new Set(['standard', 'greylist', 'nopipelining']);
+const MAILBOX_KINDS = new Set(['standard', 'greylist', 'nopipelining', 'recipientlimit', 'helocheck']);
+const CATCH_ALL_KINDS = new Set(['catchall', 'blocklist', 'greycatchall']);
 
 function domainsOf(predicate: (kind: string) => boolean): string[] {
   const set = new Set(LISTENERS.filter((l) => predicate(l.kind)).flatMap((l) => l.domains));
@@ -25,7 +26,7 @@ function alternation(values: string[]): string {
 
 export function renderPostfixTables(): TableFile[] {
   const mailboxDomains = domainsOf((kind) => MAILBOX_KINDS.has(kind));
-  const catchAllDomains = domainsOf((kind) => kind === 'catchall' || kind === 'blocklist');
+  const catchAllDomains = domainsOf((kind) => CATCH_ALL_KINDS.has(kind));
 
   const domains = [...mailboxDomains, ...catchAllDomains].map((d) => `${d}\tOK`);
   const mailboxes = [

@@ -2,7 +2,7 @@
  * master.cf: one smtpd per listener address (port 25 of its own 127.0.0.x), its kind's
  * behaviour as -o overrides, plus the internal services smtpd needs to answer RCPT. No chroot.
  */
-import { BULK, LISTENERS, RECORDS, SPECIAL_RECIPIENTS, type Listener, type ListenerKind } from './world.ts';
+import { BULK, LISTENERS, RECIPIENT_LIMIT, RECORDS, SPECIAL_RECIPIENTS, type Listener, type ListenerKind } from './world.ts';
 
 export interface TlsFiles {
   address: string;
@@ -16,6 +16,9 @@ const KIND_OVERRIDES: Record<ListenerKind, string[]> = {
   greylist: ['smtpd_recipient_restrictions=$greylist_recipient_restrictions'],
   nopipelining: ['smtpd_discard_ehlo_keywords=pipelining'],
   blocklist: ['smtpd_milters=$blocklist_milter'],
+  recipientlimit: [`smtpd_recipient_limit=${RECIPIENT_LIMIT}`],
+  helocheck: ['smtpd_helo_required=yes', 'smtpd_helo_restrictions=reject_non_fqdn_helo_hostname'],
+  greycatchall: ['smtpd_recipient_restrictions=$greylist_recipient_restrictions'],
 };
 
 const SPECIAL_DOMAINS = new Set(Object.keys(SPECIAL_RECIPIENTS).map((a) => a.slice(a.indexOf('@') + 1)));

@@ -18,7 +18,9 @@ export const DNS = {
 export const SOCKS5 = { address: '127.0.0.1', port: 1080, user: 'bz', password: 'bz-secret' } as const;
 
 /** Behaviours a Postfix listener can have (each is a master.cf line with -o overrides). */
-export type ListenerKind = 'standard' | 'catchall' | 'greylist' | 'nopipelining' | 'blocklist';
+export type ListenerKind =
+  | 'standard' | 'catchall' | 'greylist' | 'nopipelining' | 'blocklist'
+  | 'recipientlimit' | 'helocheck' | 'greycatchall';
 
 export interface Listener {
   address: string;
@@ -37,12 +39,34 @@ export const LISTENERS: Listener[] = [
   { address: '127.0.0.27', kind: 'standard', domains: ['implicit.test'] },
   { address: '127.0.0.28', kind: 'standard', domains: ['equal.test'] },
   { address: '127.0.0.29', kind: 'standard', domains: ['equal.test'] },
+  { address: '127.0.0.31', kind: 'recipientlimit', domains: ['limit.test'] },
+  { address: '127.0.0.32', kind: 'helocheck', domains: ['helo.test'] },
+  { address: '127.0.0.33', kind: 'greycatchall', domains: ['greycatch.test'] },
+  { address: '127.0.0.34', kind: 'standard', domains: ['callout.test'] },
 ];
+
+/** `smtpd_recipient_limit` of the recipientlimit listener: RCPTs past it in one transaction get RECIPIENT_LIMIT_REPLY. */
+export const RECIPIENT_LIMIT = 3;
+export const RECIPIENT_LIMIT_REPLY = '452 4.5.3 Error: too many recipients';
+
+/**
+ * The helocheck listener requires a HELO that is a fully-qualified host name
+ * (`reject_non_fqdn_helo_hostname`); Postfix reports it at RCPT (smtpd_delay_reject), for every
+ * recipient, with this reply.
+ */
+export const heloRejectReply = (helo: string) => `504 5.5.2 <${helo}>: Helo command rejected: need fully-qualified hostname`;
+
+/**
+ * callout.test is an ordinary Postfix domain; tests put a delaying proxy (test/support/delay-proxy.ts,
+ * `rcptReplyDelayMs`) in front of its listener to play a server that verifies by callout before
+ * answering RCPT (Exim's default takes 20–30 s; the tests scale the delay and the timeouts down together).
+ */
+export const CALLOUT_DOMAIN = 'callout.test';
 
 /** 127.0.0.24 is the primary MX of failover.test and has no listener: connections are refused. */
 export const REFUSING_ADDRESS = '127.0.0.24';
 
-/** Mailboxes that exist on every standard, greylist and nopipelining domain. */
+/** Mailboxes that exist on every domain of a listener that is no catch-all (catchall, greycatchall, blocklist). */
 export const MAILBOXES = ['alice', 'bob', 'carol', 'first.last', 'postmaster'] as const;
 
 /** Special recipients of world.test, answered by a recipient access map. */
@@ -97,6 +121,16 @@ export const RECORDS: ZoneRecord[] = [
   { name: 'equal.test', type: 'MX', value: '10 mxa.equal.test' },
   { name: 'equal.test', type: 'MX', value: '10 mxb.equal.test' },
   { name: 'equal.test', type: 'MX', value: '20 mx1.world.test' },
+
+  /** smtpd_recipient_limit, a HELO restriction, a greylisting catch-all, a server to put a slow callout in front of. */
+  { name: 'mx.limit.test', type: 'A', value: '127.0.0.31' },
+  { name: 'limit.test', type: 'MX', value: '10 mx.limit.test' },
+  { name: 'mx.helo.test', type: 'A', value: '127.0.0.32' },
+  { name: 'helo.test', type: 'MX', value: '10 mx.helo.test' },
+  { name: 'mx.greycatch.test', type: 'A', value: '127.0.0.33' },
+  { name: 'greycatch.test', type: 'MX', value: '10 mx.greycatch.test' },
+  { name: 'mx.callout.test', type: 'A', value: '127.0.0.34' },
+  { name: 'callout.test', type: 'MX', value: '10 mx.callout.test' },
 
   /** RFC 7505 null MX. */
   { name: 'nullmx.test', type: 'MX', value: '0 .' },

@@ -2,48 +2,16 @@
  * The SMTP stage against the real Postfix listeners of the local test world (test/world/).
  * MX plans are built by hand from world.ts; DNS is another stage's business.
  */
-import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { cidr } from '../../../net/cidr.ts';
-import { createNetDialer } from '../../../prober/adapters/net-dialer.ts';
-import { createTaskRunner } from '../../../prober/engine/create-task-runner.ts';
-import type { TaskRunner } from '../../../prober/engine/task-runner.ts';
-import { ProbeTask, type ProbeResult } from '../../../protocol/index.ts';
-import { startDelayProxy, type DelayProxy } from '../../support/delay-proxy.ts';
+import { startDelayProxy } from '../../support/delay-proxy.ts';
+import { listenerOf as listener, reasons, worldRunner, worldTask as task } from '../../support/world-smtp.ts';
 import { describeWorld } from '../../support/world-tier.ts';
 import {
-  BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SPECIAL_RECIPIENTS, bulkDomain, bulkMailbox,
+  BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, REFUSING_ADDRESS, SPECIAL_RECIPIENTS, bulkDomain, bulkMailbox,
 } from '../../world/world.ts';
 
-const listener = (domain: string) => LISTENERS.find((l) => l.domains.includes(domain))!.address;
 const expected = (email: string) => EXPECTATIONS.find((e) => e.email === email)!;
-
-function task(domain: string, locals: string[], hosts: [string, ...string[]][], extra: Partial<ProbeTask> = {}): ProbeTask {
-  return ProbeTask.parse({
-    id: `it-${domain}`,
-    domain,
-    plan: { domain, rule: 'mx', ttl: 60, records: [], hosts: hosts.map(([host, ...addresses], i) => ({ host, preference: 10 * (i + 1), addresses })) },
-    addresses: locals.map((l, i) => ({ id: `a${i}`, address: `${l}@${domain}` })),
-    deadline_ms: 60_000,
-    ...extra,
-  });
-}
-
-function newRunner(port = 25): TaskRunner {
-  // A fresh sender per runner, so greylisting triplets of earlier runs never let us through.
-  return createTaskRunner({
-    dialer: createNetDialer(),
-    heloName: 'prober.world.test',
-    mailFrom: `it-${randomUUID().slice(0, 8)}@prober.world.test`,
-    allowNets: [cidr('127.0.0.0/8')],
-    port,
-    // Each session ends with its task (QUIT counted), as these counts pin; sharing a session
-    // with the next domain is pinned in test/unit/smtp/session-sharing.test.ts.
-    sessionIdleMs: 0,
-  });
-}
-
-const reasons = (r: ProbeResult) => Object.fromEntries(r.results.map((x) => [x.address, x.smtp.reason]));
+const newRunner = (port?: number) => worldRunner({ port });
 
 describeWorld('SMTP stage against the Postfix test world', () => {
   it('world.test: accepted, unknown, full, disabled, policy — in one TLS session', async () => {

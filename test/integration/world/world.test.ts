@@ -9,7 +9,8 @@ import dnsPacket from 'dns-packet';
 import { expect, it } from 'vitest';
 import { smtpDialogue } from '../../world/smtp-dialogue.ts';
 import {
-  BLOCKLIST_REPLY, DNS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SOCKS5, SPECIAL_RECIPIENTS,
+  BLOCKLIST_REPLY, DNS, GREYLIST_DELAY_S, LISTENERS, RECIPIENT_LIMIT, RECIPIENT_LIMIT_REPLY, REFUSING_ADDRESS, SOCKS5, SPECIAL_RECIPIENTS,
+  heloRejectReply,
 } from '../../world/world.ts';
 import { describeWorld } from '../../support/world-tier.ts';
 
@@ -109,6 +110,21 @@ describeWorld('the local test world', () => {
     expect(await rcptReply('alice@grey.test', from)).toMatch(/^45[01] 4\.(2\.0|7\.1) .*greylist/i);
     await sleep((GREYLIST_DELAY_S + 1) * 1000);
     expect(await rcptReply('alice@grey.test', from)).toMatch(/^250 /);
+  });
+
+  it('limits recipients per transaction, requires a fully-qualified HELO, greylists a catch-all, as world.ts says', async () => {
+    const rcpts = ['alice', 'nobody', 'bob', 'carol', 'first.last'].map((l) => `RCPT TO:<${l}@limit.test>`);
+    const limit = await smtpDialogue(listenerOf('limit.test'), ['EHLO prober.world.test', `MAIL FROM:<${sender()}>`, ...rcpts, 'QUIT']);
+    // Postfix counts accepted recipients only: the refused one does not use up the limit.
+    expect(limit.replies.slice(3, 3 + rcpts.length).map((r) => r.slice(0, 3))).toEqual(['250', '550', '250', '250', '452']);
+    expect(limit.replies[3 + RECIPIENT_LIMIT + 1]).toBe(RECIPIENT_LIMIT_REPLY);
+    const helo = await smtpDialogue(listenerOf('helo.test'), ['EHLO prober', `MAIL FROM:<${sender()}>`, 'RCPT TO:<alice@helo.test>', 'QUIT']);
+    expect(helo.replies[3]).toBe(heloRejectReply('prober'));
+    expect(await rcptReply('alice@helo.test')).toMatch(/^250 /);
+    const from = sender();
+    expect(await rcptReply('x9-anything@greycatch.test', from)).toMatch(/^450 4\.2\.0 .*Greylisted/);
+    await sleep((GREYLIST_DELAY_S + 1) * 1000);
+    expect(await rcptReply('x9-anything@greycatch.test', from)).toMatch(/^250 /);
   });
 
   it('relays SOCKS5 CONNECTs to loopback for bz and rejects a wrong password', async () => {
