@@ -1,5 +1,6 @@
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { keptStatements } from './kept-statements.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 import type { Database } from '../store/schema.ts';
 import { ownerOnlyFile, type LooseWarning } from './owner-only.ts';
@@ -8,7 +9,7 @@ import { ownerOnlyFile, type LooseWarning } from './owner-only.ts';
  * The store on SQLite through better-sqlite3 (BZ_DB: a file path or `:memory:`), migrated to
  * the latest schema before it is returned. WAL lets readers run beside the one writer;
  * busy_timeout makes a writer wait for the lock instead of failing at once; synchronous=NORMAL
- * is safe with WAL and spares an fsync per commit. The files are the edge user's only (owner-only.ts).
+ * is safe with WAL and spares an fsync per commit. Statements are prepared once (kept-statements.ts). The files are the edge user's only (owner-only.ts).
  */
 export async function openSqlite(path: string, options: { warn?: LooseWarning } = {}): Promise<Kysely<Database>> {
   if (path !== ':memory:' && !path.startsWith('file:')) ownerOnlyFile(path, options.warn);
@@ -19,7 +20,7 @@ export async function openSqlite(path: string, options: { warn?: LooseWarning } 
   sqlite.pragma('foreign_keys = ON');
   // Deleted rows (a purged job, an erased address) are overwritten, not left in free pages of the file.
   sqlite.pragma('secure_delete = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: keptStatements(sqlite) }) });
   const migrated = await migrateToLatest(db);
   if (!migrated.ok) {
     await db.destroy();
