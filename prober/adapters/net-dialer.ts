@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { systemClock, type Clock } from '../../protocol/index.ts';
 import type { DialFailure, DialOutcome, Dialer } from '../smtp/dialer.ts';
 import { LRUCache } from 'lru-cache';
@@ -17,6 +18,7 @@ const TLS_SESSIONS_KEPT = 10_000;
 export function createNetDialer(options: NetDialerOptions = {}): Dialer {
   const clock = options.clock ?? systemClock;
   const tlsSessions = new LRUCache<string, Buffer>({ max: TLS_SESSIONS_KEPT });
+  const tlsContext = createSecureContext();
   return {
     dial(address, port, { timeoutMs, signal }) {
       return new Promise<DialOutcome>((resolve) => {
@@ -34,7 +36,7 @@ export function createNetDialer(options: NetDialerOptions = {}): Dialer {
         const cancel = clock.setTimer(() => settle({ ok: false, failure: 'timeout', detail: `no connection within ${timeoutMs} ms` }), timeoutMs);
         socket.once('error', onError);
         signal?.addEventListener('abort', onAbort, { once: true });
-        socket.once('connect', () => settle({ ok: true, connection: socketConnection(socket, address, { clock, tlsSessions }) }));
+        socket.once('connect', () => settle({ ok: true, connection: socketConnection(socket, address, { clock, tlsSessions, tlsContext }) }));
       });
     },
   };

@@ -26,14 +26,21 @@ export function pluginSources(pluginsDir: string | undefined): PluginSource[] {
   return [{ dir: BUILTIN_PLUGINS_DIR, builtin: true }, ...extra];
 }
 
-/** BZ_PLUGIN_<NAME>_<KEY>=value ⇒ settings(name)[key] (name's hyphens as underscores). */
+/**
+ * BZ_PLUGIN_<NAME>_<KEY>=value ⇒ settings(name)[key] (name's hyphens as underscores). Read once
+ * per plugin: every hook call asks, and walking process.env costs a native call per variable.
+ */
 export function pluginSettingsFromEnv(env: Record<string, string | undefined>): (name: string) => Readonly<Record<string, string>> {
+  const read = new Map<string, Readonly<Record<string, string>>>();
   return (name) => {
+    const known = read.get(name);
+    if (known) return known;
     const prefix = `BZ_PLUGIN_${name.toUpperCase().replace(/-/g, '_')}_`;
     const settings: Record<string, string> = {};
     for (const [key, value] of Object.entries(env)) {
       if (key.startsWith(prefix) && value !== undefined) settings[key.slice(prefix.length).toLowerCase()] = value;
     }
+    read.set(name, Object.freeze(settings));
     return settings;
   };
 }

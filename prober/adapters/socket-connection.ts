@@ -4,7 +4,7 @@
  * tunnel is the same code as TLS on a direct connection.
  */
 import { isIP, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type SecureContext } from 'node:tls';
 import { systemClock, type Clock } from '../../protocol/index.ts';
 import type { Connection, DialOutcome } from '../smtp/dialer.ts';
 
@@ -14,6 +14,12 @@ export interface SocketConnectionOptions {
   initial?: Uint8Array;
   /** TLS sessions (tickets) kept per server, offered on the next STARTTLS to it: a resumed handshake skips the key exchange's work. */
   tlsSessions?: TlsSessionStore;
+  /**
+   * The TLS context every STARTTLS of the dialer shares: without one, node builds a context (its
+   * cipher list, the default CA store) for each connection, the largest part of a handshake's
+   * CPU on our side.
+   */
+  tlsContext?: SecureContext;
 }
 
 /** Where resumable TLS sessions wait, keyed by server; a dialer owns one for all its connections. */
@@ -82,7 +88,7 @@ export function socketConnection(socket: Socket, remoteAddress: string, options:
       handedOver = true;
       pending = [];
       socket.off('data', onData);
-      return upgrade(socket, servername, remoteAddress, timeoutMs, clock, options.tlsSessions);
+      return upgrade(socket, servername, remoteAddress, timeoutMs, clock, options);
     },
     close() {
       socket.destroy();
@@ -90,12 +96,13 @@ export function socketConnection(socket: Socket, remoteAddress: string, options:
   };
 }
 
-function upgrade(socket: Socket, servername: string, remoteAddress: string, timeoutMs: number, clock: Clock, sessions?: TlsSessionStore): Promise<DialOutcome> {
+function upgrade(socket: Socket, servername: string, remoteAddress: string, timeoutMs: number, clock: Clock, options: SocketConnectionOptions): Promise<DialOutcome> {
+  const { tlsSessions: sessions, tlsContext } = options;
   return new Promise((resolve) => {
     const key = `${remoteAddress} ${servername}`;
     const session = sessions?.get(key);
     // Opportunistic TLS as MTAs do it: any certificate is taken (RFC 7435), the name is sent for SNI.
-    const tls = tlsConnect({ socket, rejectUnauthorized: false, ...(isIP(servername) ? {} : { servername }), ...(session ? { session } : {}) });
+    const tls = tlsConnect({ socket, rejectUnauthorized: false, ...(isIP(servername) ? {} : { servername }), ...(session ? { session } : {}), ...(tlsContext ? { secureContext: tlsContext } : {}) });
     // TLS 1.3 tickets may come after the handshake: keep whichever arrives last.
     if (sessions) tls.on('session', (ticket: Buffer) => sessions.set(key, ticket));
     let settled = false;
@@ -109,7 +116,7 @@ function upgrade(socket: Socket, servername: string, remoteAddress: string, time
       if (!outcome.ok) tls.destroy();
       resolve(outcome);
     };
-    const onSecure = () => finish({ ok: true, connection: socketConnection(tls, remoteAddress, { clock, ...(sessions ? { tlsSessions: sessions } : {}) }) });
+    const onSecure = () => finish({ ok: true, connection: socketConnection(tls, remoteAddress, { clock, ...(sessions ? { tlsSessions: sessions } : {}), ...(tlsContext ? { tlsContext } : {}) }) });
     const onFailure = (error: Error) => finish({ ok: false, failure: 'tls_failed', detail: error.message.slice(0, 200) });
     const onClosed = () => finish({ ok: false, failure: 'tls_failed', detail: 'the server closed the connection during the TLS handshake' });
     const cancel = clock.setTimer(() => finish({ ok: false, failure: 'timeout', detail: `TLS handshake not done within ${timeoutMs} ms` }), timeoutMs);
