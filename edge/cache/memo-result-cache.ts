@@ -21,23 +21,44 @@ export function memoResultCache(inner: ResultCache, options: MemoOptions = {}): 
   // `seenAt` is the caller's time of the first read (gets carry the time; puts do not).
   const memo = new LRUCache<string, CachedResult & { seenAt: number | null }>({ max: options.maxEntries ?? 10_000 });
   const remember = (normalized: string, entry: CachedResult, seenAt: number | null) => memo.set(normalized, { ...entry, seenAt });
-  return {
+  /** The memo's live entry, dropping one past its expiry or its time in memory. */
+  const fresh = (normalized: string, now: number): CachedResult | null => {
+    const hit = memo.get(normalized);
+    if (hit && hit.seenAt === null) hit.seenAt = now;
+    if (hit && hit.expiresAt > now && now - (hit.seenAt ?? now) < maxAgeMs) return { result: hit.result, expiresAt: hit.expiresAt };
+    if (hit) memo.delete(normalized);
+    return null;
+  };
+  const cache: ResultCache = {
     async get(normalized, now) {
-      const hit = memo.get(normalized);
-      if (hit && hit.seenAt === null) hit.seenAt = now;
-      if (hit && hit.expiresAt > now && now - (hit.seenAt ?? now) < maxAgeMs) return { result: hit.result, expiresAt: hit.expiresAt };
-      if (hit) memo.delete(normalized);
-      const stored = await inner.get(normalized, now);
-      if (stored) remember(normalized, stored, now);
-      return stored;
+      return (await cache.getMany([normalized], now)).get(normalized) ?? null;
+    },
+    async getMany(normalized, now) {
+      const found = new Map<string, CachedResult>();
+      const missed: string[] = [];
+      for (const n of normalized) {
+        const hit = fresh(n, now);
+        if (hit) found.set(n, hit);
+        else missed.push(n);
+      }
+      if (missed.length === 0) return found;
+      for (const [n, stored] of await inner.getMany(missed, now)) {
+        remember(n, stored, now);
+        found.set(n, stored);
+      }
+      return found;
     },
     async put(result, expiresAt) {
-      await inner.put(result, expiresAt);
-      if (result.normalized !== null) remember(result.normalized, { result, expiresAt }, null);
+      await cache.putMany([{ result, expiresAt }]);
+    },
+    async putMany(entries) {
+      await inner.putMany(entries);
+      for (const { result, expiresAt } of entries) if (result.normalized !== null) remember(result.normalized, { result, expiresAt }, null);
     },
     async forget(normalized) {
       for (const n of normalized) memo.delete(n);
       await inner.forget(normalized);
     },
   };
+  return cache;
 }

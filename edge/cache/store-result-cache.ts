@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely';
 import { systemClock, VerificationResult, type Clock } from '../../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
-import type { ResultCache } from './result-cache.ts';
+import type { CachedResult, ResultCache } from './result-cache.ts';
+
+/** Rows per statement: a domain's batch fits in one, and the bound parameters stay well under SQLite's limit. */
+const BATCH = 200;
 
 export interface StoreResultCacheOptions {
   clock?: Clock;
@@ -14,33 +17,56 @@ export function createStoreResultCache(db: Kysely<Database>, options: StoreResul
   const clock = options.clock ?? systemClock;
   const pruneEvery = options.pruneEvery ?? 1000;
   let writes = 0;
-  return {
+  const cache: ResultCache = {
     async get(normalized, now) {
-      const row = await db
-        .selectFrom('result_cache')
-        .select(['result_json', 'expires_at'])
-        .where('normalized', '=', normalized)
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
-      if (!row) return null;
-      // A row written by an older release may no longer fit the schema: a miss, not an error.
-      const parsed = VerificationResult.safeParse(parseJson(row.result_json));
-      return parsed.success ? { result: parsed.data, expiresAt: row.expires_at } : null;
+      return (await cache.getMany([normalized], now)).get(normalized) ?? null;
+    },
+    async getMany(normalized, now) {
+      const found = new Map<string, CachedResult>();
+      for (let i = 0; i < normalized.length; i += BATCH) {
+        const rows = await db
+          .selectFrom('result_cache')
+          .select(['normalized', 'result_json', 'expires_at'])
+          .where('normalized', 'in', normalized.slice(i, i + BATCH))
+          .where('expires_at', '>', now)
+          .execute();
+        for (const row of rows) {
+          // A row written by an older release may no longer fit the schema: a miss, not an error.
+          const parsed = VerificationResult.safeParse(parseJson(row.result_json));
+          if (parsed.success) found.set(row.normalized, { result: parsed.data, expiresAt: row.expires_at });
+        }
+      }
+      return found;
     },
     async put(result, expiresAt) {
-      if (result.normalized === null) return;
-      const row = { normalized: result.normalized, result_json: JSON.stringify(result), expires_at: expiresAt, stored_at: clock.now() };
-      await db
-        .insertInto('result_cache')
-        .values(row)
-        .onConflict((oc) => oc.column('normalized').doUpdateSet({ result_json: row.result_json, expires_at: row.expires_at, stored_at: row.stored_at }))
-        .execute();
-      if (++writes % pruneEvery === 0) await db.deleteFrom('result_cache').where('expires_at', '<=', clock.now()).execute();
+      await cache.putMany([{ result, expiresAt }]);
+    },
+    async putMany(entries) {
+      const storedAt = clock.now();
+      // One row per address: the last entry of an address in the batch is the one kept.
+      const rows = new Map<string, { normalized: string; result_json: string; expires_at: number; stored_at: number }>();
+      for (const { result, expiresAt } of entries) {
+        if (result.normalized !== null) rows.set(result.normalized, { normalized: result.normalized, result_json: JSON.stringify(result), expires_at: expiresAt, stored_at: storedAt });
+      }
+      const all = [...rows.values()];
+      for (let i = 0; i < all.length; i += BATCH) {
+        await db
+          .insertInto('result_cache')
+          .values(all.slice(i, i + BATCH))
+          .onConflict((oc) =>
+            oc.column('normalized').doUpdateSet((eb) => ({ result_json: eb.ref('excluded.result_json'), expires_at: eb.ref('excluded.expires_at'), stored_at: eb.ref('excluded.stored_at') })),
+          )
+          .execute();
+      }
+      const before = writes;
+      writes += all.length;
+      if (Math.floor(writes / pruneEvery) > Math.floor(before / pruneEvery)) await db.deleteFrom('result_cache').where('expires_at', '<=', clock.now()).execute();
     },
     async forget(normalized) {
       for (let i = 0; i < normalized.length; i += 500) await db.deleteFrom('result_cache').where('normalized', 'in', normalized.slice(i, i + 500)).execute();
     },
   };
+  return cache;
 }
 
 function parseJson(text: string): unknown {

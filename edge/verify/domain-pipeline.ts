@@ -73,8 +73,9 @@ export async function runDomainPipeline(deps: PipelineDeps, domain: string, item
   const fresh = options.fresh ?? false;
   const toPlan: PipelineItem[] = [];
   const hits: Answer[] = [];
+  const cached = fresh ? new Map() : await deps.cache.getMany(items.map((item) => item.syntax.normalized), deps.clock.now());
   for (const item of items) {
-    const hit = fresh ? null : await deps.cache.get(item.syntax.normalized, deps.clock.now());
+    const hit = cached.get(item.syntax.normalized) ?? null;
     if (!fresh) deps.observer?.cacheLookup?.(hit !== null);
     if (hit) hits.push({ item, outcome: { stage: 'cache', result: { ...hit.result, email: item.email, cached: true } } });
     else toPlan.push(item);
@@ -140,9 +141,10 @@ export async function assemble(deps: ProbeEvidence, item: PipelineItem, outcome:
 
 /** The cache write: results worth keeping are kept for their verdict's TTL. */
 export async function remember(deps: Pick<PipelineDeps, 'cache' | 'cacheTtl'>, results: VerificationResult[], now: number): Promise<void> {
-  for (const result of results) {
+  const kept = results.flatMap((result) => {
     const ttl = cacheTtlSeconds(result, deps.cacheTtl);
-    // The answer stands whether or not it could be stored; a failed write only costs a later probe.
-    if (ttl > 0) await deps.cache.put(result, now + ttl * 1000).catch(() => undefined);
-  }
+    return ttl > 0 ? [{ result, expiresAt: now + ttl * 1000 }] : [];
+  });
+  // The answers stand whether or not they could be stored; a failed write only costs a later probe.
+  if (kept.length > 0) await deps.cache.putMany(kept).catch(() => undefined);
 }

@@ -33,12 +33,37 @@ describe('the stored result cache', () => {
   });
 });
 
+describe('batches', () => {
+  it('a domain\'s results go in and come out together; the last of an address wins, expired ones stay out', async () => {
+    const cache = createStoreResultCache(await memoryStore());
+    await cache.putMany([
+      { result: result('a@example.test'), expiresAt: 2000 },
+      { result: result('b@example.test'), expiresAt: 500 },
+      { result: { ...result('a@example.test'), score: 0.5 }, expiresAt: 3000 },
+    ]);
+    const found = await cache.getMany(['a@example.test', 'b@example.test', 'c@example.test'], 1000);
+    expect([...found.keys()]).toEqual(['a@example.test']);
+    expect(found.get('a@example.test')).toMatchObject({ expiresAt: 3000, result: { score: 0.5 } });
+  });
+
+  it('the memo asks the store only for the addresses it does not hold, in one call', async () => {
+    const stored = createStoreResultCache(await memoryStore());
+    const asked: string[][] = [];
+    const memo = memoResultCache({ ...stored, getMany: (ns, now) => (asked.push([...ns]), stored.getMany(ns, now)) });
+    await stored.put(result('b@example.test'), 9000);
+    await memo.put(result('a@example.test'), 9000);
+    const found = await memo.getMany(['a@example.test', 'b@example.test', 'c@example.test'], 100);
+    expect([...found.keys()].sort()).toEqual(['a@example.test', 'b@example.test']);
+    expect(asked).toEqual([['b@example.test', 'c@example.test']]);
+  });
+});
+
 describe('the in-process memo', () => {
   it('answers a hot address without asking the store, and never past the stored expiry', async () => {
     const db = await memoryStore();
     let reads = 0;
     const stored = createStoreResultCache(db);
-    const counting = { get: (n: string, now: number) => (reads++, stored.get(n, now)), put: stored.put, forget: stored.forget };
+    const counting = { ...stored, getMany: (ns: readonly string[], now: number) => (reads++, stored.getMany(ns, now)) };
     const memo = memoResultCache(counting);
     await memo.put(result('a@example.test'), 5000);
     expect((await memo.get('a@example.test', 100))?.result.email).toBe('a@example.test');
