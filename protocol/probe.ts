@@ -42,6 +42,10 @@ export const ProbeStats = z.object({
   connections: z.number().int().nonnegative(),
   commands: z.number().int().nonnegative(),
   round_trips: z.number().int().nonnegative(),
+  /** Providers (an MX host's registered domain) this task started backing off: they refused our IP. */
+  provider_backoffs: z.array(z.string().max(255)).max(16).optional(),
+  /** Addresses left unasked because their provider is backed off (no connection made for them). */
+  backed_off: z.number().int().nonnegative().optional(),
 });
 export type ProbeStats = z.infer<typeof ProbeStats>;
 

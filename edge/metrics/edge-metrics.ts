@@ -15,6 +15,8 @@ export class EdgeMetrics implements VerifyObserver {
   readonly cache = new Counter('bouncezero_result_cache_lookups_total', 'Result cache lookups by outcome.', ['outcome'] as const);
   readonly smtpSessions = new Counter('bouncezero_smtp_sessions_total', 'SMTP connections the probers opened for our tasks.', []);
   readonly smtpCommands = new Counter('bouncezero_smtp_commands_total', 'SMTP commands the probers sent for our tasks.', []);
+  readonly providerBackoffs = new Counter('bouncezero_smtp_provider_backoffs_total', 'Back-offs a prober started of every MX of a provider that refused its IP, by provider.', ['provider'] as const);
+  readonly backedOff = new Counter('bouncezero_smtp_backed_off_addresses_total', 'Addresses answered without a connection because their provider was backed off.', []);
   private readonly gauges: GaugeSource[] = [];
   private readonly texts: (() => string)[] = [];
 
@@ -33,6 +35,8 @@ export class EdgeMetrics implements VerifyObserver {
   probed(stats: ProbeStats): void {
     this.smtpSessions.inc({}, stats.connections);
     this.smtpCommands.inc({}, stats.commands);
+    for (const provider of stats.provider_backoffs ?? []) this.providerBackoffs.inc({ provider });
+    if (stats.backed_off) this.backedOff.inc({}, stats.backed_off);
   }
 
   /** Adds gauges read at scrape time (agents, queue depth …). */
@@ -46,7 +50,7 @@ export class EdgeMetrics implements VerifyObserver {
   }
 
   render(): string {
-    const parts = [this.requests, this.verdicts, this.cache, this.smtpSessions, this.smtpCommands].map((c) => c.render());
+    const parts = [this.requests, this.verdicts, this.cache, this.smtpSessions, this.smtpCommands, this.providerBackoffs, this.backedOff].map((c) => c.render());
     for (const source of this.gauges) {
       for (const [name, [help, value]] of Object.entries(source())) parts.push(renderGauge(`bouncezero_${name}`, help, value));
     }

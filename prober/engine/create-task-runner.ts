@@ -9,6 +9,8 @@ import { DEFAULT_TIMEOUTS, type SessionTimeouts } from '../smtp/open-session.ts'
 import { DEFAULT_REPLY_LIMITS, type ReplyLimits } from '../smtp/reply-parser.ts';
 import { HostLimiter } from '../pool/host-limiter.ts';
 import { HostNotes } from '../pool/host-notes.ts';
+import { HeloRefusals } from '../pool/helo-refusals.ts';
+import { ProviderBackoff } from '../pool/provider-backoff.ts';
 import { CatchAllCache, DEFAULT_CATCH_ALL_TTL_MS } from './catch-all-cache.ts';
 import { runTask } from './run-task.ts';
 import type { TaskRunner } from './task-runner.ts';
@@ -34,6 +36,9 @@ export interface TaskRunnerOptions {
   maxRejectionsPerSession?: number;
   /** Shared by every runner of the process; one is made if not given. */
   limiter?: HostLimiter;
+  /** The same for provider back-offs (its readers, such as the doctor, hold it too). */
+  providers?: ProviderBackoff;
+  heloRefusals?: HeloRefusals;
   catchAllTtlMs?: number;
   catchAllMaxEntries?: number;
   /** How long a host whose TLS handshake failed is spoken to in clear (default 1 h). */
@@ -80,6 +85,8 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
     batchSize,
     maxRejectionsPerSession,
     limiter: options.limiter ?? new HostLimiter(clock),
+    providers: options.providers ?? new ProviderBackoff({ clock }),
+    heloRefusals: options.heloRefusals ?? new HeloRefusals(clock),
     sessionIdleMs: options.sessionIdleMs ?? 1_000,
     // A batch never holds more RCPTs than the session may see rejected: that bound holds even if all are.
     notes: new HostNotes({ clock, batchSize: Math.min(batchSize, maxRejectionsPerSession), tlsAvoidMs: options.tlsAvoidMs ?? 60 * 60_000, maxHosts: 10_000 }),

@@ -1,5 +1,6 @@
 import { smtpReading, type ProbeResult, type ProbeTask, type Signal, type TranscriptLine } from '../../protocol/index.ts';
 import { isSafeCommand, rcptToCommand } from '../smtp/command-line.ts';
+import { noteRefusal, providerHeld } from './our-standing.ts';
 import { heloDetail, runSession } from './session-run.ts';
 import { answer, hasWork, type EngineDeps, type Shortfall, type Target, type TaskContext } from './task-context.ts';
 
@@ -75,6 +76,13 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
     let futile = 0;
     let retriedInClear = false;
     while (hasWork(ctx) && !ctx.signal.aborted) {
+      // The provider refused our IP (here or at another of its MX hosts): no connection until its back-off ends.
+      const held = providerHeld(ctx, target);
+      if (held) {
+        note(`${target.host} ${target.address}: not dialed, ${held.detail}`);
+        shortfall = held;
+        break;
+      }
       const slot = await ctx.deps.limiter.acquire(target.address, ctx.deadlineAt, ctx.signal);
       if (!slot.ok) {
         note(`${target.host} ${target.address}: no session slot before the deadline`);
@@ -82,6 +90,8 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
         break;
       }
       const run = await runSession(ctx, target, slot);
+      if (run.kind === 'open_failed') noteRefusal(ctx, target, run.failure.reply, run.failure.stage === 'ehlo');
+      else noteRefusal(ctx, target, run.kind === 'refused' ? run.shortfall.reply : run.drop?.shortfall.reply);
       if (run.kind === 'open_failed') {
         const { failure } = run;
         notes.push(...run.transcript.slice(-16));

@@ -8,6 +8,7 @@ import { Transcript } from '../smtp/transcript.ts';
 import { CATCH_ALL_PROBES, catchAllVerdict, probeAddresses } from './catch-all-probe.ts';
 import { settleCatchAll, useCachedCatchAll } from './catch-all-state.ts';
 import { askControl, controlFromBatch, isControlAddress, settleAmbiguous, type ControlAnswer } from './control-recipient.ts';
+import { noteRefusal } from './our-standing.ts';
 import { answer, hasWork, type Shortfall, type Target, type TaskContext } from './task-context.ts';
 
 export type SessionRun =
@@ -61,7 +62,8 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
   /** Ambiguous refusals of this session still waiting for the control recipient. */
   let ambiguous: ProbeAddress[] = [];
   let run: SessionRun | undefined;
-  while (!run && hasWork(ctx) && !ctx.signal.aborted) {
+  // A refusal of our IP ends the session at once: the provider's back-off holds for every task.
+  while (!run && hasWork(ctx) && !ctx.signal.aborted && !deps.providers.blockOf(target.host)) {
     const room = Math.min(deps.notes.batchSize(target.address), deps.maxRejectionsPerSession - rejected);
     // An address that needs SMTPUTF8 waits for an MX that offers it (RFC 6531 §3.4).
     const askable = capabilities.smtputf8 ? ctx.pending : ctx.pending.filter((p) => !p.smtputf8);
@@ -120,6 +122,7 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
       }
       answer(ctx, item, { ...base, ...checkOf(cls, ex.reply), ...(cls.helo ? { detail: heloDetail(deps.heloName) } : {}), transcript: addressTranscript(prelude, mailLines, ex.lines) });
       progress++;
+      if (cls.namesOurIp || cls.helo) noteRefusal(ctx, target, ex.reply);
       if (cls.outcome !== 'accepted') rejected++;
       if (cls.ambiguous) ambiguous.push(item);
       if (isControlAddress(item.address, ctx.task.domain)) control ??= controlFromBatch(item.address, ex.reply, ex.lines);
@@ -167,7 +170,8 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
   if (!run && !capabilities.smtputf8 && ctx.pending.some((p) => p.smtputf8)) {
     run = { kind: 'refused', shortfall: { outcome: 'rejected', reason: 'smtputf8_unsupported' }, backOff: false, smtputf8Missing: true };
   }
-  if (!run && deps.sessionIdleMs > 0 && session.failure === undefined && !ctx.signal.aborted && rejected < deps.maxRejectionsPerSession) {
+  const welcome = !deps.providers.blockOf(target.host);
+  if (!run && welcome && deps.sessionIdleMs > 0 && session.failure === undefined && !ctx.signal.aborted && rejected < deps.maxRejectionsPerSession) {
     // Done with this domain and still in good standing: the next task to this server may carry on.
     count(ctx, session, before);
     open.rejected = rejected;

@@ -4,6 +4,8 @@ import type { SessionTimeouts } from '../smtp/open-session.ts';
 import type { ReplyLimits } from '../smtp/reply-parser.ts';
 import type { HostLimiter } from '../pool/host-limiter.ts';
 import type { HostNotes } from '../pool/host-notes.ts';
+import type { HeloRefusals } from '../pool/helo-refusals.ts';
+import type { ProviderBackoff } from '../pool/provider-backoff.ts';
 import type { CatchAllCache } from './catch-all-cache.ts';
 import type { KeyedHash } from './catch-all-probe.ts';
 
@@ -26,6 +28,10 @@ export interface EngineDeps {
   /** How long a session that finished a task waits for the next task to its server (another domain). */
   sessionIdleMs: number;
   notes: HostNotes;
+  /** Providers (all MX hosts of one registered domain) that refused our IP, shared like `limiter`. */
+  providers: ProviderBackoff;
+  /** Servers that refused our HELO name, for the doctor. */
+  heloRefusals: HeloRefusals;
   catchAllCache: CatchAllCache;
   /** Keyed hash the catch-all probe names come from (see catch-all-probe.ts). */
   probeHash: KeyedHash;

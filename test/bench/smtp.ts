@@ -42,7 +42,7 @@ async function measure(name: string, perTask: number, tasks: number): Promise<vo
   for (let i = 0; i < tasks; i++) results.push(await run(task(perTask)));
   const seconds = (performance.now() - t0) / 1000;
   const addresses = perTask * tasks;
-  const sum = (k: keyof ProbeResult['stats']) => results.reduce((n, r) => n + r.stats[k], 0);
+  const sum = (k: 'connections' | 'commands' | 'round_trips') => results.reduce((n, r) => n + r.stats[k], 0);
   const accepted = results.flatMap((r) => r.results).filter((r) => r.smtp.outcome === 'accepted').length;
   console.log(
     `${name}: ${addresses} addresses in ${tasks} task(s), ${seconds.toFixed(2)} s, ${(addresses / seconds).toFixed(1)} addresses/s, ` +

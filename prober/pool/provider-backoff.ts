@@ -1,0 +1,90 @@
+import { getDomain } from 'tldts';
+import { growingDelayMs, type Clock, type SmtpReply } from '../../protocol/index.ts';
+
+export interface ProviderBackoffOptions {
+  clock: Clock;
+  /** The first back-off of a provider (default 1 h); each repeat doubles it. */
+  baseMs?: number;
+  /** The longest back-off (default 24 h). */
+  maxMs?: number;
+  /** A provider that has not refused us for this long after its back-off ended starts again from `baseMs` (default 7 days). */
+  forgetMs?: number;
+  /** Providers remembered at most; the quietest are forgotten first. */
+  maxProviders?: number;
+}
+
+/** One provider we stay away from: until when, how many times it has refused us, and what made us. */
+export interface ProviderBlock {
+  provider: string;
+  until: number;
+  strikes: number;
+  /** The MX host whose reply started the back-off, and that reply. */
+  host: string;
+  reply: SmtpReply;
+}
+
+const HOUR = 60 * 60_000;
+const DEFAULTS = { baseMs: HOUR, maxMs: 24 * HOUR, forgetMs: 7 * 24 * HOUR, maxProviders: 10_000 };
+
+/**
+ * A block or rate limit that names our IP is the provider's verdict on us, shared by every one of
+ * its MX hosts: they all wait out a back-off, grouped by the MX host's registered domain (every
+ * `*.google.com`, every `*.outlook.com`), hours long and longer on each repeat. The per-address
+ * back-off of a busy host is the HostLimiter's; this one is about our standing.
+ */
+export class ProviderBackoff {
+  private readonly blocks = new Map<string, ProviderBlock>();
+  private readonly options: Required<Omit<ProviderBackoffOptions, 'clock'>> & { clock: Clock };
+
+  constructor(options: ProviderBackoffOptions) {
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  /**
+   * Starts a back-off of `host`'s provider after `reply`; returns it when this started one, and
+   * undefined when one was in effect already (replies from sessions opened before it began are no
+   * repeat: they answer the same sending).
+   */
+  refused(host: string, reply: SmtpReply): ProviderBlock | undefined {
+    const provider = providerOf(host);
+    const now = this.options.clock.now();
+    const known = this.blocks.get(provider);
+    if (known && known.until > now) return undefined;
+    const repeat = known !== undefined && now - known.until < this.options.forgetMs;
+    const strikes = repeat ? known.strikes + 1 : 1;
+    const block = { provider, until: now + growingDelayMs(strikes - 1, this.options), strikes, host, reply };
+    this.blocks.delete(provider);
+    this.blocks.set(provider, block);
+    if (this.blocks.size > this.options.maxProviders) this.forgetOldest();
+    return block;
+  }
+
+  /** The back-off in effect for `host`'s provider, if any. */
+  blockOf(host: string): ProviderBlock | undefined {
+    const block = this.blocks.get(providerOf(host));
+    return block && block.until > this.options.clock.now() ? block : undefined;
+  }
+
+  /** Every back-off in effect now, soonest over first. */
+  active(): ProviderBlock[] {
+    const now = this.options.clock.now();
+    return [...this.blocks.values()].filter((b) => b.until > now).sort((a, b) => a.until - b.until);
+  }
+
+  private forgetOldest(): void {
+    const now = this.options.clock.now();
+    const over = [...this.blocks.values()].filter((b) => b.until <= now).sort((a, b) => a.until - b.until);
+    const drop = over[0] ?? [...this.blocks.values()].sort((a, b) => a.until - b.until)[0];
+    if (drop) this.blocks.delete(drop.provider);
+  }
+}
+
+/**
+ * The provider an MX host belongs to: its registered domain by the Public Suffix List bundled with
+ * tldts (ICANN section; an unknown top-level label counts as one, so `mx1.provider.test` is
+ * `provider.test`). An address literal or a single label is its own provider.
+ */
+export function providerOf(host: string): string {
+  const name = host.toLowerCase().replace(/\.$/, '');
+  return getDomain(name) ?? name;
+}
