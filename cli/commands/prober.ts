@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { hostname, totalmem } from 'node:os';
 import { defaultCapacity } from '../../prober/agent/default-capacity.ts';
 import { deriveAgentKey } from '../../protocol/agent-auth.ts';
-import { createAgent, type Agent } from '../../prober/agent/agent.ts';
+import { createAgent, type Agent, type Doctor } from '../../prober/agent/agent.ts';
 import type { AgentLog } from '../../prober/agent/agent-session.ts';
 import { wsConnectEdge } from '../../prober/adapters/ws-client-node.ts';
 import { createDoctor } from '../../prober/doctor/doctor.ts';
@@ -14,7 +14,9 @@ import { nodePortProbe } from '../../prober/adapters/port-probe-node.ts';
 import { createTaskRunner } from '../../prober/engine/create-task-runner.ts';
 import { hmacSha256 } from '../../prober/adapters/hmac-node.ts';
 import { smtpIdentity } from '../../prober/adapters/system-identity.ts';
+import { HeloRefusals } from '../../prober/pool/helo-refusals.ts';
 import { HostLimiter } from '../../prober/pool/host-limiter.ts';
+import { ProviderBackoff } from '../../prober/pool/provider-backoff.ts';
 import type { TaskRunner } from '../../prober/engine/task-runner.ts';
 import { loadPlugins } from '../../prober/plugins/loader.ts';
 import { createPluginRegistry } from '../../prober/plugins/registry.ts';
@@ -23,9 +25,14 @@ import { loadProberSettings, type ProberSettings } from '../../prober/settings.t
 
 export const proberLog: AgentLog = (event, fields) => process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), event, ...fields })}\n`);
 
-/** The SMTP engine (direct or through BZ_SOCKS5) wrapped in the built-in and BZ_PLUGINS_DIR plugins. */
-async function nodeRunner(config: ProberSettings, host: string, agentKey: string): Promise<{ runner: TaskRunner; plugins: string[] }> {
+/**
+ * The SMTP engine (direct or through BZ_SOCKS5) wrapped in the built-in and BZ_PLUGINS_DIR plugins,
+ * and its doctor, which reads what the engine learnt about our standing (HELO refusals, provider back-offs).
+ */
+async function nodeRunner(config: ProberSettings, host: string, agentKey: string, log: AgentLog): Promise<{ runner: TaskRunner; plugins: string[]; doctor: Doctor }> {
   const { heloName, mailFrom } = smtpIdentity(config, host);
+  const providers = new ProviderBackoff({ clock: systemClock });
+  const heloRefusals = new HeloRefusals(systemClock);
   const allowNets = parseCidrList(config.allowNets.join(','));
   if (!allowNets.ok) throw new Error(allowNets.error);
   const engine = createTaskRunner({
@@ -35,6 +42,8 @@ async function nodeRunner(config: ProberSettings, host: string, agentKey: string
     port: config.smtpPort,
     allowNets: allowNets.nets,
     limiter: new HostLimiter(systemClock, { maxConcurrent: config.smtp.maxSessions, maxPerMinute: config.smtp.sessionsPerMinute }),
+    providers,
+    heloRefusals,
     timeouts: { connectMs: config.smtp.connectTimeoutMs, bannerMs: config.smtp.bannerTimeoutMs, commandMs: config.smtp.commandTimeoutMs, rcptMs: config.smtp.rcptTimeoutMs },
     tls: config.smtp.tls,
     // The agent's own secret, never sent anywhere, keys the catch-all probe names: stable across restarts, unguessable outside.
@@ -43,14 +52,20 @@ async function nodeRunner(config: ProberSettings, host: string, agentKey: string
   const loaded = await loadPlugins(pluginSources(config.pluginsDirs.join(',')), nodePluginFs, (skip) => proberLog('plugin_skipped', { ...skip }));
   const registry = createPluginRegistry(loaded);
   const runner = withPlugins(engine, registry, { clock: systemClock, fetch: globalThis.fetch, settings: pluginSettingsFromEnv(process.env) });
-  return { runner, plugins: loaded.map((p) => p.manifest.name) };
+  const doctor = createDoctor({
+    probe: nodePortProbe, hosts: config.doctorHosts, dnsblZones: config.dnsblZones, heloName,
+    providerBlocks: () => providers.active(),
+    heloRefusals: () => heloRefusals.read(),
+    warn: (check) => log('helo_warning', { check: check.name, detail: check.detail }),
+  });
+  return { runner, plugins: loaded.map((p) => p.manifest.name), doctor };
 }
 
 /** Everything an agent needs on Node: the real engine and plugins, the doctor, the ws client. */
 export async function nodeAgent(options: { config: ProberSettings; edgeUrl: string; agentId: string; key: string; capacity: number; ca?: string; log?: AgentLog }): Promise<Agent> {
   const { config } = options;
   const host = hostname();
-  const { runner, plugins } = await nodeRunner(config, host, options.key);
+  const { runner, plugins, doctor } = await nodeRunner(config, host, options.key, options.log ?? proberLog);
   return createAgent({
     edgeUrl: options.edgeUrl,
     agentId: options.agentId,
@@ -59,7 +74,7 @@ export async function nodeAgent(options: { config: ProberSettings; edgeUrl: stri
     runner,
     plugins,
     connect: wsConnectEdge(options.ca ? { ca: options.ca } : {}),
-    doctor: createDoctor({ probe: nodePortProbe, hosts: config.doctorHosts, dnsblZones: config.dnsblZones, heloName: smtpIdentity(config, host).heloName }),
+    doctor,
     hostname: host,
     software: 'bouncezero/0.1.0',
     log: options.log ?? proberLog,
@@ -119,9 +134,8 @@ async function runAgent(agent: Agent): Promise<number> {
 async function runDoctorOnce(options: Parameters<typeof nodeAgent>[0]): Promise<number> {
   const { config } = options;
   const host = hostname();
-  const doctor = createDoctor({ probe: nodePortProbe, hosts: config.doctorHosts, dnsblZones: config.dnsblZones, heloName: smtpIdentity(config, host).heloName });
-  let report: Awaited<ReturnType<typeof doctor>> | undefined;
-  const { runner } = await nodeRunner(config, host, options.key);
+  let report: Awaited<ReturnType<Doctor>> | undefined;
+  const { runner, doctor } = await nodeRunner(config, host, options.key, proberLog);
   const agent = createAgent({
     ...options,
     runner,

@@ -1,5 +1,7 @@
 import type { DnsAnswer, DnsQuestion } from '../agent/agent-session.ts';
 import type { Doctor } from '../agent/agent.ts';
+import type { SmtpReply } from '../../protocol/index.ts';
+import { heloNameProblem } from './helo-name.ts';
 import { ptrName, reversedLabels, sameName } from './reverse-name.ts';
 
 export type Check = { name: string; ok: boolean; detail: string };
@@ -17,12 +19,20 @@ export interface DoctorOptions {
   /** The name the prober says in EHLO (BZ_HELO_NAME); unset skips the FCrDNS check. */
   heloName: string | undefined;
   dialTimeoutMs?: number;
+  /** The provider back-offs in effect (prober/pool/provider-backoff.ts); unset skips that check. */
+  providerBlocks?: () => readonly { provider: string; until: number; strikes: number; host: string; reply: SmtpReply }[];
+  /** Refusals of our HELO name the engine has seen (prober/pool/helo-refusals.ts); unset skips that check. */
+  heloRefusals?: () => { count: number; last?: { host: string; reply: SmtpReply } };
+  /** Told of each failing HELO check, every time the doctor runs (the first time is at start). */
+  warn?: (check: Check) => void;
 }
 
 /**
- * The prober's self-check: can it reach port 25 at all, does its EHLO name and the PTR of its
- * egress address name each other (FCrDNS), is that address on a blocklist. Every DNS question
- * goes to the edge's resolver; the agent has none of its own.
+ * The prober's self-check: can it reach port 25 at all, is its EHLO name a fully-qualified name
+ * that resolves to its egress address and does the PTR of that address name it back (FCrDNS), is
+ * that address on a blocklist; and what servers told the engine about us: refusals of our HELO
+ * name, providers that refused our IP. Every DNS question goes to the edge's resolver; the agent
+ * has none of its own.
  */
 export function createDoctor(options: DoctorOptions): Doctor {
   return async ({ observedAddress, lookup }) => {
@@ -31,8 +41,37 @@ export function createDoctor(options: DoctorOptions): Doctor {
       checkFcrdns(options.heloName, observedAddress, lookup),
       checkDnsbl(options.dnsblZones, observedAddress, lookup),
     ]);
-    return { port25: port25.reachable, checks: [...port25.checks, ...fcrdns, ...dnsbl] };
+    const checks = [...port25.checks, ...checkHeloName(options.heloName), ...fcrdns, ...checkHeloRefusals(options), ...dnsbl, ...checkProviderBlocks(options)];
+    for (const check of checks) if (!check.ok && check.name.startsWith('helo')) options.warn?.(check);
+    return { port25: port25.reachable, checks };
   };
+}
+
+function checkHeloName(heloName: string | undefined): Check[] {
+  if (!heloName) return [];
+  const problem = heloNameProblem(heloName);
+  return [{ name: 'helo_fqdn', ok: !problem, detail: problem ?? `${heloName} is a fully-qualified name` }];
+}
+
+function checkHeloRefusals(options: DoctorOptions): Check[] {
+  if (!options.heloRefusals) return [];
+  const { count, last } = options.heloRefusals();
+  if (count === 0 || !last) return [{ name: 'helo_refused', ok: true, detail: 'no server has refused our HELO name' }];
+  const name = options.heloName ? ` ${JSON.stringify(options.heloName)}` : '';
+  const detail = `${count} refusal(s) of our HELO name${name}, the last from ${last.host}: ${replyText(last.reply)}; set BZ_HELO_NAME to a fully-qualified name that resolves to this prober's address`;
+  return [{ name: 'helo_refused', ok: false, detail: detail.slice(0, 512) }];
+}
+
+function checkProviderBlocks(options: DoctorOptions): Check[] {
+  if (!options.providerBlocks) return [];
+  const blocks = options.providerBlocks();
+  if (blocks.length === 0) return [{ name: 'provider_backoff', ok: true, detail: 'no provider has refused our IP' }];
+  const each = blocks.map((b) => `${b.provider} until ${new Date(b.until).toISOString()} (back-off #${b.strikes}; ${b.host}: ${replyText(b.reply)})`);
+  return [{ name: 'provider_backoff', ok: false, detail: `every MX of these providers is left alone: ${each.join('; ')}`.slice(0, 512) }];
+}
+
+function replyText(reply: SmtpReply): string {
+  return `${reply.code} ${reply.lines.join(' ')}`.slice(0, 160);
 }
 
 async function checkPort25(options: DoctorOptions, lookup: Lookup): Promise<{ reachable: boolean | null; checks: Check[] }> {

@@ -41,6 +41,7 @@ describeWorld('the prober doctor through a real edge and the world DoH', () => {
     expect(summary.port25).toBe(true);
     expect(Object.fromEntries(summary.doctor.map((c) => [c.name, c.ok]))).toEqual({
       port25: true,
+      helo_fqdn: true,
       helo_resolves: true,
       fcrdns: true,
       [`dnsbl:${DNSBL.listed}`]: false,

@@ -48,6 +48,7 @@ describe('prober doctor', () => {
     expect(dial.dialed).toEqual(['127.0.0.24:25', '127.0.0.20:25']);
     expect(Object.fromEntries(report.checks.map((c) => [c.name, c.ok]))).toEqual({
       port25: true,
+      helo_fqdn: true,
       helo_resolves: true,
       fcrdns: true,
       'dnsbl:listed.dnsbl.test': false,
@@ -61,6 +62,7 @@ describe('prober doctor', () => {
     expect(report.port25).toBe(false);
     expect(report.checks.map((c) => [c.name, c.ok])).toEqual([
       ['port25', false],
+      ['helo_fqdn', true],
       ['helo_resolves', false],
       ['fcrdns', false],
     ]);
