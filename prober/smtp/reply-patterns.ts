@@ -124,6 +124,7 @@ export const NOT_FOUND_PATTERNS = [
   ' unknown local part ', ' bad destination mailbox ', ' recipientnotfound ', ' unknown or illegal alias ',
   ' mailbox does not exist ', ' account does not exist ', ' not our customer ', ' address error ',
   ' no longer available ', ' user invalid ', ' is not handled ', ' undeliverable address ',
+  ' marked as invalid ', // Proofpoint Essentials SMTP Discovery: "550 5.7.1 … User email address is marked as invalid"
 ] as const;
 
 /** Temporary for the server as a whole, whatever else the text says. */
