@@ -82,11 +82,12 @@ export class JobRunner {
     }
     this.pumping = true;
     try {
+      // A wake that comes while the schedule is read (an answer freed room) claims again at once.
       do {
         this.again = false;
         await this.claimWhileRoom();
+        if (!this.again) await this.schedule();
       } while (this.again && !this.stopped);
-      await this.schedule();
     } catch (error) {
       this.deps.onError?.(error);
       this.setTimer(this.options.pollMs);
