@@ -32,7 +32,10 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
   const transcript = new Transcript(() => deps.clock.now(), ctx.startedAt);
   // A session parked by an earlier task to this server (another domain) skips connect, banner,
   // EHLO and TLS; one that died while parked leaves its slot for a fresh session.
-  const reused = slot.parked instanceof OpenSmtp && slot.parked.session.failure === undefined ? slot.parked : undefined;
+  const parked = slot.parked instanceof OpenSmtp && slot.parked.session.failure === undefined ? slot.parked : undefined;
+  const reused = parked && deps.notes.sharesSessions(target.address) ? parked : undefined;
+  // Left by a task before the host was known to refuse sharing: closed, and this task opens its own.
+  if (parked && !reused) void parked.session.quit(deps.timeouts.commandMs);
   let open: OpenSmtp;
   if (reused) {
     reused.session.adopt({ signal: ctx.signal, transcript });
@@ -100,6 +103,13 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
     }
     if (run) break;
     const mailLines = exchanges[head.length - 1]?.lines ?? [];
+    if (reused && progress === 0 && refusesThisDomain(batch, exchanges.slice(head.length, head.length + batch.length))) {
+      // The session came from another domain's task and the server will not mix domains: nothing
+      // is answered here, the addresses go to a session of their own (the next one run-task opens).
+      deps.notes.refusesSharing(target.address);
+      run = { kind: 'ended', progress: 0 };
+      break;
+    }
     let limited = false;
     for (const [i, item] of batch.entries()) {
       const ex = exchanges[head.length + i];
@@ -171,7 +181,7 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
     run = { kind: 'refused', shortfall: { outcome: 'rejected', reason: 'smtputf8_unsupported' }, backOff: false, smtputf8Missing: true };
   }
   const welcome = !deps.providers.blockOf(target.host);
-  if (!run && welcome && deps.sessionIdleMs > 0 && session.failure === undefined && !ctx.signal.aborted && rejected < deps.maxRejectionsPerSession) {
+  if (!run && welcome && deps.sessionIdleMs > 0 && deps.notes.sharesSessions(target.address) && session.failure === undefined && !ctx.signal.aborted && rejected < deps.maxRejectionsPerSession) {
     // Done with this domain and still in good standing: the next task to this server may carry on.
     count(ctx, session, before);
     open.rejected = rejected;
@@ -198,6 +208,21 @@ class OpenSmtp {
 }
 
 const FRESH = { commands: 0, roundTrips: 0 };
+
+/**
+ * Every RCPT of the domain's first transaction in a session another domain opened was refused
+ * for policy (relaying, "domain mismatch", 5.7.x) and none named our IP: the server binds a
+ * session to its first domain. A first mailbox refused as unknown (5.1.1) is an answer, not this.
+ */
+function refusesThisDomain(batch: readonly ProbeAddress[], rcpts: readonly { reply: SmtpReply }[]): boolean {
+  if (batch.length === 0 || rcpts.length < batch.length) return false;
+  return rcpts.every(({ reply }, i) => {
+    if (reply.code < 500) return false;
+    const cls = classifyReply(reply, { phase: 'rcpt', recipient: batch[i]!.address });
+    if (cls.namesOurIp || cls.helo) return false;
+    return cls.relayDenied || reply.enhanced?.startsWith('5.7.') === true || /domain mismatch|relay/i.test(reply.lines.join(' '));
+  });
+}
 
 /** Without PIPELINING: one command at a time, stopping where the server said no. */
 async function stepByStep(session: SmtpSession, commands: string[], headCount: number, probesFrom: number, replyTimeoutMs: number): Promise<PipelineResult> {

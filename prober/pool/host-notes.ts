@@ -16,6 +16,8 @@ interface Note {
   batchSize: number;
   tlsBrokenUntil: number;
   tarpitUntil: number;
+  /** Refused a second domain's RCPTs in a session opened for another: each domain gets its own session. */
+  ownSessions: boolean;
 }
 
 const DEFAULT_TARPIT_MEMORY_MS = 6 * 60 * 60_000;
@@ -53,6 +55,16 @@ export class HostNotes {
     return (this.notes.get(address)?.tarpitUntil ?? 0) > this.options.clock.now();
   }
 
+  /** Whether a session left by one domain's task may carry the next domain's RCPTs. */
+  sharesSessions(address: string): boolean {
+    return !(this.notes.get(address)?.ownSessions ?? false);
+  }
+
+  /** The host refused RCPTs for a domain in a session that had carried another: per-domain sessions from now on. */
+  refusesSharing(address: string): void {
+    this.note(address).ownSessions = true;
+  }
+
   tlsUsable(address: string): boolean {
     return (this.notes.get(address)?.tlsBrokenUntil ?? 0) <= this.options.clock.now();
   }
@@ -64,7 +76,7 @@ export class HostNotes {
   private note(address: string): Note {
     const found = this.notes.get(address);
     if (found) return found;
-    const note = { batchSize: this.options.batchSize, tlsBrokenUntil: 0, tarpitUntil: 0 };
+    const note = { batchSize: this.options.batchSize, tlsBrokenUntil: 0, tarpitUntil: 0, ownSessions: false };
     this.notes.set(address, note);
     return note;
   }

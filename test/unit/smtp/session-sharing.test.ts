@@ -85,3 +85,33 @@ describe('sessions shared across domains of one mail server', () => {
     expect(second.results.filter((x) => x.smtp.outcome === 'accepted')).toHaveLength(3);
   });
 });
+
+describe('a server that will not mix domains in one session', () => {
+  /** Binds a session to the domain of its first RCPT: another domain's RCPTs get a policy refusal. */
+  const binding: ServerScript = {
+    rcpt: (address, s) => {
+      const first = s.lines.find((l) => l.startsWith('RCPT TO:'));
+      const domainOf = (text: string) => /@([^>]+)>?/.exec(text)?.[1];
+      if (first && domainOf(first) !== domainOf(address)) return `550 5.7.1 <${address}>: Recipient address rejected: domain mismatch`;
+      return script.rcpt!(address, s);
+    },
+  };
+
+  it('the refused domain is asked again in a session of its own, never answered undeliverable, and the host keeps per-domain sessions', async () => {
+    const clock = new FakeClock();
+    const network = new FakeNetwork({ [MX]: binding }, clock);
+    const limiter = new HostLimiter(clock, { maxConcurrent: 2, maxPerMinute: 1000 });
+    const run = runnerFor(network, clock, { sessionIdleMs: 1_000, limiter });
+    const results = [];
+    for (const d of ['a.test', 'b.test', 'c.test']) results.push(await settle(clock, run(smallTask(d))));
+    // a.test's session carried b.test's first try (refused for the domain), then b.test and c.test each had their own.
+    const rcptDomains = network.sessions.map((s) => s.lines.filter((l) => l.startsWith('RCPT')).map((l) => /@([^>]+)>/.exec(l)?.[1]));
+    expect(rcptDomains).toEqual([['a.test', 'a.test', 'b.test', 'b.test'], ['b.test', 'b.test'], ['c.test', 'c.test']]);
+    expect(results.map((r) => r.stats.connections)).toEqual([1, 1, 1]);
+    expect(results.map((r) => r.results.map((x) => `${x.smtp.outcome}/${x.smtp.reason}`).join())).toEqual(
+      Array(3).fill('accepted/accepted,rejected/mailbox_not_found'),
+    );
+    // Remembered: c.test went straight to a session of its own, and none is left parked for sharing.
+    expect(limiter.inspect(MX).parked).toBe(0);
+  });
+});
