@@ -124,8 +124,8 @@ describeWorld('verdicts that hold on real Postfix', () => {
   it('slow is not dead: RCPT answered after a callout longer than the command timeout but within the RCPT timeout', async () => {
     // Scaled down from Exim's 20–30 s callout against a 15 s command timeout: the delay is twice the
     // command timeout (which RCPT used to share) and a third of the RCPT timeout.
-    const calloutMs = 1_500;
-    const timeouts = { commandMs: calloutMs / 2, bannerMs: calloutMs / 2, rcptMs: calloutMs * 3 };
+    const calloutMs = 3_000;
+    const timeouts = { commandMs: calloutMs / 2, bannerMs: calloutMs, rcptMs: calloutMs * 3 };
     await withProxy(CALLOUT_DOMAIN, async (proxy) => {
       const plan: [string, ...string[]][] = [['mx.callout.test', proxy.host]];
       const locals = ['alice', 'nobody'];
