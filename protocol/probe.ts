@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MxPlan } from './mx-plan.ts';
 import { CatchAllCheck, SmtpCheck } from './smtp.ts';
-import { Signal } from './signals.ts';
+import { PluginReading, Signal } from './signals.ts';
 
 /** The most addresses one task may carry; the edge splits larger groups. */
 export const MAX_TASK_ADDRESSES = 500;
@@ -33,8 +33,11 @@ export type ProbeTask = z.infer<typeof ProbeTask>;
 export const ProbeAddressResult = z.object({
   id: z.string().min(1).max(64),
   address: z.string().max(254),
+  /** What the server said, exactly; later stages add evidence beside it and never rewrite it. */
   smtp: SmtpCheck,
   signals: z.array(Signal).max(64).default([]),
+  /** Plugins' readings of the SMTP answer that differ from its reason, in registry order. */
+  readings: z.array(PluginReading).max(16).optional(),
 });
 export type ProbeAddressResult = z.infer<typeof ProbeAddressResult>;
 

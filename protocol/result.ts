@@ -3,7 +3,7 @@ import { ReasonCode, Verdict } from './reasons.ts';
 import { SyntaxCheck } from './syntax.ts';
 import { MxPlan } from './mx-plan.ts';
 import { CatchAllCheck, SmtpCheck } from './smtp.ts';
-import { Signal } from './signals.ts';
+import { PluginReading, Signal } from './signals.ts';
 
 /** Per-stage evidence: each stage that ran leaves its outcome here for the user to see. */
 export const Checks = z.object({
@@ -12,6 +12,8 @@ export const Checks = z.object({
   smtp: SmtpCheck.optional(),
   catch_all: CatchAllCheck.optional(),
   signals: z.array(Signal).default([]),
+  /** Plugins' readings of the SMTP answer (checks.smtp stays what the server said); absent when none. */
+  readings: z.array(PluginReading).optional(),
 });
 export type Checks = z.infer<typeof Checks>;
 

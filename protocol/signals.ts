@@ -14,10 +14,12 @@ export const Signal = z.object({
 export type Signal = z.infer<typeof Signal>;
 
 /**
- * A stage's reading of the SMTP reply that a later stage replaced (the catch-all answer, a
- * plugin's provider knowledge): the earlier reason as the value, the later one's why as detail,
- * so the result keeps both. It carries no reason of its own, so it moves no score.
+ * A plugin's reading of an address's SMTP answer (provider knowledge: "this 250 proves nothing
+ * here"), kept beside the SMTP stage's own outcome, which it never replaces: scoring weighs both.
  */
-export function smtpReading(source: string, earlier: ReasonCode, detail?: unknown): Signal {
-  return { source, name: 'smtp_reading', ok: true, value: earlier, ...(detail === undefined ? {} : { detail: String(detail).slice(0, 200) }) };
-}
+export const PluginReading = z.object({
+  plugin: z.string().max(64),
+  reason: ReasonCode,
+  detail: z.string().max(300).optional(),
+});
+export type PluginReading = z.infer<typeof PluginReading>;

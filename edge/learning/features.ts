@@ -1,7 +1,7 @@
 import type { VerificationResult } from '../../protocol/index.ts';
 
 /** The checks a model reads: a finished result's, or the stages' outcomes before scoring. */
-export type FeatureChecks = Pick<VerificationResult['checks'], 'syntax' | 'smtp' | 'catch_all' | 'signals' | 'dns'>;
+export type FeatureChecks = Pick<VerificationResult['checks'], 'syntax' | 'smtp' | 'catch_all' | 'signals' | 'dns' | 'readings'>;
 
 /**
  * The signals a model weighs, each a number in [0, 1]. The order is part of a saved model:
@@ -36,7 +36,8 @@ export function featuresOf(result: { checks: FeatureChecks }): number[] {
     smtp_temporary: smtp?.outcome === 'temporary',
     // Results stored before the catch-all answer was kept apart named it in the SMTP reason.
     catch_all: result.checks.catch_all?.status === 'yes' || smtp?.reason === 'catch_all',
-    accept_all_provider: smtp?.reason === 'accept_all_provider',
+    // Results stored before plugins' readings were kept apart named theirs in the SMTP reason.
+    accept_all_provider: smtp?.reason === 'accept_all_provider' || (result.checks.readings ?? []).some((r) => r.reason === 'accept_all_provider'),
     mailbox_full: smtp?.reason === 'mailbox_full',
     blocked_by_server: smtp?.reason === 'blocked_by_server',
     no_smtp_answer: !smtp || smtp.outcome === 'error',

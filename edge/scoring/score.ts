@@ -4,6 +4,7 @@ import {
   verdictOf,
   type CatchAllCheck,
   type MxPlan,
+  type PluginReading,
   type ReasonCode,
   type Signal,
   type SmtpCheck,
@@ -19,6 +20,8 @@ export interface ScoreInput {
   plan?: MxPlan;
   smtp?: SmtpCheck;
   catchAll?: CatchAllCheck;
+  /** Plugins' readings of the SMTP answer, beside it (the answer itself is never rewritten). */
+  readings?: PluginReading[];
   signals?: Signal[];
   /** The SMTP stage could not run (no_prober, deadline_exceeded …). */
   failure?: ReasonCode;
@@ -44,15 +47,28 @@ export function planDecision(plan: MxPlan): ReasonCode | null {
   return byRule ? (plan.reason ?? byRule) : null;
 }
 
+/**
+ * What the SMTP answer means once the evidence beside it is weighed. An accepted RCPT on a
+ * domain the catch-all probe saw accept strangers proves nothing: `catch_all`, a measurement of
+ * this very domain, goes before a plugin's provider knowledge. Then the first plugin that reads
+ * the answer otherwise (`accept_all_provider` …); else the server's own reason.
+ */
+export function smtpMeaning(input: Pick<ScoreInput, 'smtp' | 'catchAll' | 'readings'>): ReasonCode | undefined {
+  const { smtp } = input;
+  if (!smtp) return undefined;
+  if (smtp.outcome === 'accepted' && input.catchAll?.status === 'yes') return 'catch_all';
+  return input.readings?.[0]?.reason ?? smtp.reason;
+}
+
 /** The earliest stage that decided wins: syntax, then DNS, then a dispatch failure, then SMTP. */
 function primaryReason(input: ScoreInput): ReasonCode {
-  const { syntax, plan, failure, smtp } = input;
+  const { syntax, plan, failure } = input;
   // The broken rule (control characters included) is told in checks.syntax.rule, as syntax-only results do.
   if (!syntax.valid) return 'invalid_syntax';
   const decided = plan ? planDecision(plan) : null;
   if (decided) return decided;
   if (failure) return failure;
-  return smtp?.reason ?? 'internal_error';
+  return smtpMeaning(input) ?? 'internal_error';
 }
 
 function flagIsSet(m: Modifier, input: ScoreInput): boolean {
@@ -89,7 +105,8 @@ export function score(input: ScoreInput): Score {
     if (at >= 0) texts.splice(at, 1);
     texts.unshift(text);
   };
-  if (input.smtp && reason === input.smtp.reason) {
+  // The server's reply explains the reason the SMTP stage decided, however the evidence read it.
+  if (input.smtp && reason === smtpMeaning(input)) {
     for (const text of [input.smtp.detail ?? null, replyText(input.smtp), controlText(input.smtp)]) if (text) add(text);
   }
   if (input.syntax.valid) {

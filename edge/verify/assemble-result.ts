@@ -27,6 +27,7 @@ export function assembleResult(input: AssembleInput): VerificationResult {
       ...(input.smtp ? { smtp: input.smtp } : {}),
       ...(input.catchAll ? { catch_all: input.catchAll } : {}),
       signals: input.signals ?? [],
+      ...(input.readings?.length ? { readings: input.readings } : {}),
     },
     cached: false,
     checked_at: new Date(input.checkedAt).toISOString(),

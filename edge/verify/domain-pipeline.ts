@@ -132,9 +132,10 @@ export async function assemble(deps: ProbeEvidence, item: PipelineItem, outcome:
     case 'smtp': {
       const extra = deps.enrich ? await deps.enrich(syntax.normalized) : [];
       const signals = [...outcome.probe.signals, ...extra];
-      const checks = { syntax, dns: outcome.plan, smtp: outcome.probe.smtp, catch_all: outcome.catchAll, signals };
+      const { smtp, readings } = outcome.probe;
+      const checks = { syntax, dns: outcome.plan, smtp, catch_all: outcome.catchAll, signals, ...(readings ? { readings } : {}) };
       const learned = deps.learned ? await deps.learned.estimate(checks) : null;
-      return assembleResult({ email, syntax, plan: outcome.plan, smtp: outcome.probe.smtp, catchAll: outcome.catchAll, signals, learned, checkedAt });
+      return assembleResult({ email, syntax, plan: outcome.plan, smtp, catchAll: outcome.catchAll, ...(readings ? { readings } : {}), signals, learned, checkedAt });
     }
   }
 }

@@ -1,4 +1,4 @@
-import { smtpReading, type ProbeResult, type ProbeTask, type Signal, type TranscriptLine } from '../../protocol/index.ts';
+import type { ProbeResult, ProbeTask, TranscriptLine } from '../../protocol/index.ts';
 import { isSafeCommand, rcptToCommand } from '../smtp/command-line.ts';
 import { noteRefusal, providerHeld } from './our-standing.ts';
 import { heloDetail, runSession } from './session-run.ts';
@@ -34,20 +34,12 @@ export async function runTask(deps: EngineDeps, allowed: (address: string) => bo
 
   const final: Shortfall = ctx.signal.aborted ? { outcome: 'error', reason: 'deadline_exceeded' } : shortfall;
   for (const item of ctx.pending) answer(ctx, item, { ...final, transcript: notes.slice(-32) });
-  // On a catch-all domain an accepted RCPT proves nothing: the catch-all answer names the reason,
-  // and what the server itself said stays beside it as evidence.
-  const readings = new Map<string, Signal[]>();
-  if (ctx.catchAll.status === 'yes') {
-    for (const [id, check] of ctx.answers) {
-      if (check.outcome !== 'accepted' || check.reason === 'catch_all') continue;
-      readings.set(id, [smtpReading('catch_all', check.reason, 'every probed local part was accepted')]);
-      check.reason = 'catch_all';
-    }
-  }
+  // Each answer stays what its server said; on a catch-all domain the scoring reads the accepted
+  // RCPT beside `catch_all`, which is why the two travel apart.
   return {
     task_id: task.id,
     domain: task.domain,
-    results: task.addresses.map((item) => ({ id: item.id, address: item.address, smtp: ctx.answers.get(item.id)!, signals: readings.get(item.id) ?? [] })),
+    results: task.addresses.map((item) => ({ id: item.id, address: item.address, smtp: ctx.answers.get(item.id)!, signals: [] })),
     catch_all: ctx.catchAll,
     stats: ctx.stats,
   };

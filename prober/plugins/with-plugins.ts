@@ -1,9 +1,9 @@
 import {
   ReasonCode,
   Signal,
-  smtpReading,
   verdictOf,
   type AddressInfo,
+  type PluginReading,
   type ProbeAddressResult,
   type ProbeResult,
   type ProbeTask,
@@ -16,8 +16,9 @@ import type { PluginRegistry } from './registry.ts';
 
 /**
  * Wraps the SMTP engine with the plugins that apply to the task's domain: `beforeSmtp` may
- * take an address out of the SMTP session, `enrich` runs beside SMTP, `afterSmtp` may
- * reinterpret the engine's answer. Every plugin output is parsed like any other input.
+ * take an address out of the SMTP session, `enrich` runs beside SMTP, `afterSmtp` may read the
+ * engine's answer otherwise: that reading is kept beside the answer, which stays what the server
+ * said, and the edge's scoring weighs the two. Every plugin output is parsed like any other input.
  */
 export function withPlugins(runner: TaskRunner, registry: PluginRegistry, deps: HookDeps): TaskRunner {
   return async (task, signal) => {
@@ -54,24 +55,24 @@ export function withPlugins(runner: TaskRunner, registry: PluginRegistry, deps: 
     const results: ProbeAddressResult[] = [];
     for (const a of task.addresses) {
       const base = byId.get(a.id);
-      let smtp = skipped.get(a.id) ?? base?.smtp;
+      const smtp = skipped.get(a.id) ?? base?.smtp;
       if (!smtp) continue;
+      const readings: PluginReading[] = [];
       if (!skipped.has(a.id)) {
         for (const plugin of plugins.filter((p) => p.hooks.afterSmtp)) {
-          const input = { ...infos.get(a.id)!, smtp, catch_all: probed.catch_all };
+          // Each plugin reads its own copy of the server's answer: none can alter it for the next or for the result.
+          const input = { ...infos.get(a.id)!, smtp: structuredClone(smtp), catch_all: structuredClone(probed.catch_all) };
           const call = await callHook(plugin, 'afterSmtp', (ctx) => plugin.hooks.afterSmtp!(input, ctx), deps);
           const out = take(call, plugin, signals.get(a.id)!);
-          const override = out && typeof out === 'object' ? out.smtp : undefined;
-          const reason = ReasonCode.safeParse(override?.reason);
-          if (override && reason.success && reason.data !== smtp.reason) {
-            // The plugin's reading is evidence beside the SMTP stage's own: what the server's reply
-            // said and why the plugin reads it otherwise both stay in the result.
-            signals.get(a.id)!.push(smtpReading(plugin.manifest.name, smtp.reason, override.detail));
-            smtp = { ...smtp, reason: reason.data };
+          const reading = out && typeof out === 'object' ? out.smtp : undefined;
+          const reason = ReasonCode.safeParse(reading?.reason);
+          if (reading && reason.success && reason.data !== smtp.reason) {
+            readings.push({ plugin: plugin.manifest.name, reason: reason.data, ...(reading.detail ? { detail: String(reading.detail).slice(0, 300) } : {}) });
           }
         }
       }
-      results.push({ id: a.id, address: a.address, smtp, signals: [...(base?.signals ?? []), ...signals.get(a.id)!].slice(0, 64) });
+      const signalsOf = [...(base?.signals ?? []), ...signals.get(a.id)!].slice(0, 64);
+      results.push({ id: a.id, address: a.address, smtp, signals: signalsOf, ...(readings.length ? { readings: readings.slice(0, 16) } : {}) });
     }
     return { ...probed, results };
   };

@@ -4,6 +4,7 @@
  */
 import { expect, it } from 'vitest';
 import { startDelayProxy } from '../../support/delay-proxy.ts';
+import { publicAnswer } from '../../support/public-answer.ts';
 import { listenerOf as listener, reasons, worldRunner, worldTask as task } from '../../support/world-smtp.ts';
 import { describeWorld } from '../../support/world-tier.ts';
 import {
@@ -33,12 +34,17 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     try {
       const run = newRunner(proxy.port);
       const plan: [string, ...string[]][] = [['mx.catchall.test', proxy.host]];
-      const first = await run(task('catchall.test', ['alice', 'anything'], plan));
-      expect(Object.values(reasons(first))).toEqual(['catch_all', 'catch_all']);
+      const firstTask = task('catchall.test', ['alice', 'anything'], plan);
+      const first = await run(firstTask);
+      // The SMTP answers stay what Postfix said; the catch-all answer beside them makes them risky.
+      expect(Object.values(reasons(first))).toEqual(['accepted', 'accepted']);
+      for (const address of ['alice@catchall.test', 'anything@catchall.test']) expect(await publicAnswer(firstTask, first, address)).toEqual({ verdict: 'risky', reason: 'catch_all' });
       expect(first.catch_all).toEqual({ status: 'yes', cached: false, mx_host: 'mx.catchall.test' });
-      const second = await run(task('catchall.test', ['bob'], plan));
+      const secondTask = task('catchall.test', ['bob'], plan);
+      const second = await run(secondTask);
       await proxy.drained();
-      expect(second.results[0]!.smtp.reason).toBe('catch_all');
+      expect(second.results[0]!.smtp.reason).toBe('accepted');
+      expect(await publicAnswer(secondTask, second, 'bob@catchall.test')).toEqual({ verdict: 'risky', reason: 'catch_all' });
       expect(second.catch_all.cached).toBe(true);
       const rcpts = proxy.clientLines.filter((l) => l.startsWith('RCPT TO:'));
       expect(rcpts).toHaveLength(2 + 3 + 1);

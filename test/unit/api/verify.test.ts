@@ -71,6 +71,19 @@ describe('POST /v1/verify: the SMTP stage', () => {
     expect(r.score).toBeLessThan(0.9);
   });
 
+  it("reports a plugin's reading as the reason while checks.smtp keeps what the server said", async () => {
+    const reading = { plugin: 'microsoft', reason: 'accept_all_provider' as const, detail: 'Microsoft 365 tenant that may accept every recipient' };
+    const said = probeAnswer({ outcome: 'accepted', reason: 'accepted' });
+    const h = await harness({ plans, answer: async (task) => {
+      const answer = await said(task);
+      return answer.ok ? { ...answer, result: { ...answer.result, results: answer.result.results.map((r) => ({ ...r, readings: [reading] })) } } : answer;
+    } });
+    const r = await result(await h.verify({ email: 'anyone@example.test' }));
+    expect(r).toMatchObject({ verdict: 'risky', reason: 'accept_all_provider' });
+    expect(r.checks.smtp).toMatchObject({ outcome: 'accepted', reason: 'accepted' });
+    expect(r.checks.readings).toEqual([reading]);
+  });
+
   it('answers greylisting at once as unknown / greylisted, keeping the retry hint', async () => {
     const reply = { code: 450, enhanced: '4.2.0', lines: ['4.2.0 Greylisted, see http://postgrey.schweikert.ch/help/example.test.html'] };
     const h = await harness({ plans, answer: probeAnswer({ outcome: 'temporary', reason: 'greylisted', reply, retry_after_s: 300 }) });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FEATURE_NAMES } from '../../../edge/learning/features.ts';
+import { FEATURE_NAMES, featuresOf } from '../../../edge/learning/features.ts';
 import { evaluate } from '../../../edge/learning/evaluate.ts';
+import { checkSyntax } from '../../../edge/syntax/index.ts';
 import { predict, train } from '../../../edge/learning/logistic.ts';
 import { learnedProbability, trainModelSet, MIN_PROVIDER_OUTCOMES } from '../../../edge/learning/model-set.ts';
 import { syntheticOutcomes, TRUE_WEIGHTS, trueProbability } from '../../support/synthetic-outcomes.ts';
@@ -61,5 +62,18 @@ describe('per-provider models on synthetic outcomes with known truth', () => {
     expect(pMicrosoft).toBeLessThan(0.6);
     expect(learnedProbability(models, 'unseen-provider', accepted)).toBeCloseTo(predict(models.global!, accepted));
     expect(learnedProbability(null, 'gmail', accepted)).toBeNull();
+  });
+});
+
+describe('features of the evidence beside the SMTP answer', () => {
+  const syntax = checkSyntax('someone@corp.test');
+  const on = (checks: Parameters<typeof featuresOf>[0]['checks'], name: (typeof FEATURE_NAMES)[number]) => featuresOf({ checks })[idx(name)];
+
+  it("reads a plugin's accept-everything reading and the catch-all answer as the rewritten reasons were read", () => {
+    const accepted = { outcome: 'accepted', reason: 'accepted' } as const;
+    expect(on({ syntax, smtp: accepted, signals: [], readings: [{ plugin: 'microsoft', reason: 'accept_all_provider' }] }, 'accept_all_provider')).toBe(1);
+    expect(on({ syntax, smtp: { ...accepted, reason: 'accept_all_provider' }, signals: [] }, 'accept_all_provider')).toBe(1);
+    expect(on({ syntax, smtp: accepted, signals: [] }, 'accept_all_provider')).toBe(0);
+    expect(on({ syntax, smtp: accepted, catch_all: { status: 'yes', cached: false }, signals: [] }, 'catch_all')).toBe(1);
   });
 });

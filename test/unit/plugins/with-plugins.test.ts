@@ -5,6 +5,7 @@ import { createPluginRegistry } from '../../../prober/plugins/registry.ts';
 import { withPlugins } from '../../../prober/plugins/with-plugins.ts';
 import type { TaskRunner } from '../../../prober/engine/task-runner.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
+import { publicAnswer } from '../../support/public-answer.ts';
 
 function loaded(name: string, hooks: PluginHooks, extra: Partial<Record<string, unknown>> = {}): LoadedPlugin {
   const manifest = PluginManifest.parse({
@@ -58,8 +59,30 @@ describe('withPlugins', () => {
     const result = await run(task);
     expect(seen[0]?.addresses.map((a) => a.id)).toEqual(['a']);
     const byId = Object.fromEntries(result.results.map((r) => [r.id, r.smtp]));
-    expect(byId.a).toMatchObject({ outcome: 'accepted', reason: 'accept_all_provider' });
+    // The plugin's reading (with its detail) stands beside the SMTP answer, which stays the server's.
+    expect(byId.a).toMatchObject({ outcome: 'accepted', reason: 'accepted' });
+    expect(result.results[0]!.readings).toEqual([{ plugin: 'rules', reason: 'accept_all_provider', detail: 'accepts everything' }]);
+    expect(await publicAnswer(task, result, 'alice@corp.test')).toEqual({ verdict: 'risky', reason: 'accept_all_provider' });
     expect(byId.b).toMatchObject({ outcome: 'rejected', reason: 'invalid_for_provider' });
+  });
+
+  it("keeps each plugin's reading beside the server's answer, which no plugin can alter", async () => {
+    const vandal = loaded('vandal', {
+      afterSmtp: (a) => {
+        (a.smtp as { reason: string }).reason = 'mailbox_full';
+        return { smtp: { reason: 'accept_all_provider', detail: 'first' } };
+      },
+    });
+    const second = loaded('second', { afterSmtp: (a) => ({ smtp: { reason: a.smtp.reason === 'accepted' ? 'mailbox_disabled' : 'mailbox_full', detail: 'second' } }) });
+    const same = loaded('same', { afterSmtp: () => ({ smtp: { reason: 'accepted', detail: 'agrees' } }) });
+    const result = await withPlugins(recordingRunner([]), createPluginRegistry([vandal, second, same]), deps())(task);
+    const alice = result.results.find((r) => r.id === 'a')!;
+    expect(alice.smtp).toEqual({ outcome: 'accepted', reason: 'accepted' });
+    expect(alice.readings).toEqual([
+      { plugin: 'vandal', reason: 'accept_all_provider', detail: 'first' },
+      { plugin: 'second', reason: 'mailbox_disabled', detail: 'second' },
+    ]);
+    expect(await publicAnswer(task, result, 'alice@corp.test')).toEqual({ verdict: 'risky', reason: 'accept_all_provider' });
   });
 
   it('does not call the engine at all when every address is skipped', async () => {

@@ -126,3 +126,34 @@ describe('an open catch-all check', () => {
     expect(closed.verdict).toBe('deliverable');
   });
 });
+
+describe('evidence beside the SMTP answer (the answer itself is never rewritten)', () => {
+  const reply = { code: 250, enhanced: '2.1.5', lines: ['2.1.5 Ok'] };
+  const said: SmtpCheck = { outcome: 'accepted', reason: 'accepted', reply };
+  const microsoft = { plugin: 'microsoft', reason: 'accept_all_provider' as const, detail: 'Microsoft 365 tenant that may accept every recipient' };
+
+  it('judges a catch-all answer beside an accepted RCPT exactly as the rewritten SMTP reason was judged', () => {
+    const catchAll = { status: 'yes', cached: false } as const;
+    const now = judge('someone@example.test', { smtp: said, catchAll });
+    expect(now).toEqual(judge('someone@example.test', { smtp: { ...said, reason: 'catch_all' }, catchAll }));
+    expect(now).toMatchObject({ verdict: 'risky', reason: 'catch_all' });
+    expect(now.reasons).toContain('The server answered: 250 2.1.5 Ok');
+  });
+
+  it("judges a plugin's reading exactly as its rewrite of the SMTP reason was judged", () => {
+    const now = judge('someone@example.test', { smtp: said, readings: [microsoft] });
+    expect(now).toEqual(judge('someone@example.test', { smtp: { ...said, reason: 'accept_all_provider' } }));
+    expect(now).toMatchObject({ verdict: 'risky', reason: 'accept_all_provider' });
+  });
+
+  it("puts the catch-all probe's measurement before a plugin's provider knowledge, and the first plugin before the next", () => {
+    const both = judge('someone@example.test', { smtp: said, catchAll: { status: 'yes', cached: true }, readings: [microsoft] });
+    expect(both).toMatchObject({ verdict: 'risky', reason: 'catch_all' });
+    const rejected = judge('someone@example.test', {
+      smtp: { outcome: 'rejected', reason: 'mailbox_not_found' },
+      catchAll: { status: 'yes', cached: true },
+      readings: [{ plugin: 'a', reason: 'mailbox_disabled' }, { plugin: 'b', reason: 'mailbox_full' }],
+    });
+    expect(rejected).toMatchObject({ verdict: 'undeliverable', reason: 'mailbox_disabled' });
+  });
+});

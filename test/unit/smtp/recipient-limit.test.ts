@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { FakeNetwork, type ServerScript, type ServerSession } from './fake-smtp.ts';
 import { makeTask, runnerFor, settle } from './harness.ts';
+import { publicAnswer } from '../../support/public-answer.ts';
 
 const MX = '192.0.2.10';
 
@@ -52,9 +53,11 @@ describe('recipient limits start a new transaction in the same session', () => {
 
   it('keeps catch-all probes for a transaction of their own', async () => {
     const { clock, network, run } = world({ ...limitedServer(3), rcpt: () => '250 2.1.5 Ok' });
-    const result = await settle(clock, run(makeTask('ca-lim.test', ['a', 'b'], [['mx.ca-lim.test', MX]])));
+    const task = makeTask('ca-lim.test', ['a', 'b'], [['mx.ca-lim.test', MX]]);
+    const result = await settle(clock, run(task));
     expect(result.catch_all.status).toBe('yes');
-    expect(result.results.map((r) => r.smtp.reason)).toEqual(['catch_all', 'catch_all']);
+    expect(result.results.map((r) => r.smtp.reason)).toEqual(['accepted', 'accepted']);
+    for (const address of ['a@ca-lim.test', 'b@ca-lim.test']) expect(await publicAnswer(task, result, address)).toEqual({ verdict: 'risky', reason: 'catch_all' });
     expect(network.sessions).toHaveLength(1);
   });
 });

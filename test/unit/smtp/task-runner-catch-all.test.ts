@@ -4,6 +4,7 @@ import { FakeNetwork, type ServerScript } from './fake-smtp.ts';
 import { makeTask, runnerFor, settle } from './harness.ts';
 import { hmacSha256 } from '../../../prober/adapters/hmac-node.ts';
 import { probeAddresses } from '../../../prober/engine/catch-all-probe.ts';
+import { publicAnswer } from '../../support/public-answer.ts';
 
 const MX = '192.0.2.10';
 const acceptAll: ServerScript = {};
@@ -20,9 +21,12 @@ const probes = (network: FakeNetwork) => network.wire.filter((l) => probeLocal.t
 describe('catch-all detection', () => {
   it('three random RCPTs in the same write as the last batch; all accepted ⇒ catch_all', async () => {
     const { clock, network, run } = world(acceptAll);
-    const result = await settle(clock, run(makeTask('ca.test', ['alice', 'bob'], [['mx.ca.test', MX]])));
+    const task = makeTask('ca.test', ['alice', 'bob'], [['mx.ca.test', MX]]);
+    const result = await settle(clock, run(task));
     expect(result.catch_all).toEqual({ status: 'yes', cached: false, mx_host: 'mx.ca.test' });
-    expect(result.results.map((r) => [r.smtp.outcome, r.smtp.reason])).toEqual([['accepted', 'catch_all'], ['accepted', 'catch_all']]);
+    // The SMTP answers stay what the server said; the catch-all answer beside them makes them risky.
+    expect(result.results.map((r) => [r.smtp.outcome, r.smtp.reason])).toEqual([['accepted', 'accepted'], ['accepted', 'accepted']]);
+    for (const address of ['alice@ca.test', 'bob@ca.test']) expect(await publicAnswer(task, result, address)).toEqual({ verdict: 'risky', reason: 'catch_all' });
     const sent = probes(network);
     expect(sent).toHaveLength(3);
     expect(new Set(sent).size).toBe(3);
@@ -33,9 +37,11 @@ describe('catch-all detection', () => {
   it('is asked once per domain and MX host: a later task sends no probe, `fresh` asks again, catch_all=false skips it', async () => {
     const { clock, network, run } = world(acceptAll);
     await settle(clock, run(makeTask('ca.test', ['alice'], [['mx.ca.test', MX]])));
-    const second = await settle(clock, run(makeTask('ca.test', ['bob'], [['mx.ca.test', MX]])));
+    const secondTask = makeTask('ca.test', ['bob'], [['mx.ca.test', MX]]);
+    const second = await settle(clock, run(secondTask));
     expect(second.catch_all).toEqual({ status: 'yes', cached: true, mx_host: 'mx.ca.test' });
-    expect(second.results[0]!.smtp.reason).toBe('catch_all');
+    expect(second.results[0]!.smtp.reason).toBe('accepted');
+    expect(await publicAnswer(secondTask, second, 'bob@ca.test')).toEqual({ verdict: 'risky', reason: 'catch_all' });
     expect(probes(network)).toHaveLength(3);
     await settle(clock, run(makeTask('ca.test', ['carol'], [['mx.ca.test', MX]], { fresh: true })));
     expect(probes(network)).toHaveLength(6);
@@ -144,9 +150,11 @@ describe('catch-all probe names', () => {
     const first = await settle(clock, run(makeTask('greyca.test', ['alice'], [['mx.greyca.test', MX]])));
     expect(first.catch_all.status).toBe('unknown');
     await clock.advance(60_000);
-    const retry = await settle(clock, run(makeTask('greyca.test', ['alice'], [['mx.greyca.test', MX]])));
+    const retryTask = makeTask('greyca.test', ['alice'], [['mx.greyca.test', MX]]);
+    const retry = await settle(clock, run(retryTask));
     expect(retry.catch_all).toMatchObject({ status: 'yes' });
-    expect(retry.results[0]!.smtp.reason).toBe('catch_all');
+    expect(retry.results[0]!.smtp.reason).toBe('accepted');
+    expect(await publicAnswer(retryTask, retry, 'alice@greyca.test')).toEqual({ verdict: 'risky', reason: 'catch_all' });
     const sent = probes(network);
     expect(sent).toHaveLength(6);
     expect(new Set(sent).size).toBe(3);
