@@ -114,6 +114,15 @@ export class ItemClaims {
     })));
   }
 
+  /** Pushes the lease of items still in flight under these claims out to `leaseUntil`; settled ones are left alone. */
+  async renew(refs: ClaimRef[], leaseUntil: number): Promise<void> {
+    const byAttempt = new Map<number, number[]>();
+    for (const { id, attempt } of refs) byAttempt.set(attempt, [...(byAttempt.get(attempt) ?? []), id]);
+    for (const [attempt, ids] of byAttempt) {
+      await this.db.updateTable('job_items').set({ due_at: leaseUntil }).where('id', 'in', ids).where('state', '=', 'in_flight').where('attempt', '=', attempt).execute();
+    }
+  }
+
   /**
    * The exactly-once guard: an item changes only while it is still in flight under the very
    * claim (attempt) that produced the change; a late or duplicate answer updates nothing.

@@ -8,7 +8,8 @@ import { JobRunner } from '../../../edge/jobs/job-runner.ts';
 import { sharedByEdges } from '../../../edge/store/store-traits.ts';
 import type { RunnerOptions } from '../../../edge/jobs/runner-options.ts';
 import { checkSyntax } from '../../../edge/syntax/index.ts';
-import type { ProbeTask } from '../../../protocol/index.ts';
+import type { Clock, ProbeTask } from '../../../protocol/index.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
 import { STORE_ENGINES } from '../../support/store-engines.ts';
 import { probeAnswer, ScriptedDispatcher, ScriptedResolver, seededRandom } from '../api/app-harness.ts';
 import { jobsHarness, plan } from './jobs-harness.ts';
@@ -18,8 +19,8 @@ const plans = Object.fromEntries(DOMAINS.map((d) => [d, plan(d)]));
 const accepted = probeAnswer({ outcome: 'accepted', reason: 'accepted' });
 
 /** One more edge's runner on the harness's store, behind its own dispatcher. */
-function edgeRunner(h: Awaited<ReturnType<typeof jobsHarness>>, dispatcher: ScriptedDispatcher | ReturnType<typeof leasedDispatcher>, options: Partial<RunnerOptions>, seed: number): JobRunner {
-  return new JobRunner({ claims: new ItemClaims(h.store), sharedByEdges: sharedByEdges(h.store), resolver: new ScriptedResolver(plans), dispatcher, cache: createStoreResultCache(h.store), clock: h.clock, random: seededRandom(seed), checkSyntax, cacheTtl: { known: 0, risky: 0, unknown: 0 }, options });
+function edgeRunner(h: Awaited<ReturnType<typeof jobsHarness>>, dispatcher: ScriptedDispatcher | ReturnType<typeof leasedDispatcher>, options: Partial<RunnerOptions>, seed: number, clock: Clock = h.clock): JobRunner {
+  return new JobRunner({ claims: new ItemClaims(h.store), sharedByEdges: sharedByEdges(h.store), resolver: new ScriptedResolver(plans), dispatcher, cache: createStoreResultCache(h.store), clock, random: seededRandom(seed), checkSyntax, cacheTtl: { known: 0, risky: 0, unknown: 0 }, options });
 }
 
 describe.each(STORE_ENGINES)('the job runner on $name', ({ open }) => {
@@ -76,10 +77,10 @@ describe.each(STORE_ENGINES.filter((e) => e.name === 'postgres'))('several edges
     const h = await jobsHarness({ plans, healthy: 0, store: await open(), env: { BZ_RATE_LIMIT_RPS: '0' } });
     const list = Array.from({ length: 40 }, (_, i) => `k${i}@${DOMAINS[i % 4]}`);
     const id = await h.create(JSON.stringify(list), 'application/json');
-    // The dead edge: its prober never answers, so its claims stay in flight until the lease ends.
-    // A dead edge claims no more: its room is exactly the 40 items it holds (a live runner whose
-    // prober hangs would claim them again when its own timer fires at the lease's end).
-    const dead = edgeRunner(h, new ScriptedDispatcher(() => new Promise<never>(() => {})), { leaseMs: 60_000, maxInFlight: 40 }, 2);
+    // The dead edge: its prober never answers and its own time stands still (no timer of a dead
+    // process fires), so it neither renews its leases nor claims again: its 40 items stay in
+    // flight until the lease ends. A live edge would keep renewing them while its task is out.
+    const dead = edgeRunner(h, new ScriptedDispatcher(() => new Promise<never>(() => {})), { leaseMs: 60_000, maxInFlight: 40 }, 2, new FakeClock(h.clock.now()));
     await dead.start();
     dead.wake();
     for (let turn = 0; turn < 1000 && (await h.status(id)).in_flight < 40; turn++) await new Promise((r) => setImmediate(r));

@@ -67,8 +67,34 @@ describe('JobRunner', () => {
     await h.run();
     expect(await h.status(id)).toMatchObject({ status: 'running', waiting_retry: 1 });
     await h.advance(24 * 60 * 60_000);
-    expect(h.dispatcher.tasks.length).toBeGreaterThanOrEqual(2);
+    // The first ask and its one retry: nothing else goes to the mail server.
+    expect(h.dispatcher.tasks.map((t) => t.addresses.map((a) => a.id))).toEqual([['1.1'], ['1.2']]);
     expect(await h.status(id)).toMatchObject({ status: 'completed', counts: { risky: 1 } });
+  });
+
+  it('dispatches each claim once, however long its task takes: the lease is kept while the work is out', async () => {
+    // A prober whose answer comes only when the test says, long after the claim's lease would have ended.
+    const prober = scripted({ 'g@a.test': [greylisted(60), accepted] });
+    let release: (() => void) | undefined;
+    const answer = (task: ProbeTask) => new Promise<DispatchOutcome>((resolve) => {
+      release = () => resolve(prober(task));
+    });
+    const h = await jobsHarness({ plans, answer, runner: { leaseMs: 60_000 } });
+    const id = await h.create(JSON.stringify(['g@a.test']), 'application/json');
+    await h.runner.start();
+    await h.clock.advance(10 * 60_000);
+    expect(h.dispatcher.tasks).toHaveLength(1);
+    release!();
+    await h.runner.idle();
+    expect(await h.status(id)).toMatchObject({ status: 'running', waiting_retry: 1 });
+    // The retry: one dispatch again, held as long, then answered once.
+    await h.clock.advance(60_000 + 10 * 60_000);
+    expect(h.dispatcher.tasks.map((t) => t.addresses.map((a) => a.id))).toEqual([['1.1'], ['1.2']]);
+    release!();
+    await h.runner.idle();
+    expect(await h.status(id)).toMatchObject({ status: 'completed', counts: { deliverable: 1 } });
+    const item = await h.store.selectFrom('job_items').select(['attempt', 'retries']).executeTakeFirstOrThrow();
+    expect(item).toEqual({ attempt: 2, retries: 1 });
   });
 
   it('serves results mid-job with each row\'s state, and freezes rate and ETA at completion', async () => {
