@@ -52,18 +52,22 @@ export function createDohClient(options: DohClientOptions): DnsClient {
   async function attempt(endpoint: DohEndpoint, question: Question, json: boolean): Promise<Exchanged> {
     const controller = new AbortController();
     let timedOut = false;
+    let cancel = () => {};
     const timeUp = new Promise<Exchanged>((resolve) => {
-      const cancel = clock.setTimer(() => {
+      cancel = clock.setTimer(() => {
         timedOut = true;
         controller.abort();
         resolve({ result: failure('timeout', `${endpoint.url}: no answer within ${timeoutMs} ms`), speaksJson: false });
       }, timeoutMs);
-      controller.signal.addEventListener('abort', cancel, { once: true });
     });
     // The race, not the fetch, bounds the attempt: a fetch that ignores its signal cannot hang us.
     const done = await Promise.race([exchange(fetch, endpoint, question, json, controller.signal, limits), timeUp]);
-    if (!timedOut) controller.abort();
-    return timedOut ? { result: failure('timeout', `${endpoint.url}: no answer within ${timeoutMs} ms`), speaksJson: false } : done;
+    cancel();
+    if (timedOut) return { result: failure('timeout', `${endpoint.url}: no answer within ${timeoutMs} ms`), speaksJson: false };
+    // A good answer's body has been read to the end; only a failed exchange may leave a response
+    // to let go of. (Aborting every finished fetch cost an AbortError and its event per question.)
+    if (!done.result.ok) controller.abort();
+    return done;
   }
 
   async function resolve(question: Question): Promise<DnsResult> {
