@@ -37,7 +37,9 @@ export function createBreachFeed(db: Kysely<Database>): BreachFeed {
       return added;
     },
     async signal(normalized) {
-      const row = await db.selectFrom('breach_hashes').select('source').where('hash', '=', await addressHash(normalized)).executeTakeFirst();
+      // Most edges import no feed: a glance at the table spares the address's SHA-256.
+      const anyFeed = await db.selectFrom('breach_hashes').select('hash').limit(1).executeTakeFirst();
+      const row = anyFeed && (await db.selectFrom('breach_hashes').select('source').where('hash', '=', await addressHash(normalized)).executeTakeFirst());
       return row
         ? { source: 'breach_feed', name: 'breached', ok: true, value: true, detail: `in local feed ${row.source}` }
         : { source: 'breach_feed', name: 'breached', ok: true, value: false };

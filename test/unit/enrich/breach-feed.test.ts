@@ -51,4 +51,10 @@ describe('local breach feeds', () => {
     expect(known.checks.signals).toContainEqual({ source: 'breach_feed', name: 'breached', ok: true, value: true, detail: 'in local feed acme-leak' });
     expect(other.checks.signals).toContainEqual({ source: 'breach_feed', name: 'breached', ok: true, value: false });
   });
+
+  it('with no feed imported, every verification still says not breached', async () => {
+    const h = await harness({ plans: { 'corp.test': plan('corp.test') } });
+    const result = VerificationResult.parse(await (await h.verify({ email: 'anyone@corp.test' })).json());
+    expect(result.checks.signals).toContainEqual({ source: 'breach_feed', name: 'breached', ok: true, value: false });
+  });
 });
