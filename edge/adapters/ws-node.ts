@@ -4,16 +4,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { wsTextSocket } from '../../net/ws-socket-node.ts';
 import type { AgentSocket } from '../dispatch/agent-socket.ts';
 import type { HubLog } from '../dispatch/hub-log.ts';
+import { PreauthBudget } from '../dispatch/preauth-budget.ts';
 import { PreauthGate, type PreauthLimits } from '../dispatch/preauth-gate.ts';
 import { originAllowed } from '../dispatch/upgrade-origin.ts';
-import { MAX_FRAME_BYTES, MAX_PREAUTH_FRAME_BYTES } from '../../protocol/index.ts';
-
-/**
- * Bytes a socket may send before it has authenticated: a hello and an auth frame with room to
- * spare. `ws` applies one maxPayload to every socket of a server and buffers a message whole
- * before handing it over, so the pre-authentication cap is counted here, on the raw stream.
- */
-export const PREAUTH_BYTE_BUDGET = 4 * MAX_PREAUTH_FRAME_BYTES;
+import { MAX_FRAME_BYTES } from '../../protocol/index.ts';
 
 /** The `ws` package behind the hub's AgentSocket; the only place on the edge that knows `ws`. */
 export function wsAgentSocket(ws: WebSocket, remoteAddress: string, onAuthenticated: () => void = () => {}): AgentSocket {
@@ -57,23 +51,25 @@ export function agentUpgrade(path: string, accept: (socket: AgentSocket) => void
       const seat = gate.admit(address);
       if (!seat.ok) return refuse(socket, seat.reason === 'too_many_from_address' ? '429 Too Many Requests' : '503 Service Unavailable', seat.reason, address);
 
-      let budget = PREAUTH_BYTE_BUDGET - head.length;
+      // `ws` applies one maxPayload to every socket of a server and buffers a message whole
+      // before handing it over, so the pre-auth budget is spent here, on the raw stream.
+      const budget = new PreauthBudget();
       let ws: WebSocket | undefined;
       const count = (chunk: Buffer) => {
-        budget -= chunk.length;
-        if (budget >= 0) return;
+        if (budget.spend(chunk.length)) return;
         stopCounting();
         log('agent_refused', { reason: 'preauth_bytes_exceeded', address });
         if (ws) ws.terminate();
         else socket.destroy();
       };
       const stopCounting = () => {
+        budget.lift();
         socket.off('data', count);
         seat.release();
       };
       socket.on('data', count);
       socket.once('close', stopCounting);
-      if (budget < 0) return count(Buffer.alloc(0));
+      if (!budget.spend(head.length)) return count(Buffer.alloc(0));
 
       wss.handleUpgrade(req, socket, head, (accepted) => {
         ws = accepted;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EdgeServer } from '../../../edge/adapters/node-server.ts';
-import { PREAUTH_BYTE_BUDGET } from '../../../edge/adapters/ws-node.ts';
+import { PREAUTH_BYTE_BUDGET } from '../../../edge/dispatch/preauth-budget.ts';
 import { deriveAgentKey, signChallenge } from '../../../protocol/agent-auth.ts';
 import { PROTOCOL_VERSION } from '../../../protocol/index.ts';
 import { MemoryAgentStore, addAgent, randomHex } from '../../unit/dispatch/hub-harness.ts';
