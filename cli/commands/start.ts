@@ -14,16 +14,17 @@ import { systemClock, systemRandom } from '../../protocol/index.ts';
 import { loadProberSettings } from '../../prober/settings.ts';
 import { announce, edgeSettings, listening, untilSignal } from './edge.ts';
 import { keyCommand } from './key-command.ts';
-import { nodeAgent } from './prober.ts';
+import { startProberThread } from './prober-thread.ts';
 
 /** The embedded prober's name in the agents table. */
 const EMBEDDED = 'embedded';
 
 /**
- * `bouncezero start`: the edge plus one prober in the same process, speaking the same
- * authenticated WebSocket protocol over loopback as any remote prober, so there is one code
- * path. Its agent is made at first start; the edge stores only its public key, and its secret
- * is kept beside the SQLite file, readable by the owner only (embeddedSecretPath).
+ * `bouncezero start`: the edge plus one prober in the same process (on a thread of its own,
+ * prober-thread.ts), speaking the same authenticated WebSocket protocol over loopback as any
+ * remote prober, so there is one code path. Its agent is made at first start; the edge stores
+ * only its public key, and its secret is kept beside the SQLite file, readable by the owner only
+ * (embeddedSecretPath).
  */
 export async function run(options: { capacity?: number }): Promise<number> {
   const capacity = options.capacity ?? defaultCapacity(totalmem());
@@ -41,11 +42,10 @@ export async function run(options: { capacity?: number }): Promise<number> {
   const embedded = await embeddedAgent(server.agentStore, embeddedSecretPath(config.db));
   const loopback = new URL(server.agentUrl);
   if (['0.0.0.0', '[::]'].includes(loopback.hostname)) loopback.hostname = loopback.hostname === '[::]' ? '[::1]' : '127.0.0.1';
-  const agent = await nodeAgent({ config: prober.settings, edgeUrl: loopback.href, agentId: embedded.id, key: embedded.key, capacity, ...(tls ? { ca: tls.cert } : {}) });
-  const exit = agent.run();
-  await Promise.race([untilSignal(), exit]);
+  const agent = startProberThread({ edgeUrl: loopback.href, agentId: embedded.id, key: embedded.key, capacity, ...(tls ? { ca: tls.cert } : {}) });
+  await Promise.race([untilSignal(), agent.exit]);
   agent.drain();
-  const code = await exit;
+  const code = await agent.exit;
   await server.close();
   return code;
 }

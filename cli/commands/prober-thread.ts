@@ -1,0 +1,34 @@
+import { Worker } from 'node:worker_threads';
+
+/** What the thread needs to join the edge as the embedded agent; its settings it reads from the environment as any prober does. */
+export interface ProberThreadOptions {
+  edgeUrl: string;
+  agentId: string;
+  key: string;
+  capacity: number;
+  ca?: string;
+}
+
+/**
+ * The embedded prober of `bouncezero start` on a thread of its own. It speaks to the edge over
+ * the same loopback WebSocket as before, so nothing else changes; the edge (DNS, the store,
+ * scoring) and the prober (SMTP, TLS, plugins) then run on two cores instead of taking turns on
+ * one, and the CPU-bound bulk job gets the second core of a small machine.
+ */
+export function startProberThread(options: ProberThreadOptions): { exit: Promise<number>; drain(): void } {
+  // The CLI runs its TypeScript through tsx (bin/bouncezero.js); a worker gets no loader of its
+  // parent's, so it registers its own before importing the prober's entry.
+  const entry = new URL('./prober-thread-entry.ts', import.meta.url).href;
+  const worker = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`, { eval: true, workerData: options });
+  const exit = new Promise<number>((resolve) => {
+    worker.on('message', (message: { exit?: number }) => {
+      if (typeof message.exit === 'number') resolve(message.exit);
+    });
+    worker.on('error', (error) => {
+      process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), event: 'prober_thread_failed', error: String(error) })}\n`);
+      resolve(1);
+    });
+    worker.on('exit', (code) => resolve(code));
+  });
+  return { exit, drain: () => worker.postMessage('drain') };
+}
