@@ -21,7 +21,7 @@ export async function withStore(options: { create: boolean }, work: (db: Kysely<
     process.stderr.write(`no database at ${where} (BZ_DB): set BZ_DB to the edge's database, or run \`bouncezero start\` once to create it\n`);
     return 1;
   }
-  const db = await openStore(where);
+  const { db } = await openStore(where);
   try {
     return await work(db);
   } finally {

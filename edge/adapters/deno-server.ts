@@ -6,7 +6,7 @@ import { jsonLineLog } from '../dispatch/hub-log.ts';
 import { PreauthGate } from '../dispatch/preauth-gate.ts';
 import { originAllowed } from '../dispatch/upgrade-origin.ts';
 import { webAgentSocket } from '../dispatch/web-agent-socket.ts';
-import { openDenoSqlite } from './sqlite-deno.ts';
+import { openDenoSqliteStore } from './sqlite-deno.ts';
 
 export const AGENT_WS_PATH = '/v1/agents/ws';
 
@@ -40,8 +40,9 @@ const denoConnInfo: GetConnInfo = (c) => ({ remote: { address: (c.env as { remot
 export async function startDenoEdge(options: { config: Config; tls?: { cert: string; key: string } }): Promise<DenoEdge> {
   const deno = (globalThis as unknown as { Deno: DenoApi }).Deno;
   const { config } = options;
-  const db = await openDenoSqlite(config.db);
-  const { app, hub, jobs } = composeEdge({ config, db, clock: systemClock, random: systemRandom, connInfo: denoConnInfo });
+  const store = await openDenoSqliteStore(config.db);
+  const { db } = store;
+  const { app, hub, jobs } = composeEdge({ config, store, clock: systemClock, random: systemRandom, connInfo: denoConnInfo });
   const gate = new PreauthGate();
   const log = jsonLineLog;
 

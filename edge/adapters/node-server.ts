@@ -55,10 +55,11 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
-  const db = await openStore(config.db, config.pgPool !== undefined ? { poolSize: config.pgPool } : {});
+  const store = await openStore(config.db, config.pgPool !== undefined ? { poolSize: config.pgPool } : {});
+  const { db } = store;
   const { app, hub, agentStore, jobs } = composeEdge({
     config,
-    db,
+    store,
     clock,
     random,
     connInfo: getConnInfo,

@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.ts';
-import { openPostgres, type PostgresOptions } from './postgres-node.ts';
-import { openSqlite } from './sqlite-node.ts';
+import type { EdgeStore } from '../store/edge-store.ts';
+import { openPostgresStore, type PostgresOptions } from './postgres-node.ts';
+import { openSqliteStore } from './sqlite-node.ts';
 
 /** True when BZ_DB names a PostgreSQL server rather than a SQLite file. */
 export function isPostgresUrl(setting: string): boolean {
@@ -10,8 +9,9 @@ export function isPostgresUrl(setting: string): boolean {
 
 /**
  * The store BZ_DB names, opened and migrated: a postgres:// (or postgresql://) URL opens
- * PostgreSQL, anything else is a SQLite file path or `:memory:`.
+ * PostgreSQL, anything else is a SQLite file path or `:memory:`. The adapter that opens it says
+ * what it can do (EdgeStore).
  */
-export function openStore(setting: string, options: PostgresOptions = {}): Promise<Kysely<Database>> {
-  return isPostgresUrl(setting) ? openPostgres(setting, options) : openSqlite(setting);
+export function openStore(setting: string, options: PostgresOptions = {}): Promise<EdgeStore> {
+  return isPostgresUrl(setting) ? openPostgresStore(setting, options) : openSqliteStore(setting);
 }

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from '../store/migrate.ts';
+import type { EdgeStore } from '../store/edge-store.ts';
 import type { Database } from '../store/schema.ts';
 
 // Epoch-ms columns are bigint (int8), counts are int8 too, and a SUM of int8 is numeric: pg
@@ -43,6 +44,16 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   }
   await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).finally(() => lock.release());
   return db;
+}
+
+/** A PostgreSQL server is there to be shared: every edge given its URL works it at once. */
+export function postgresStore(db: Kysely<Database>): EdgeStore {
+  return { db, sharedByEdges: true };
+}
+
+/** openPostgres, as a store that says what it can do. */
+export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<EdgeStore> {
+  return postgresStore(await openPostgres(url, options));
 }
 
 /** The URL without its password, for messages. */

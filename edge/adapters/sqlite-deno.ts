@@ -1,5 +1,6 @@
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { migrateToLatest } from '../store/migrate.ts';
+import type { EdgeStore } from '../store/edge-store.ts';
 import type { Database } from '../store/schema.ts';
 
 /** The part of node:sqlite's StatementSync this adapter uses (Node 20's types do not know the module). */
@@ -45,6 +46,11 @@ export async function openDenoSqlite(path: string): Promise<Kysely<Database>> {
   const migrated = await migrateToLatest(db);
   if (!migrated.ok) throw new Error(`cannot open the store at ${path}: ${migrated.error}`);
   return db;
+}
+
+/** openDenoSqlite, as a store that says what it can do: a SQLite file is one edge's. */
+export async function openDenoSqliteStore(path: string): Promise<EdgeStore> {
+  return { db: await openDenoSqlite(path), sharedByEdges: false };
 }
 
 /** The store in memory on Deno's SQLite (tests). */

@@ -2,6 +2,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { keptStatements } from './kept-statements.ts';
 import { migrateToLatest } from '../store/migrate.ts';
+import type { EdgeStore } from '../store/edge-store.ts';
 import type { Database } from '../store/schema.ts';
 import { ownerOnlyFile, type LooseWarning } from './owner-only.ts';
 
@@ -27,4 +28,14 @@ export async function openSqlite(path: string, options: { warn?: LooseWarning } 
     throw new Error(`cannot open the store at ${path}: ${migrated.error}`);
   }
   return db;
+}
+
+/** A SQLite file is one edge's: no other edge works it at once. */
+export function sqliteStore(db: Kysely<Database>): EdgeStore {
+  return { db, sharedByEdges: false };
+}
+
+/** openSqlite, as a store that says what it can do. */
+export async function openSqliteStore(path: string, options: { warn?: LooseWarning } = {}): Promise<EdgeStore> {
+  return sqliteStore(await openSqlite(path, options));
 }

@@ -1,5 +1,4 @@
 import type { GetConnInfo } from 'hono/conninfo';
-import type { Kysely } from 'kysely';
 import { randomHex, type Clock, type Random } from '../../protocol/index.ts';
 import type { Config } from '../config.ts';
 import { createAgentHub, type AgentHub, type HubOptions } from '../dispatch/agent-hub.ts';
@@ -15,15 +14,14 @@ import type { Jobs } from '../jobs/create-jobs.ts';
 import { DEFAULT_RUNNER_OPTIONS } from '../jobs/runner-options.ts';
 import { EdgeMetrics } from '../metrics/edge-metrics.ts';
 import { createDnsCacheStore } from '../dns/dns-cache-store.ts';
-import type { Database } from '../store/schema.ts';
-import { sharedByEdges } from '../store/store-traits.ts';
+import type { EdgeStore } from '../store/edge-store.ts';
 import { edgeServices, type EdgeServices } from './edge-services.ts';
 
 export interface ComposeEdgeInput {
   /** The edge's settings (edge/config.ts). */
   config: Config;
-  /** The opened, migrated store (the runtime's adapter opens it: better-sqlite3, node:sqlite's Deno twin, pg). */
-  db: Kysely<Database>;
+  /** The opened, migrated store and what it can do (the runtime's adapter opens it: better-sqlite3, node:sqlite's Deno twin, pg). */
+  store: EdgeStore;
   clock: Clock;
   random: Random;
   /** Where agents are recorded: the store unless a test brings its own. */
@@ -47,7 +45,8 @@ export interface ComposedEdge extends EdgeServices {
  * several edges share the store, of jobs. A runtime adapter adds only HTTP, WebSocket and TLS.
  */
 export function composeEdge(input: ComposeEdgeInput): ComposedEdge {
-  const { config, db, clock, random } = input;
+  const { config, store, clock, random } = input;
+  const { db } = store;
   const allowNets = parseCidrList(config.allowNets.join(','));
   if (!allowNets.ok) throw new Error(allowNets.error);
 
@@ -61,7 +60,7 @@ export function composeEdge(input: ComposeEdgeInput): ComposedEdge {
   // Several edges on one store: a domain's probes go out through one edge at a time. Alone on
   // its store, this edge's hub already gives a domain to one prober.
   let leaseRefusals = 0;
-  const jobDispatcher = sharedByEdges(db)
+  const jobDispatcher = store.sharedByEdges
     ? leasedDispatcher(hub, {
         leases: new DomainLeases(db, `edge-${randomHex(random, 8)}`),
         clock,
@@ -73,7 +72,7 @@ export function composeEdge(input: ComposeEdgeInput): ComposedEdge {
 
   const services = edgeServices({
     config,
-    db,
+    store,
     resolver,
     dispatcher: hub,
     jobDispatcher,

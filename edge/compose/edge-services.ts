@@ -16,7 +16,7 @@ import type { RunnerOptions } from '../jobs/runner-options.ts';
 import { createOutcomeStore, type OutcomeStore } from '../learning/outcome-store.ts';
 import { EdgeMetrics } from '../metrics/edge-metrics.ts';
 import type { Database } from '../store/schema.ts';
-import { sharedByEdges } from '../store/store-traits.ts';
+import type { EdgeStore } from '../store/edge-store.ts';
 import { checkSyntax as realCheckSyntax } from '../syntax/index.ts';
 import { storeEvidence } from '../verify/probe-evidence.ts';
 import type { PipelineDeps, VerifyObserver } from '../verify/domain-pipeline.ts';
@@ -24,7 +24,8 @@ import type { VerifyDeps } from '../verify/verify-address.ts';
 
 export interface EdgeServicesInput {
   config: Config;
-  db: Kysely<Database>;
+  /** The store and what it can do (several edges on it or one). */
+  store: EdgeStore;
   resolver: MxResolver;
   /** Single checks go straight to the agents. */
   dispatcher: Dispatcher;
@@ -66,7 +67,7 @@ export interface EdgeServices extends CheckServices {
 }
 
 /** The result cache, keys, outcomes, evidence and learned scorer over the store, each built once. */
-export function checkServices(input: Omit<EdgeServicesInput, 'jobDispatcher' | 'runner' | 'connInfo' | 'hubMetrics' | 'onAppError' | 'onJobError' | 'webhooks'>): CheckServices {
+export function checkServices(input: Omit<EdgeServicesInput, 'store' | 'jobDispatcher' | 'runner' | 'connInfo' | 'hubMetrics' | 'onAppError' | 'onJobError' | 'webhooks'> & { db: Kysely<Database> }): CheckServices {
   const { config, db, clock, random } = input;
   const metrics = input.metrics ?? new EdgeMetrics();
   const cache = memoResultCache(createStoreResultCache(db, { clock }));
@@ -91,12 +92,13 @@ export function checkServices(input: Omit<EdgeServicesInput, 'jobDispatcher' | '
  * real ones; tests bring scripted ones).
  */
 export function edgeServices(input: EdgeServicesInput): EdgeServices {
-  const { config, db, clock } = input;
-  const services = checkServices(input);
+  const { config, store, clock } = input;
+  const { db } = store;
+  const services = checkServices({ ...input, db });
   const { pipeline, verify, metrics } = services;
   const jobs = createJobs({
     store: db,
-    sharedByEdges: sharedByEdges(db),
+    sharedByEdges: store.sharedByEdges,
     pipeline: { ...pipeline, dispatcher: input.jobDispatcher ?? input.dispatcher },
     checkSyntax: verify.checkSyntax,
     uploads: { limits: config.uploadLimits, perPrincipal: config.uploadsPerKey },

@@ -1,5 +1,4 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Engine } from '../store/dialect.ts';
 
 /** A claimed item as the statement returns it (bigint columns may come back as strings). */
 export interface ClaimedRow {
@@ -24,12 +23,11 @@ export interface ClaimedItem extends Omit<ClaimedRow, 'retry_until'> {
 /**
  * The claim of one job's share as one statement: up to `limit` of its due items go in flight
  * until `leaseUntil`, while the job is open. SQLite has one writer, so the statement alone is
- * atomic there. On PostgreSQL several edges claim at once: `FOR UPDATE SKIP LOCKED` makes each
- * pass over rows another edge is claiming, and the lock re-checks `due_at` on rows claimed
- * since this statement began, so no item goes to two edges.
+ * atomic there. On PostgreSQL several edges claim at once: `lock` (skipLockedRows of the store's
+ * dialect, on `i`) makes each pass over rows another edge is claiming, and the lock re-checks
+ * `due_at` on rows claimed since this statement began, so no item goes to two edges.
  */
-export function claimStatement(engine: Engine, jobId: string, now: number, limit: number, leaseUntil: number): RawBuilder<ClaimedRow> {
-  const lock = engine === 'postgres' ? sql`FOR UPDATE OF i SKIP LOCKED` : sql``;
+export function claimStatement(lock: RawBuilder<unknown>, jobId: string, now: number, limit: number, leaseUntil: number): RawBuilder<ClaimedRow> {
   return sql<ClaimedRow>`
     UPDATE job_items SET state = 'in_flight', attempt = attempt + 1, due_at = ${leaseUntil}
     WHERE id IN (

@@ -1,7 +1,6 @@
 import type { ExpressionBuilder, Kysely, UpdateObject } from 'kysely';
 import type { VerificationResult } from '../../protocol/index.ts';
-import { engineOf } from '../store/dialect.ts';
-import { sharedByEdges } from '../store/store-traits.ts';
+import { skipLockedRows } from '../store/dialect.ts';
 import type { Database } from '../store/schema.ts';
 import { claimStatement, type ClaimedItem, type ClaimedRow } from './claim-statement.ts';
 import { fairShares, type DueJob } from './fair-shares.ts';
@@ -35,7 +34,7 @@ export class ItemClaims {
    * share a job cannot fill goes to the others.
    */
   async claim(now: number, limit: number, leaseUntil: number): Promise<ClaimedItem[]> {
-    const engine = engineOf(this.db);
+    const lock = skipLockedRows(this.db, 'i');
     const rows: ClaimedRow[] = [];
     let open = await this.dueJobs(now);
     while (open.length > 0 && rows.length < limit) {
@@ -44,7 +43,7 @@ export class ItemClaims {
       for (const job of open) {
         const share = shares.get(job.id);
         if (!share) continue;
-        const claimed = await claimStatement(engine, job.id, now, share, leaseUntil).execute(this.db);
+        const claimed = await claimStatement(lock, job.id, now, share, leaseUntil).execute(this.db);
         rows.push(...claimed.rows);
         if (claimed.rows.length === share) filled.push(job);
       }
@@ -78,11 +77,11 @@ export class ItemClaims {
       .execute();
   }
 
-  /** At start-up nothing can be in flight any more (the store is this edge's alone): all of it is due again. */
+  /**
+   * At start-up on a store this edge has alone nothing can be in flight any more: all of it is
+   * due again, and half-done uploads are dropped. Never call it on a store other edges share.
+   */
   async recover(now: number): Promise<{ requeued: number; abandonedUploads: number }> {
-    // Where other edges share the store their claims and uploads are live, and the claims of an
-    // edge that died come due again when their leases end.
-    if (sharedByEdges(this.db)) return { requeued: 0, abandonedUploads: 0 };
     const requeued = await this.db.updateTable('job_items').set({ state: 'pending', due_at: now }).where('state', '=', 'in_flight').executeTakeFirst();
     const stale = await this.db.selectFrom('jobs').select('id').where('status', '=', 'uploading').execute();
     for (const { id } of stale) {

@@ -43,7 +43,9 @@ export class JobRunner {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    await this.claims.recover(this.deps.clock.now());
+    // Where other edges share the store their claims and uploads are live, and the claims of an
+    // edge that died come due again when their leases end.
+    if (!this.shared) await this.claims.recover(this.deps.clock.now());
     this.wake();
   }
 

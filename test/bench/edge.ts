@@ -4,7 +4,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import autocannon from 'autocannon';
 import { Hono } from 'hono';
-import { openSqlite } from '../../edge/adapters/sqlite-node.ts';
+import { openSqlite, sqliteStore } from '../../edge/adapters/sqlite-node.ts';
 import { edgeServices } from '../../edge/compose/edge-services.ts';
 import { loadConfig } from '../../edge/config.ts';
 import { createAgentHub } from '../../edge/dispatch/agent-hub.ts';
@@ -33,7 +33,7 @@ async function startServers(): Promise<void> {
   const db = await openSqlite(':memory:');
   const { app } = edgeServices({
     config: loaded.config,
-    db,
+    store: sqliteStore(db),
     resolver: createMxResolver({ endpoints: loaded.config.doh, allowNets: nets.nets }),
     dispatcher: createAgentHub({ store: createKyselyAgentStore(db) }),
     clock: systemClock,

@@ -18,6 +18,7 @@ import type { Dialer } from '../../prober/smtp/dialer.ts';
 import type { SessionTimeouts } from '../../prober/smtp/open-session.ts';
 import { systemClock, type MxPlan } from '../../protocol/index.ts';
 import { memoryStore, ScriptedResolver, seededRandom, TEST_KEY, testConfig } from '../unit/api/app-harness.ts';
+import { sqliteStore } from '../../edge/adapters/sqlite-node.ts';
 
 export type Behaviour = 'greylist' | 'tarpit' | 'refuse' | 'reset' | 'garbage';
 export const BEHAVIOURS: readonly Behaviour[] = ['greylist', 'tarpit', 'refuse', 'reset', 'garbage'];
@@ -145,7 +146,7 @@ export async function mixedFleet(options: { domainsPer: number; greylistS: numbe
     healthyCount: () => 1,
   };
   const store = await memoryStore();
-  const { app, jobs } = edgeServices({ config: testConfig(), db: store, resolver: new ScriptedResolver(plans), dispatcher, clock: systemClock, random: seededRandom(), runner: options.runner });
+  const { app, jobs } = edgeServices({ config: testConfig(), store: sqliteStore(store), resolver: new ScriptedResolver(plans), dispatcher, clock: systemClock, random: seededRandom(), runner: options.runner });
   return {
     list,
     servers,

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { onTestFinished } from 'vitest';
-import { openPostgres } from '../../edge/adapters/postgres-node.ts';
-import { openSqlite } from '../../edge/adapters/sqlite-node.ts';
+import { openPostgres, postgresStore } from '../../edge/adapters/postgres-node.ts';
+import { openSqlite, sqliteStore } from '../../edge/adapters/sqlite-node.ts';
 import type { Engine } from '../../edge/store/dialect.ts';
+import type { EdgeStore } from '../../edge/store/edge-store.ts';
 import type { Database } from '../../edge/store/schema.ts';
 
 /**
@@ -18,6 +19,8 @@ export interface StoreEngine {
   name: Engine;
   /** A fresh, migrated, empty store, closed (and on PostgreSQL dropped) when the test ends. */
   open(): Promise<Kysely<Database>>;
+  /** The same, as its adapter tells what it can do (several edges on it or one). */
+  openStore(): Promise<EdgeStore>;
 }
 
 const sqlite: StoreEngine = {
@@ -27,11 +30,13 @@ const sqlite: StoreEngine = {
     onTestFinished(() => db.destroy());
     return db;
   },
+  openStore: () => sqlite.open().then(sqliteStore),
 };
 
 const postgres: StoreEngine = {
   name: 'postgres',
   open: () => openPostgresSchema().then(({ db }) => db),
+  openStore: () => postgres.open().then(postgresStore),
 };
 
 /**

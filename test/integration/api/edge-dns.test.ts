@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import { openSqlite } from '../../../edge/adapters/sqlite-node.ts';
+import { openSqlite, sqliteStore } from '../../../edge/adapters/sqlite-node.ts';
 import { createApp } from '../../../edge/api/app.ts';
 import { edgeServices } from '../../../edge/compose/edge-services.ts';
 import { loadConfig } from '../../../edge/config.ts';
@@ -48,7 +48,7 @@ describeWorld('edge app over the world DoH, no prober', () => {
     metrics = new EdgeMetrics();
     app = edgeServices({
       config: loaded.config,
-      db,
+      store: sqliteStore(db),
       resolver: createMxResolver({ endpoints: loaded.config.doh, allowNets: nets.nets }),
       dispatcher: hub,
       clock: systemClock,

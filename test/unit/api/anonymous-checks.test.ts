@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { edgeServices } from '../../../edge/compose/edge-services.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { ScriptedDispatcher, ScriptedResolver, TEST_KEY, harness, memoryStore, plan, probeAnswer, seededRandom, testConfig } from './app-harness.ts';
+import { sqliteStore } from '../../../edge/adapters/sqlite-node.ts';
 
 const plans = { 'example.test': plan('example.test') };
 const body = JSON.stringify({ email: 'user@example.test' });
@@ -47,7 +48,7 @@ describe('BZ_ANONYMOUS_CHECKS', () => {
     const store = await memoryStore();
     const clock = new FakeClock();
     const config = testConfig({ BZ_ANONYMOUS_CHECKS: '100' });
-    const { app } = edgeServices({ db: store, resolver: new ScriptedResolver({}), dispatcher: new ScriptedDispatcher(probeAnswer({ outcome: 'accepted', reason: 'accepted' })), clock, random: seededRandom(), config, connInfo: () => ({ remote: { address: '192.0.2.1' } }) });
+    const { app } = edgeServices({ store: sqliteStore(store), resolver: new ScriptedResolver({}), dispatcher: new ScriptedDispatcher(probeAnswer({ outcome: 'accepted', reason: 'accepted' })), clock, random: seededRandom(), config, connInfo: () => ({ remote: { address: '192.0.2.1' } }) });
     const res = await app.request('/v1/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(['a@example.test']) });
     expect(res.status).toBe(401);
   });

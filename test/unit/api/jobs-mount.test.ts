@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { edgeServices } from '../../../edge/compose/edge-services.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { ScriptedDispatcher, ScriptedResolver, TEST_KEY, memoryStore, probeAnswer, seededRandom, testConfig } from './app-harness.ts';
+import { sqliteStore } from '../../../edge/adapters/sqlite-node.ts';
 
 /** The jobs feature mounted through AppDeps.jobs: behind the same key, counted, documented. */
 async function mounted() {
@@ -9,7 +10,7 @@ async function mounted() {
   const clock = new FakeClock();
   const { app, metrics } = edgeServices({
     config: testConfig(),
-    db: store,
+    store: sqliteStore(store),
     resolver: new ScriptedResolver({}),
     dispatcher: new ScriptedDispatcher(probeAnswer({ outcome: 'accepted', reason: 'accepted' })),
     clock,

@@ -5,6 +5,7 @@ import { ownersAndScopesMigration } from '../../../edge/store/migrations/010-own
 import { keyCommand } from '../../../cli/commands/key-command.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { harness, plan, seededRandom, storedKey, TEST_KEY } from './app-harness.ts';
+import { sqliteStore } from '../../../edge/adapters/sqlite-node.ts';
 
 type H = Awaited<ReturnType<typeof harness>>;
 
@@ -34,7 +35,7 @@ describe('key scopes', () => {
     const h = await harness({});
     const verifyOnly = await storedKey(h.deps.store, 'v', ['verify'], 1);
     const { edgeServices } = await import('../../../edge/compose/edge-services.ts');
-    const { app } = edgeServices({ config: h.deps.config, db: h.deps.store, resolver: h.resolver, dispatcher: h.dispatcher, clock: h.clock, random: seededRandom() });
+    const { app } = edgeServices({ config: h.deps.config, store: sqliteStore(h.deps.store), resolver: h.resolver, dispatcher: h.dispatcher, clock: h.clock, random: seededRandom() });
     const res = await app.request('/v1/jobs', { method: 'POST', headers: { authorization: `Bearer ${verifyOnly}`, 'content-type': 'application/json' }, body: '["a@x.test"]' });
     expect(res.status).toBe(403);
     expect(await h.deps.store.selectFrom('jobs').selectAll().execute()).toEqual([]);

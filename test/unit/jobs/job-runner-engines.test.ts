@@ -5,7 +5,6 @@ import { DomainLeases } from '../../../edge/dispatch/domain-leases.ts';
 import { leasedDispatcher } from '../../../edge/dispatch/leased-dispatcher.ts';
 import { ItemClaims } from '../../../edge/jobs/item-claims.ts';
 import { JobRunner } from '../../../edge/jobs/job-runner.ts';
-import { sharedByEdges } from '../../../edge/store/store-traits.ts';
 import type { RunnerOptions } from '../../../edge/jobs/runner-options.ts';
 import { checkSyntax } from '../../../edge/syntax/index.ts';
 import type { Clock, ProbeTask } from '../../../protocol/index.ts';
@@ -20,12 +19,12 @@ const accepted = probeAnswer({ outcome: 'accepted', reason: 'accepted' });
 
 /** One more edge's runner on the harness's store, behind its own dispatcher. */
 function edgeRunner(h: Awaited<ReturnType<typeof jobsHarness>>, dispatcher: ScriptedDispatcher | ReturnType<typeof leasedDispatcher>, options: Partial<RunnerOptions>, seed: number, clock: Clock = h.clock): JobRunner {
-  return new JobRunner({ claims: new ItemClaims(h.store), sharedByEdges: sharedByEdges(h.store), resolver: new ScriptedResolver(plans), dispatcher, cache: createStoreResultCache(h.store), clock, random: seededRandom(seed), checkSyntax, cacheTtl: { known: 0, risky: 0, unknown: 0 }, options });
+  return new JobRunner({ claims: new ItemClaims(h.store), sharedByEdges: h.sharedByEdges, resolver: new ScriptedResolver(plans), dispatcher, cache: createStoreResultCache(h.store), clock, random: seededRandom(seed), checkSyntax, cacheTtl: { known: 0, risky: 0, unknown: 0 }, options });
 }
 
-describe.each(STORE_ENGINES)('the job runner on $name', ({ open }) => {
+describe.each(STORE_ENGINES)('the job runner on $name', ({ openStore }) => {
   it('works a job to completion: one plan per domain, each address dispatched once', async () => {
-    const h = await jobsHarness({ plans, runner: { taskSize: 25 }, store: await open() });
+    const h = await jobsHarness({ plans, runner: { taskSize: 25 }, store: await openStore() });
     const list = DOMAINS.flatMap((d) => Array.from({ length: 60 }, (_, i) => `u${i}@${d}`));
     const id = await h.create(JSON.stringify([...list, ...list.slice(0, 30)]), 'application/json');
     await h.run();
@@ -36,9 +35,9 @@ describe.each(STORE_ENGINES)('the job runner on $name', ({ open }) => {
   });
 });
 
-describe.each(STORE_ENGINES.filter((e) => e.name === 'postgres'))('several edges on one $name store', ({ open }) => {
+describe.each(STORE_ENGINES.filter((e) => e.name === 'postgres'))('several edges on one $name store', ({ openStore }) => {
   it('share a job: every address dispatched once, and a domain never out through two edges at once', async () => {
-    const h = await jobsHarness({ plans, healthy: 0, store: await open() });
+    const h = await jobsHarness({ plans, healthy: 0, store: await openStore() });
     const list = DOMAINS.flatMap((d) => Array.from({ length: 50 }, (_, i) => `u${i}@${d}`));
     const id = await h.create(JSON.stringify(list), 'application/json');
     // Which edge has each domain out right now; a second edge sending the same domain is a breach.
@@ -74,7 +73,7 @@ describe.each(STORE_ENGINES.filter((e) => e.name === 'postgres'))('several edges
 
   it("take a dead edge's items once its lease ends, not before, and drop its late answers", async () => {
     // The status polls below run while the fake clock stands still: no token bucket would refill.
-    const h = await jobsHarness({ plans, healthy: 0, store: await open(), env: { BZ_RATE_LIMIT_RPS: '0' } });
+    const h = await jobsHarness({ plans, healthy: 0, store: await openStore(), env: { BZ_RATE_LIMIT_RPS: '0' } });
     const list = Array.from({ length: 40 }, (_, i) => `k${i}@${DOMAINS[i % 4]}`);
     const id = await h.create(JSON.stringify(list), 'application/json');
     // The dead edge: its prober never answers and its own time stands still (no timer of a dead

@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
 import { edgeServices } from '../../../edge/compose/edge-services.ts';
 import type { JobsDeps } from '../../../edge/jobs/create-jobs.ts';
-import type { Database } from '../../../edge/store/schema.ts';
+import { sqliteStore } from '../../../edge/adapters/sqlite-node.ts';
+import type { EdgeStore } from '../../../edge/store/edge-store.ts';
 import type { VerifyObserver } from '../../../edge/verify/verify-address.ts';
 import type { RunnerOptions } from '../../../edge/jobs/runner-options.ts';
 import type { MxPlan } from '../../../protocol/index.ts';
@@ -11,18 +11,19 @@ import { memoryStore, plan, probeAnswer, ScriptedDispatcher, ScriptedResolver, s
 export { plan, probeAnswer, TEST_KEY };
 
 /** The real app with the jobs mounted, over an in-memory SQLite store, a scripted resolver and prober, and a fake clock. */
-export async function jobsHarness(options: { plans?: Record<string, MxPlan | (() => Promise<MxPlan>)>; answer?: Answer; healthy?: number; runner?: Partial<RunnerOptions>; env?: Record<string, string>; store?: Kysely<Database>; observer?: VerifyObserver; webhooks?: JobsDeps['webhooks'] } = {}) {
+export async function jobsHarness(options: { plans?: Record<string, MxPlan | (() => Promise<MxPlan>)>; answer?: Answer; healthy?: number; runner?: Partial<RunnerOptions>; env?: Record<string, string>; store?: EdgeStore; observer?: VerifyObserver; webhooks?: JobsDeps['webhooks'] } = {}) {
   const clock = new FakeClock();
-  const store = options.store ?? (await memoryStore());
+  const { db: store, sharedByEdges } = options.store ?? sqliteStore(await memoryStore());
   const resolver = new ScriptedResolver(options.plans ?? {});
   const dispatcher = new ScriptedDispatcher(options.answer ?? probeAnswer({ outcome: 'accepted', reason: 'accepted' }), options.healthy ?? 1);
   const config = testConfig(options.env);
   const random = seededRandom();
-  const { app, jobs } = edgeServices({ config, db: store, resolver, dispatcher, clock, random, ...(options.observer ? { observer: options.observer } : {}), ...(options.webhooks ? { webhooks: options.webhooks } : {}), runner: { pollMs: 1000, minRetryDelayMs: 1000, ...options.runner } });
+  const { app, jobs } = edgeServices({ config, store: { db: store, sharedByEdges }, resolver, dispatcher, clock, random, ...(options.observer ? { observer: options.observer } : {}), ...(options.webhooks ? { webhooks: options.webhooks } : {}), runner: { pollMs: 1000, minRetryDelayMs: 1000, ...options.runner } });
   const auth = { authorization: `Bearer ${TEST_KEY}` };
   const h = {
     clock,
     store,
+    sharedByEdges,
     resolver,
     dispatcher,
     runner: jobs.runner,

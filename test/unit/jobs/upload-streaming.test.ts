@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openSqlite } from '../../../edge/adapters/sqlite-node.ts';
+import { openSqliteStore } from '../../../edge/adapters/sqlite-node.ts';
 import { jobsHarness, TEST_KEY } from './jobs-harness.ts';
 
 const ROWS = 200_000;
@@ -33,7 +33,7 @@ function generatedCsv(rows: number, onPull: (generated: number) => void = () => 
 describe('a 200,000-row upload', () => {
   it('is read only as fast as it is stored: never more than a chunk and a batch ahead of the store', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bz-upload-')), 'bz.db');
-    const h = await jobsHarness({ healthy: 0, store: await openSqlite(file) });
+    const h = await jobsHarness({ healthy: 0, store: await openSqliteStore(file) });
     // A second connection sees what the upload has committed so far, at the moment of each pull.
     const peek = new SqliteDatabase(file, { readonly: true });
     const stored = peek.prepare('SELECT count(*) AS n FROM job_rows');

@@ -158,8 +158,9 @@ describe('openStore', () => {
     expect(isPostgresUrl('postgres://u@127.0.0.1/db')).toBe(true);
     expect(isPostgresUrl('postgresql://u@127.0.0.1/db')).toBe(true);
     expect(isPostgresUrl('./data/postgres.db')).toBe(false);
-    const db = await openStore(':memory:');
+    const { db, sharedByEdges } = await openStore(':memory:');
     expect(engineOf(db)).toBe('sqlite');
+    expect(sharedByEdges).toBe(false);
     await db.destroy();
   });
 

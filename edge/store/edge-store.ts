@@ -1,0 +1,15 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+/**
+ * An opened, migrated store with what it can do, as told by the adapter that opened it. Features
+ * ask the store these questions, never which engine it is.
+ */
+export interface EdgeStore {
+  readonly db: Kysely<Database>;
+  /**
+   * Other edges may work this store at once: they add jobs this edge is not told of, and their
+   * claims and uploads are live, so nothing found in flight at start-up is this edge's to requeue.
+   */
+  readonly sharedByEdges: boolean;
+}
