@@ -155,7 +155,8 @@ async function runDoctorOnce(options: Parameters<typeof nodeAgent>[0]): Promise<
     return 1;
   }
   for (const c of report.checks) process.stdout.write(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(28)} ${c.detail}\n`);
-  process.stdout.write(`port 25: ${report.port25 === null ? 'not checked (BZ_DOCTOR_HOSTS empty)' : report.port25 ? 'open' : 'BLOCKED'}\n`);
+  const unknown = report.checks.some((c) => c.name === 'port25') ? 'not checked (no host to dial resolves)' : 'not checked (BZ_DOCTOR_HOSTS empty)';
+  process.stdout.write(`port 25: ${report.port25 === null ? unknown : report.port25 ? 'open' : 'BLOCKED'}\n`);
   return report.checks.every((c) => c.ok) ? 0 : 1;
 }
 

@@ -77,21 +77,27 @@ function replyText(reply: SmtpReply): string {
 async function checkPort25(options: DoctorOptions, lookup: Lookup): Promise<{ reachable: boolean | null; checks: Check[] }> {
   if (options.hosts.length === 0) return { reachable: null, checks: [] };
   const tried: string[] = [];
+  let dialed = 0;
   for (const entry of options.hosts) {
     const cut = entry.lastIndexOf(':');
     const host = entry.slice(0, cut).replace(/^\[|\]$/g, '');
     const port = Number(entry.slice(cut + 1));
-    const address = reversedLabels(host) ? host : (await lookup(host, 'A')).answers[0];
+    const answer = reversedLabels(host) ? null : await lookup(host, 'A');
+    const address = answer ? answer.answers[0] : host;
     if (!address) {
-      tried.push(`${entry}: does not resolve`);
+      tried.push(`${entry}: does not resolve (${answer?.rcode ?? 'no answer'})`);
       continue;
     }
+    dialed++;
     const out = await options.probe(address, port, options.dialTimeoutMs ?? 10_000);
     if (out.ok) {
       return { reachable: true, checks: [{ name: 'port25', ok: true, detail: `connected to ${entry}` }] };
     }
     tried.push(`${entry}: ${out.failure}`);
   }
+  // No host could even be dialed (DNS failing, offline): that says nothing of port 25. Unknown
+  // keeps the prober taking work, so it serves as soon as DNS answers again, not at the next run.
+  if (dialed === 0) return { reachable: null, checks: [{ name: 'port25', ok: false, detail: `not checked: no host to dial resolves (DNS failing?): ${tried.join('; ')}`.slice(0, 512) }] };
   return { reachable: false, checks: [{ name: 'port25', ok: false, detail: `outbound SMTP blocked? ${tried.join('; ')}`.slice(0, 512) }] };
 }
 

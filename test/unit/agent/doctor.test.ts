@@ -69,6 +69,20 @@ describe('prober doctor', () => {
     expect(report.checks[0]?.detail).toContain('127.0.0.24:25: timeout');
   });
 
+  it('does not call port 25 blocked when DNS fails (offline): nothing was dialed, so it is unknown', async () => {
+    const dial = dialer([]);
+    const servfail = async (): Promise<DnsAnswer> => ({ rcode: 'SERVFAIL', answers: [] });
+    const doctor = createDoctor({ probe: dial.probe, hosts: ['mx.example.test:25', 'mx2.example.test:25'], dnsblZones: [], heloName: undefined });
+    const report = await doctor({ observedAddress: '127.0.0.1', lookup: servfail });
+    expect(report.port25).toBeNull();
+    expect(dial.dialed).toEqual([]);
+    expect(report.checks).toEqual([{ name: 'port25', ok: false, detail: 'not checked: no host to dial resolves (DNS failing?): mx.example.test:25: does not resolve (SERVFAIL); mx2.example.test:25: does not resolve (SERVFAIL)' }]);
+    // One host that resolves and cannot be reached is evidence again.
+    const mixed = await doctor({ observedAddress: '127.0.0.1', lookup: async (name) => (name === 'mx2.example.test' ? { rcode: 'NOERROR', answers: ['127.0.0.20'] } : servfail()) });
+    expect(mixed.port25).toBe(false);
+    expect(dial.dialed).toEqual(['127.0.0.20:25']);
+  });
+
   it('turns checks off when their settings are empty', async () => {
     const dns = zone(WORLD);
     const report = await createDoctor({ probe: dialer([]).probe, hosts: [], dnsblZones: [], heloName: undefined })({ observedAddress: '127.0.0.1', lookup: dns.lookup });
