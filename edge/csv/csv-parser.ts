@@ -27,6 +27,12 @@ const DETECT_LIMIT = 64 * 1024;
  * size. Accepts CRLF, LF or a lone CR, a leading BOM, doubled quotes and newlines inside quoted
  * fields; skips blank lines. After an error it accepts nothing more. The delimiter is the one
  * given, or the one of `,` `;` tab the first line (the header) has most of outside quotes.
+ *
+ * Ours rather than a library's (issue 13 item 4, tried with csv-parse 7.0.3 and papaparse 5.7.1):
+ * csv-parse caps only a whole record, in bytes, counting no separators (a row of 200,000 empty
+ * cells passes max_record_size 1000 and is held whole), has no per-cell cap, and needs Node's
+ * global Buffer (its Web TransformStream entry imports node:stream/web); papaparse misreads a file
+ * that mixes CRLF, LF and CR, accepts a stray quote silently and has no caps at all.
  */
 export class CsvParser {
   private delimiter: Delimiter | null;
