@@ -11,6 +11,7 @@ import type { AgentStore } from '../dispatch/agent-store.ts';
 import type { Database } from '../store/schema.ts';
 import type { Kysely } from 'kysely';
 import { openStore } from './open-store.ts';
+import { pinnedFetch } from './pinned-fetch-node.ts';
 import { agentUpgrade } from './ws-node.ts';
 import { startRetentionSweep } from '../retention/retention-sweep.ts';
 import { jsonLineLog } from '../dispatch/hub-log.ts';
@@ -63,6 +64,7 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
     clock,
     random,
     connInfo: getConnInfo,
+    webhookFetch: pinnedFetch,
     ...(options.agentStore ? { agentStore: options.agentStore } : {}),
     ...(options.hub ? { hub: options.hub } : {}),
   });

@@ -11,6 +11,7 @@ import { parseCidrList } from '../../net/cidr.ts';
 import { createMxResolver } from '../dns/create-mx-resolver.ts';
 import { createDohClient } from '../dns/doh-client.ts';
 import type { Jobs } from '../jobs/create-jobs.ts';
+import type { WebhookFetch } from '../jobs/webhook/webhook-sender.ts';
 import { DEFAULT_RUNNER_OPTIONS } from '../jobs/runner-options.ts';
 import { EdgeMetrics } from '../metrics/edge-metrics.ts';
 import { createDnsCacheStore } from '../dns/dns-cache-store.ts';
@@ -30,6 +31,8 @@ export interface ComposeEdgeInput {
   hub?: Omit<HubOptions, 'store' | 'clock' | 'random' | 'dns' | 'onAgentReady'>;
   /** The runtime's way to read the caller's address. */
   connInfo?: GetConnInfo;
+  /** The runtime's webhook POST pinned to the vetted address (Node: pinnedFetch); else Web fetch. */
+  webhookFetch?: WebhookFetch;
 }
 
 export interface ComposedEdge extends EdgeServices {
@@ -83,7 +86,7 @@ export function composeEdge(input: ComposeEdgeInput): ComposedEdge {
     hubMetrics: () => hub.metrics(),
     onJobError: (error) => console.error(JSON.stringify({ event: 'job_runner_error', error: String(error).slice(0, 300) })),
     // Callback hosts are looked up like MX hosts, and judged by the same guard and BZ_ALLOW_NETS.
-    webhooks: { hostAddresses: hostAddresses((q, signal) => dns.query(q, signal)), allowNets: allowNets.nets },
+    webhooks: { hostAddresses: hostAddresses((q, signal) => dns.query(q, signal)), allowNets: allowNets.nets, ...(input.webhookFetch ? { fetch: input.webhookFetch } : {}) },
     ...(input.connInfo ? { connInfo: input.connInfo } : {}),
   });
   wakeJobs = () => services.jobs.runner.wake();

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../../protocol/index.ts';
 import type { Cidr } from '../../../net/cidr.ts';
-import type { Fetch } from '../../dns/doh-exchange.ts';
 import type { Database } from '../../store/schema.ts';
 import { jobReport } from '../job-status.ts';
 import { parseCallbackUrl } from './callback-url.ts';
@@ -31,9 +30,18 @@ export function retryDelayMs(failedAttempts: number, options: WebhookOptions): n
   return Math.min(options.maxRetryMs, options.firstRetryMs * 3 ** Math.max(0, failedAttempts - 1));
 }
 
+/**
+ * The POST of one delivery, told the address the guard vetted. A fetch that resolves the host
+ * again could get another answer (DNS rebinding: public when checked, 127.0.0.1 when dialed), so
+ * the Node edge connects to `address` itself (edge/adapters/pinned-fetch-node.ts), keeping the
+ * URL's host for the Host header, SNI and the certificate check. Web fetch has no way to choose
+ * the address: a runtime without a pinning fetch ignores it and keeps that window.
+ */
+export type WebhookFetch = (url: string, init: RequestInit, pinned: { address: string }) => Promise<Response>;
+
 export interface WebhookSenderDeps {
   db: Kysely<Database>;
-  fetch: Fetch;
+  fetch: WebhookFetch;
   clock: Clock;
   /** Resolves a callback host for the private-address guard. */
   hostAddresses: HostAddresses;
@@ -186,7 +194,7 @@ export class WebhookSender {
     const cancel = clock.setTimer(() => controller.abort(new Error(`no answer within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
     try {
       // Redirects are not followed: the guard vetted this host, not wherever it points next.
-      const res = await this.deps.fetch(parsed.url.href, { method: 'POST', headers, body, redirect: 'manual', signal: controller.signal });
+      const res = await this.deps.fetch(parsed.url.href, { method: 'POST', headers, body, redirect: 'manual', signal: controller.signal }, { address: target.address });
       await res.body?.cancel().catch(() => {});
       if (res.status >= 200 && res.status < 300) return { delivered: true };
       return { delivered: false, retry: true, error: `the callback answered ${res.status || 'a redirect'}${res.status >= 300 && res.status < 400 ? ' (redirects are not followed)' : ''}` };

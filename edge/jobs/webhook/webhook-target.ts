@@ -5,7 +5,8 @@ import { parseIp } from '../../../net/ip-address.ts';
 /** A host name's IPv4 and IPv6 addresses (the edge's DoH client in production); an empty list when it has none. */
 export type HostAddresses = (host: string) => Promise<string[]>;
 
-export type TargetCheck = { ok: true } | { ok: false; retry: boolean; error: string };
+/** `address`: the one the delivery must connect to, vetted here (see WebhookFetch). */
+export type TargetCheck = { ok: true; address: string } | { ok: false; retry: boolean; error: string };
 
 /**
  * May a delivery go to this URL? The same private-address guard as MX hosts: a callback is a URL
@@ -26,5 +27,5 @@ export async function checkWebhookTarget(url: URL, hostAddresses: HostAddresses,
   if (addresses.length === 0) return { ok: false, retry: true, error: `${host} has no address` };
   const refused = addresses.find((a) => !isAddressAllowed(a, allowNets));
   if (refused) return { ok: false, retry: false, error: `${host} resolves to ${refused} (${addressRange(refused) ?? 'refused'} address space); callbacks go to public addresses only unless BZ_ALLOW_NETS allows it` };
-  return { ok: true };
+  return { ok: true, address: addresses[0]! };
 }

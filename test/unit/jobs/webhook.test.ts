@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { cidr } from '../../../net/cidr.ts';
-import type { Fetch } from '../../../edge/dns/doh-exchange.ts';
+import type { WebhookFetch } from '../../../edge/jobs/webhook/webhook-sender.ts';
+import { pinnedFetch } from '../../../edge/adapters/pinned-fetch-node.ts';
 import { jobsHarness, plan, TEST_KEY } from './jobs-harness.ts';
 
 const plans = { 'a.test': plan('a.test') };
@@ -11,9 +12,9 @@ const auth = { authorization: `Bearer ${TEST_KEY}` };
 
 /** A receiver that answers the statuses it is given, in turn, and records what it was sent. */
 function scriptedReceiver(...statuses: number[]) {
-  const calls: { url: string; headers: Headers; body: string; redirect: RequestRedirect | undefined }[] = [];
-  const fetch: Fetch = async (url, init) => {
-    calls.push({ url, headers: new Headers(init.headers), body: String(init.body), redirect: init.redirect });
+  const calls: { url: string; headers: Headers; body: string; redirect: RequestRedirect | undefined; address: string }[] = [];
+  const fetch: WebhookFetch = async (url, init, pinned) => {
+    calls.push({ url, headers: new Headers(init.headers), body: String(init.body), redirect: init.redirect, address: pinned.address });
     const status = statuses[Math.min(calls.length - 1, statuses.length - 1)] ?? 204;
     return new Response(status === 204 ? null : 'x', { status, headers: status === 302 ? { location: 'http://10.0.0.1/' } : {} });
   };
@@ -142,6 +143,38 @@ describe('the completion webhook', () => {
       expect([url, res.status, res.body.error?.code]).toEqual([url, 400, 'invalid_callback_url']);
     }
     expect(await h.store.selectFrom('jobs').selectAll().execute()).toEqual([]);
+  });
+
+  it('connects to the address the guard vetted, never resolving the host again (no DNS rebinding window)', async () => {
+    const { h, receiver, lookedUp, create } = await setup({ addresses: ['93.184.216.34', '2606:2800:220:1::1'] });
+    const { body } = await create('https://hooks.example.test/done');
+    await h.run();
+    expect(await h.webhooks.deliverDue()).toBe(1);
+    expect(lookedUp).toEqual(['hooks.example.test']);
+    expect(receiver.calls.map((c) => [c.url, c.address])).toEqual([['https://hooks.example.test/done', '93.184.216.34']]);
+    expect(body.id).toBeTruthy();
+  });
+
+  it('pinnedFetch (the Node edge\'s) dials the pinned address with the URL\'s host kept, for a name no resolver knows', async () => {
+    const seen: { host: string | undefined; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        seen.push({ host: req.headers.host, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      // `.invalid` never resolves (RFC 6761): reaching the server proves no lookup took place.
+      const res = await pinnedFetch(`http://rebind.invalid:${port}/done`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' }, { address: '127.0.0.1' });
+      expect(res.status).toBe(204);
+      expect(seen).toEqual([{ host: `rebind.invalid:${port}`, body: '{"a":1}' }]);
+    } finally {
+      server.close();
+    }
   });
 
   it('reaches a real receiver over loopback HTTP with the real fetch', async () => {
