@@ -62,5 +62,7 @@ export const CatchAllCheck = z.object({
   mx_host: z.string().optional(),
   /** The probes were greylisted: the check is still open and is asked again with the same probe names. */
   open: z.boolean().optional(),
+  /** The delay the probes' greylisting asked for (the longest of them: all three have to pass); when the open check can be asked again. */
+  retry_after_s: z.number().int().nonnegative().optional(),
 });
 export type CatchAllCheck = z.infer<typeof CatchAllCheck>;

@@ -75,12 +75,12 @@ async function settle(deps: DomainWorkDeps, claimed: Map<string, ClaimedItem>, a
 /**
  * A retry of what is no SMTP "not now": every DoH endpoint failing (says nothing about the
  * domain: asked again as of a busy server), and an accepted address whose catch-all probes were
- * greylisted (asked again as greylisted; when retries end, its risky answer stands).
+ * greylisted (asked again as greylisted, after the probes' hint; when retries end, its risky answer stands).
  */
 function otherRetry(outcome: StageOutcome, item: ClaimedItem, now: number, options: RunnerOptions): RetryDecision | null {
   if (outcome.stage === 'dns' && outcome.plan.rule === 'dns_error') return retryDecisionFor('busy', undefined, item, now, options);
   if (outcome.stage === 'smtp' && awaitsCatchAll(outcome.probe.smtp, outcome.catchAll)) {
-    const decision = retryDecisionFor('greylisted', undefined, item, now, options);
+    const decision = retryDecisionFor('greylisted', outcome.catchAll.retry_after_s, item, now, options);
     return decision.retry ? decision : null;
   }
   return null;

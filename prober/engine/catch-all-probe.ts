@@ -1,4 +1,5 @@
 import type { RcptOutcome } from '../../protocol/index.ts';
+import type { ReplyClass } from '../smtp/classify-reply.ts';
 
 export const CATCH_ALL_PROBES = 3;
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -39,4 +40,12 @@ export function catchAllVerdict(outcomes: readonly RcptOutcome[]): 'yes' | 'no' 
   if (outcomes.includes('rejected')) return 'no';
   if (outcomes.length === CATCH_ALL_PROBES && outcomes.every((o) => o === 'accepted')) return 'yes';
   return 'unknown';
+}
+
+/** What the probes' greylisting asked for: undefined when none was greylisted; the longest hint named, since every probe has to pass. */
+export function probesGreylist(classes: readonly Pick<ReplyClass, 'greylisted' | 'retry_after_s'>[]): { retry_after_s?: number } | undefined {
+  const greylisted = classes.filter((c) => c.greylisted);
+  if (greylisted.length === 0) return undefined;
+  const hints = greylisted.flatMap((c) => (c.retry_after_s === undefined ? [] : [c.retry_after_s]));
+  return hints.length ? { retry_after_s: Math.max(...hints) } : {};
 }

@@ -5,7 +5,7 @@ import { openSession, sessionFailureReason, tooBusy, type OpenFailure } from '..
 import type { Capabilities } from '../smtp/capabilities.ts';
 import type { PipelineResult, SessionFailure, SmtpSession } from '../smtp/smtp-session.ts';
 import { Transcript } from '../smtp/transcript.ts';
-import { CATCH_ALL_PROBES, catchAllVerdict, probeAddresses } from './catch-all-probe.ts';
+import { CATCH_ALL_PROBES, catchAllVerdict, probeAddresses, probesGreylist } from './catch-all-probe.ts';
 import { settleCatchAll, useCachedCatchAll } from './catch-all-state.ts';
 import { askControl, controlFromBatch, isControlAddress, settleAmbiguous, type ControlAnswer } from './control-recipient.ts';
 import { noteRefusal } from './our-standing.ts';
@@ -171,7 +171,7 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
     rejected += probeOutcomes.filter((o) => o !== 'accepted').length;
     progress += probeOutcomes.length;
     if (probeNow && !limited && (probeOutcomes.length === probes.length || probeOutcomes.includes('rejected'))) {
-      settleCatchAll(ctx, target.host, catchAllVerdict(probeOutcomes), probeClasses.some((c) => c.greylisted));
+      settleCatchAll(ctx, target.host, catchAllVerdict(probeOutcomes), probesGreylist(probeClasses));
     }
     if (closing) run = dropped(progress, shortfallOf(classifyReply(closing.reply, { phase: 'rcpt' }), closing.reply), true);
     else if (failure ?? session.failure) run = dropped(progress, failureShortfall((failure ?? session.failure)!), false);

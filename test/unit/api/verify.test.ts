@@ -71,6 +71,22 @@ describe('POST /v1/verify: the SMTP stage', () => {
     expect(r.score).toBeLessThan(0.9);
   });
 
+  it('answers an accepted address whose catch-all probes were greylisted at once: risky / catch_all_pending, the hint kept as evidence', async () => {
+    const open = { status: 'unknown' as const, cached: false, mx_host: 'mx.example.test', open: true, retry_after_s: 300 };
+    const said = probeAnswer({ outcome: 'accepted', reason: 'accepted' });
+    const h = await harness({ plans, answer: async (task) => {
+      const answer = await said(task);
+      return answer.ok ? { ...answer, result: { ...answer.result, catch_all: open } } : answer;
+    } });
+    const before = h.clock.now();
+    const r = await result(await h.verify({ email: 'anyone@example.test' }));
+    // A single check waits for no retry: one ask, no time passed, the open check reported as it stands.
+    expect(r).toMatchObject({ verdict: 'risky', reason: 'catch_all_pending' });
+    expect(r.checks.catch_all).toEqual(open);
+    expect(h.dispatcher.tasks).toHaveLength(1);
+    expect(h.clock.now()).toBe(before);
+  });
+
   it("reports a plugin's reading as the reason while checks.smtp keeps what the server said", async () => {
     const reading = { plugin: 'microsoft', reason: 'accept_all_provider' as const, detail: 'Microsoft 365 tenant that may accept every recipient' };
     const said = probeAnswer({ outcome: 'accepted', reason: 'accepted' });

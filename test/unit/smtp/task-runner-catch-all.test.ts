@@ -76,7 +76,8 @@ describe('catch-all detection', () => {
       rcpt: (a) => (greylisting && !a.startsWith('alice') ? '450 4.2.0 Greylisted, please retry in 60 seconds' : '250 2.1.5 Ok'),
     });
     const first = await settle(clock, run(makeTask('grey.test', ['alice', 'bob'], [['mx.grey.test', MX]])));
-    expect(first.catch_all).toEqual({ status: 'unknown', cached: false, mx_host: 'mx.grey.test', open: true });
+    // The open check carries the probes' own hint, so a job asks again when the greylist said (job-runner.test.ts).
+    expect(first.catch_all).toEqual({ status: 'unknown', cached: false, mx_host: 'mx.grey.test', open: true, retry_after_s: 60 });
     expect(first.results.map((r) => [r.smtp.outcome, r.smtp.reason, r.smtp.retry_after_s])).toEqual([
       ['accepted', 'accepted', undefined],
       ['temporary', 'greylisted', 60],
@@ -85,6 +86,18 @@ describe('catch-all detection', () => {
     const retry = await settle(clock, run(makeTask('grey.test', ['bob'], [['mx.grey.test', MX]])));
     expect(retry.catch_all).toMatchObject({ status: 'yes', cached: false });
     expect(probes(network)).toHaveLength(6);
+  });
+
+  it('greylisted probes: the open check keeps the longest hint (every probe has to pass), none when the replies name no delay', async () => {
+    const hints = [30, 300, 120];
+    let n = 0;
+    const { clock, run } = world({ rcpt: (a) => (a.startsWith('alice') ? '250 2.1.5 Ok' : `450 4.2.0 Greylisted, please try again in ${hints[n++ % 3]} seconds`) });
+    const hinted = await settle(clock, run(makeTask('grey.test', ['alice'], [['mx.grey.test', MX]])));
+    expect(hinted.catch_all).toMatchObject({ status: 'unknown', open: true, retry_after_s: 300 });
+    // postgrey's default text: "Greylisted, see http://postgrey.schweikert.ch/help/…" names no delay.
+    const plain = world({ rcpt: (a) => (a.startsWith('alice') ? '250 2.1.5 Ok' : '450 4.2.0 <x@grey.test>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/grey.test.html') });
+    const unhinted = await settle(plain.clock, plain.run(makeTask('grey.test', ['alice'], [['mx.grey.test', MX]])));
+    expect(unhinted.catch_all).toEqual({ status: 'unknown', cached: false, mx_host: 'mx.grey.test', open: true });
   });
 
   it('probes refused because of us (a blocklist 554) say nothing about the domain: unknown, not cached', async () => {
