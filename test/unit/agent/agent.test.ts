@@ -6,7 +6,7 @@ import type { TaskRunner } from '../../../prober/engine/task-runner.ts';
 import { agentPublicKey, deriveAgentKey, verifyChallenge } from '../../../protocol/agent-auth.ts';
 import { CLOSE, PROTOCOL_VERSION, type Frame, type ProbeTask, type Random } from '../../../protocol/index.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
-import { SECRET, resultFor, task, until } from '../dispatch/hub-harness.ts';
+import { SECRET, resultFor, task, turns, until } from '../dispatch/hub-harness.ts';
 
 /** The edge's end of one in-memory connection, driven by the test. */
 class EdgeEnd {
@@ -40,7 +40,7 @@ class EdgeEnd {
     expect(auth.mac).toBeUndefined();
     expect(auth.ts).toBe(clock.now());
     this.send({ type: 'ready', v: PROTOCOL_VERSION, observed_address: '127.0.0.1', heartbeat_ms: 1_000 });
-    await until(() => false, 20);
+    await turns(20);
   }
 }
 
