@@ -40,7 +40,15 @@ export class HostNotes {
     note.batchSize = Math.max(1, Math.floor(note.batchSize / 2));
   }
 
-  /** A host that said "too many recipients" after `taken` RCPTs gets no more per transaction from then on. */
+  /**
+   * A host that said "too many recipients" after `taken` RCPTs gets no more per transaction from
+   * then on. `taken` counts refused RCPTs too, on purpose: it is the exact limit of a server that
+   * counts every RCPT (Exim's recipients_max), and for one that counts only accepted ones (Postfix's
+   * smtpd_recipient_limit) a larger batch holds as many answers per transaction or more, an
+   * overshoot costing one re-sent RCPT, not a round trip, until a 452 with no refusal in front
+   * settles it at the limit. Counting accepted ones only would shrink every transaction to the Exim
+   * kind for good (recipient-limit.test.ts pins both).
+   */
   limitRecipients(address: string, taken: number): void {
     const note = this.note(address);
     note.batchSize = Math.max(1, Math.min(note.batchSize, taken));
