@@ -63,12 +63,14 @@ export function composeEdge(input: ComposeEdgeInput): ComposedEdge {
   // Several edges on one store: a domain's probes go out through one edge at a time. Alone on
   // its store, this edge's hub already gives a domain to one prober.
   let leaseRefusals = 0;
+  const onJobError = (error: unknown) => console.error(JSON.stringify({ event: 'job_runner_error', error: String(error).slice(0, 300) }));
   const jobDispatcher = store.sharedByEdges
     ? leasedDispatcher(hub, {
         leases: new DomainLeases(db, `edge-${randomHex(random, 8)}`),
         clock,
         leaseMs: config.jobRunner.leaseMs ?? DEFAULT_RUNNER_OPTIONS.leaseMs,
         onBusy: () => void leaseRefusals++,
+        onError: onJobError,
       })
     : hub;
   metrics.addGauges(() => ({ job_domain_lease_refusals: ['Job tasks put back because another edge held their domain (monotonic; PostgreSQL only).', leaseRefusals] }));
@@ -84,7 +86,7 @@ export function composeEdge(input: ComposeEdgeInput): ComposedEdge {
     metrics,
     runner: config.jobRunner,
     hubMetrics: () => hub.metrics(),
-    onJobError: (error) => console.error(JSON.stringify({ event: 'job_runner_error', error: String(error).slice(0, 300) })),
+    onJobError,
     // Callback hosts are looked up like MX hosts, and judged by the same guard and BZ_ALLOW_NETS.
     webhooks: { hostAddresses: hostAddresses((q, signal) => dns.query(q, signal)), allowNets: allowNets.nets, ...(input.webhookFetch ? { fetch: input.webhookFetch } : {}) },
     ...(input.connInfo ? { connInfo: input.connInfo } : {}),

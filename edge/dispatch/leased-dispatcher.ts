@@ -1,4 +1,5 @@
 import type { Clock } from '../../protocol/index.ts';
+import { keepLease } from '../jobs/lease-keeper.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import type { DomainLease, DomainLeases } from './domain-leases.ts';
 import { mxKeyOf } from './mx-key.ts';
@@ -6,10 +7,12 @@ import { mxKeyOf } from './mx-key.ts';
 export interface LeasedDispatcherOptions {
   leases: DomainLeases;
   clock: Clock;
-  /** How long a lease holds without release: longer than a task may take. */
+  /** How long a lease holds without renewal: it is renewed every half lease while tasks are out. */
   leaseMs: number;
   /** Told each time a task was refused because another edge holds its mail server (for /metrics). */
   onBusy?: (domain: string) => void;
+  /** Told when renewing a lease failed (the store); it is tried again at the next turn. */
+  onError?: (error: unknown) => void;
 }
 
 /**
@@ -23,13 +26,23 @@ export function leasedDispatcher(inner: Dispatcher, options: LeasedDispatcherOpt
   const { leases, clock, leaseMs } = options;
   // Per server: this edge's tasks out (or joining) and the one lease they share. Only the first
   // task asks the store; the others join its answer, so two answers can never cross and leave
-  // a lease behind that no release matches. Each joining task pushes the expiry out.
-  const held = new Map<string, { tasks: number; lease: Promise<DomainLease | null> }>();
-  const leave = async (server: string, entry: { tasks: number; lease: Promise<DomainLease | null> }) => {
+  // a lease behind that no release matches. The lease is kept (renewed) while any task is out:
+  // one task slower than the lease must not let another edge onto the server meanwhile.
+  const held = new Map<string, Holding>();
+  const hold = (server: string, now: number): Holding => {
+    const entry: Holding = { tasks: 0, lease: leases.acquire(server, now, now + leaseMs), stop: () => undefined };
+    entry.lease = entry.lease.then((lease) => {
+      if (lease) entry.stop = keepLease((until) => leases.renew(lease, until), clock, leaseMs, options.onError ?? (() => undefined));
+      return lease;
+    });
+    return entry;
+  };
+  const leave = async (server: string, entry: Holding) => {
     entry.tasks -= 1;
     if (entry.tasks > 0) return;
     if (held.get(server) === entry) held.delete(server);
     const lease = await entry.lease.catch(() => null);
+    entry.stop();
     // A failed release only delays the next edge until the lease expires.
     if (lease) await leases.release(lease).catch(() => undefined);
   };
@@ -40,9 +53,8 @@ export function leasedDispatcher(inner: Dispatcher, options: LeasedDispatcherOpt
       const now = clock.now();
       const server = mxKeyOf(task.plan);
       let entry = held.get(server);
-      const joining = entry !== undefined;
       if (!entry) {
-        entry = { tasks: 0, lease: leases.acquire(server, now, now + leaseMs) };
+        entry = hold(server, now);
         held.set(server, entry);
       }
       entry.tasks += 1;
@@ -52,8 +64,6 @@ export function leasedDispatcher(inner: Dispatcher, options: LeasedDispatcherOpt
         options.onBusy?.(task.domain);
         return { ok: false, reason: 'no_prober', detail: `the mail server of ${task.domain} (${server}) is leased to another edge` };
       }
-      // Not waited for: a renewal that fails or lands after the release changes nothing.
-      if (joining) void leases.renew(lease, now + leaseMs).catch(() => undefined);
       try {
         return await inner.submit(task, submitOptions);
       } finally {
@@ -61,4 +71,11 @@ export function leasedDispatcher(inner: Dispatcher, options: LeasedDispatcherOpt
       }
     },
   };
+}
+
+/** This edge's hold on one server: its tasks out, the lease they share, and how to stop renewing it. */
+interface Holding {
+  tasks: number;
+  lease: Promise<DomainLease | null>;
+  stop: () => void;
 }

@@ -1,7 +1,7 @@
 import { runDomainWork, type DomainWorkDeps } from './domain-work.ts';
 import type { ClaimedItem } from './claim-statement.ts';
 import type { ItemClaims } from './item-claims.ts';
-import { keepLeases } from './lease-keeper.ts';
+import { keepLease } from './lease-keeper.ts';
 import { DEFAULT_RUNNER_OPTIONS, type RunnerOptions } from './runner-options.ts';
 
 /** What the runner needs: what a domain's work needs, with options still to be settled. */
@@ -115,7 +115,7 @@ export class JobRunner {
     this.inFlight += items.length;
     const controller = new AbortController();
     this.controllers.add(controller);
-    const release = keepLeases(this.claims, this.deps.clock, items, this.options.leaseMs, (error) => this.deps.onError?.(error));
+    const release = keepLease((until) => this.claims.renew(items, until), this.deps.clock, this.options.leaseMs, (error) => this.deps.onError?.(error));
     const done = runDomainWork({ ...this.deps, claims: this.claims, options: this.options }, domain, items, controller.signal)
       .then(() => this.claims.completeFinished([...new Set(items.map((i) => i.job_id))], this.deps.clock.now()))
       // Our own failure (store, resolver): the items' lease runs out and they are claimed again.

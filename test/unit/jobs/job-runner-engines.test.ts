@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createStoreResultCache } from '../../../edge/cache/store-result-cache.ts';
 import type { DispatchOutcome } from '../../../edge/dispatch/dispatcher.ts';
-import { DomainLeases } from '../../../edge/dispatch/domain-leases.ts';
+import { DomainLeases, type DomainLease } from '../../../edge/dispatch/domain-leases.ts';
 import { leasedDispatcher } from '../../../edge/dispatch/leased-dispatcher.ts';
 import { ItemClaims } from '../../../edge/jobs/item-claims.ts';
 import { JobRunner } from '../../../edge/jobs/job-runner.ts';
@@ -17,9 +17,9 @@ const DOMAINS = ['a.test', 'b.test', 'c.test', 'd.test'];
 const plans = Object.fromEntries(DOMAINS.map((d) => [d, plan(d)]));
 const accepted = probeAnswer({ outcome: 'accepted', reason: 'accepted' });
 
-/** One more edge's runner on the harness's store, behind its own dispatcher. */
+/** One more edge's runner on the harness's store, behind its own dispatcher; it knows other edges share the store. */
 function edgeRunner(h: Awaited<ReturnType<typeof jobsHarness>>, dispatcher: ScriptedDispatcher | ReturnType<typeof leasedDispatcher>, options: Partial<RunnerOptions>, seed: number, clock: Clock = h.clock): JobRunner {
-  return new JobRunner({ claims: new ItemClaims(h.store), sharedByEdges: h.sharedByEdges, resolver: new ScriptedResolver(plans), dispatcher, cache: createStoreResultCache(h.store), clock, random: seededRandom(seed), checkSyntax, cacheTtl: { known: 0, risky: 0, unknown: 0 }, options });
+  return new JobRunner({ claims: new ItemClaims(h.store), sharedByEdges: true, resolver: new ScriptedResolver(plans), dispatcher, cache: createStoreResultCache(h.store), clock, random: seededRandom(seed), checkSyntax, cacheTtl: { known: 0, risky: 0, unknown: 0 }, options });
 }
 
 describe.each(STORE_ENGINES)('the job runner on $name', ({ openStore }) => {
@@ -100,5 +100,80 @@ describe.each(STORE_ENGINES.filter((e) => e.name === 'postgres'))('several edges
     const attempts = await h.store.selectFrom('job_items').select('attempt').execute();
     expect(attempts.every((a) => a.attempt === 2)).toBe(true);
     await other.stop();
+  });
+});
+
+/**
+ * Leases whose renewals a test can wait for: the fake clock jumps half a lease at once, while a
+ * renewal on PostgreSQL is real I/O that could land only after the jump (a store that slow
+ * would lose the lease in production too).
+ */
+class AwaitedLeases extends DomainLeases {
+  private readonly out = new Set<Promise<void>>();
+  override renew(lease: DomainLease, until: number): Promise<void> {
+    const renewal = super.renew(lease, until);
+    this.out.add(renewal);
+    void renewal.finally(() => this.out.delete(renewal));
+    return renewal;
+  }
+  async renewed(): Promise<void> {
+    await Promise.all(this.out);
+  }
+}
+
+describe.each(STORE_ENGINES)('two edges on one $name store, one task slower than the lease', ({ openStore }) => {
+  it("the other edge sends nothing to that mail server until the task is done: the server's lease is kept while it is out", async () => {
+    const h = await jobsHarness({ plans, healthy: 0, store: await openStore() });
+    const leaseMs = 60_000;
+    // East's first task hangs until the test ends it; every plan here names one mail server.
+    let finish = (): void => undefined;
+    let eastOut = false;
+    let sentByEast = (): void => undefined;
+    const eastSent = new Promise<void>((resolve) => (sentByEast = resolve));
+    const eastProber = new ScriptedDispatcher((task) => {
+      if (eastProber.tasks.length > 1) return accepted(task);
+      eastOut = true;
+      sentByEast();
+      return new Promise<DispatchOutcome>((resolve) => (finish = () => resolve(accepted(task))));
+    });
+    let sentWhileEastOut = 0;
+    const westProber = new ScriptedDispatcher((task) => {
+      if (eastOut) sentWhileEastOut++;
+      return accepted(task);
+    });
+    let westRefused = 0;
+    const edge = (leases: DomainLeases, prober: ScriptedDispatcher, seed: number) =>
+      edgeRunner(h, leasedDispatcher(prober, { leases, clock: h.clock, leaseMs, onBusy: () => void (prober === westProber && westRefused++) }), { leaseMs, maxInFlight: 1, claimSize: 1, pollMs: 1000 }, seed);
+    const eastLeases = new AwaitedLeases(h.store, 'east');
+    const east = edge(eastLeases, eastProber, 2);
+    const west = edge(new DomainLeases(h.store, 'west'), westProber, 3);
+    const first = await h.create(JSON.stringify(['slow@a.test']), 'application/json');
+    await east.start();
+    await eastSent;
+    const second = await h.create(JSON.stringify(['x@b.test', 'y@c.test', 'z@d.test']), 'application/json');
+    await west.start();
+    // Five leases pass while east's task is out; west keeps asking.
+    for (let turn = 0; turn < 10; turn++) {
+      await h.clock.advance(leaseMs / 2);
+      await eastLeases.renewed();
+      west.wake();
+      await west.idle();
+    }
+    expect(westRefused).toBeGreaterThan(0);
+    expect(westProber.tasks).toHaveLength(0);
+    expect(eastProber.tasks).toHaveLength(1);
+    eastOut = false;
+    finish();
+    for (let turn = 0; turn < 100 && (await h.status(second)).status !== 'completed'; turn++) {
+      await h.clock.advance(1000);
+      for (const r of [east, west]) r.wake();
+      await Promise.all([east.idle(), west.idle()]);
+    }
+    await Promise.all([east.stop(), west.stop()]);
+    expect(sentWhileEastOut).toBe(0);
+    expect(await h.status(first)).toMatchObject({ status: 'completed', done: 1 });
+    expect(await h.status(second)).toMatchObject({ status: 'completed', done: 3, counts: { deliverable: 3 } });
+    const sent = [...eastProber.tasks, ...westProber.tasks].flatMap((t) => t.addresses.map((a) => a.address));
+    expect(sent.sort()).toEqual(['slow@a.test', 'x@b.test', 'y@c.test', 'z@d.test']);
   });
 });
