@@ -1,29 +1,13 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEdgeServer, type EdgeServer } from '../../../edge/adapters/node-server.ts';
 import { loadConfig } from '../../../edge/config.ts';
 import { enrollAgent } from '../../../edge/dispatch/agent-enrollment.ts';
 import { createDoctor, type PortProbe } from '../../../prober/doctor/doctor.ts';
 import { systemClock, systemRandom } from '../../../protocol/index.ts';
+import { silentDoh } from '../../support/silent-doh.ts';
 import { eventually, scriptedRunner, startAgent } from './edge-harness.ts';
 
 const KEY = 'bz_offline_start_test_key_0123456789abcdef';
-
-/** A DoH endpoint on loopback that takes every request and never answers, as a resolver behind a dead link. */
-async function silentDoh() {
-  const held: ServerResponse[] = [];
-  const server = createServer((_req: IncomingMessage, res: ServerResponse) => void held.push(res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/dns-query`,
-    received: () => held.length,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
-}
 
 describe('start-up with no DNS (offline, DoH unreachable)', () => {
   const cleanup: (() => Promise<unknown>)[] = [];
