@@ -58,6 +58,7 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
   const random = options.random ?? systemRandom;
   const store = await openStore(config.db, config.pgPool !== undefined ? { poolSize: config.pgPool } : {});
   const { db } = store;
+  const closing = new AbortController();
   const { app, hub, agentStore, jobs } = composeEdge({
     config,
     store,
@@ -65,6 +66,7 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
     random,
     connInfo: getConnInfo,
     webhookFetch: pinnedFetch,
+    closing: closing.signal,
     ...(options.agentStore ? { agentStore: options.agentStore } : {}),
     ...(options.hub ? { hub: options.hub } : {}),
   });
@@ -112,6 +114,8 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
     db,
     async close() {
       stopRetention();
+      // First, so the job runner's and the hub's work waiting on DNS ends at once.
+      closing.abort();
       await jobs.runner.stop();
       await jobs.webhooks.stop();
       hub.close();

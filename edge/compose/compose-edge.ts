@@ -33,6 +33,8 @@ export interface ComposeEdgeInput {
   connInfo?: GetConnInfo;
   /** The runtime's webhook POST pinned to the vetted address (Node: pinnedFetch); else Web fetch. */
   webhookFetch?: WebhookFetch;
+  /** Aborted when the edge shuts down: DoH questions still out are given up, not waited for. */
+  closing?: AbortSignal;
 }
 
 export interface ComposedEdge extends EdgeServices {
@@ -53,7 +55,7 @@ export function composeEdge(input: ComposeEdgeInput): ComposedEdge {
   const allowNets = parseCidrList(config.allowNets.join(','));
   if (!allowNets.ok) throw new Error(allowNets.error);
 
-  const dns = createDohClient({ endpoints: config.doh, clock });
+  const dns = createDohClient({ endpoints: config.doh, clock, ...(input.closing ? { signal: input.closing } : {}) });
   const resolver = createMxResolver({ endpoints: config.doh, client: dns, allowNets: allowNets.nets, clock, random, cacheStore: createDnsCacheStore(db) });
   const agentStore = input.agentStore ?? createKyselyAgentStore(db);
   let wakeJobs = () => {};

@@ -25,6 +25,12 @@ export interface DohClientOptions {
   breaker?: BreakerOptions;
   /** Questions sent at once, all endpoints together; more wait their turn. Default 16. */
   maxInFlight?: number;
+  /**
+   * The client's lifetime (the edge shutting down): once aborted, the questions out are given
+   * up and the waiting ones answer `aborted` unsent, so nothing keeps a stopping edge waiting
+   * on resolvers that do not answer.
+   */
+  signal?: AbortSignal;
 }
 
 interface EndpointState {
@@ -49,8 +55,12 @@ export function createDohClient(options: DohClientOptions): DnsClient {
   const coalesce = singleFlight<DnsResult>();
   const gate = inFlightGate(options.maxInFlight ?? 16);
 
+  const closed = () => failure('aborted', 'the DNS client is closed');
+
   async function attempt(endpoint: DohEndpoint, question: Question, json: boolean): Promise<Exchanged> {
     const controller = new AbortController();
+    const giveUp = () => controller.abort();
+    options.signal?.addEventListener('abort', giveUp, { once: true });
     let timedOut = false;
     let cancel = () => {};
     const timeUp = new Promise<Exchanged>((resolve) => {
@@ -63,6 +73,8 @@ export function createDohClient(options: DohClientOptions): DnsClient {
     // The race, not the fetch, bounds the attempt: a fetch that ignores its signal cannot hang us.
     const done = await Promise.race([exchange(fetch, endpoint, question, json, controller.signal, limits), timeUp]);
     cancel();
+    options.signal?.removeEventListener('abort', giveUp);
+    if (options.signal?.aborted) return { result: closed(), speaksJson: false };
     if (timedOut) return { result: failure('timeout', `${endpoint.url}: no answer within ${timeoutMs} ms`), speaksJson: false };
     // A good answer's body has been read to the end; only a failed exchange may leave a response
     // to let go of. (Aborting every finished fetch cost an AbortError and its event per question.)
@@ -73,6 +85,7 @@ export function createDohClient(options: DohClientOptions): DnsClient {
   async function resolve(question: Question): Promise<DnsResult> {
     const failures: DnsFailure[] = [];
     for (const { endpoint, breaker } of states) {
+      if (options.signal?.aborted) return closed();
       if (!breaker.tryAcquire()) {
         failures.push({ reason: 'circuit_open', detail: `${endpoint.url}: skipped (circuit open)` });
         continue;

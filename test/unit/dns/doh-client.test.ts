@@ -121,6 +121,31 @@ describe('DoH client failover', () => {
     }
   });
 
+  it('gives up every question, out or waiting, when its lifetime ends (the edge shutting down)', async () => {
+    const clock = new FakeClock();
+    const closing = new AbortController();
+    const sent: string[] = [];
+    let aborted = 0;
+    // An endpoint that never answers but lets go when the fetch is aborted, as a real fetch does.
+    const fetch = (input: string, init: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => {
+        sent.push(input);
+        init.signal?.addEventListener('abort', () => (aborted++, reject(new DOMException('aborted', 'AbortError'))));
+      });
+    const client = createDohClient({ endpoints: [A, B], fetch, clock, maxInFlight: 2, signal: closing.signal });
+    const names = ['a.test', 'b.test', 'c.test', 'd.test'];
+    const pending = Promise.all(names.map((name) => client.query({ name, type: 'MX' })));
+    await clock.advance(0);
+    expect(sent).toHaveLength(2);
+    closing.abort();
+    const results = await pending;
+    expect(results.map((r) => (r.ok ? 'ok' : r.failure.reason))).toEqual(['aborted', 'aborted', 'aborted', 'aborted']);
+    // The two out were aborted; the two waiting and the second endpoint were never asked.
+    expect(aborted).toBe(2);
+    expect(sent).toHaveLength(2);
+    expect(clock.pending).toBe(0);
+  });
+
   it('returns at once, as a value, when the caller aborts', async () => {
     const { client } = setup({ [A]: 'hang' });
     const controller = new AbortController();
