@@ -13,6 +13,7 @@ if (!loaded.ok) {
   const agent = await nodeAgent({ config: loaded.settings, ...options });
   parentPort!.on('message', (message) => {
     if (message === 'drain') agent.drain();
+    if (message === 'stop') agent.stop();
   });
   const code = await agent.run();
   parentPort!.postMessage({ exit: code });

@@ -15,7 +15,7 @@ export interface ProberThreadOptions {
  * scoring) and the prober (SMTP, TLS, plugins) then run on two cores instead of taking turns on
  * one, and the CPU-bound bulk job gets the second core of a small machine.
  */
-export function startProberThread(options: ProberThreadOptions): { exit: Promise<number>; drain(): void } {
+export function startProberThread(options: ProberThreadOptions): { exit: Promise<number>; drain(): void; stop(): void } {
   // The CLI runs its TypeScript through tsx (bin/bouncezero.js); a worker gets no loader of its
   // parent's, so it registers its own before importing the prober's entry.
   const entry = new URL('./prober-thread-entry.ts', import.meta.url).href;
@@ -30,5 +30,5 @@ export function startProberThread(options: ProberThreadOptions): { exit: Promise
     });
     worker.on('exit', (code) => resolve(code));
   });
-  return { exit, drain: () => worker.postMessage('drain') };
+  return { exit, drain: () => worker.postMessage('drain'), stop: () => worker.postMessage('stop') };
 }

@@ -43,11 +43,15 @@ export async function run(options: { capacity?: number }): Promise<number> {
   const loopback = new URL(server.agentUrl);
   if (['0.0.0.0', '[::]'].includes(loopback.hostname)) loopback.hostname = loopback.hostname === '[::]' ? '[::1]' : '127.0.0.1';
   const agent = startProberThread({ edgeUrl: loopback.href, agentId: embedded.id, key: embedded.key, capacity, ...(tls ? { ca: tls.cert } : {}) });
-  await Promise.race([untilSignal(), agent.exit]);
-  agent.drain();
+  const signalled = await Promise.race([untilSignal().then(() => true), agent.exit.then(() => false)]);
+  // Prompt on a signal: the prober gives up its SMTP sessions rather than finishing them (the
+  // items stay claimed: taken up again at the next start, or by another edge when their lease
+  // ends), then the edge stops accepting, gives up its DoH questions, stops the job runner and
+  // closes the store.
+  agent.stop();
   const code = await agent.exit;
   await server.close();
-  return code;
+  return signalled ? 0 : code;
 }
 
 /** On a fresh store, one API key named "first", printed once, so the API is usable at once: the operator's, with every scope. */

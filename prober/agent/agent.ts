@@ -37,6 +37,12 @@ export interface Agent {
   run(): Promise<number>;
   /** Stops taking work, finishes what it holds, hands over every result, then `run` returns. */
   drain(): void;
+  /**
+   * Stops at once: its tasks are told to abort (SMTP sessions end), nothing more is handed
+   * over, and `run` returns (1 if work was dropped). For a prober whose edge is going down
+   * with it (`bouncezero start`): the edge takes the dropped items up again when it starts.
+   */
+  stop(): void;
   stats(): { connections: number; inFlight: number; unsent: number };
 }
 
@@ -72,11 +78,12 @@ export function createAgent(options: AgentOptions): Agent {
     }, options.doctorEveryMs ?? 3_600_000);
   };
 
+  // Aborted when a drain runs out of time, or by stop().
+  const gaveUp = new AbortController();
   const finish = async (): Promise<number> => {
     const deadline = clock.now() + (options.drainTimeoutMs ?? 60_000);
-    const gaveUp = new AbortController();
     const cancel = clock.setTimer(() => gaveUp.abort(), options.drainTimeoutMs ?? 60_000);
-    await Promise.race([slots.whenIdle(), new Promise((r) => gaveUp.signal.addEventListener('abort', r))]);
+    await Promise.race([slots.whenIdle(), new Promise((r) => (gaveUp.signal.aborted ? r(undefined) : gaveUp.signal.addEventListener('abort', r)))]);
     while (slots.unsent > 0 && clock.now() < deadline && !gaveUp.signal.aborted) {
       slots.flush();
       if (slots.unsent > 0) await sleep(clock, 100).catch(() => {});
@@ -142,6 +149,10 @@ export function createAgent(options: AgentOptions): Agent {
       draining = true;
       current?.drain();
       finished = finish();
+    },
+    stop() {
+      agent.drain();
+      gaveUp.abort();
     },
     stats: () => ({ connections, inFlight: slots.inFlight, unsent: slots.unsent }),
   };

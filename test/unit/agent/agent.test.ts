@@ -139,6 +139,26 @@ describe('prober agent', () => {
     expect(edge.of('result').map((f) => f.result.task_id)).toEqual(['t1']);
   });
 
+  it('on stop tells in-flight work to abort and exits at once, without waiting for it', async () => {
+    const aborted: string[] = [];
+    // Tasks that end only when told to abort, as an SMTP session to a server that never answers.
+    const runner: TaskRunner = (t, signal) => new Promise((resolve) => signal?.addEventListener('abort', () => (aborted.push(t.id), resolve(resultFor(t)))));
+    const h = harness(runner);
+    const agent = await h.makeAgent();
+    const exit = agent.run();
+    await until(() => h.edges.length === 1);
+    const edge = h.edges[0]!;
+    await edge.accept(h.clock);
+    for (const id of ['t1', 't2']) edge.send({ type: 'task', v: PROTOCOL_VERSION, task: task(id) });
+    await until(() => agent.stats().inFlight === 2);
+    agent.stop();
+    // No clock moves: nothing waits for the drain's time-out.
+    expect(await exit).toBe(1);
+    expect(aborted.sort()).toEqual(['t1', 't2']);
+    expect(edge.of('drain')).toHaveLength(1);
+    expect(edge.closed).toBe(1000);
+  });
+
   it('heartbeats, drops a silent edge after 3 periods, and stops for good when revoked', async () => {
     const h = harness(heldRunner().runner);
     const agent = await h.makeAgent();
