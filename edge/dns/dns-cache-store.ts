@@ -9,12 +9,15 @@ export function createDnsCacheStore(db: Kysely<Database>): DnsCacheStore {
       const row = await db.selectFrom('dns_cache').select(['value', 'expires_at']).where('key', '=', key).executeTakeFirst();
       return row ? { value: row.value, expiresAt: Number(row.expires_at) } : null;
     },
-    async put(key, value, expiresAt) {
-      await db
-        .insertInto('dns_cache')
-        .values({ key, value, expires_at: expiresAt })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value, expires_at: expiresAt }))
-        .execute();
+    async putMany(entries) {
+      // One statement (one commit) per batch; 200 rows keep it far below SQLite's 32,766 parameters.
+      for (let i = 0; i < entries.length; i += 200) {
+        await db
+          .insertInto('dns_cache')
+          .values(entries.slice(i, i + 200).map(({ key, value, expiresAt }) => ({ key, value, expires_at: expiresAt })))
+          .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), expires_at: eb.ref('excluded.expires_at') })))
+          .execute();
+      }
     },
     async purgeExpired(now) {
       const result = await db.deleteFrom('dns_cache').where('expires_at', '<=', now).executeTakeFirst();

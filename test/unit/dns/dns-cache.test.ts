@@ -112,10 +112,22 @@ describe('DNS cache', () => {
     await db.destroy();
   });
 
+  it('writes the answers of one moment to the store in one statement, each there when its plan is', async () => {
+    const db = await openSqlite(':memory:');
+    const store = countingStore(createDnsCacheStore(db));
+    const { doh, resolver } = setup(RECORDS, { cacheStore: store });
+    await Promise.all(['world.test', 'catchall.test', 'equal.test'].map((domain) => resolver.plan(domain)));
+    expect(store.written).toBe(doh.calls.length);
+    expect(store.writes).toBeLessThan(doh.calls.length / 2);
+    const rows = await db.selectFrom('dns_cache').select('key').execute();
+    expect(rows).toHaveLength(doh.calls.length);
+    await db.destroy();
+  });
+
   it('treats a store that fails as a miss, not an error', async () => {
     const broken: DnsCacheStore = {
       get: () => Promise.reject(new Error('disk on fire')),
-      put: () => Promise.reject(new Error('disk on fire')),
+      putMany: () => Promise.reject(new Error('disk on fire')),
       purgeExpired: () => Promise.reject(new Error('disk on fire')),
     };
     const { resolver } = setup(RECORDS, { cacheStore: broken });
@@ -152,7 +164,13 @@ function countingStore(inner: DnsCacheStore) {
       counted.gets++;
       return inner.get(key);
     },
-    put: (key: string, value: string, expiresAt: number) => inner.put(key, value, expiresAt),
+    writes: 0,
+    written: 0,
+    putMany: (entries: Parameters<DnsCacheStore['putMany']>[0]) => {
+      counted.writes++;
+      counted.written += entries.length;
+      return inner.putMany(entries);
+    },
     purgeExpired: async (now: number) => {
       const n = await inner.purgeExpired(now);
       counted.purged += n;

@@ -17,7 +17,7 @@ describe.skipIf(process.platform === 'win32')('store files are the owner\'s only
       const path = join(dir, 'bz.db');
       const warnings: string[] = [];
       const db = await openSqlite(path, { warn: (p) => warnings.push(p) });
-      await createDnsCacheStore(db).put('k', '{}', 1);
+      await createDnsCacheStore(db).putMany([{ key: 'k', value: '{}', expiresAt: 1 }]);
       expect([modeOf(join(root, 'fresh')), modeOf(dir), modeOf(path), modeOf(`${path}-wal`), modeOf(`${path}-shm`)]).toEqual(['700', '700', '600', '600', '600']);
       expect(warnings).toEqual([]);
       await db.destroy();

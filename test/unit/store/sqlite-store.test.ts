@@ -27,7 +27,7 @@ describe('openSqlite', () => {
     expect(mode.rows[0]?.journal_mode).toBe('wal');
     const busy = await sql<{ timeout: number }>`pragma busy_timeout`.execute(db);
     expect(busy.rows[0]?.timeout).toBeGreaterThan(0);
-    await createDnsCacheStore(db).put('world.test/MX', '{"x":1}', 42);
+    await createDnsCacheStore(db).putMany([{ key: 'world.test/MX', value: '{"x":1}', expiresAt: 42 }]);
     await db.destroy();
 
     const again = await openSqlite(path);
@@ -53,9 +53,9 @@ describe('DNS cache store', () => {
     const db = await openSqlite(':memory:');
     const store = createDnsCacheStore(db);
     expect(await store.get('a/A')).toBeNull();
-    await store.put('a/A', 'one', 100);
-    await store.put('a/A', 'two', 200);
-    await store.put('b/A', 'three', 300);
+    await store.putMany([{ key: 'a/A', value: 'one', expiresAt: 100 }]);
+    await store.putMany([{ key: 'a/A', value: 'two', expiresAt: 200 }]);
+    await store.putMany([{ key: 'b/A', value: 'three', expiresAt: 300 }]);
     expect(await store.get('a/A')).toEqual({ value: 'two', expiresAt: 200 });
     expect(await store.purgeExpired(250)).toBe(1);
     expect(await store.get('a/A')).toBeNull();

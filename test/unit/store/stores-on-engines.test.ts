@@ -38,9 +38,8 @@ describe.each(STORE_ENGINES)('the store on $name', ({ name, open }) => {
 
   it('keeps the DNS cache: get, replace, purge, epoch ms as numbers', async () => {
     const store = createDnsCacheStore(await open());
-    await store.put('a/A', 'one', T + 1);
-    await store.put('a/A', 'two', T + 2);
-    await store.put('b/A', 'three', T + 3);
+    await store.putMany([{ key: 'a/A', value: 'one', expiresAt: T + 1 }]);
+    await store.putMany([{ key: 'a/A', value: 'two', expiresAt: T + 2 }, { key: 'b/A', value: 'three', expiresAt: T + 3 }]);
     expect(await store.get('a/A')).toEqual({ value: 'two', expiresAt: T + 2 });
     expect(await store.purgeExpired(T + 2)).toBe(1);
     expect(await store.get('a/A')).toBeNull();
