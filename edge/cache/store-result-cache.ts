@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { systemClock, VerificationResult, type Clock } from '../../protocol/index.ts';
+import { batchedWrites } from '../store/batched-writes.ts';
 import type { Database } from '../store/schema.ts';
 import type { CachedResult, ResultCache } from './result-cache.ts';
 
@@ -16,7 +17,7 @@ export interface StoreResultCacheOptions {
 export function createStoreResultCache(db: Kysely<Database>, options: StoreResultCacheOptions = {}): ResultCache {
   const clock = options.clock ?? systemClock;
   const pruneEvery = options.pruneEvery ?? 1000;
-  let writes = 0;
+  let written = 0;
   const cache: ResultCache = {
     async get(normalized, now) {
       return (await cache.getMany([normalized], now)).get(normalized) ?? null;
@@ -42,30 +43,34 @@ export function createStoreResultCache(db: Kysely<Database>, options: StoreResul
       await cache.putMany([{ result, expiresAt }]);
     },
     async putMany(entries) {
-      const storedAt = clock.now();
-      // One row per address: the last entry of an address in the batch is the one kept.
-      const rows = new Map<string, { normalized: string; result_json: string; expires_at: number; stored_at: number }>();
-      for (const { result, expiresAt } of entries) {
-        if (result.normalized !== null) rows.set(result.normalized, { normalized: result.normalized, result_json: JSON.stringify(result), expires_at: expiresAt, stored_at: storedAt });
-      }
-      const all = [...rows.values()];
-      for (let i = 0; i < all.length; i += BATCH) {
-        await db
-          .insertInto('result_cache')
-          .values(all.slice(i, i + BATCH))
-          .onConflict((oc) =>
-            oc.column('normalized').doUpdateSet((eb) => ({ result_json: eb.ref('excluded.result_json'), expires_at: eb.ref('excluded.expires_at'), stored_at: eb.ref('excluded.stored_at') })),
-          )
-          .execute();
-      }
-      const before = writes;
-      writes += all.length;
-      if (Math.floor(writes / pruneEvery) > Math.floor(before / pruneEvery)) await db.deleteFrom('result_cache').where('expires_at', '<=', clock.now()).execute();
+      await writes(entries);
     },
     async forget(normalized) {
       for (let i = 0; i < normalized.length; i += 500) await db.deleteFrom('result_cache').where('normalized', 'in', normalized.slice(i, i + 500)).execute();
     },
   };
+  // The results of every domain answered in one moment go in one statement (one commit, not one a domain).
+  const writes = batchedWrites(async (entries: { result: VerificationResult; expiresAt: number }[]) => {
+    const storedAt = clock.now();
+    // One row per address: the last entry of an address in the batch is the one kept.
+    const rows = new Map<string, { normalized: string; result_json: string; expires_at: number; stored_at: number }>();
+    for (const { result, expiresAt } of entries) {
+      if (result.normalized !== null) rows.set(result.normalized, { normalized: result.normalized, result_json: JSON.stringify(result), expires_at: expiresAt, stored_at: storedAt });
+    }
+    const all = [...rows.values()];
+    for (let i = 0; i < all.length; i += BATCH) {
+      await db
+        .insertInto('result_cache')
+        .values(all.slice(i, i + BATCH))
+        .onConflict((oc) =>
+          oc.column('normalized').doUpdateSet((eb) => ({ result_json: eb.ref('excluded.result_json'), expires_at: eb.ref('excluded.expires_at'), stored_at: eb.ref('excluded.stored_at') })),
+        )
+        .execute();
+    }
+    const before = written;
+    written += all.length;
+    if (Math.floor(written / pruneEvery) > Math.floor(before / pruneEvery)) await db.deleteFrom('result_cache').where('expires_at', '<=', clock.now()).execute();
+  });
   return cache;
 }
 

@@ -10,11 +10,12 @@ export function createDnsCacheStore(db: Kysely<Database>): DnsCacheStore {
       return row ? { value: row.value, expiresAt: Number(row.expires_at) } : null;
     },
     async putMany(entries) {
-      // One statement (one commit) per batch; 200 rows keep it far below SQLite's 32,766 parameters.
-      for (let i = 0; i < entries.length; i += 200) {
+      // One row a key (an upsert may not touch a row twice); 200 rows a statement stay far below SQLite's 32,766 parameters.
+      const rows = [...new Map(entries.map(({ key, value, expiresAt }) => [key, { key, value, expires_at: expiresAt }])).values()];
+      for (let i = 0; i < rows.length; i += 200) {
         await db
           .insertInto('dns_cache')
-          .values(entries.slice(i, i + 200).map(({ key, value, expiresAt }) => ({ key, value, expires_at: expiresAt })))
+          .values(rows.slice(i, i + 200))
           .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), expires_at: eb.ref('excluded.expires_at') })))
           .execute();
       }

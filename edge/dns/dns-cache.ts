@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { DnsRecord, type Clock } from '../../protocol/index.ts';
 import type { DnsAnswer, Question } from './dns-message.ts';
 import { LRUCache } from 'lru-cache';
+import { batchedWrites } from '../store/batched-writes.ts';
 
 /** What the DNS cache needs from the store; edge/dns/dns-cache-store.ts implements it on kysely. */
 export interface DnsCacheStore {
   get(key: string): Promise<{ value: string; expiresAt: number } | null>;
-  /** Writes answers, replacing older ones; keys are unique within one call. */
+  /** Writes answers, replacing older ones; of a key given twice the last is kept. */
   putMany(entries: readonly { key: string; value: string; expiresAt: number }[]): Promise<void>;
   /** Deletes rows that expired before now; returns how many. */
   purgeExpired(now: number): Promise<number>;
@@ -71,7 +72,8 @@ export function createDnsCache(options: DnsCacheOptions): DnsCache {
   const purgeEveryMs = options.purgeEveryMs ?? 600_000;
   let lastPurge = clock.now();
   const keyOf = (q: Question) => `${q.name}/${q.type}`;
-  const writes = storeWrites(store);
+  // Every answer of one moment in one statement; a put resolves once its row is written.
+  const writes = store ? batchedWrites((entries: { key: string; value: string; expiresAt: number }[]) => store.putMany(entries)) : null;
 
   const live = (entry: Entry): DnsAnswer => {
     const left = Math.ceil((entry.expiresAt - clock.now()) / 1000);
@@ -106,38 +108,13 @@ export function createDnsCache(options: DnsCacheOptions): DnsCache {
       const now = clock.now();
       const entry = { answer, expiresAt: now + seconds * 1000 };
       lru.set(keyOf(question), entry);
-      await writes?.(keyOf(question), JSON.stringify(answer), entry.expiresAt);
+      // A store that fails costs only a later miss.
+      await writes?.([{ key: keyOf(question), value: JSON.stringify(answer), expiresAt: entry.expiresAt }]).catch(() => undefined);
       if (store && now - lastPurge >= purgeEveryMs) {
         lastPurge = now;
         await store.purgeExpired(now).catch(() => 0);
       }
     },
-  };
-}
-
-/**
- * Answers go to the store in batches: every put made before the next macrotask shares one
- * statement. A bulk job's hundreds of MX, A and AAAA answers were a commit each, the edge's
- * largest SQLite cost. Each put resolves once its batch is written (or failed: a cache that
- * could not be written is only a later miss).
- */
-function storeWrites(store: DnsCacheStore | undefined): ((key: string, value: string, expiresAt: number) => Promise<void>) | null {
-  if (!store) return null;
-  let batch: Map<string, { key: string; value: string; expiresAt: number }> | null = null;
-  let written: Promise<void> = Promise.resolve();
-  return (key, value, expiresAt) => {
-    if (!batch) {
-      const next = new Map<string, { key: string; value: string; expiresAt: number }>();
-      batch = next;
-      written = new Promise<void>((resolve) => {
-        setTimeout(() => {
-          batch = null;
-          store.putMany([...next.values()]).catch(() => undefined).then(resolve);
-        }, 0);
-      });
-    }
-    batch.set(key, { key, value, expiresAt });
-    return written;
   };
 }
 

@@ -81,6 +81,7 @@ async function bulkJob(addresses: RealisticAddress[], env: Record<string, string
   try {
     const client = jobClient(bz.url, KEY);
     const cpuBefore = bz.cpuSeconds();
+    const edgeBefore = bz.edgeCpuSeconds();
     const started = performance.now();
     const id = await client.submit(addresses.map((a) => a.email));
     const marks = [1, 100, 500, 900, 1000];
@@ -94,7 +95,8 @@ async function bulkJob(addresses: RealisticAddress[], env: Record<string, string
     });
     const seconds = (performance.now() - started) / 1000;
     const cpu = bz.cpuSeconds() - cpuBefore;
-    process.stdout.write(`BounceZero${Object.keys(env).length ? ` (${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')})` : ''} results: ${seen.join(', ')}; its CPU time ${cpu.toFixed(1)} s in ${seconds.toFixed(1)} s (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)\n`);
+    const edgeCpu = bz.edgeCpuSeconds() - edgeBefore;
+    process.stdout.write(`BounceZero${Object.keys(env).length ? ` (${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')})` : ''} results: ${seen.join(', ')}; its CPU time ${cpu.toFixed(1)} s (edge thread ${edgeCpu.toFixed(2)} s) in ${seconds.toFixed(1)} s (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)\n`);
     if (final.status !== 'completed') process.stdout.write(`BounceZero job not completed: ${JSON.stringify(final)}\n`);
     const got: Run['got'] = new Map();
     for (const row of await client.results(id)) got.set(row.email, { verdict: (row.verdict ?? 'unknown') as Verdict, detail: row.reason ?? 'no result' });
@@ -128,7 +130,7 @@ async function singleChecks(tls: 'opportunistic' | 'off'): Promise<string> {
 }
 
 /** `bouncezero start` in its own process, told only where the world is. */
-async function startBounceZero(extra: Record<string, string>): Promise<{ url: string; cpuSeconds(): number; close(): Promise<void> }> {
+async function startBounceZero(extra: Record<string, string>): Promise<{ url: string; cpuSeconds(): number; edgeCpuSeconds(): number; close(): Promise<void> }> {
   const env = envWithoutSettings();
   Object.assign(env, {
     BZ_DB: join(mkdtempSync(join(tmpdir(), 'bz-realistic-')), 'bz.db'),
@@ -165,8 +167,11 @@ async function startBounceZero(extra: Record<string, string>): Promise<{ url: st
         await new Promise((r) => setTimeout(r, 20));
       }
       // utime + stime of /proc/PID/stat, in clock ticks of 1/100 s.
-      const cpuSeconds = () => readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ').slice(11, 13).reduce((n, t) => n + Number(t), 0) / 100;
-      return { url: m[1]!, cpuSeconds, close: async () => (child.kill('SIGTERM'), await exited) };
+      const ticks = (stat: string) => readFileSync(stat, 'utf8').split(') ')[1]!.split(' ').slice(11, 13).reduce((n, t) => n + Number(t), 0) / 100;
+      const cpuSeconds = () => ticks(`/proc/${child.pid}/stat`);
+      // The main thread's task has the process's id: the edge; the embedded prober runs on a worker thread.
+      const edgeCpuSeconds = () => ticks(`/proc/${child.pid}/task/${child.pid}/stat`);
+      return { url: m[1]!, cpuSeconds, edgeCpuSeconds, close: async () => (child.kill('SIGTERM'), await exited) };
     }
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`bouncezero start did not start: ${log}`);
     await new Promise((r) => setTimeout(r, 20));

@@ -117,7 +117,6 @@ describe('DNS cache', () => {
     const store = countingStore(createDnsCacheStore(db));
     const { doh, resolver } = setup(RECORDS, { cacheStore: store });
     await Promise.all(['world.test', 'catchall.test', 'equal.test'].map((domain) => resolver.plan(domain)));
-    expect(store.written).toBe(doh.calls.length);
     expect(store.writes).toBeLessThan(doh.calls.length / 2);
     const rows = await db.selectFrom('dns_cache').select('key').execute();
     expect(rows).toHaveLength(doh.calls.length);
@@ -165,10 +164,8 @@ function countingStore(inner: DnsCacheStore) {
       return inner.get(key);
     },
     writes: 0,
-    written: 0,
     putMany: (entries: Parameters<DnsCacheStore['putMany']>[0]) => {
       counted.writes++;
-      counted.written += entries.length;
       return inner.putMany(entries);
     },
     purgeExpired: async (now: number) => {
