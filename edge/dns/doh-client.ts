@@ -38,6 +38,9 @@ interface EndpointState {
   breaker: CircuitBreaker;
 }
 
+/** Default cap on a DoH answer's body: far above any MX, A or AAAA answer. */
+export const DOH_MAX_RESPONSE_BYTES = 64 * 1024;
+
 /**
  * RFC 8484 client: endpoints tried in order, each attempt bounded by a timeout on the injected
  * clock; failover on timeout, HTTP or content errors, undecodable or wrong answers and SERVFAIL;
@@ -49,7 +52,7 @@ export function createDohClient(options: DohClientOptions): DnsClient {
   const clock = options.clock ?? systemClock;
   const fetch: Fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const timeoutMs = options.timeoutMs ?? 2_000;
-  const limits: ExchangeLimits = { maxBytes: options.maxResponseBytes ?? 64 * 1024, maxGetUrl: options.maxGetUrl ?? 2048 };
+  const limits: ExchangeLimits = { maxBytes: options.maxResponseBytes ?? DOH_MAX_RESPONSE_BYTES, maxGetUrl: options.maxGetUrl ?? 2048 };
   const breakerOptions = options.breaker ?? { failures: 3, cooldownMs: 30_000 };
   const states: EndpointState[] = options.endpoints.map((url) => ({ endpoint: parseEndpoint(url), breaker: createCircuitBreaker(clock, breakerOptions) }));
   const coalesce = singleFlight<DnsResult>();
