@@ -1,5 +1,5 @@
 import type { ProbeAddress, SmtpCheck, SmtpReply, TranscriptLine } from '../../protocol/index.ts';
-import { classifyReply, type ReplyClass } from '../smtp/classify-reply.ts';
+import { classifyReply, refusesForeignDomain, type ReplyClass } from '../smtp/classify-reply.ts';
 import { mailFromCommand, rcptToCommand } from '../smtp/command-line.ts';
 import { openSession, sessionFailureReason, tooBusy, type OpenFailure } from '../smtp/open-session.ts';
 import type { Capabilities } from '../smtp/capabilities.ts';
@@ -211,17 +211,11 @@ const FRESH = { commands: 0, roundTrips: 0 };
 
 /**
  * Every RCPT of the domain's first transaction in a session another domain opened was refused
- * for policy (relaying, "domain mismatch", 5.7.x) and none named our IP: the server binds a
- * session to its first domain. A first mailbox refused as unknown (5.1.1) is an answer, not this.
+ * as a foreign domain (see refusesForeignDomain): the server binds a session to its first domain.
  */
 function refusesThisDomain(batch: readonly ProbeAddress[], rcpts: readonly { reply: SmtpReply }[]): boolean {
   if (batch.length === 0 || rcpts.length < batch.length) return false;
-  return rcpts.every(({ reply }, i) => {
-    if (reply.code < 500) return false;
-    const cls = classifyReply(reply, { phase: 'rcpt', recipient: batch[i]!.address });
-    if (cls.namesOurIp || cls.helo) return false;
-    return cls.relayDenied || reply.enhanced?.startsWith('5.7.') === true || /domain mismatch|relay/i.test(reply.lines.join(' '));
-  });
+  return rcpts.every(({ reply }, i) => refusesForeignDomain(reply, batch[i]!.address));
 }
 
 /** Without PIPELINING: one command at a time, stopping where the server said no. */

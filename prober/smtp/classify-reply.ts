@@ -3,7 +3,7 @@ import { enhancedCodeOf, parseEnhancedCode } from './enhanced-code.ts';
 import { matchesAny, normalizeReplyText } from './reply-text.ts';
 import { retryAfterSeconds } from './retry-delay.ts';
 import {
-  BARE_CODE_REASONS, BLOCK_PATTERNS, BUSY_PATTERNS, CLOSING_PATTERNS, DISABLED_PATTERNS, ENHANCED_REASONS, FULL_PATTERNS,
+  BARE_CODE_REASONS, BLOCK_PATTERNS, BUSY_PATTERNS, CLOSING_PATTERNS, DISABLED_PATTERNS, ENHANCED_REASONS, FOREIGN_DOMAIN_PATTERNS, FULL_PATTERNS,
   GREYLIST_ENHANCED, GREYLIST_PATTERNS, HELO_PATTERNS, NAMES_OUR_IP_PATTERNS, NOT_FOUND_PATTERNS, POLICY_SUBJECT, PROVIDER_QUIRKS,
   RECIPIENT_LIMIT_ENHANCED, RECIPIENT_LIMIT_PATTERNS, RELAY_DENIED_PATTERNS, RETRY_LATER_CODES, RETRY_LATER_PATTERNS,
   SMTPUTF8_PATTERNS, SYSTEM_TEMPORARY_PATTERNS,
@@ -149,6 +149,18 @@ function forPhase(reason: ReasonCode, phase: ReplyPhase, code: number): ReasonCo
     return code < 500 ? 'temporary_failure' : 'smtp_protocol_error';
   }
   return aboutAddress ? 'blocked_by_server' : reason;
+}
+
+/**
+ * A permanent refusal of `recipient` for policy (relaying, "domain mismatch", 5.7.x) that names
+ * neither our IP nor our HELO: what a server that binds a session to its first domain says to
+ * another domain's RCPT. A mailbox refused as unknown (5.1.1) is an answer, not this.
+ */
+export function refusesForeignDomain(reply: SmtpReply, recipient: string): boolean {
+  if (reply.code < 500) return false;
+  const cls = classifyReply(reply, { phase: 'rcpt', recipient });
+  if (cls.namesOurIp || cls.helo) return false;
+  return cls.relayDenied || reply.enhanced?.startsWith('5.7.') === true || matchesAny(normalizeReplyText(reply.lines, recipient), FOREIGN_DOMAIN_PATTERNS);
 }
 
 function enhancedOf(reply: SmtpReply): string | undefined {

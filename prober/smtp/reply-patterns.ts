@@ -71,6 +71,12 @@ export const RELAY_DENIED_PATTERNS = [
 ] as const;
 
 /**
+ * A second domain's RCPT refused in a session another domain opened, by a server that binds a
+ * session to its first domain (besides any 5.7.x or relay-denied refusal).
+ */
+export const FOREIGN_DOMAIN_PATTERNS = [' domain mismatch', ' relay'] as const;
+
+/**
  * Blocks that name our address or reputation, which a provider shares across all its MX hosts:
  * backing off one host of it is not enough (see prober/pool/provider-backoff.ts).
  */
