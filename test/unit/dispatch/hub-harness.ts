@@ -151,16 +151,16 @@ export function resultFor(t: ProbeTask): ProbeResult {
 
 export const randomHex = (n: number) => toHex(crypto.getRandomValues(new Uint8Array(n)));
 
-/**
- * Lets queued callbacks and Web Crypto's thread-pool work finish until `condition` holds. Bounded by
- * a generous patience, not a count of turns: on a loaded machine the thread pool can take longer
- * than thousands of turns, and a wait that gave up silently made the next assertion fail instead.
- */
 /** Lets `n` turns of queued callbacks run: for a step that must be processed before the next is sent. */
 export async function turns(n: number): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
 }
 
+/**
+ * Lets queued callbacks and Web Crypto's thread-pool work finish until `condition` holds. Bounded by
+ * a generous patience, not a count of turns: on a loaded machine the thread pool can take longer
+ * than thousands of turns, and a wait that gave up silently made the next assertion fail instead.
+ */
 export async function until(condition: () => boolean, patienceMs = 10_000): Promise<void> {
   const giveUpAt = performance.now() + patienceMs;
   while (!condition()) {
