@@ -1,7 +1,9 @@
 import { Worker } from 'node:worker_threads';
+import type { ProberSettings } from '../../prober/settings.ts';
 
-/** What the thread needs to join the edge as the embedded agent; its settings it reads from the environment as any prober does. */
+/** What the thread needs to join the edge as the embedded agent, its settings already read and checked by `start`. */
 export interface ProberThreadOptions {
+  config: ProberSettings;
   edgeUrl: string;
   agentId: string;
   key: string;

@@ -42,7 +42,7 @@ export async function run(options: { capacity?: number }): Promise<number> {
   const embedded = await embeddedAgent(server.agentStore, embeddedSecretPath(config.db));
   const loopback = new URL(server.agentUrl);
   if (['0.0.0.0', '[::]'].includes(loopback.hostname)) loopback.hostname = loopback.hostname === '[::]' ? '[::1]' : '127.0.0.1';
-  const agent = startProberThread({ edgeUrl: loopback.href, agentId: embedded.id, key: embedded.key, capacity, ...(tls ? { ca: tls.cert } : {}) });
+  const agent = startProberThread({ config: prober.settings, edgeUrl: loopback.href, agentId: embedded.id, key: embedded.key, capacity, ...(tls ? { ca: tls.cert } : {}) });
   const signalled = await Promise.race([untilSignal().then(() => true), agent.exit.then(() => false)]);
   // Prompt on a signal: the prober gives up its SMTP sessions rather than finishing them (the
   // items stay claimed: taken up again at the next start, or by another edge when their lease
