@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Fetch } from '../dns/doh-exchange.ts';
+import { webResponse } from './node-response.ts';
 
 /**
  * DoH on Node over node:http(s) with kept-alive connections, instead of the Web fetch: a bulk
@@ -24,12 +25,7 @@ export function dohFetch(maxBytes: number): Fetch {
           chunks.push(chunk);
           if (size > maxBytes) res.destroy();
         });
-        const answer = () => {
-          const out = new Headers();
-          for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') out.set(name, value);
-          const status = res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode <= 599 ? res.statusCode : 502;
-          resolve(new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), { status, headers: out }));
-        };
+        const answer = () => resolve(webResponse(res, Buffer.concat(chunks)));
         res.on('end', answer);
         // Cut short by us (too large: the exchange refuses it) or by the peer or an abort (an error: settling twice is a no-op).
         res.on('close', () => (size > maxBytes ? answer() : reject(new Error('the connection closed before the answer ended'))));

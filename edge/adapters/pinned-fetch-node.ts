@@ -2,6 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { WebhookFetch } from '../jobs/webhook/webhook-sender.ts';
+import { webResponse } from './node-response.ts';
 
 /**
  * A webhook POST on Node that connects to the address the guard vetted and to nothing else: the
@@ -20,11 +21,7 @@ export const pinnedFetch: WebhookFetch = (url, init, { address }) =>
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(target, { method: init.method ?? 'POST', headers: Object.fromEntries(new Headers(init.headers)), lookup, ...(init.signal ? { signal: init.signal } : {}) }, (res: IncomingMessage) => {
       res.resume();
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(name, value);
-      // A Response holds 200–599 only; anything else is no answer a delivery can count.
-      const status = res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode <= 599 ? res.statusCode : 502;
-      resolve(new Response(null, { status, headers }));
+      resolve(webResponse(res, null));
     });
     req.on('error', reject);
     req.end(typeof init.body === 'string' ? init.body : undefined);
