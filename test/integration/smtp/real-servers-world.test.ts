@@ -5,9 +5,8 @@
  * proxy in front of each listener, never by timings.
  */
 import { expect, it } from 'vitest';
-import { checkSyntax } from '../../../edge/syntax/index.ts';
-import { score } from '../../../edge/scoring/score.ts';
-import type { ProbeResult } from '../../../protocol/index.ts';
+import type { ProbeResult, ProbeTask } from '../../../protocol/index.ts';
+import { publicAnswer } from '../../support/public-answer.ts';
 import { startDelayProxy, type DelayProxy } from '../../support/delay-proxy.ts';
 import { freshSender, listenerOf, reasons, worldRunner, worldTask } from '../../support/world-smtp.ts';
 import { describeWorld } from '../../support/world-tier.ts';
@@ -25,9 +24,8 @@ async function withProxy<T>(domain: string, fn: (proxy: DelayProxy) => Promise<T
 }
 
 const sent = (proxy: DelayProxy, verb: string) => proxy.clientLines.filter((l) => l.toUpperCase().startsWith(verb));
-const verdictOf = (result: ProbeResult, address: string) => {
-  const r = result.results.find((x) => x.address === address)!;
-  const { verdict, reason } = score({ syntax: checkSyntax(address), smtp: r.smtp, catchAll: result.catch_all });
+const verdictOf = async (task: ProbeTask, result: ProbeResult, address: string) => {
+  const { verdict, reason } = await publicAnswer(task, result, address);
   return [verdict, reason];
 };
 
@@ -71,14 +69,15 @@ describeWorld('verdicts that hold on real Postfix', () => {
   it('a HELO restriction: a short HELO name is blocked_by_server naming the HELO; a fully-qualified one gets the answers', async () => {
     await withProxy('helo.test', async (proxy) => {
       const plan: [string, ...string[]][] = [['mx.helo.test', proxy.host]];
-      const short = await worldRunner({ port: proxy.port, heloName: 'prober' })(worldTask('helo.test', ['alice', 'nobody'], plan));
+      const shortTask = worldTask('helo.test', ['alice', 'nobody'], plan);
+      const short = await worldRunner({ port: proxy.port, heloName: 'prober' })(shortTask);
       for (const r of short.results) {
         expect([r.address, r.smtp.outcome, r.smtp.reason, r.smtp.cause]).toEqual([r.address, 'error', 'blocked_by_server', 'blocked']);
         expect(r.smtp.detail).toMatch(/HELO/i);
         expect(r.smtp.detail).toContain('"prober"');
         expect(r.smtp.reply && `${r.smtp.reply.code} ${r.smtp.reply.lines.join(' ')}`).toBe(heloRejectReply('prober'));
       }
-      expect(verdictOf(short, 'nobody@helo.test')).toEqual(['unknown', 'blocked_by_server']);
+      expect(await verdictOf(shortTask, short, 'nobody@helo.test')).toEqual(['unknown', 'blocked_by_server']);
       // A refusal of us settles nothing about the domain.
       expect(short.catch_all.status).toBe('unknown');
 
@@ -99,20 +98,22 @@ describeWorld('verdicts that hold on real Postfix', () => {
       expect(first.results[0]!.smtp).toMatchObject({ outcome: 'temporary', reason: 'greylisted', retry_after_s: GREYLIST_DELAY_S });
       await wait();
 
-      const open = await run(worldTask('greycatch.test', ['alice'], plan, { id: 'it-greycatch-2' }));
+      const openTask = worldTask('greycatch.test', ['alice'], plan, { id: 'it-greycatch-2' });
+      const open = await run(openTask);
       expect(open.results[0]!.smtp).toMatchObject({ outcome: 'accepted', reason: 'accepted' });
       // The probes' greylist hint goes with the open check: a job asks again when postgrey said.
       expect(open.catch_all).toMatchObject({ status: 'unknown', open: true, retry_after_s: GREYLIST_DELAY_S });
-      expect(verdictOf(open, 'alice@greycatch.test')).toEqual(['risky', 'catch_all_pending']);
+      expect(await verdictOf(openTask, open, 'alice@greycatch.test')).toEqual(['risky', 'catch_all_pending']);
       await proxy.drained();
       const probesBefore = sent(proxy, 'RCPT TO:').filter((l) => !l.includes('<alice@'));
       expect(probesBefore).toHaveLength(3);
       await wait();
 
-      const closed = await run(worldTask('greycatch.test', ['alice'], plan, { id: 'it-greycatch-3' }));
+      const closedTask = worldTask('greycatch.test', ['alice'], plan, { id: 'it-greycatch-3' });
+      const closed = await run(closedTask);
       expect(closed.catch_all).toMatchObject({ status: 'yes' });
       expect(closed.results[0]!.smtp.reason).toBe('accepted');
-      expect(verdictOf(closed, 'alice@greycatch.test')).toEqual(['risky', 'catch_all']);
+      expect(await verdictOf(closedTask, closed, 'alice@greycatch.test')).toEqual(['risky', 'catch_all']);
       await proxy.drained();
       const probes = sent(proxy, 'RCPT TO:').filter((l) => !l.includes('<alice@'));
       // The same three probe addresses twice: that is how the second try passed the greylist.
