@@ -48,9 +48,6 @@ export function memoResultCache(inner: ResultCache, options: MemoOptions = {}): 
       }
       return found;
     },
-    async put(result, expiresAt) {
-      await cache.putMany([{ result, expiresAt }]);
-    },
     async putMany(entries) {
       await inner.putMany(entries);
       for (const { result, expiresAt } of entries) if (result.normalized !== null) remember(result.normalized, { result, expiresAt }, null);

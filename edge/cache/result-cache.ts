@@ -13,8 +13,7 @@ export interface ResultCache {
   get(normalized: string, now: number): Promise<CachedResult | null>;
   /** The live entries of these addresses (a domain's batch in one query); absent or expired ones are left out. */
   getMany(normalized: readonly string[], now: number): Promise<Map<string, CachedResult>>;
-  put(result: VerificationResult, expiresAt: number): Promise<void>;
-  /** Several results in one write (a task's answers in one statement, not one commit each). */
+  /** Results in one write (a task's answers in one statement, not one commit each). */
   putMany(entries: readonly CachedResult[]): Promise<void>;
   /** Drops these addresses' entries (erasure, a deleted job): the next check probes afresh. */
   forget(normalized: readonly string[]): Promise<void>;

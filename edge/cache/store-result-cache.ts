@@ -39,9 +39,6 @@ export function createStoreResultCache(db: Kysely<Database>, options: StoreResul
       }
       return found;
     },
-    async put(result, expiresAt) {
-      await cache.putMany([{ result, expiresAt }]);
-    },
     async putMany(entries) {
       await writes(entries);
     },

@@ -13,12 +13,12 @@ describe('the stored result cache', () => {
     const db = await memoryStore();
     const clock = new FakeClock(1000);
     const cache = createStoreResultCache(db, { clock, pruneEvery: 3 });
-    await cache.put(result('a@example.test'), 2000);
-    await cache.put(result('b@example.test'), 9000);
+    await cache.putMany([{ result: result('a@example.test'), expiresAt: 2000 }]);
+    await cache.putMany([{ result: result('b@example.test'), expiresAt: 9000 }]);
     expect((await cache.get('a@example.test', 1999))?.expiresAt).toBe(2000);
     expect(await cache.get('a@example.test', 2000)).toBeNull();
     await clock.advance(1500);
-    await cache.put(result('c@example.test'), 9000);
+    await cache.putMany([{ result: result('c@example.test'), expiresAt: 9000 }]);
     const rows = await db.selectFrom('result_cache').select('normalized').orderBy('normalized').execute();
     expect(rows.map((r) => r.normalized)).toEqual(['b@example.test', 'c@example.test']);
   });
@@ -50,8 +50,8 @@ describe('batches', () => {
     const stored = createStoreResultCache(await memoryStore());
     const asked: string[][] = [];
     const memo = memoResultCache({ ...stored, getMany: (ns, now) => (asked.push([...ns]), stored.getMany(ns, now)) });
-    await stored.put(result('b@example.test'), 9000);
-    await memo.put(result('a@example.test'), 9000);
+    await stored.putMany([{ result: result('b@example.test'), expiresAt: 9000 }]);
+    await memo.putMany([{ result: result('a@example.test'), expiresAt: 9000 }]);
     const found = await memo.getMany(['a@example.test', 'b@example.test', 'c@example.test'], 100);
     expect([...found.keys()].sort()).toEqual(['a@example.test', 'b@example.test']);
     expect(asked).toEqual([['b@example.test', 'c@example.test']]);
@@ -65,7 +65,7 @@ describe('the in-process memo', () => {
     const stored = createStoreResultCache(db);
     const counting = { ...stored, getMany: (ns: readonly string[], now: number) => (reads++, stored.getMany(ns, now)) };
     const memo = memoResultCache(counting);
-    await memo.put(result('a@example.test'), 5000);
+    await memo.putMany([{ result: result('a@example.test'), expiresAt: 5000 }]);
     expect((await memo.get('a@example.test', 100))?.result.email).toBe('a@example.test');
     expect(reads).toBe(0);
     expect(await memo.get('a@example.test', 5000)).toBeNull();
@@ -75,7 +75,7 @@ describe('the in-process memo', () => {
   it('asks the store again after a minute, so an erasure made by another process holds here too', async () => {
     const db = await memoryStore();
     const memo = memoResultCache(createStoreResultCache(db));
-    await memo.put(result('b@example.test'), 10 * 60_000);
+    await memo.putMany([{ result: result('b@example.test'), expiresAt: 10 * 60_000 }]);
     expect(await memo.get('b@example.test', 0)).not.toBeNull();
     await db.deleteFrom('result_cache').execute();
     expect(await memo.get('b@example.test', 59_999)).not.toBeNull();

@@ -49,8 +49,8 @@ describe.each(STORE_ENGINES)('the store on $name', ({ name, open }) => {
   it('keeps the result cache, replacing an older answer', async () => {
     const cache = createStoreResultCache(await open());
     const result = resultFromSyntax('a@world.test', checkSyntax('a@world.test'), T);
-    await cache.put({ ...result, normalized: 'a@world.test' }, T + 10);
-    await cache.put({ ...result, normalized: 'a@world.test', score: 0.25 }, T + 20);
+    await cache.putMany([{ result: { ...result, normalized: 'a@world.test' }, expiresAt: T + 10 }]);
+    await cache.putMany([{ result: { ...result, normalized: 'a@world.test', score: 0.25 }, expiresAt: T + 20 }]);
     const hit = await cache.get('a@world.test', T + 15);
     expect(hit?.expiresAt).toBe(T + 20);
     expect(hit?.result.score).toBe(0.25);
