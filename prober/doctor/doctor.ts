@@ -1,6 +1,7 @@
 import type { DnsAnswer, DnsQuestion } from '../agent/agent-session.ts';
 import type { Doctor } from '../agent/agent.ts';
 import type { SmtpReply } from '../../protocol/index.ts';
+import type { ProviderBlock } from '../pool/provider-backoff.ts';
 import { heloNameProblem } from './helo-name.ts';
 import { ptrName, reversedLabels, sameName } from './reverse-name.ts';
 
@@ -20,7 +21,7 @@ export interface DoctorOptions {
   heloName: string | undefined;
   dialTimeoutMs?: number;
   /** The provider back-offs in effect (prober/pool/provider-backoff.ts); unset skips that check. */
-  providerBlocks?: () => readonly { provider: string; until: number; strikes: number; host: string; reply: SmtpReply }[];
+  providerBlocks?: () => readonly ProviderBlock[];
   /** Refusals of our HELO name the engine has seen (prober/pool/helo-refusals.ts); unset skips that check. */
   heloRefusals?: () => { count: number; last?: { host: string; reply: SmtpReply } };
   /** Told of each failing HELO check, every time the doctor runs (the first time is at start). */
