@@ -12,8 +12,7 @@ import type { Database } from '../store/schema.ts';
 import type { Kysely } from 'kysely';
 import { openStore } from './open-store.ts';
 import { pinnedFetch } from './pinned-fetch-node.ts';
-import { dohFetch } from './doh-fetch-node.ts';
-import { DOH_MAX_RESPONSE_BYTES } from '../dns/doh-client.ts';
+import { nodeDohTransport } from './doh-transport-node.ts';
 import { agentUpgrade } from './ws-node.ts';
 import { startRetentionSweep } from '../retention/retention-sweep.ts';
 import { jsonLineLog } from '../dispatch/hub-log.ts';
@@ -68,7 +67,7 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
     random,
     connInfo: getConnInfo,
     webhookFetch: pinnedFetch,
-    dohFetch: dohFetch(DOH_MAX_RESPONSE_BYTES),
+    dohTransport: nodeDohTransport(),
     closing: closing.signal,
     ...(options.agentStore ? { agentStore: options.agentStore } : {}),
     ...(options.hub ? { hub: options.hub } : {}),

@@ -10,7 +10,7 @@ import { leasedDispatcher } from '../dispatch/leased-dispatcher.ts';
 import { parseCidrList } from '../../net/cidr.ts';
 import { createMxResolver } from '../dns/create-mx-resolver.ts';
 import { createDohClient } from '../dns/doh-client.ts';
-import type { Fetch } from '../dns/doh-exchange.ts';
+import type { DohTransport } from '../dns/doh-transport.ts';
 import type { Jobs } from '../jobs/create-jobs.ts';
 import type { WebhookFetch } from '../jobs/webhook/webhook-sender.ts';
 import { DEFAULT_RUNNER_OPTIONS } from '../jobs/runner-options.ts';
@@ -34,8 +34,8 @@ export interface ComposeEdgeInput {
   connInfo?: GetConnInfo;
   /** The runtime's webhook POST pinned to the vetted address (Node: pinnedFetch); else Web fetch. */
   webhookFetch?: WebhookFetch;
-  /** The runtime's HTTP for DoH (Node: dohFetch, lighter than the Web fetch); else Web fetch. */
-  dohFetch?: Fetch;
+  /** The runtime's HTTP for DoH (Node: nodeDohTransport, lighter than the Web fetch); else Web fetch. */
+  dohTransport?: DohTransport;
   /** Aborted when the edge shuts down: DoH questions still out are given up, not waited for. */
   closing?: AbortSignal;
 }
@@ -58,7 +58,7 @@ export function composeEdge(input: ComposeEdgeInput): ComposedEdge {
   const allowNets = parseCidrList(config.allowNets.join(','));
   if (!allowNets.ok) throw new Error(allowNets.error);
 
-  const dns = createDohClient({ endpoints: config.doh, clock, ...(input.dohFetch ? { fetch: input.dohFetch } : {}), ...(input.closing ? { signal: input.closing } : {}) });
+  const dns = createDohClient({ endpoints: config.doh, clock, ...(input.dohTransport ? { transport: input.dohTransport } : {}), ...(input.closing ? { signal: input.closing } : {}) });
   const resolver = createMxResolver({ endpoints: config.doh, client: dns, allowNets: allowNets.nets, clock, random, cacheStore: createDnsCacheStore(db) });
   const agentStore = input.agentStore ?? createKyselyAgentStore(db);
   let wakeJobs = () => {};

@@ -3,7 +3,7 @@ import type { BreakerOptions } from './circuit-breaker.ts';
 import type { Cidr } from '../../net/cidr.ts';
 import { createDnsCache, type DnsCacheStore, type TtlBounds } from './dns-cache.ts';
 import { createDohClient, type DnsClient } from './doh-client.ts';
-import type { Fetch } from './doh-exchange.ts';
+import type { Fetch } from './fetch-transport.ts';
 import { cachedQuery } from './lookup.ts';
 import type { MxResolver } from './mx-resolver.ts';
 import { planMx } from './mx-planner.ts';

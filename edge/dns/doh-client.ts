@@ -1,7 +1,9 @@
 import { systemClock, type Clock } from '../../protocol/index.ts';
 import { createCircuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.ts';
 import { failure, isQueryableName, normalizeName, type DnsFailure, type DnsResult, type Question } from './dns-message.ts';
-import { exchange, parseEndpoint, type DohEndpoint, type ExchangeLimits, type Exchanged, type Fetch } from './doh-exchange.ts';
+import { exchange, parseEndpoint, type DohEndpoint, type ExchangeLimits, type Exchanged } from './doh-exchange.ts';
+import type { DohTransport } from './doh-transport.ts';
+import { fetchTransport, type Fetch } from './fetch-transport.ts';
 import { inFlightGate } from './in-flight-gate.ts';
 import { singleFlight, untilAborted } from './single-flight.ts';
 
@@ -13,6 +15,9 @@ export interface DnsClient {
 export interface DohClientOptions {
   /** Endpoint URLs in order of preference (BZ_DOH); `json+https://…` marks a JSON-only one. */
   endpoints: readonly string[];
+  /** How the questions travel (Node: nodeDohTransport); by default over `fetch`. */
+  transport?: DohTransport;
+  /** The Web fetch the default transport uses; by default the runtime's own. */
   fetch?: Fetch;
   clock?: Clock;
   /** Per endpoint attempt, headers and body included. Default 2000. */
@@ -50,7 +55,7 @@ export const DOH_MAX_RESPONSE_BYTES = 64 * 1024;
 export function createDohClient(options: DohClientOptions): DnsClient {
   if (options.endpoints.length === 0) throw new Error('createDohClient needs at least one endpoint');
   const clock = options.clock ?? systemClock;
-  const fetch: Fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const transport = options.transport ?? fetchTransport(options.fetch ?? ((input, init) => globalThis.fetch(input, init)));
   const timeoutMs = options.timeoutMs ?? 2_000;
   const limits: ExchangeLimits = { maxBytes: options.maxResponseBytes ?? DOH_MAX_RESPONSE_BYTES, maxGetUrl: options.maxGetUrl ?? 2048 };
   const breakerOptions = options.breaker ?? { failures: 3, cooldownMs: 30_000 };
@@ -74,7 +79,7 @@ export function createDohClient(options: DohClientOptions): DnsClient {
       }, timeoutMs);
     });
     // The race, not the fetch, bounds the attempt: a fetch that ignores its signal cannot hang us.
-    const done = await Promise.race([exchange(fetch, endpoint, question, json, controller.signal, limits), timeUp]);
+    const done = await Promise.race([exchange(transport, endpoint, question, json, controller.signal, limits), timeUp]);
     cancel();
     options.signal?.removeEventListener('abort', giveUp);
     if (options.signal?.aborted) return { result: closed(), speaksJson: false };

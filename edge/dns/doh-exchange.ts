@@ -1,10 +1,7 @@
 import { failure, judge, type DnsResult, type Question } from './dns-message.ts';
+import type { DohRequest, DohTransport } from './doh-transport.ts';
 import { decodeJson } from './json-codec.ts';
-import { readBody } from './read-body.ts';
 import { decodeMessage, encodeQuery } from './wire-codec.ts';
-
-/** The Web fetch, injected: tests answer in-process, the edge passes the runtime's own. */
-export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
 /**
  * A DoH endpoint. `json+https://…` (or `json+http://…`) marks one that speaks only the JSON
@@ -13,12 +10,20 @@ export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
  */
 export interface DohEndpoint {
   url: string;
+  /** `url` parsed once, without a fragment (never sent) or a lone "?". */
+  target: URL;
   json: boolean;
 }
 
+/** Throws for what is not an http(s) URL: the settings check BZ_DOH before any client is built. */
 export function parseEndpoint(text: string): DohEndpoint {
   const json = text.startsWith('json+');
-  return { url: json ? text.slice(5) : text, json };
+  const url = json ? text.slice(5) : text;
+  const target = new URL(url);
+  if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new Error(`DoH endpoint ${url} is not an http(s) URL`);
+  target.hash = '';
+  if (target.search === '') target.search = '';
+  return { url, target, json };
 }
 
 export interface ExchangeLimits {
@@ -35,44 +40,33 @@ export interface Exchanged {
 }
 
 const WIRE = 'application/dns-message';
+const READS_WIRE = [WIRE];
 const JSON_TYPES = ['application/dns-json', 'application/json'];
 const JSON_HINT_STATUS = [400, 406, 415];
 
 /** One question to one endpoint, one HTTP request; every outcome is a value. */
-export async function exchange(fetch: Fetch, endpoint: DohEndpoint, question: Question, json: boolean, signal: AbortSignal, limits: ExchangeLimits): Promise<Exchanged> {
+export async function exchange(transport: DohTransport, endpoint: DohEndpoint, question: Question, json: boolean, signal: AbortSignal, limits: ExchangeLimits): Promise<Exchanged> {
   const where = endpoint.url;
-  let response: Response;
-  try {
-    response = await fetch(...request(endpoint.url, question, json, signal, limits));
-  } catch (e) {
-    return { result: failure(signal.aborted ? 'aborted' : 'network', `${where}: ${e instanceof Error ? e.message : 'fetch failed'}`), speaksJson: false };
-  }
-  const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  const looksJson = JSON_TYPES.includes(type);
-  if (response.status !== 200 || (json ? !looksJson : type !== WIRE)) {
-    await response.body?.cancel().catch(() => undefined);
-    const speaksJson = !json && (looksJson || JSON_HINT_STATUS.includes(response.status));
-    const result = response.status !== 200 ? failure('http_status', `${where}: HTTP ${response.status}`) : failure('content_type', `${where}: content type "${type}"`);
+  const answer = await transport(request(endpoint.target, question, json, limits), signal, limits.maxBytes);
+  if (!answer.ok) return { result: failure(answer.reason, `${where}: ${answer.detail}`), speaksJson: false };
+  const { status, mediaType: type, body } = answer;
+  if (body === null) {
+    const speaksJson = !json && (JSON_TYPES.includes(type) || JSON_HINT_STATUS.includes(status));
+    const result = status !== 200 ? failure('http_status', `${where}: HTTP ${status}`) : failure('content_type', `${where}: content type "${type}"`);
     return { result, speaksJson };
   }
-  const body = await readBody(response, limits.maxBytes, signal);
-  if (!body.ok) return { result: failure(body.reason, `${where}: ${body.detail}`), speaksJson: false };
-  const message = json ? decodeJson(new TextDecoder().decode(body.bytes)) : decodeMessage(body.bytes);
+  const message = json ? decodeJson(new TextDecoder().decode(body)) : decodeMessage(body);
   if (typeof message === 'string') return { result: failure('undecodable', `${where}: ${message}`), speaksJson: false };
   return { result: judge(message, question, where), speaksJson: false };
 }
 
-function request(base: string, question: Question, json: boolean, signal: AbortSignal, limits: ExchangeLimits): [string, RequestInit] {
-  const url = new URL(base);
-  if (json) {
-    url.searchParams.set('name', question.name);
-    url.searchParams.set('type', question.type);
-    return [url.href, { method: 'GET', headers: { accept: 'application/dns-json' }, signal }];
-  }
+function request(endpoint: URL, question: Question, json: boolean, limits: ExchangeLimits): DohRequest {
+  if (json) return { endpoint, query: `name=${encodeURIComponent(question.name)}&type=${question.type}`, method: 'GET', accept: 'application/dns-json', reads: JSON_TYPES };
   const query = encodeQuery(question);
-  url.searchParams.set('dns', base64url(query));
-  if (url.href.length <= limits.maxGetUrl) return [url.href, { method: 'GET', headers: { accept: WIRE }, signal }];
-  return [base, { method: 'POST', headers: { accept: WIRE, 'content-type': WIRE }, body: query, signal }];
+  const get: DohRequest = { endpoint, query: `dns=${base64url(query)}`, method: 'GET', accept: WIRE, reads: READS_WIRE };
+  // The length of the URL as sent: origin, path, the endpoint's own query and ours.
+  const length = endpoint.origin.length + endpoint.pathname.length + endpoint.search.length + 1 + get.query.length;
+  return length <= limits.maxGetUrl ? get : { endpoint, query: '', method: 'POST', accept: WIRE, body: query, reads: READS_WIRE };
 }
 
 /** RFC 8484 §4.1: base64url without padding. */

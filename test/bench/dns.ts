@@ -7,7 +7,7 @@
 import { openSqlite } from '../../edge/adapters/sqlite-node.ts';
 import { parseCidrList } from '../../net/cidr.ts';
 import { createMxResolver } from '../../edge/dns/create-mx-resolver.ts';
-import type { Fetch } from '../../edge/dns/doh-exchange.ts';
+import type { Fetch } from '../../edge/dns/fetch-transport.ts';
 import { createDnsCacheStore } from '../../edge/dns/dns-cache-store.ts';
 import { ALLOW_NETS, BULK, DNS, bulkDomain } from '../world/world.ts';
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseCidrList } from '../../../net/cidr.ts';
 import { createDohClient } from '../../../edge/dns/doh-client.ts';
-import type { Fetch } from '../../../edge/dns/doh-exchange.ts';
+import type { Fetch } from '../../../edge/dns/fetch-transport.ts';
 import { createMxResolver, type MxResolverOptions } from '../../../edge/dns/create-mx-resolver.ts';
 import { MxPlan, systemClock, systemRandom } from '../../../protocol/index.ts';
 import { ALLOW_NETS, DNS, RECORDS as ZONE, bulkDomain, bulkRecords } from '../../world/world.ts';
