@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { mediaType, requestPath, wantsBody, type DohRequest, type DohTransport, type HttpBytes } from '../dns/doh-transport.ts';
 
@@ -31,25 +31,38 @@ export function nodeDohTransport(): DohTransport {
     return target;
   };
 
-  return (request, signal, maxBytes) =>
-    new Promise<HttpBytes>((resolve) => {
-      const failed = (e: unknown) => resolve({ ok: false, reason: signal.aborted ? 'aborted' : 'network', detail: e instanceof Error ? e.message : String(e) });
+  return (request, maxBytes) => {
+    let req: ClientRequest | undefined;
+    let cancelled = false;
+    let settled = false;
+    const answer = new Promise<HttpBytes>((resolve) => {
+      const settle = (value: HttpBytes) => {
+        settled = true;
+        resolve(value);
+      };
+      const failed = (e: unknown) => settle({ ok: false, reason: cancelled ? 'aborted' : 'network', detail: e instanceof Error ? e.message : String(e) });
       const { send, agent, host, port } = targetOf(request.endpoint);
       const headers: Record<string, string | number> = request.body
         ? { accept: request.accept, 'content-type': 'application/dns-message', 'content-length': request.body.byteLength }
         : { accept: request.accept };
-      const options: RequestOptions = { host, port, path: requestPath(request), method: request.method, headers, agent, signal };
       try {
-        const req = send(options, (res) => answer(res, request, maxBytes, resolve, failed));
+        req = send({ host, port, path: requestPath(request), method: request.method, headers, agent }, (res) => read(res, request, maxBytes, settle, failed));
         req.on('error', failed);
         req.end(request.body);
       } catch (e) {
         failed(e);
       }
     });
+    const cancel = () => {
+      cancelled = true;
+      // What is left of an answer already in (an unread body drained for the next question) is not cut.
+      if (!settled) req?.destroy(new Error('given up'));
+    };
+    return { answer, cancel };
+  };
 }
 
-function answer(res: IncomingMessage, request: DohRequest, maxBytes: number, resolve: (v: HttpBytes) => void, failed: (e: unknown) => void): void {
+function read(res: IncomingMessage, request: DohRequest, maxBytes: number, resolve: (v: HttpBytes) => void, failed: (e: unknown) => void): void {
   const status = res.statusCode ?? 0;
   const type = mediaType(res.headers['content-type']);
   let size = 0;

@@ -65,28 +65,28 @@ export function createDohClient(options: DohClientOptions): DnsClient {
 
   const closed = () => failure('aborted', 'the DNS client is closed');
 
+  // The client's lifetime ends: every request out is given up (one listener, not one a question).
+  const out = new Set<() => void>();
+  options.signal?.addEventListener('abort', () => out.forEach((cancel) => cancel()), { once: true });
+
   async function attempt(endpoint: DohEndpoint, question: Question, json: boolean): Promise<Exchanged> {
-    const controller = new AbortController();
-    const giveUp = () => controller.abort();
-    options.signal?.addEventListener('abort', giveUp, { once: true });
+    const { exchanged, cancel } = exchange(transport, endpoint, question, json, limits);
+    out.add(cancel);
     let timedOut = false;
-    let cancel = () => {};
+    let stopTimer = () => {};
     const timeUp = new Promise<Exchanged>((resolve) => {
-      cancel = clock.setTimer(() => {
+      stopTimer = clock.setTimer(() => {
         timedOut = true;
-        controller.abort();
+        cancel();
         resolve({ result: failure('timeout', `${endpoint.url}: no answer within ${timeoutMs} ms`), speaksJson: false });
       }, timeoutMs);
     });
-    // The race, not the fetch, bounds the attempt: a fetch that ignores its signal cannot hang us.
-    const done = await Promise.race([exchange(transport, endpoint, question, json, controller.signal, limits), timeUp]);
-    cancel();
-    options.signal?.removeEventListener('abort', giveUp);
+    // The race, not the transport, bounds the attempt: one that ignores a cancel cannot hang us.
+    const done = await Promise.race([exchanged, timeUp]);
+    stopTimer();
+    out.delete(cancel);
     if (options.signal?.aborted) return { result: closed(), speaksJson: false };
     if (timedOut) return { result: failure('timeout', `${endpoint.url}: no answer within ${timeoutMs} ms`), speaksJson: false };
-    // A good answer's body has been read to the end; only a failed exchange may leave a response
-    // to let go of. (Aborting every finished fetch cost an AbortError and its event per question.)
-    if (!done.result.ok) controller.abort();
     return done;
   }
 

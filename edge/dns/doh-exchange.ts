@@ -1,5 +1,5 @@
 import { failure, judge, type DnsResult, type Question } from './dns-message.ts';
-import type { DohRequest, DohTransport } from './doh-transport.ts';
+import type { DohRequest, DohTransport, HttpBytes } from './doh-transport.ts';
 import { decodeJson } from './json-codec.ts';
 import { decodeMessage, encodeQuery } from './wire-codec.ts';
 
@@ -44,10 +44,13 @@ const READS_WIRE = [WIRE];
 const JSON_TYPES = ['application/dns-json', 'application/json'];
 const JSON_HINT_STATUS = [400, 406, 415];
 
-/** One question to one endpoint, one HTTP request; every outcome is a value. */
-export async function exchange(transport: DohTransport, endpoint: DohEndpoint, question: Question, json: boolean, signal: AbortSignal, limits: ExchangeLimits): Promise<Exchanged> {
-  const where = endpoint.url;
-  const answer = await transport(request(endpoint.target, question, json, limits), signal, limits.maxBytes);
+/** One question to one endpoint, one HTTP request; every outcome is a value. `cancel` gives it up (the outcome is then `aborted`). */
+export function exchange(transport: DohTransport, endpoint: DohEndpoint, question: Question, json: boolean, limits: ExchangeLimits): { exchanged: Promise<Exchanged>; cancel(): void } {
+  const sent = transport(request(endpoint.target, question, json, limits), limits.maxBytes);
+  return { exchanged: sent.answer.then((answer) => judgeAnswer(answer, endpoint.url, question, json)), cancel: sent.cancel };
+}
+
+function judgeAnswer(answer: HttpBytes, where: string, question: Question, json: boolean): Exchanged {
   if (!answer.ok) return { result: failure(answer.reason, `${where}: ${answer.detail}`), speaksJson: false };
   const { status, mediaType: type, body } = answer;
   if (body === null) {

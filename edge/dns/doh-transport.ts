@@ -22,8 +22,19 @@ export type HttpBytes =
   | { ok: true; status: number; mediaType: string; body: Uint8Array | null }
   | { ok: false; reason: 'network' | 'aborted' | 'too_large'; detail: string };
 
-/** Every outcome is a value; a body past `maxBytes` is `too_large`, refused unread when declared. */
-export type DohTransport = (request: DohRequest, signal: AbortSignal, maxBytes: number) => Promise<HttpBytes>;
+/** A request on its way. */
+export interface Sent {
+  /** Every outcome is a value; a body past the limit is `too_large`, refused unread when declared. */
+  answer: Promise<HttpBytes>;
+  /**
+   * Gives the request up: an answer not yet in becomes `aborted`. A handle, not an AbortSignal:
+   * an AbortController and its listeners for each question were a measurable part of a DoH
+   * question's CPU on Node, and only the Web fetch needs one.
+   */
+  cancel(): void;
+}
+
+export type DohTransport = (request: DohRequest, maxBytes: number) => Sent;
 
 /** The path and query a request asks for (`/dns-query?dns=…`). */
 export function requestPath(request: DohRequest): string {

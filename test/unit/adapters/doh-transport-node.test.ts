@@ -33,20 +33,24 @@ async function serve(handle: (req: IncomingMessage, res: ServerResponse, body: B
   return { endpoint: new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/dns-query`), connections: () => connections, seen };
 }
 
+/** Turns of the event loop until `done` holds: the server's side of the socket is on the same loop. */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setImmediate(resolve));
+}
+
 const wire = (size: number) => (_req: IncomingMessage, res: ServerResponse) => {
   res.writeHead(200, { 'content-type': 'application/dns-message; charset=binary' });
   res.end(Buffer.alloc(size, 7));
 };
 
 const get = (endpoint: URL, query = 'dns=AAAB'): DohRequest => ({ endpoint, query, method: 'GET', accept: 'application/dns-message', reads: ['application/dns-message'] });
-const live = () => new AbortController().signal;
 
 describe('nodeDohTransport', () => {
   it('answers status, media type and body, one question after another on one kept connection', async () => {
     const { endpoint, connections, seen } = await serve(wire(40));
     const transport = nodeDohTransport();
     for (let i = 0; i < 3; i++) {
-      const got = await transport(get(endpoint), live(), 1024);
+      const got = await transport(get(endpoint), 1024).answer;
       expect(got).toMatchObject({ ok: true, status: 200, mediaType: 'application/dns-message' });
       expect(got.ok && got.body?.byteLength).toBe(40);
     }
@@ -57,57 +61,58 @@ describe('nodeDohTransport', () => {
   it('adds the question after a query the endpoint has of its own', async () => {
     const { endpoint, seen } = await serve(wire(4));
     endpoint.search = '?ct=x';
-    await nodeDohTransport()(get(endpoint), live(), 1024);
+    await nodeDohTransport()(get(endpoint), 1024).answer;
     expect(seen).toEqual(['GET /dns-query?ct=x&dns=AAAB application/dns-message - 0']);
   });
 
   it('posts the query as application/dns-message', async () => {
     const { endpoint, seen } = await serve(wire(4));
-    const got = await nodeDohTransport()({ ...get(endpoint, ''), method: 'POST', body: new Uint8Array(29) }, live(), 1024);
+    const got = await nodeDohTransport()({ ...get(endpoint, ''), method: 'POST', body: new Uint8Array(29) }, 1024).answer;
     expect(got.ok).toBe(true);
     expect(seen).toEqual(['POST /dns-query application/dns-message application/dns-message 29']);
   });
 
   it('refuses a body that declares more than the limit, and one that runs past it undeclared', async () => {
     const declared = await serve((_req, res) => res.writeHead(200, { 'content-type': 'application/dns-message', 'content-length': 200_000 }).end(Buffer.alloc(200_000)));
-    expect(await nodeDohTransport()(get(declared.endpoint), live(), 1024)).toMatchObject({ ok: false, reason: 'too_large', detail: 'declares 200000 bytes' });
+    expect(await nodeDohTransport()(get(declared.endpoint), 1024).answer).toMatchObject({ ok: false, reason: 'too_large', detail: 'declares 200000 bytes' });
     await new Promise<void>((resolve) => (server!.closeAllConnections(), server!.close(() => resolve())));
     const chunked = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/dns-message' });
       for (let i = 0; i < 100; i++) res.write(Buffer.alloc(2000, 7));
       res.end();
     });
-    expect(await nodeDohTransport()(get(chunked.endpoint), live(), 1024)).toMatchObject({ ok: false, reason: 'too_large', detail: 'more than 1024 bytes' });
+    expect(await nodeDohTransport()(get(chunked.endpoint), 1024).answer).toMatchObject({ ok: false, reason: 'too_large', detail: 'more than 1024 bytes' });
   });
 
   it('reports a non-200 answer without its body, and keeps the connection for the next question', async () => {
     let n = 0;
     const { endpoint, connections } = await serve((req, res) => (n++ === 0 ? res.writeHead(500, { 'content-type': 'text/plain' }).end('no') : wire(12)(req, res)));
     const transport = nodeDohTransport();
-    expect(await transport(get(endpoint), live(), 1024)).toEqual({ ok: true, status: 500, mediaType: 'text/plain', body: null });
-    const next = await transport(get(endpoint), live(), 1024);
+    expect(await transport(get(endpoint), 1024).answer).toEqual({ ok: true, status: 500, mediaType: 'text/plain', body: null });
+    const next = await transport(get(endpoint), 1024).answer;
     expect(next.ok && next.body?.byteLength).toBe(12);
     expect(connections()).toBe(1);
   });
 
   it('reports a 200 of a media type the request does not read without its body', async () => {
     const { endpoint } = await serve((_req, res) => res.writeHead(200, { 'content-type': 'Text/HTML; charset=utf-8' }).end('<html>'));
-    expect(await nodeDohTransport()(get(endpoint), live(), 1024)).toEqual({ ok: true, status: 200, mediaType: 'text/html', body: null });
+    expect(await nodeDohTransport()(get(endpoint), 1024).answer).toEqual({ ok: true, status: 200, mediaType: 'text/html', body: null });
   });
 
-  it('answers aborted when the question is given up before it is sent or while the body comes', async () => {
+  it('answers aborted when the question is given up while its body comes, or before it is sent', async () => {
+    let writing = 0;
     const { endpoint } = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/dns-message' });
-      res.write(Buffer.alloc(10));
+      res.write(Buffer.alloc(10), () => writing++);
     });
-    const before = new AbortController();
-    before.abort();
-    expect(await nodeDohTransport()(get(endpoint), before.signal, 1024)).toMatchObject({ ok: false, reason: 'aborted' });
-    const during = new AbortController();
-    const pending = nodeDohTransport()(get(endpoint), during.signal, 1024);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    during.abort();
-    expect(await pending).toMatchObject({ ok: false, reason: 'aborted' });
+    const transport = nodeDohTransport();
+    const sent = transport(get(endpoint), 1024);
+    await until(() => writing === 1);
+    sent.cancel();
+    expect(await sent.answer).toMatchObject({ ok: false, reason: 'aborted' });
+    const given = transport(get(endpoint), 1024);
+    given.cancel();
+    expect(await given.answer).toMatchObject({ ok: false, reason: 'aborted' });
   });
 
   it('answers network when nothing listens or the answer is cut short', async () => {
@@ -116,10 +121,10 @@ describe('nodeDohTransport', () => {
       res.write(Buffer.alloc(10));
       setImmediate(() => res.destroy());
     });
-    expect(await nodeDohTransport()(get(endpoint), live(), 1024)).toMatchObject({ ok: false, reason: 'network' });
+    expect(await nodeDohTransport()(get(endpoint), 1024).answer).toMatchObject({ ok: false, reason: 'network' });
     await new Promise<void>((resolve) => (server!.closeAllConnections(), server!.close(() => resolve())));
     server = undefined;
-    expect(await nodeDohTransport()(get(endpoint), live(), 1024)).toMatchObject({ ok: false, reason: 'network' });
+    expect(await nodeDohTransport()(get(endpoint), 1024).answer).toMatchObject({ ok: false, reason: 'network' });
   });
 
   it('carries the client to a JSON-only endpoint: a refused wire query, then JSON, remembered', async () => {
@@ -141,5 +146,23 @@ describe('nodeDohTransport', () => {
       'GET /dns-query?name=world.test&type=MX',
       'GET /dns-query?name=mx1.world.test&type=A',
     ]);
+  });
+
+  it('lets the client give a hanging request up, at its timeout and at its lifetime end, and close its connection', async () => {
+    let closed = 0;
+    const { endpoint, seen } = await serve((req) => req.socket.on('close', () => closed++));
+    const clock = new FakeClock();
+    const closing = new AbortController();
+    const client = createDohClient({ endpoints: [endpoint.href], transport: nodeDohTransport(), clock, signal: closing.signal, timeoutMs: 500 });
+    const timedOut = client.query({ name: 'a.test', type: 'MX' });
+    await until(() => seen.length === 1);
+    await clock.advance(500);
+    expect(await timedOut).toMatchObject({ ok: false, failure: { reason: 'timeout' } });
+    const shutDown = client.query({ name: 'b.test', type: 'MX' });
+    await until(() => seen.length === 2);
+    closing.abort();
+    expect(await shutDown).toMatchObject({ ok: false, failure: { reason: 'aborted' } });
+    await until(() => closed === 2);
+    expect(seen).toHaveLength(2);
   });
 });
