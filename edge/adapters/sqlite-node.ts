@@ -13,6 +13,10 @@ import { ownerOnlyFile, type LooseWarning } from './owner-only.ts';
  * is safe with WAL and spares an fsync per commit. Statements are prepared once (kept-statements.ts). The files are the edge user's only (owner-only.ts).
  */
 export async function openSqlite(path: string, options: { warn?: LooseWarning } = {}): Promise<Kysely<Database>> {
+  return (await openSqliteWithHandle(path, options)).db;
+}
+
+async function openSqliteWithHandle(path: string, options: { warn?: LooseWarning }): Promise<{ db: Kysely<Database>; sqlite: SqliteDatabase.Database }> {
   if (path !== ':memory:' && !path.startsWith('file:')) ownerOnlyFile(path, options.warn);
   const sqlite = new SqliteDatabase(path);
   sqlite.pragma('journal_mode = WAL');
@@ -27,7 +31,7 @@ export async function openSqlite(path: string, options: { warn?: LooseWarning } 
     await db.destroy();
     throw new Error(`cannot open the store at ${path}: ${migrated.error}`);
   }
-  return db;
+  return { db, sqlite };
 }
 
 /** A SQLite file is one edge's: no other edge works it at once. */
@@ -35,7 +39,9 @@ export function sqliteStore(db: Kysely<Database>): EdgeStore {
   return { db, sharedByEdges: false };
 }
 
-/** openSqlite, as a store that says what it can do. */
+/** openSqlite, as a store that says what it can do, and tells when another connection (the CLI) wrote to it. */
 export async function openSqliteStore(path: string, options: { warn?: LooseWarning } = {}): Promise<EdgeStore> {
-  return sqliteStore(await openSqlite(path, options));
+  const { db, sqlite } = await openSqliteWithHandle(path, options);
+  const version = sqlite.prepare('PRAGMA data_version').pluck();
+  return { ...sqliteStore(db), dataVersion: () => version.get() as number };
 }

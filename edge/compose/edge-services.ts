@@ -67,7 +67,7 @@ export interface EdgeServices extends CheckServices {
 }
 
 /** The result cache, keys, outcomes, evidence and learned scorer over the store, each built once. */
-export function checkServices(input: Omit<EdgeServicesInput, 'store' | 'jobDispatcher' | 'runner' | 'connInfo' | 'hubMetrics' | 'onAppError' | 'onJobError' | 'webhooks'> & { db: Kysely<Database> }): CheckServices {
+export function checkServices(input: Omit<EdgeServicesInput, 'store' | 'jobDispatcher' | 'runner' | 'connInfo' | 'hubMetrics' | 'onAppError' | 'onJobError' | 'webhooks'> & { db: Kysely<Database> } & Pick<EdgeStore, 'dataVersion'>): CheckServices {
   const { config, db, clock, random } = input;
   const metrics = input.metrics ?? new EdgeMetrics();
   const cache = memoResultCache(createStoreResultCache(db, { clock }));
@@ -80,7 +80,7 @@ export function checkServices(input: Omit<EdgeServicesInput, 'store' | 'jobDispa
     random,
     cacheTtl: config.cacheTtl,
     observer: input.observer ?? metrics,
-    ...storeEvidence(db, outcomes, clock),
+    ...storeEvidence(db, outcomes, clock, input),
   };
   const verify: VerifyDeps = { ...pipeline, checkSyntax: input.checkSyntax ?? realCheckSyntax, deadlineMs: config.verifyDeadlineMs };
   return { cache, keys: createStoreKeyStore(db), outcomes, pipeline, verify, metrics };
@@ -94,7 +94,7 @@ export function checkServices(input: Omit<EdgeServicesInput, 'store' | 'jobDispa
 export function edgeServices(input: EdgeServicesInput): EdgeServices {
   const { config, store, clock } = input;
   const { db } = store;
-  const services = checkServices({ ...input, db });
+  const services = checkServices({ ...input, db, ...(store.dataVersion ? { dataVersion: store.dataVersion } : {}) });
   const { pipeline, verify, metrics } = services;
   const jobs = createJobs({
     store: db,

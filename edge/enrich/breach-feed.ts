@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { sha256Hex, type Signal } from '../../protocol/index.ts';
+import type { EdgeStore } from '../store/edge-store.ts';
 import type { Database } from '../store/schema.ts';
 
 /** The key a feed entry and a lookup share: hex SHA-256 of the trimmed, lower-cased address. */
@@ -24,7 +25,22 @@ export interface BreachFeed {
   signal(normalized: string): Promise<Signal>;
 }
 
-export function createBreachFeed(db: Kysely<Database>): BreachFeed {
+/**
+ * The feeds in the store. Most edges import none, and asking so for every address was a query
+ * per result of a bulk job: with the store's `dataVersion` the answer "no feed" is kept until
+ * another connection writes to the store (feeds come in through the CLI's own connection, or
+ * through `add` here). Without one, the table is glanced at for each address.
+ */
+export function createBreachFeed(db: Kysely<Database>, store: Pick<EdgeStore, 'dataVersion'> = {}): BreachFeed {
+  let noFeedAt: number | null = null;
+  const anyFeed = async (): Promise<boolean> => {
+    // Read before the query: a write between the two leaves the answer keyed to the older version, asked again.
+    const version = store.dataVersion?.();
+    if (version !== undefined && version === noFeedAt) return false;
+    const any = (await db.selectFrom('breach_hashes').select('hash').limit(1).executeTakeFirst()) !== undefined;
+    noFeedAt = any || version === undefined ? null : version;
+    return any;
+  };
   return {
     async add(hashes, source, now) {
       const unique = [...new Set(hashes)];
@@ -34,12 +50,12 @@ export function createBreachFeed(db: Kysely<Database>): BreachFeed {
         const result = await db.insertInto('breach_hashes').values(rows).onConflict((oc) => oc.column('hash').doNothing()).executeTakeFirst();
         added += Number(result.numInsertedOrUpdatedRows ?? 0);
       }
+      noFeedAt = null;
       return added;
     },
     async signal(normalized) {
-      // Most edges import no feed: a glance at the table spares the address's SHA-256.
-      const anyFeed = await db.selectFrom('breach_hashes').select('hash').limit(1).executeTakeFirst();
-      const row = anyFeed && (await db.selectFrom('breach_hashes').select('source').where('hash', '=', await addressHash(normalized)).executeTakeFirst());
+      // With no feed at all, the address's SHA-256 and lookup are spared.
+      const row = (await anyFeed()) && (await db.selectFrom('breach_hashes').select('source').where('hash', '=', await addressHash(normalized)).executeTakeFirst());
       return row
         ? { source: 'breach_feed', name: 'breached', ok: true, value: true, detail: `in local feed ${row.source}` }
         : { source: 'breach_feed', name: 'breached', ok: true, value: false };

@@ -12,4 +12,10 @@ export interface EdgeStore {
    * claims and uploads are live, so nothing found in flight at start-up is this edge's to requeue.
    */
   readonly sharedByEdges: boolean;
+  /**
+   * A number that changes whenever another connection commits to the store (SQLite's
+   * data_version), read without a query; absent where the store cannot tell. What this edge read
+   * stays true while it is unchanged, unless this edge wrote it.
+   */
+  readonly dataVersion?: () => number;
 }

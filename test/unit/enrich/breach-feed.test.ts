@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSqlite } from '../../../edge/adapters/sqlite-node.ts';
+import { openSqlite, openSqliteStore } from '../../../edge/adapters/sqlite-node.ts';
 import { addressHash, createBreachFeed, feedEntry } from '../../../edge/enrich/breach-feed.ts';
 import { VerificationResult } from '../../../protocol/index.ts';
 import { harness, plan } from '../api/app-harness.ts';
@@ -56,5 +56,32 @@ describe('local breach feeds', () => {
     const h = await harness({ plans: { 'corp.test': plan('corp.test') } });
     const result = VerificationResult.parse(await (await h.verify({ email: 'anyone@corp.test' })).json());
     expect(result.checks.signals).toContainEqual({ source: 'breach_feed', name: 'breached', ok: true, value: false });
+  });
+
+  it('asks the store whether any feed is loaded again only after another connection wrote to it', async () => {
+    const file = join(dir, 'edge.db');
+    const edge = await openSqliteStore(file);
+    let feedQueries = 0;
+    const counted = edge.db.withPlugin({
+      transformQuery: (args) => {
+        if (JSON.stringify(args.node).includes('breach_hashes')) feedQueries++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const feed = createBreachFeed(counted, edge);
+    const breached = async (email: string) => (await feed.signal(email)).value;
+    expect([await breached('known@corp.test'), await breached('known@corp.test'), await breached('other@corp.test')]).toEqual([false, false, false]);
+    expect(feedQueries).toBe(1);
+    // The edge's own writes leave the answer standing.
+    await edge.db.insertInto('jobs').values({ id: 'j1', owner: 'k1', status: 'queued', columns_json: null, rows: 0, created_at: 0, completed_at: null }).execute();
+    expect(await breached('known@corp.test')).toBe(false);
+    expect(feedQueries).toBe(1);
+    // A feed imported through another connection (the CLI's) is seen at the next check.
+    const cli = await openSqlite(file);
+    await createBreachFeed(cli).add([await addressHash('known@corp.test')], 'acme-leak', 0);
+    await cli.destroy();
+    expect([await breached('known@corp.test'), await breached('other@corp.test')]).toEqual([true, false]);
+    await edge.db.destroy();
   });
 });
