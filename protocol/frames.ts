@@ -103,7 +103,8 @@ export type FrameParse = { ok: true; frame: Frame } | { ok: false; close: number
 
 /** Parse one text frame with its size cap; never throws. */
 export function parseFrame(text: string, maxBytes = MAX_FRAME_BYTES): FrameParse {
-  if (text.length > maxBytes || new TextEncoder().encode(text).byteLength > maxBytes) {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: most frames are proven small enough without encoding them.
+  if (text.length > maxBytes || (text.length * 3 > maxBytes && new TextEncoder().encode(text).byteLength > maxBytes)) {
     return { ok: false, close: CLOSE.frameTooLarge, reason: 'frame_too_large' };
   }
   let json: unknown;

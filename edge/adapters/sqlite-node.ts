@@ -43,5 +43,15 @@ export function sqliteStore(db: Kysely<Database>): EdgeStore {
 export async function openSqliteStore(path: string, options: { warn?: LooseWarning } = {}): Promise<EdgeStore> {
   const { db, sqlite } = await openSqliteWithHandle(path, options);
   const version = sqlite.prepare('PRAGMA data_version').pluck();
-  return { ...sqliteStore(db), dataVersion: () => version.get() as number };
+  // Read once per turn of the event loop: the pragma costs about half a small query (a read
+  // transaction's locks), and what another process commits meanwhile is as if it came a turn later.
+  let known: number | null = null;
+  const dataVersion = () => {
+    if (known === null) {
+      known = version.get() as number;
+      setImmediate(() => (known = null));
+    }
+    return known;
+  };
+  return { ...sqliteStore(db), dataVersion };
 }

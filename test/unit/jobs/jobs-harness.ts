@@ -13,12 +13,13 @@ export { plan, probeAnswer, TEST_KEY };
 /** The real app with the jobs mounted, over an in-memory SQLite store, a scripted resolver and prober, and a fake clock. */
 export async function jobsHarness(options: { plans?: Record<string, MxPlan | (() => Promise<MxPlan>)>; answer?: Answer; healthy?: number; runner?: Partial<RunnerOptions>; env?: Record<string, string>; store?: EdgeStore; observer?: VerifyObserver; webhooks?: JobsDeps['webhooks'] } = {}) {
   const clock = new FakeClock();
-  const { db: store, sharedByEdges } = options.store ?? sqliteStore(await memoryStore());
+  const edgeStore = options.store ?? sqliteStore(await memoryStore());
+  const { db: store, sharedByEdges } = edgeStore;
   const resolver = new ScriptedResolver(options.plans ?? {});
   const dispatcher = new ScriptedDispatcher(options.answer ?? probeAnswer({ outcome: 'accepted', reason: 'accepted' }), options.healthy ?? 1);
   const config = testConfig(options.env);
   const random = seededRandom();
-  const { app, jobs } = edgeServices({ config, store: { db: store, sharedByEdges }, resolver, dispatcher, clock, random, ...(options.observer ? { observer: options.observer } : {}), ...(options.webhooks ? { webhooks: options.webhooks } : {}), runner: { pollMs: 1000, minRetryDelayMs: 1000, ...options.runner } });
+  const { app, jobs } = edgeServices({ config, store: edgeStore, resolver, dispatcher, clock, random, ...(options.observer ? { observer: options.observer } : {}), ...(options.webhooks ? { webhooks: options.webhooks } : {}), runner: { pollMs: 1000, minRetryDelayMs: 1000, ...options.runner } });
   const auth = { authorization: `Bearer ${TEST_KEY}` };
   const h = {
     clock,
