@@ -1,12 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { DnsCacheStore } from './dns-cache.ts';
+import { preparedQuery } from '../store/prepared-query.ts';
 import type { Database } from '../store/schema.ts';
+
+// Read for every question the in-process cache does not hold: three a new domain.
+const selectEntry = preparedQuery((db: Kysely<Database>, p: { key: string }) => db.selectFrom('dns_cache').select(['value', 'expires_at']).where('key', '=', p.key));
 
 /** The DNS cache's second level in the `dns_cache` table (migration 001-dns-cache). */
 export function createDnsCacheStore(db: Kysely<Database>): DnsCacheStore {
   return {
     async get(key) {
-      const row = await db.selectFrom('dns_cache').select(['value', 'expires_at']).where('key', '=', key).executeTakeFirst();
+      const [row] = (await db.executeQuery(selectEntry(db, { key }))).rows;
       return row ? { value: row.value, expiresAt: Number(row.expires_at) } : null;
     },
     async putMany(entries) {
