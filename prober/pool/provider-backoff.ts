@@ -61,6 +61,8 @@ export class ProviderBackoff {
 
   /** The back-off in effect for `host`'s provider, if any. */
   blockOf(host: string): ProviderBlock | undefined {
+    // Asked before every transaction; almost always nothing is blocked, and the name's public suffix lookup is the cost.
+    if (this.blocks.size === 0) return undefined;
     const block = this.blocks.get(providerOf(host));
     return block && block.until > this.options.clock.now() ? block : undefined;
   }
