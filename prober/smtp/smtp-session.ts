@@ -47,7 +47,7 @@ export class SmtpSession {
   private connection: Connection;
   private parser: ReplyParser;
   private inbox: Received[] = [];
-  private waiter: (() => void) | undefined;
+  private waiter: { resolve: (result: ReplyResult) => void; cancel: () => void } | undefined;
   private switching = false;
   private ended: SessionFailure | undefined;
   private readonly onAbort = () => this.end({ kind: 'aborted', detail: 'task deadline or cancellation' });
@@ -193,29 +193,36 @@ export class SmtpSession {
     });
   }
 
+  /**
+   * A reply that is already in (the rest of a pipeline's replies usually came in one chunk) is
+   * taken at once; only a wait gets a timer.
+   */
   private nextReply(timeoutMs: number): Promise<ReplyResult> {
+    const ready = this.take();
+    if (ready) return Promise.resolve(ready);
     return new Promise((resolve) => {
-      const settle = () => {
-        const next = this.inbox.shift();
-        if (next) return finish({ ok: true, ...next });
-        if (this.ended) finish({ ok: false, failure: this.ended });
-      };
-      const cancelTimer = this.options.clock.setTimer(() => {
+      const cancel = this.options.clock.setTimer(() => {
         this.transcript.add('i', `no reply within ${timeoutMs} ms`);
         this.end({ kind: 'timeout', detail: `no reply within ${timeoutMs} ms` });
       }, timeoutMs);
-      const finish = (result: ReplyResult) => {
-        cancelTimer();
-        this.waiter = undefined;
-        resolve(result);
-      };
-      this.waiter = settle;
-      settle();
+      this.waiter = { resolve, cancel };
     });
   }
 
+  private take(): ReplyResult | undefined {
+    const next = this.inbox.shift();
+    if (next) return { ok: true, ...next };
+    if (this.ended) return { ok: false, failure: this.ended };
+    return undefined;
+  }
+
   private wake(): void {
-    this.waiter?.();
+    const waiter = this.waiter;
+    const got = waiter && this.take();
+    if (!got) return;
+    this.waiter = undefined;
+    waiter.cancel();
+    waiter.resolve(got);
   }
 
   private end(failure: SessionFailure): SessionFailure {

@@ -28,6 +28,18 @@ describe('SmtpSession', () => {
     expect({ commands: session.commands, roundTrips: session.roundTrips }).toEqual({ commands: 4, roundTrips: 1 });
   });
 
+  it('sets a reply timer only for a wait: replies of a pipeline that came together are taken at once', async () => {
+    const { clock, session } = await open({});
+    expect((await settle(clock, session.greeting(1_000))).ok).toBe(true);
+    let timers = 0;
+    const setTimer = clock.setTimer.bind(clock);
+    clock.setTimer = (fn, ms) => (timers++, setTimer(fn, ms));
+    const out = await settle(clock, session.pipeline(['MAIL FROM:<>', 'RCPT TO:<a@x.test>', 'RCPT TO:<b@x.test>']));
+    expect(out.exchanges).toHaveLength(3);
+    expect(timers).toBe(1);
+    expect(clock.pending).toBe(0);
+  });
+
   it('refuses to write DATA, BDAT, CR, LF, NUL or other controls: nothing reaches the wire', async () => {
     const { clock, session, network } = await open({});
     await settle(clock, session.greeting(1_000));
