@@ -14,6 +14,8 @@ export interface WorldTotals extends BenchMxCounts {
   clientChunks: number;
   /** Most connections one server (one proxy) had open at once. */
   peakPerServer: number;
+  /** When (Date.now()) any server first saw a connection since the last reset. */
+  firstConnectionAt: number | undefined;
   /** CPU seconds this world process spent (proxies, SMTP server, DNS) since the last reset. */
   cpuSeconds: number;
 }
@@ -62,6 +64,7 @@ function totals(): WorldTotals {
     connections: proxies.reduce((n, p) => n + p.connections, 0),
     clientChunks: proxies.reduce((n, p) => n + p.clientChunks, 0),
     peakPerServer: Math.max(0, ...proxies.map((p) => p.peakOpen)),
+    firstConnectionAt: proxies.reduce<number | undefined>((first, p) => (p.firstConnectionAt === undefined || (first !== undefined && first <= p.firstConnectionAt) ? first : p.firstConnectionAt), undefined),
     sessions: now.sessions - base.counts.sessions,
     tlsSessions: now.tlsSessions - base.counts.tlsSessions,
     tlsResumed: now.tlsResumed - base.counts.tlsResumed,

@@ -39,6 +39,8 @@ interface Run {
   got: Map<string, { verdict: Verdict; detail: string }>;
   seconds: number;
   totals: WorldTotals;
+  /** When (Date.now()) the list went in, for runs that time themselves from the upload. */
+  uploadedAt?: number;
 }
 
 const all = realisticDomains(REALISTIC.domains + singles);
@@ -67,22 +69,23 @@ try {
 process.exit(0);
 
 /** `work` may time itself (from upload to the last result, leaving out start and stop). */
-async function measure(name: string, work: () => Promise<Run['got'] | { got: Run['got']; seconds: number }>): Promise<Run> {
+async function measure(name: string, work: () => Promise<Run['got'] | { got: Run['got']; seconds: number; uploadedAt: number }>): Promise<Run> {
   await world.reset();
   const started = performance.now();
   const done = await work();
-  const { got, seconds } = done instanceof Map ? { got: done, seconds: (performance.now() - started) / 1000 } : done;
-  process.stdout.write(`${name}: done in ${seconds.toFixed(1)} s\n`);
-  return { name, got, seconds, totals: await world.totals() };
+  const timed = done instanceof Map ? { got: done, seconds: (performance.now() - started) / 1000 } : done;
+  process.stdout.write(`${name}: done in ${timed.seconds.toFixed(1)} s\n`);
+  return { name, ...timed, totals: await world.totals() };
 }
 
-async function bulkJob(addresses: RealisticAddress[], env: Record<string, string> = {}): Promise<{ got: Run['got']; seconds: number }> {
+async function bulkJob(addresses: RealisticAddress[], env: Record<string, string> = {}): Promise<{ got: Run['got']; seconds: number; uploadedAt: number }> {
   const bz = await startBounceZero(env);
   try {
     const client = jobClient(bz.url, KEY);
     const cpuBefore = bz.cpuSeconds();
     const edgeBefore = bz.edgeCpuSeconds();
     const started = performance.now();
+    const uploadedAt = Date.now();
     const id = await client.submit(addresses.map((a) => a.email));
     const marks = [1, 100, 500, 900, 1000];
     const seen: string[] = [];
@@ -100,7 +103,7 @@ async function bulkJob(addresses: RealisticAddress[], env: Record<string, string
     if (final.status !== 'completed') process.stdout.write(`BounceZero job not completed: ${JSON.stringify(final)}\n`);
     const got: Run['got'] = new Map();
     for (const row of await client.results(id)) got.set(row.email, { verdict: (row.verdict ?? 'unknown') as Verdict, detail: row.reason ?? 'no result' });
-    return { got, seconds };
+    return { got, seconds, uploadedAt };
   } finally {
     await bz.close();
   }
@@ -179,7 +182,9 @@ async function startBounceZero(extra: Record<string, string>): Promise<{ url: st
 }
 
 async function startWorld(domains: number) {
-  const child = fork(join(import.meta.dirname, 'realistic-world-process.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_DOMAINS: String(domains) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_PROFILE=1: the world's own CPU profile too, in a directory of its own.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${mkdtempSync(join(tmpdir(), 'bz-realistic-world-'))}`] : [];
+  const child = fork(join(import.meta.dirname, 'realistic-world-process.ts'), [], { execArgv: ['--import', 'tsx', ...profile], env: { ...process.env, BENCH_DOMAINS: String(domains) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = () => new Promise<WorldMessage>((resolve) => child.once('message', (m) => resolve(m as WorldMessage)));
   const ready = await next();
   if (ready.type !== 'ready') throw new Error('the world did not start');
@@ -217,6 +222,7 @@ function report(addresses: RealisticAddress[], results: Run[]): void {
   out.push(row('sessions/domain', (r) => (r.totals.connections / bulkDomains.length).toFixed(2)));
   out.push(row('RCPTs/address', (r) => (r.totals.rcpts / n).toFixed(2)));
   out.push(row('max sessions at a server', (r) => r.totals.peakPerServer));
+  out.push(row('first SMTP connection', (r) => (r.uploadedAt !== undefined && r.totals.firstConnectionAt !== undefined ? `${((r.totals.firstConnectionAt - r.uploadedAt) / 1000).toFixed(2)} s after upload` : '')));
   out.push(row('TLS sessions (resumed)', (r) => `${r.totals.tlsSessions} (${r.totals.tlsResumed})`));
   out.push(row('world CPU seconds', (r) => r.totals.cpuSeconds.toFixed(1)));
   const peers = results.filter((r) => r.name in PEERS);

@@ -25,6 +25,8 @@ export interface DelayProxy {
   connections: number;
   /** Most client connections open at the same time so far (a per-server concurrency check). */
   peakOpen: number;
+  /** When (Date.now()) the first connection was accepted, if one was. */
+  firstConnectionAt: number | undefined;
   /** Chunks the clients wrote (one per client write on loopback, in practice). */
   clientChunks: number;
   /** CRLF-terminated lines the clients sent, decoded as latin1 (useless once TLS starts). */
@@ -37,10 +39,11 @@ export interface DelayProxy {
 export async function startDelayProxy(options: DelayProxyOptions): Promise<DelayProxy> {
   const delay = options.delayMs ?? 0;
   const sockets = new Set<Socket>();
-  const stats = { connections: 0, closed: 0, peakOpen: 0, clientChunks: 0, clientLines: [] as string[] };
+  const stats = { connections: 0, closed: 0, peakOpen: 0, firstConnectionAt: undefined as number | undefined, clientChunks: 0, clientLines: [] as string[] };
   const onClosed: (() => void)[] = [];
   const server = createServer((client) => {
     stats.connections++;
+    stats.firstConnectionAt ??= Date.now();
     stats.peakOpen = Math.max(stats.peakOpen, stats.connections - stats.closed);
     const upstream = connect(options.target);
     sockets.add(client).add(upstream);
@@ -77,6 +80,7 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
     port: address.port,
     get connections() { return stats.connections; },
     get peakOpen() { return stats.peakOpen; },
+    get firstConnectionAt() { return stats.firstConnectionAt; },
     get clientChunks() { return stats.clientChunks; },
     get clientLines() { return stats.clientLines; },
     drained: async () => {
