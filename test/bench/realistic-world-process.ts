@@ -34,7 +34,7 @@ let proxies: DelayProxy[] = [];
 let base = { connections: 0, counts: mx.counts(), cpu: process.cpuUsage() };
 
 async function openProxies(): Promise<void> {
-  proxies = await Promise.all(domains.map((d) => startDelayProxy({ target: { host: '127.0.0.1', port: mx.port }, listen: { host: d.mxAddress, port: 25 }, delayMs })));
+  proxies = await Promise.all(domains.map((d) => startDelayProxy({ target: { host: '127.0.0.1', port: mx.port }, listen: { host: d.mxAddress, port: 25 }, delayMs, clientLines: false })));
 }
 
 await openProxies();

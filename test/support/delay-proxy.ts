@@ -16,6 +16,8 @@ export interface DelayProxyOptions {
    * only for servers that offer no STARTTLS.
    */
   rcptReplyDelayMs?: number;
+  /** Keep clientLines (default true); off, the proxy reads no line of the dialogue unless rcptReplyDelayMs needs it. */
+  clientLines?: boolean;
 }
 
 export interface DelayProxy {
@@ -29,7 +31,7 @@ export interface DelayProxy {
   firstConnectionAt: number | undefined;
   /** Chunks the clients wrote (one per client write on loopback, in practice). */
   clientChunks: number;
-  /** CRLF-terminated lines the clients sent, decoded as latin1 (useless once TLS starts). */
+  /** CRLF-terminated lines the clients sent, decoded as latin1, up to and including STARTTLS (then the bytes are TLS). */
   clientLines: string[];
   /** Resolves once every connection accepted so far has closed (so a fire-and-forget QUIT has passed). */
   drained(): Promise<void>;
@@ -38,6 +40,8 @@ export interface DelayProxy {
 
 export async function startDelayProxy(options: DelayProxyOptions): Promise<DelayProxy> {
   const delay = options.delayMs ?? 0;
+  const rcptDelay = options.rcptReplyDelayMs ?? 0;
+  const keepLines = options.clientLines ?? true;
   const sockets = new Set<Socket>();
   const stats = { connections: 0, closed: 0, peakOpen: 0, firstConnectionAt: undefined as number | undefined, clientChunks: 0, clientLines: [] as string[] };
   const onClosed: (() => void)[] = [];
@@ -47,20 +51,28 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
     stats.peakOpen = Math.max(stats.peakOpen, stats.connections - stats.closed);
     const upstream = connect(options.target);
     sockets.add(client).add(upstream);
+    // Lines are read only while they mean something: until the client's STARTTLS, and only
+    // for a caller that keeps them or delays RCPT replies (reading costs the bench's world CPU).
+    let clear = keepLines || rcptDelay > 0;
     const clientText = lineSplitter();
     const serverText = lineSplitter();
     // What each coming reply answers, in order: the greeting, then the client's commands.
     const awaited = ['greeting'];
     pipe(client, upstream, delay, (chunk) => {
       stats.clientChunks++;
-      const lines = clientText(chunk);
-      stats.clientLines.push(...lines);
-      awaited.push(...lines.map((l) => l.split(/[ :]/)[0]!.toUpperCase()));
+      if (!clear) return delay;
+      for (const line of clientText(chunk)) {
+        if (keepLines) stats.clientLines.push(line);
+        const verb = line.split(/[ :]/)[0]!.toUpperCase();
+        awaited.push(verb);
+        if (verb === 'STARTTLS') clear = false;
+      }
       return delay;
     });
     pipe(upstream, client, delay, (chunk) => {
+      if (!clear || rcptDelay === 0) return delay;
       const answered = serverText(chunk).filter(isLastReplyLine).map(() => awaited.shift());
-      return delay + (options.rcptReplyDelayMs && answered.includes('RCPT') ? options.rcptReplyDelayMs : 0);
+      return delay + (answered.includes('RCPT') ? rcptDelay : 0);
     });
     for (const s of [client, upstream]) s.on('close', () => sockets.delete(s));
     client.on('close', () => {
@@ -96,10 +108,19 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
 
 /** from → to, each chunk `delayOf(chunk)` ms (the end `endDelay` ms) later than it arrived, never before an earlier one. */
 function pipe(from: Socket, to: Socket, endDelay: number, delayOf: (chunk: Buffer) => number): void {
-  let queue = Promise.resolve();
-  const later = (delay: number, fn: () => void) => {
-    const due = Date.now() + delay;
-    queue = queue.then(() => (due > Date.now() ? new Promise<void>((r) => setTimeout(r, due - Date.now())) : undefined)).then(fn);
+  // One queue and at most one timer per direction, not a promise chain and a timer per chunk:
+  // the bench's world runs hundreds of these on the cores it measures.
+  const queue: { due: number; run: () => void }[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    const now = performance.now();
+    while (queue.length > 0 && queue[0]!.due <= now) queue.shift()!.run();
+    if (queue.length > 0) timer = setTimeout(flush, Math.ceil(queue[0]!.due - now));
+  };
+  const later = (delay: number, run: () => void) => {
+    queue.push({ due: performance.now() + delay, run });
+    if (timer === undefined) flush();
   };
   from.on('data', (chunk: Buffer) => later(delayOf(chunk), () => !to.destroyed && to.write(chunk)));
   from.on('end', () => later(endDelay, () => to.end()));
