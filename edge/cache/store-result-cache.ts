@@ -1,11 +1,24 @@
 import type { Kysely } from 'kysely';
 import { systemClock, VerificationResult, type Clock } from '../../protocol/index.ts';
 import { batchedWrites } from '../store/batched-writes.ts';
+import { preparedInserts } from '../store/prepared-inserts.ts';
 import type { Database } from '../store/schema.ts';
+import type { ResultCacheTable } from '../store/tables/caches.ts';
 import type { CachedResult, ResultCache } from './result-cache.ts';
 
 /** Rows per statement: a domain's batch fits in one, and the bound parameters stay well under SQLite's limit. */
 const BATCH = 200;
+
+// A later answer for an address replaces the one kept.
+const upsertRows = preparedInserts(
+  ['normalized', 'result_json', 'expires_at', 'stored_at'],
+  (db: Kysely<Database>, rows: ResultCacheTable[]) =>
+    db
+      .insertInto('result_cache')
+      .values(rows)
+      .onConflict((oc) => oc.column('normalized').doUpdateSet((eb) => ({ result_json: eb.ref('excluded.result_json'), expires_at: eb.ref('excluded.expires_at'), stored_at: eb.ref('excluded.stored_at') }))),
+  BATCH,
+);
 
 export interface StoreResultCacheOptions {
   clock?: Clock;
@@ -50,22 +63,13 @@ export function createStoreResultCache(db: Kysely<Database>, options: StoreResul
   const writes = batchedWrites(async (entries: { result: VerificationResult; expiresAt: number }[]) => {
     const storedAt = clock.now();
     // One row per address: the last entry of an address in the batch is the one kept.
-    const rows = new Map<string, { normalized: string; result_json: string; expires_at: number; stored_at: number }>();
+    const rows = new Map<string, ResultCacheTable>();
     for (const { result, expiresAt } of entries) {
       if (result.normalized !== null) rows.set(result.normalized, { normalized: result.normalized, result_json: JSON.stringify(result), expires_at: expiresAt, stored_at: storedAt });
     }
-    const all = [...rows.values()];
-    for (let i = 0; i < all.length; i += BATCH) {
-      await db
-        .insertInto('result_cache')
-        .values(all.slice(i, i + BATCH))
-        .onConflict((oc) =>
-          oc.column('normalized').doUpdateSet((eb) => ({ result_json: eb.ref('excluded.result_json'), expires_at: eb.ref('excluded.expires_at'), stored_at: eb.ref('excluded.stored_at') })),
-        )
-        .execute();
-    }
+    for (const query of upsertRows(db, [...rows.values()])) await db.executeQuery(query);
     const before = written;
-    written += all.length;
+    written += rows.size;
     if (Math.floor(written / pruneEvery) > Math.floor(before / pruneEvery)) await db.deleteFrom('result_cache').where('expires_at', '<=', clock.now()).execute();
   });
   return cache;
