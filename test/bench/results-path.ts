@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { openSqliteStore } from '../../edge/adapters/sqlite-node.ts';
 import { parseFrame, PROTOCOL_VERSION, type ProbeResult, type ProbeTask, type SmtpCheck, type TranscriptLine } from '../../protocol/index.ts';
 import { jobsHarness, plan } from '../unit/jobs/jobs-harness.ts';
+import { cpuMsSince, measuredRounds } from './cpu-rounds.ts';
 
 const rounds = Number(process.argv[2] ?? 3);
 const DOMAINS = 200;
@@ -71,7 +72,7 @@ async function round(n: number): Promise<number> {
     answer: (task) => {
       const started = process.cpuUsage();
       const text = resultFrame(task);
-      proberCpu += cpuMs(process.cpuUsage(started));
+      proberCpu += cpuMsSince(started);
       const moment = domains.indexOf(task.domain) % MOMENTS;
       return new Promise((resolve) =>
         setTimeout(() => {
@@ -86,7 +87,7 @@ async function round(n: number): Promise<number> {
   const id = await h.create(JSON.stringify(list), 'application/json');
   const started = process.cpuUsage();
   await h.run();
-  const ms = cpuMs(process.cpuUsage(started)) - proberCpu;
+  const ms = cpuMsSince(started) - proberCpu;
   const status = await h.status(id);
   if (status.status !== 'completed' || status.done !== list.length) throw new Error(`job not done: ${JSON.stringify(status)}`);
   await h.runner.stop();
@@ -94,13 +95,4 @@ async function round(n: number): Promise<number> {
   return (ms * 1000) / list.length;
 }
 
-function cpuMs(usage: NodeJS.CpuUsage): number {
-  return (usage.user + usage.system) / 1000;
-}
-
-// Two warm-up rounds: the first ones pay for JIT and module loading, which a running edge has paid long ago.
-for (const warm of [-1, 0]) await round(warm);
-const figures: number[] = [];
-for (let n = 1; n <= rounds; n++) figures.push(await round(n));
-const sorted = [...figures].sort((a, b) => a - b);
-console.log(`CPU ms per 1,000 results: ${figures.map((f) => f.toFixed(0)).join(', ')} (median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)})`);
+await measuredRounds('CPU ms per 1,000 results', rounds, round);
