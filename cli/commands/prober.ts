@@ -3,6 +3,7 @@ import { hostname, totalmem } from 'node:os';
 import { defaultCapacity } from '../../prober/agent/default-capacity.ts';
 import { deriveAgentKey } from '../../protocol/agent-auth.ts';
 import { createAgent, type Agent, type Doctor } from '../../prober/agent/agent.ts';
+import type { ConnectEdge } from '../../prober/agent/edge-connection.ts';
 import type { AgentLog } from '../../prober/agent/agent-session.ts';
 import { wsConnectEdge } from '../../prober/adapters/ws-client-node.ts';
 import { createDoctor } from '../../prober/doctor/doctor.ts';
@@ -61,8 +62,8 @@ async function nodeRunner(config: ProberSettings, host: string, agentKey: string
   return { runner, plugins: loaded.map((p) => p.manifest.name), doctor };
 }
 
-/** Everything an agent needs on Node: the real engine and plugins, the doctor, the ws client. */
-export async function nodeAgent(options: { config: ProberSettings; edgeUrl: string; agentId: string; key: string; capacity: number; ca?: string; log?: AgentLog }): Promise<Agent> {
+/** Everything an agent needs on Node: the real engine and plugins, the doctor, the ws client (unless `connect` brings another link). */
+export async function nodeAgent(options: { config: ProberSettings; edgeUrl: string; agentId: string; key: string; capacity: number; ca?: string; connect?: ConnectEdge; log?: AgentLog }): Promise<Agent> {
   const { config } = options;
   const host = hostname();
   const { runner, plugins, doctor } = await nodeRunner(config, host, options.key, options.log ?? proberLog);
@@ -73,7 +74,7 @@ export async function nodeAgent(options: { config: ProberSettings; edgeUrl: stri
     capacity: options.capacity,
     runner,
     plugins,
-    connect: wsConnectEdge(options.ca ? { ca: options.ca } : {}),
+    connect: options.connect ?? wsConnectEdge(options.ca ? { ca: options.ca } : {}),
     doctor,
     hostname: host,
     software: 'bouncezero/0.1.0',

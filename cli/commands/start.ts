@@ -21,10 +21,10 @@ const EMBEDDED = 'embedded';
 
 /**
  * `bouncezero start`: the edge plus one prober in the same process (on a thread of its own,
- * prober-thread.ts), speaking the same authenticated WebSocket protocol over loopback as any
- * remote prober, so there is one code path. Its agent is made at first start; the edge stores
- * only its public key, and its secret is kept beside the SQLite file, readable by the owner only
- * (embeddedSecretPath).
+ * prober-thread.ts), speaking the same authenticated agent protocol as any remote prober, over a
+ * MessagePort instead of a WebSocket, so there is one code path above the transport. Its agent
+ * is made at first start; the edge stores only its public key, and its secret is kept beside the
+ * SQLite file, readable by the owner only (embeddedSecretPath).
  */
 export async function run(options: { capacity?: number }): Promise<number> {
   const capacity = options.capacity ?? defaultCapacity(totalmem());
@@ -40,9 +40,7 @@ export async function run(options: { capacity?: number }): Promise<number> {
   announce(server);
   await firstApiKey(server);
   const embedded = await embeddedAgent(server.agentStore, embeddedSecretPath(config.db));
-  const loopback = new URL(server.agentUrl);
-  if (['0.0.0.0', '[::]'].includes(loopback.hostname)) loopback.hostname = loopback.hostname === '[::]' ? '[::1]' : '127.0.0.1';
-  const agent = startProberThread({ config: prober.settings, edgeUrl: loopback.href, agentId: embedded.id, key: embedded.key, capacity, ...(tls ? { ca: tls.cert } : {}) });
+  const agent = startProberThread({ config: prober.settings, agentId: embedded.id, key: embedded.key, capacity }, (port) => server.acceptPort(port));
   const signalled = await Promise.race([untilSignal().then(() => true), agent.exit.then(() => false)]);
   // Prompt on a signal: the prober gives up its SMTP sessions rather than finishing them (the
   // items stay claimed: taken up again at the next start, or by another edge when their lease

@@ -1,6 +1,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { MessagePort } from 'node:worker_threads';
 import { getRequestListener } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { systemClock, systemRandom, type Clock, type Random } from '../../protocol/index.ts';
@@ -13,13 +14,21 @@ import type { Kysely } from 'kysely';
 import { openStore } from './open-store.ts';
 import { pinnedFetch } from './pinned-fetch-node.ts';
 import { nodeDohTransport } from './doh-transport-node.ts';
-import { agentUpgrade } from './ws-node.ts';
+import { agentUpgrade, textAgentSocket } from './ws-node.ts';
+import { portTextSocket } from '../../net/port-socket-node.ts';
+import type { WsTextSocket } from '../../net/ws-socket-node.ts';
 import { startRetentionSweep } from '../retention/retention-sweep.ts';
 import { jsonLineLog } from '../dispatch/hub-log.ts';
 import type { PreauthLimits } from '../dispatch/preauth-gate.ts';
 import { throttledLog } from '../dispatch/throttled-log.ts';
 
 export const AGENT_WS_PATH = '/v1/agents/ws';
+
+/**
+ * Where the hub sees an agent on a thread of this process from: loopback, as when the embedded
+ * prober dialed the edge over loopback, so its doctor's checks of the address read as before.
+ */
+const THREAD_AGENT_ADDRESS = '127.0.0.1';
 
 export interface EdgeServerConfig {
   /** The edge's settings (edge/config.ts): host, port, db, DoH endpoints … */
@@ -42,6 +51,11 @@ export interface EdgeServer {
   /** ws(s)://host:port/v1/agents/ws */
   agentUrl: string;
   hub: AgentHub;
+  /**
+   * Takes an agent on another thread of this process (the embedded prober of `start`) over a
+   * MessagePort: the same hub, handshake and frames as an agent that dials agentUrl.
+   */
+  acceptPort(port: MessagePort): void;
   agentStore: AgentStore;
   /** The opened, migrated store (API keys, caches, agents). */
   db: Kysely<Database>;
@@ -77,6 +91,7 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
   const upgradeLog = throttledLog(options.hub?.log ?? jsonLineLog, clock);
   const upgrade = agentUpgrade(AGENT_WS_PATH, (socket) => hub.accept(socket), { log: upgradeLog, ...(options.preauthLimits ? { limits: options.preauthLimits } : {}) });
   server.on('upgrade', upgrade.handle);
+  const threadAgents = new Set<WsTextSocket>();
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -112,6 +127,12 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
     url: `${secure ? 'https' : 'http'}://${host}:${port}`,
     agentUrl: `${secure ? 'wss' : 'ws'}://${host}:${port}${AGENT_WS_PATH}`,
     hub,
+    acceptPort(port) {
+      const socket = portTextSocket(port);
+      threadAgents.add(socket);
+      socket.onClose(() => threadAgents.delete(socket));
+      hub.accept(textAgentSocket(socket, THREAD_AGENT_ADDRESS));
+    },
     agentStore,
     db,
     async close() {
@@ -122,6 +143,8 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
       await jobs.webhooks.stop();
       hub.close();
       upgrade.close();
+      // Those still in their handshake, which hub.close() does not know (upgrade.close() ends their ws kin).
+      for (const socket of threadAgents) socket.close(1001, 'shutting_down');
       upgradeLog.close();
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));

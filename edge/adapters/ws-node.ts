@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { wsTextSocket } from '../../net/ws-socket-node.ts';
+import { wsTextSocket, type WsTextSocket } from '../../net/ws-socket-node.ts';
 import type { AgentSocket } from '../dispatch/agent-socket.ts';
 import type { HubLog } from '../dispatch/hub-log.ts';
 import { PreauthBudget } from '../dispatch/preauth-budget.ts';
@@ -9,9 +9,11 @@ import { PreauthGate, type PreauthLimits } from '../dispatch/preauth-gate.ts';
 import { originAllowed } from '../dispatch/upgrade-origin.ts';
 import { MAX_FRAME_BYTES } from '../../protocol/index.ts';
 
-/** The `ws` package behind the hub's AgentSocket; the only place on the edge that knows `ws`. */
-export function wsAgentSocket(ws: WebSocket, remoteAddress: string, onAuthenticated: () => void = () => {}): AgentSocket {
-  const socket = wsTextSocket(ws);
+/**
+ * A text socket as the hub's AgentSocket: a `ws` one (this file is the only place on the edge
+ * that knows `ws`) or a MessagePort one for the agent on a thread of this process (node-server.ts).
+ */
+export function textAgentSocket(socket: WsTextSocket, remoteAddress: string, onAuthenticated: () => void = () => {}): AgentSocket {
   return { ...socket, remoteAddress, onClose: (listener) => socket.onClose(() => listener()), authenticated: onAuthenticated };
 }
 
@@ -74,7 +76,7 @@ export function agentUpgrade(path: string, accept: (socket: AgentSocket) => void
       wss.handleUpgrade(req, socket, head, (accepted) => {
         ws = accepted;
         accepted.on('error', (error) => log('agent_socket_error', { address, error: error.message.slice(0, 120) }));
-        accept(wsAgentSocket(accepted, address, stopCounting));
+        accept(textAgentSocket(wsTextSocket(accepted), address, stopCounting));
       });
     },
     close() {
