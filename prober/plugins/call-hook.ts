@@ -70,9 +70,11 @@ class HookContext implements PluginContext {
   }
 
   get fetch(): typeof fetch {
-    // The operator (not the plugin) may widen the reach, e.g. to a self-hosted mirror: BZ_PLUGIN_<NAME>_ALLOW_HOSTS.
-    const extraHosts = (this.settings.allow_hosts ?? '').split(',').map((h) => h.trim()).filter(Boolean);
-    this.scoped ??= scopedFetch(this.deps.fetch, [...this.plugin.manifest.network.hosts, ...extraHosts], this.signal);
+    if (!this.scoped) {
+      // The operator (not the plugin) may widen the reach, e.g. to a self-hosted mirror: BZ_PLUGIN_<NAME>_ALLOW_HOSTS.
+      const extraHosts = (this.settings.allow_hosts ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+      this.scoped = scopedFetch(this.deps.fetch, [...this.plugin.manifest.network.hosts, ...extraHosts], this.signal);
+    }
     return this.scoped;
   }
 

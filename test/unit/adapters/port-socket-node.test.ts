@@ -77,4 +77,13 @@ describe('portTextSocket (the embedded agent\'s link to its edge)', () => {
     expect(await edge.closed).toEqual({ code: 1006, reason: '' });
     expect(edge.frames).toEqual(['hi']);
   });
+
+  it('lets go of the port when the other end never answers its close, and reads that as 1006', async () => {
+    const { port1, port2 } = new MessageChannel();
+    // The other end's thread is alive but does not answer: nothing listens on port2.
+    const closer = watched(portTextSocket(port1));
+    closer.socket.close(1000, 'drained');
+    expect(await closer.closed).toEqual({ code: 1006, reason: '' });
+    port2.close();
+  });
 });
