@@ -4,6 +4,7 @@ import { randomHex, sleep, systemClock, systemRandom } from '../protocol/index.t
 import { embeddedAgent, embeddedSecretPath } from './commands/start.ts';
 import { nodeAgent } from './commands/prober.ts';
 import { loadProberSettings } from '../prober/settings.ts';
+import { portConnectEdge } from '../prober/adapters/port-client-node.ts';
 
 export interface EdgeTarget {
   url: string;
@@ -13,7 +14,7 @@ export interface EdgeTarget {
 
 /**
  * The one-command default without a running edge: the same edge and embedded prober as
- * `bouncezero start`, in this process, on an ephemeral loopback port, with a throw-away API key.
+ * `bouncezero start`, in this process (the API on an ephemeral loopback port), with a throw-away API key.
  */
 export async function startEmbeddedEdge(env: Record<string, string | undefined>): Promise<{ ok: true; target: EdgeTarget } | { ok: false; error: string }> {
   const key = `bz_cli_${randomHex(systemRandom, 16)}`;
@@ -25,7 +26,9 @@ export async function startEmbeddedEdge(env: Record<string, string | undefined>)
   // The progress bar owns the terminal: the embedded edge and prober keep their event lines to themselves.
   const server = await startEdgeServer({ config, hub: { log: () => {} } });
   const agentRecord = await embeddedAgent(server.agentStore, embeddedSecretPath(config.db));
-  const agent = await nodeAgent({ config: prober.settings, edgeUrl: server.agentUrl, agentId: agentRecord.id, key: agentRecord.key, capacity: 8, log: () => {} });
+  // In-process, like `start`'s prober thread: the agent's link is a port the edge takes as it takes a WebSocket.
+  const connect = portConnectEdge((port) => server.acceptPort(port));
+  const agent = await nodeAgent({ config: prober.settings, edgeUrl: 'thread:edge', agentId: agentRecord.id, key: agentRecord.key, capacity: 8, connect, log: () => {} });
   const exit = agent.run();
   // A bulk job would wait for the prober anyway; a single verify would answer no_prober.
   for (let i = 0; i < 300 && server.hub.healthyCount() === 0; i++) await sleep(systemClock, 50);
