@@ -88,7 +88,16 @@ function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
 }
 
 function threw(source: string, hook: HookName, error: unknown): { ok: false; signal: Signal } {
-  return failed(source, hook, `threw: ${(error instanceof Error ? error.message : String(error)).slice(0, 200)}`);
+  return failed(source, hook, `threw: ${describe(error).slice(0, 200)}`);
+}
+
+/** A plugin's thrown value in words; the value itself may throw when read (a hostile getter, no toString). */
+function describe(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return 'a value that cannot be shown';
+  }
 }
 
 function failed(source: string, hook: HookName, detail: string): { ok: false; signal: Signal } {

@@ -39,6 +39,17 @@ describe('callHook', () => {
     expect(clock.asked).toBe(0);
   });
 
+  it('turns a thrown value that cannot even be shown into a failed signal, thrown at once or after waiting', async () => {
+    const clock = new CountingClock();
+    const unshowable = Object.create(null) as object;
+    const sync = await callHook(plugin, 'enrich', () => { throw unshowable; }, deps(clock));
+    const early = await callHook(plugin, 'enrich', () => Promise.reject(unshowable), deps(clock));
+    const late = callHook(plugin, 'enrich', () => new Promise((_, reject) => clock.setTimer(() => reject(unshowable), 10)), deps(clock));
+    await clock.advance(10);
+    const failed = { ok: false, signal: expect.objectContaining({ source: 'p', detail: 'threw: a value that cannot be shown' }) };
+    expect([sync, early, await late]).toEqual([failed, failed, failed]);
+  });
+
   it('times out a hook that waits, counting from its call, and aborts what it fetches with', async () => {
     const clock = new CountingClock();
     let seen: AbortSignal | undefined;
