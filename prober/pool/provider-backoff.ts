@@ -34,6 +34,8 @@ const DEFAULTS = { baseMs: HOUR, maxMs: 24 * HOUR, forgetMs: 7 * 24 * HOUR, maxP
  */
 export class ProviderBackoff {
   private readonly blocks = new Map<string, ProviderBlock>();
+  /** When the last back-off now known ends: past it nothing is in effect. */
+  private latestUntil = 0;
   private readonly options: Required<Omit<ProviderBackoffOptions, 'clock'>> & { clock: Clock };
 
   constructor(options: ProviderBackoffOptions) {
@@ -55,16 +57,19 @@ export class ProviderBackoff {
     const block = { provider, until: now + growingDelayMs(strikes - 1, this.options), strikes, host, reply };
     this.blocks.delete(provider);
     this.blocks.set(provider, block);
+    this.latestUntil = Math.max(this.latestUntil, block.until);
     if (this.blocks.size > this.options.maxProviders) this.forgetOldest();
     return block;
   }
 
   /** The back-off in effect for `host`'s provider, if any. */
   blockOf(host: string): ProviderBlock | undefined {
-    // Asked before every transaction; almost always nothing is blocked, and the name's public suffix lookup is the cost.
-    if (this.blocks.size === 0) return undefined;
+    // Asked before every transaction; almost always nothing is in effect (over ones are kept for
+    // their strikes), and the name's public suffix lookup is the cost.
+    const now = this.options.clock.now();
+    if (now >= this.latestUntil) return undefined;
     const block = this.blocks.get(providerOf(host));
-    return block && block.until > this.options.clock.now() ? block : undefined;
+    return block && block.until > now ? block : undefined;
   }
 
   /** Every back-off in effect now, soonest over first. */
