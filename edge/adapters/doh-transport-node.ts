@@ -7,7 +7,12 @@ interface Target {
   agent: HttpAgent;
   host: string;
   port: number;
+  /** Basic credentials written in the endpoint's URL (user:password@), as node:http sends them. */
+  auth?: string;
 }
+
+/** An unwanted body is read to keep the connection, but not for longer than this. */
+const DRAIN_MS = 2_000;
 
 /**
  * DoH on Node over node:http(s) with kept-alive connections, instead of the Web fetch: a bulk
@@ -26,6 +31,7 @@ export function nodeDohTransport(): DohTransport {
       const secure = url.protocol === 'https:';
       const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
       target = { send: secure ? httpsRequest : httpRequest, agent: secure ? https : http, host, port: Number(url.port) || (secure ? 443 : 80) };
+      if (url.username) target.auth = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
       targets.set(url, target);
     }
     return target;
@@ -41,12 +47,12 @@ export function nodeDohTransport(): DohTransport {
         resolve(value);
       };
       const failed = (e: unknown) => settle({ ok: false, reason: cancelled ? 'aborted' : 'network', detail: e instanceof Error ? e.message : String(e) });
-      const { send, agent, host, port } = targetOf(request.endpoint);
+      const { send, agent, host, port, auth } = targetOf(request.endpoint);
       const headers: Record<string, string | number> = request.body
         ? { accept: request.accept, 'content-type': 'application/dns-message', 'content-length': request.body.byteLength }
         : { accept: request.accept };
       try {
-        req = send({ host, port, path: requestPath(request), method: request.method, headers, agent }, (res) => read(res, request, maxBytes, settle, failed));
+        req = send({ host, port, path: requestPath(request), method: request.method, headers, agent, ...(auth ? { auth } : {}) }, (res) => read(res, request, maxBytes, settle, failed));
         req.on('error', failed);
         req.end(request.body);
       } catch (e) {
@@ -68,7 +74,8 @@ function read(res: IncomingMessage, request: DohRequest, maxBytes: number, resol
   let size = 0;
   if (!wantsBody(request, status, type)) {
     resolve({ ok: true, status, mediaType: type, body: null });
-    // Read to the end so the connection is kept for the next question, unless it runs long.
+    // Read to the end so the connection is kept for the next question, unless it runs long or stalls.
+    res.setTimeout(DRAIN_MS, () => res.destroy());
     res.on('data', (chunk: Buffer) => {
       size += chunk.byteLength;
       if (size > maxBytes) res.destroy();

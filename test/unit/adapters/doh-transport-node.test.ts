@@ -165,4 +165,31 @@ describe('nodeDohTransport', () => {
     await until(() => closed === 2);
     expect(seen).toHaveLength(2);
   });
+
+  it('lets go of a connection whose unwanted body stalls, so nothing keeps a stopping edge waiting', async () => {
+    let closed = 0;
+    const { endpoint } = await serve((_req, res) => {
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      res.write('busy');
+      res.on('close', () => closed++);
+    });
+    const transport = nodeDohTransport();
+    const got = await transport(get(endpoint), 1024).answer;
+    expect(got).toMatchObject({ ok: true, status: 503, body: null });
+    await until(() => closed === 1);
+  });
+
+  it('sends credentials written in the endpoint URL as Basic auth', async () => {
+    const auth: (string | undefined)[] = [];
+    const { endpoint } = await serve((req, res) => {
+      auth.push(req.headers.authorization);
+      wire(12)(req, res);
+    });
+    const withCredentials = new URL(endpoint.href);
+    withCredentials.username = 'bz';
+    withCredentials.password = 's%C3%A9cret';
+    const got = await nodeDohTransport()(get(withCredentials), 1024).answer;
+    expect(got).toMatchObject({ ok: true, status: 200 });
+    expect(auth).toEqual([`Basic ${Buffer.from('bz:sécret').toString('base64')}`]);
+  });
 });
