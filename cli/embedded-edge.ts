@@ -4,7 +4,7 @@ import { randomHex, sleep, systemClock, systemRandom } from '../protocol/index.t
 import { embeddedAgent, embeddedSecretPath } from './commands/start.ts';
 import { nodeAgent } from './commands/prober.ts';
 import { loadProberSettings } from '../prober/settings.ts';
-import { portConnectEdge } from '../prober/adapters/port-client-node.ts';
+import { IN_PROCESS_EDGE_URL, portConnectEdge } from '../prober/adapters/port-client-node.ts';
 
 export interface EdgeTarget {
   url: string;
@@ -28,7 +28,7 @@ export async function startEmbeddedEdge(env: Record<string, string | undefined>)
   const agentRecord = await embeddedAgent(server.agentStore, embeddedSecretPath(config.db));
   // In-process, like `start`'s prober thread: the agent's link is a port the edge takes as it takes a WebSocket.
   const connect = portConnectEdge((port) => server.acceptPort(port));
-  const agent = await nodeAgent({ config: prober.settings, edgeUrl: 'thread:edge', agentId: agentRecord.id, key: agentRecord.key, capacity: 8, connect, log: () => {} });
+  const agent = await nodeAgent({ config: prober.settings, edgeUrl: IN_PROCESS_EDGE_URL, agentId: agentRecord.id, key: agentRecord.key, capacity: 8, connect, log: () => {} });
   const exit = agent.run();
   // A bulk job would wait for the prober anyway; a single verify would answer no_prober.
   for (let i = 0; i < 300 && server.hub.healthyCount() === 0; i++) await sleep(systemClock, 50);

@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { WsTextSocket } from './ws-socket-node.ts';
+import { CLOSE_ANSWER_WAIT_MS, CLOSE_REASON_CHARS, type WsTextSocket } from './ws-socket-node.ts';
 
 /** What one end posts to the other besides text frames: a close, or the answer to one. */
 interface PortClose {
@@ -23,6 +23,7 @@ export function portTextSocket(port: MessagePort): WsTextSocket {
   let closing: PortClose | undefined;
   let closed: PortClose | undefined;
   let deliver: ((data: string) => void) | undefined;
+  let giveUp: ReturnType<typeof setTimeout> | undefined;
   const early: string[] = [];
   port.on('message', (message: unknown) => {
     if (typeof message === 'string') {
@@ -36,16 +37,15 @@ export function portTextSocket(port: MessagePort): WsTextSocket {
     // Nothing else is posted: only this module writes to the port.
   });
   port.once('close', () => clearTimeout(giveUp));
-  let giveUp: ReturnType<typeof setTimeout> | undefined;
   return {
     send(text) {
       if (!closing && !closed) port.postMessage(text);
     },
     close(code, reason) {
       if (closing || closed) return;
-      closing = { close: code, reason: reason.slice(0, 120) };
+      closing = { close: code, reason: reason.slice(0, CLOSE_REASON_CHARS) };
       port.postMessage(closing);
-      giveUp = setTimeout(() => port.close(), 2_000).unref();
+      giveUp = setTimeout(() => port.close(), CLOSE_ANSWER_WAIT_MS).unref();
     },
     onMessage(listener) {
       deliver = listener;

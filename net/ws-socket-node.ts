@@ -1,5 +1,10 @@
 import type WebSocket from 'ws';
 
+/** A close reason is cut to this many characters (a WebSocket close frame holds 123 bytes of it). */
+export const CLOSE_REASON_CHARS = 120;
+/** A peer that never answers the close handshake loses the link after this long. */
+export const CLOSE_ANSWER_WAIT_MS = 2_000;
+
 /** What both ends of the agent protocol need from a `ws` socket: text out, frames in, one close. */
 export interface WsTextSocket {
   send(text: string): void;
@@ -22,9 +27,8 @@ export function wsTextSocket(ws: WebSocket, early?: { frames: (string | Uint8Arr
     },
     close(code, reason) {
       if (ws.readyState === ws.CLOSED) return;
-      ws.close(code, reason.slice(0, 120));
-      // A peer that never answers the close handshake must not keep the socket.
-      setTimeout(() => ws.terminate(), 2_000).unref();
+      ws.close(code, reason.slice(0, CLOSE_REASON_CHARS));
+      setTimeout(() => ws.terminate(), CLOSE_ANSWER_WAIT_MS).unref();
     },
     onMessage(listener) {
       if (early) ws.off('message', early.collect);

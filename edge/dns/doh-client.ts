@@ -44,7 +44,7 @@ interface EndpointState {
 }
 
 /** Default cap on a DoH answer's body: far above any MX, A or AAAA answer. */
-export const DOH_MAX_RESPONSE_BYTES = 64 * 1024;
+const DOH_MAX_RESPONSE_BYTES = 64 * 1024;
 
 /**
  * RFC 8484 client: endpoints tried in order, each attempt bounded by a timeout on the injected

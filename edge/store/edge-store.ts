@@ -14,8 +14,9 @@ export interface EdgeStore {
   readonly sharedByEdges: boolean;
   /**
    * A number that changes whenever another connection commits to the store (SQLite's
-   * data_version), read without a query; absent where the store cannot tell. What this edge read
-   * stays true while it is unchanged, unless this edge wrote it.
+   * data_version, a PRAGMA read at most once a turn of the event loop, so a commit elsewhere shows
+   * one turn later); absent where the store cannot tell. What this edge read stays true while it
+   * is unchanged, unless this edge wrote it.
    */
   readonly dataVersion?: () => number;
 }

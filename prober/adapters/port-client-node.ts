@@ -2,6 +2,9 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { portTextSocket } from '../../net/port-socket-node.ts';
 import type { ConnectEdge } from '../agent/edge-connection.ts';
 
+/** The edge URL an in-process agent is given: it names the link only and is never dialed (nor warned about as an unencrypted remote edge). */
+export const IN_PROCESS_EDGE_URL = 'thread:edge';
+
 /**
  * The agent's link to an edge on another thread of this process (the embedded prober of
  * `bouncezero start`): each connection is a new MessageChannel, one end kept, the other handed to

@@ -1,4 +1,4 @@
-/** One WebSocket to the edge as the agent needs it; the `ws` client lives in prober/adapters/. */
+/** One link to the edge as the agent needs it: a WebSocket (`ws-client-node.ts`), or a MessagePort for the embedded prober (`port-client-node.ts`), both in prober/adapters/. */
 export interface EdgeConnection {
   send(text: string): void;
   close(code: number, reason: string): void;

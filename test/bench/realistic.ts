@@ -34,7 +34,7 @@ const singles = Number(values.singles ?? 25);
 const perServer = Number(values['per-server'] ?? 2);
 // Two cores shared with the world make one run vary by ±15 %: --runs N runs each BounceZero
 // setting N times (alternating) and reports the median run, with every run's seconds.
-const repeats = Math.max(1, Number(values.runs ?? 1));
+const repeats = Math.max(1, Math.floor(Number(values.runs ?? 1)) || 1);
 const KEY = 'realistic-bench-key-0123456789abcdef';
 
 interface Run {
