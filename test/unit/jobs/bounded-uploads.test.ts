@@ -79,7 +79,9 @@ describe('bounded uploads', () => {
         pull() {
           state.started = true;
         },
-      });
+        // Pulled only when the route reads the body, which it does once it holds an upload slot:
+        // with the default of one chunk the stream pulled at once, and the third upload could come before the slots were taken.
+      }, { highWaterMark: 0 });
       return h.app.request('/v1/jobs', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' }, body, duplex: 'half' } as RequestInit);
     };
     const first = heldUpload(TEST_KEY);
