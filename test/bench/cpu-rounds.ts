@@ -4,6 +4,11 @@ export function cpuMsSince(started: NodeJS.CpuUsage): number {
   return (user + system) / 1000;
 }
 
+/** The middle figure (the upper of the two middle ones for an even count). */
+export function median(figures: readonly number[]): number {
+  return [...figures].sort((a, b) => a - b)[Math.floor(figures.length / 2)]!;
+}
+
 /**
  * Two warm-up rounds (the first ones pay for JIT and module loading, which a running edge has
  * paid long ago), then `rounds` measured ones, numbered from 1; prints each figure and their median.
@@ -12,6 +17,5 @@ export async function measuredRounds(what: string, rounds: number, round: (n: nu
   for (const warm of [-1, 0]) await round(warm);
   const figures: number[] = [];
   for (let n = 1; n <= rounds; n++) figures.push(await round(n));
-  const median = [...figures].sort((a, b) => a - b)[Math.floor(figures.length / 2)]!;
-  console.log(`${what}: ${figures.map((f) => f.toFixed(digits)).join(', ')} (median ${median.toFixed(digits)})`);
+  console.log(`${what}: ${figures.map((f) => f.toFixed(digits)).join(', ')} (median ${median(figures).toFixed(digits)})`);
 }

@@ -18,6 +18,7 @@ import { createDnsCacheStore } from '../../edge/dns/dns-cache-store.ts';
 import { createDohClient } from '../../edge/dns/doh-client.ts';
 import { parseCidrList } from '../../net/cidr.ts';
 import { startBenchDns, type BenchRecord } from './bench-dns.ts';
+import { median } from './cpu-rounds.ts';
 
 const DOMAINS = 200;
 const WARM_UP = 5;
@@ -62,8 +63,7 @@ async function main(): Promise<void> {
       if (r === 0) cold = ms;
       if (r >= WARM_UP) perDomain.push(ms);
     }
-    const median = [...perDomain].sort((a, b) => a - b)[Math.floor(perDomain.length / 2)]!;
-    console.log(`stage 2 on Node, CPU ms per domain (3 DoH questions each): cold ${cold.toFixed(3)}, warm ${median.toFixed(3)} (median of ${perDomain.length})`);
+    console.log(`stage 2 on Node, CPU ms per domain (3 DoH questions each): cold ${cold.toFixed(3)}, warm ${median(perDomain).toFixed(3)} (median of ${perDomain.length})`);
     await db.destroy();
   } finally {
     child.kill('SIGTERM');

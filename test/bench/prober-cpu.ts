@@ -23,6 +23,7 @@ import { withPlugins } from '../../prober/plugins/with-plugins.ts';
 import { HostLimiter } from '../../prober/pool/host-limiter.ts';
 import { ProbeTask, systemClock } from '../../protocol/index.ts';
 import { startBenchMx } from './bench-mx.ts';
+import { cpuMsSince, median } from './cpu-rounds.ts';
 import { mailboxExists, realisticAddresses, realisticDomains, type RealisticDomain } from './realistic-world.ts';
 
 const CONCURRENCY = 20;
@@ -82,8 +83,7 @@ if (process.argv[2] === '--mx') {
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    const used = process.cpuUsage(cpu);
-    return (used.user + used.system) / 1000 / domains.length;
+    return cpuMsSince(cpu) / domains.length;
   };
   const profiler = process.env.BENCH_PROFILE === '1' ? new Session() : undefined;
   await once('opportunistic');
@@ -104,7 +104,6 @@ if (process.argv[2] === '--mx') {
     writeFileSync(file, JSON.stringify(profile));
     console.log(`profile in ${file}`);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   for (const tls of ['opportunistic', 'off'] as const) {
     console.log(`TLS ${tls}: ${median(figures[tls]).toFixed(3)} ms CPU per session of 5 addresses (runs: ${figures[tls].map((x) => x.toFixed(3)).join(', ')}; ${domainCount} domains)`);
   }
