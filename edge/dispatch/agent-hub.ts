@@ -22,6 +22,13 @@ export interface HubOptions {
   revocationPollMs?: number;
   /** Answers the agents' dns_query frames (their self-check); without it they get SERVFAIL. */
   dns?: DnsLookup;
+  /**
+   * Tasks waiting while no connected agent can take one (the last went away, or every one drains)
+   * are given back as no_prober after this long. A job runner then hands the items back to the
+   * store, where another edge's prober can take them, and lets go of their leases; waiting on
+   * would hold them, and their mail server, for as long as this edge lives.
+   */
+  unservedMs?: number;
   /** Called when an agent becomes ready, so a queue that found no prober can look again. */
   onAgentReady?: () => void;
   log?: HubLog;
@@ -41,17 +48,19 @@ export function createAgentHub(options: HubOptions): AgentHub {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
   const heartbeatMs = options.heartbeatMs ?? 10_000;
+  const unservedMs = options.unservedMs ?? 5_000;
   const log = options.log ?? jsonLineLog;
   // Refusals are caused by whoever reaches the port: written in bursts, the rest counted.
   const refusals = throttledLog(log, clock);
   const board = new TaskBoard();
   const agents = new Map<string, ConnectedAgent>();
   const waiters = new Map<string, Set<Settle>>();
-  const counters = { tasks_dispatched: 0, tasks_redispatched: 0, duplicate_results_dropped: 0 };
+  const counters = { tasks_dispatched: 0, tasks_redispatched: 0, tasks_given_back: 0, duplicate_results_dropped: 0 };
   let sequence = 0;
   let closed = false;
 
   const seats = () => [...agents.values()];
+  const served = () => seats().some((seat) => seat.accepting());
 
   const pump = () => {
     for (const { entry, seat } of board.assign(seats())) {
@@ -59,6 +68,33 @@ export function createAgentHub(options: HubOptions): AgentHub {
       else counters.tasks_dispatched++;
       agents.get(seat.key)?.send({ type: 'task', v: PROTOCOL_VERSION, task: entry.task });
     }
+    watchUnserved();
+  };
+
+  let cancelGiveBack: (() => void) | null = null;
+  const watchUnserved = () => {
+    if (board.waitingCount === 0 || served()) {
+      cancelGiveBack?.();
+      cancelGiveBack = null;
+    } else {
+      cancelGiveBack ??= clock.setTimer(giveBack, unservedMs);
+    }
+  };
+  const giveBack = () => {
+    cancelGiveBack = null;
+    if (served()) return;
+    const outcome = unavailable() ?? { ok: false, reason: 'no_prober', detail: `no connected prober could take it for ${unservedMs} ms` };
+    const back = board.takeWaiting();
+    counters.tasks_given_back += back.length;
+    for (const entry of back) settle(entry.task.id, outcome);
+  };
+
+  /** Why no task can go out now, judged by who is connected; null while someone could take one. */
+  const unavailable = (): Extract<DispatchOutcome, { ok: false }> | null => {
+    const all = seats();
+    if (all.length === 0) return { ok: false, reason: 'no_prober', detail: 'no prober agent is connected' };
+    if (all.every((a) => a.port25 === false)) return { ok: false, reason: 'prober_port25_blocked', detail: 'every connected prober reports outbound port 25 blocked' };
+    return null;
   };
 
   const settle = (taskId: string, outcome: DispatchOutcome) => {
@@ -156,11 +192,8 @@ export function createAgentHub(options: HubOptions): AgentHub {
       return new Promise<DispatchOutcome>((resolve) => {
         if (signal?.aborted) return resolve(deadline(task));
         const joined = waiters.get(task.id);
-        if (!joined) {
-          const all = seats();
-          if (all.length === 0) return resolve({ ok: false, reason: 'no_prober', detail: 'no prober agent is connected' });
-          if (all.every((a) => a.port25 === false)) return resolve({ ok: false, reason: 'prober_port25_blocked', detail: 'every connected prober reports outbound port 25 blocked' });
-        }
+        const refused = joined ? null : unavailable();
+        if (refused) return resolve(refused);
         const set = joined ?? new Set<Settle>();
         waiters.set(task.id, set);
         const onAbort = () => {
@@ -198,6 +231,7 @@ export function createAgentHub(options: HubOptions): AgentHub {
       closed = true;
       stopTick();
       stopPoll();
+      cancelGiveBack?.();
       refusals.close();
       for (const agent of seats()) drop(agent, 1001, 'shutting_down');
     },

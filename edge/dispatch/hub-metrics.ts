@@ -4,6 +4,8 @@ export interface HubMetrics {
   tasks_dispatched: number;
   /** Hand-outs after the first: the holder disconnected, missed heartbeats or was revoked. */
   tasks_redispatched: number;
+  /** Tasks given back unsent (no_prober) because no connected agent could take them for a while. */
+  tasks_given_back: number;
   /** Results for a task already answered (or never handed to that agent), dropped. */
   duplicate_results_dropped: number;
   /** Gauge: authenticated agents connected now. */

@@ -58,6 +58,14 @@ export class TaskBoard {
     return entry;
   }
 
+  /** Takes every waiting task out for good (nobody can take them); tasks held by a seat stay. */
+  takeWaiting(): Entry[] {
+    const taken = [...this.waiting].map((taskId) => this.entries.get(taskId)!);
+    for (const entry of taken) this.entries.delete(entry.task.id);
+    this.waiting.clear();
+    return taken;
+  }
+
   /** A seat went away: its tasks wait again, ahead of newer work, and its servers are free. */
   release(seat: Seat): string[] {
     const back: string[] = [];

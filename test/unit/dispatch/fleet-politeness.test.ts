@@ -8,7 +8,7 @@ import { FakeClock } from '../../support/fake-clock.ts';
 import { STORE_ENGINES } from '../../support/store-engines.ts';
 import { FakeNetwork } from '../smtp/fake-smtp.ts';
 import { makeTask, runnerFor, settle } from '../smtp/harness.ts';
-import { MemoryAgentStore, addAgent, connect, task, until } from './hub-harness.ts';
+import { MemoryAgentStore, addAgent, connect, resultFor, task, until } from './hub-harness.ts';
 
 /** One mail server for many domains (a hosting provider), as every plan below says. */
 const SHARED_MX = '192.0.2.7';
@@ -87,6 +87,41 @@ describe.each(STORE_ENGINES)('per-server politeness across two edges and their p
     const again = await settle(clock, Promise.all(refused.map((_, i) => edges[1]!.submit(makeTask(`retry${i}.test`, ['alice'], [['mx.host.test', SHARED_MX]], { id: `r${i}` })))));
     expect(again.every((o) => o.ok)).toBe(true);
     expect(seen.peak).toBeLessThanOrEqual(2);
+  });
+
+  it('an edge whose last prober went away gives its task back and lets go of the server within 5 s, so the other edge gets it', async () => {
+    const db = await open();
+    const clock = new FakeClock();
+    const agents = new MemoryAgentStore();
+    await addAgent(agents, 'a');
+    const hub = createAgentHub({ store: agents, clock, heartbeatMs: 1_000, revocationPollMs: 60_000, log: () => {} });
+    const a = await connect(hub, clock, 'a');
+    await until(() => a.of('ready').length > 0);
+    const edgeA = leasedDispatcher(hub, { leases: new DomainLeases(db, 'edge-a'), clock, leaseMs: 6_000 });
+    const answered: string[] = [];
+    const alwaysThere: Dispatcher = {
+      submit: async (t) => (answered.push(t.id), { ok: true, result: resultFor(t), agent_id: 'b' }),
+      agents: () => [],
+      healthyCount: () => 1,
+    };
+    const edgeB = leasedDispatcher(alwaysThere, { leases: new DomainLeases(db, 'edge-b'), clock, leaseMs: 6_000 });
+
+    let held: DispatchOutcome | undefined;
+    void edgeA.submit(task('a1', 'tenant1.test', SHARED_MX)).then((o) => (held = o));
+    await until(() => a.tasks().length === 1);
+    expect(await edgeB.submit(task('b1', 'tenant2.test', SHARED_MX))).toMatchObject({ ok: false, reason: 'no_prober' });
+
+    // Gone with the task: it waits 5 s for a prober (the lease kept meanwhile), then comes back.
+    a.disconnect();
+    await clock.advance(4_000);
+    expect(held).toBeUndefined();
+    expect(await edgeB.submit(task('b2', 'tenant2.test', SHARED_MX))).toMatchObject({ ok: false, reason: 'no_prober' });
+    await clock.advance(1_000);
+    await until(() => held !== undefined);
+    expect(held).toMatchObject({ ok: false, reason: 'no_prober' });
+    expect(await edgeB.submit(task('b3', 'tenant2.test', SHARED_MX))).toMatchObject({ ok: true });
+    expect(answered).toEqual(['b3']);
+    hub.close();
   });
 
   it('control: without the lease, two probers hold 4 sessions at once on that server', async () => {

@@ -182,4 +182,54 @@ describe('routing', () => {
     expect(a.tasks()).toEqual([]);
     expect(hub.healthyCount()).toBe(0);
   });
+
+  it('gives waiting tasks back as no_prober after 5 s with no agent that can take them, and keeps them while one comes back in time', async () => {
+    const { clock, hub } = await setup(['a', 'b']);
+    const a = await ready(await connect(hub, clock, 'a', { capacity: 2 }));
+    const tasks = ['t1', 't2', 't3'].map((id) => task(id));
+    const outcomes = tasks.map((t) => track(hub.submit(t)));
+    await until(() => a.tasks().length === 2);
+
+    // Lost, and back within the grace: nothing is given back, the new connection takes the work.
+    a.disconnect();
+    await clock.advance(4_000);
+    const a2 = await ready(await connect(hub, clock, 'a', { capacity: 2 }));
+    await until(() => a2.tasks().length === 2);
+    await clock.advance(2_000);
+    expect(outcomes.map((o) => o.outcome)).toEqual([undefined, undefined, undefined]);
+    expect(hub.metrics()).toMatchObject({ tasks_given_back: 0, tasks_waiting: 1 });
+
+    // Lost for good: after 5 s every waiting task is answered no_prober and leaves the board.
+    a2.disconnect();
+    await clock.advance(4_999);
+    expect(outcomes.map((o) => o.outcome)).toEqual([undefined, undefined, undefined]);
+    await clock.advance(1);
+    await until(() => outcomes.every((o) => o.outcome !== undefined));
+    expect(outcomes.map((o) => o.outcome)).toMatchObject([{ reason: 'no_prober' }, { reason: 'no_prober' }, { reason: 'no_prober' }]);
+    expect(hub.metrics()).toMatchObject({ tasks_given_back: 3, tasks_waiting: 0 });
+    const b = await ready(await connect(hub, clock, 'b'));
+    await clock.advance(1_000);
+    expect(b.tasks()).toEqual([]);
+  });
+
+  it('gives waiting tasks back while the only agent drains, but not the ones it still runs', async () => {
+    const { clock, hub } = await setup(['a']);
+    const a = await ready(await connect(hub, clock, 'a', { capacity: 1 }));
+    const running = track(hub.submit(task('t1')));
+    const waiting = track(hub.submit(task('t2')));
+    await until(() => a.tasks().length === 1);
+    a.send({ type: 'drain', v: PROTOCOL_VERSION });
+    await until(() => hub.healthyCount() === 0);
+    for (let i = 0; i < 5; i++) {
+      a.send({ type: 'heartbeat', v: PROTOCOL_VERSION });
+      await clock.advance(1_000);
+    }
+    await until(() => waiting.outcome !== undefined);
+    expect(waiting.outcome).toMatchObject({ ok: false, reason: 'no_prober' });
+    expect(running.outcome).toBeUndefined();
+    a.answer(task('t1'));
+    await until(() => running.outcome !== undefined);
+    expect(running.outcome).toMatchObject({ ok: true, agent_id: 'a' });
+    expect(hub.metrics()).toMatchObject({ tasks_given_back: 1, duplicate_results_dropped: 0 });
+  });
 });
