@@ -55,7 +55,7 @@ export function createAgentHub(options: HubOptions): AgentHub {
   const board = new TaskBoard();
   const agents = new Map<string, ConnectedAgent>();
   const waiters = new Map<string, Set<Settle>>();
-  const counters = { tasks_dispatched: 0, tasks_redispatched: 0, tasks_given_back: 0, duplicate_results_dropped: 0 };
+  const counters = { tasks_dispatched: 0, tasks_redispatched: 0, tasks_given_back: 0, tasks_overdue: 0, duplicate_results_dropped: 0 };
   let sequence = 0;
   let closed = false;
 
@@ -63,7 +63,7 @@ export function createAgentHub(options: HubOptions): AgentHub {
   const served = () => seats().some((seat) => seat.accepting());
 
   const pump = () => {
-    for (const { entry, seat } of board.assign(seats())) {
+    for (const { entry, seat } of board.assign(seats(), clock.now())) {
       if (entry.handouts > 1) counters.tasks_redispatched++;
       else counters.tasks_dispatched++;
       agents.get(seat.key)?.send({ type: 'task', v: PROTOCOL_VERSION, task: entry.task });
@@ -130,12 +130,29 @@ export function createAgentHub(options: HubOptions): AgentHub {
     if (freed || entry) pump();
   };
 
+  // A prober that heartbeats but never answers a task (a bug, a hook that hangs) would hold its
+  // items, and the job, forever: past the task's deadline and this grace the task is given up as
+  // deadline_exceeded, which a job retries as a broken server. A late answer is dropped.
+  const overdueGraceMs = Math.max(30_000, 3 * heartbeatMs);
+  const giveUpOverdue = (now: number) => {
+    const late = board.overdue(now, overdueGraceMs);
+    for (const entry of late) {
+      board.remove(entry.task.id);
+      agents.get(entry.holder!)?.inFlight.delete(entry.task.id);
+      counters.tasks_overdue++;
+      log('task_overdue', { task_id: entry.task.id, agent_id: agents.get(entry.holder!)?.agentId ?? null, held_ms: now - entry.heldSince! });
+      settle(entry.task.id, { ok: false, reason: 'deadline_exceeded', detail: `the prober did not answer task ${entry.task.id} within its deadline and ${overdueGraceMs} ms more` });
+    }
+    if (late.length > 0) pump();
+  };
+
   const tick = () => {
     const now = clock.now();
     for (const agent of seats()) {
       if (now - agent.lastSeen > 3 * heartbeatMs) drop(agent, CLOSE.heartbeatMissed, 'heartbeat_missed');
       else agent.send({ type: 'heartbeat', v: PROTOCOL_VERSION, in_flight: agent.inFlight.size });
     }
+    giveUpOverdue(now);
     stopTick = clock.setTimer(tick, heartbeatMs);
   };
   let stopTick = clock.setTimer(tick, heartbeatMs);

@@ -6,6 +6,8 @@ export interface HubMetrics {
   tasks_redispatched: number;
   /** Tasks given back unsent (no_prober) because no connected agent could take them for a while. */
   tasks_given_back: number;
+  /** Tasks a prober held past their deadline without answering, given up as deadline_exceeded. */
+  tasks_overdue: number;
   /** Results for a task already answered (or never handed to that agent), dropped. */
   duplicate_results_dropped: number;
   /** Gauge: authenticated agents connected now. */

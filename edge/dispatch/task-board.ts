@@ -17,6 +17,8 @@ export interface Entry {
   task: ProbeTask;
   /** The seat that holds the task now; undefined while it waits. */
   holder?: string;
+  /** When the holder took it (clock ms). */
+  heldSince?: number;
   /** How many times it was handed out. */
   handouts: number;
   /** Agents it was ever handed to: the only ones whose result is taken. */
@@ -86,7 +88,7 @@ export class TaskBoard {
    * Hands out every waiting task that can go somewhere now. The scan stops as soon as every
    * open slot is taken, so a long queue costs per free slot, not per task, on each call.
    */
-  assign(seats: Seat[]): { entry: Entry; seat: Seat }[] {
+  assign(seats: Seat[], now: number): { entry: Entry; seat: Seat }[] {
     const byKey = new Map(seats.map((s) => [s.key, s]));
     let free = seats.reduce((n, s) => n + (s.accepting() ? Math.max(0, s.capacity - s.inFlight.size) : 0), 0);
     const out: { entry: Entry; seat: Seat }[] = [];
@@ -98,6 +100,7 @@ export class TaskBoard {
       if (!entry || !seat) continue;
       this.waiting.delete(taskId);
       entry.holder = seat.key;
+      entry.heldSince = now;
       entry.handouts++;
       entry.agents.add(seat.agentId);
       seat.inFlight.add(taskId);
@@ -106,6 +109,15 @@ export class TaskBoard {
       free--;
     }
     return out;
+  }
+
+  /** Tasks a seat has held past their own deadline and `graceMs` more: a prober answers by then, even to say it gave up. */
+  overdue(now: number, graceMs: number): Entry[] {
+    const late: Entry[] = [];
+    for (const entry of this.entries.values()) {
+      if (entry.heldSince !== undefined && entry.holder !== undefined && now > entry.heldSince + entry.task.deadline_ms + graceMs) late.push(entry);
+    }
+    return late;
   }
 
   get waitingCount(): number {

@@ -232,4 +232,32 @@ describe('routing', () => {
     expect(running.outcome).toMatchObject({ ok: true, agent_id: 'a' });
     expect(hub.metrics()).toMatchObject({ tasks_given_back: 1, duplicate_results_dropped: 0 });
   });
+
+  it('gives up a task a heartbeating prober holds 30 s past its deadline, frees its slot, and drops the late answer', async () => {
+    const { clock, hub } = await setup(['a']);
+    const a = await ready(await connect(hub, clock, 'a', { capacity: 1 }));
+    const stuck = track(hub.submit(task('t1'))); // deadline_ms 10 000
+    const next = track(hub.submit(task('t2')));
+    await until(() => a.tasks().length === 1);
+    const wait = async (seconds: number) => {
+      for (let i = 0; i < seconds; i++) {
+        a.send({ type: 'heartbeat', v: PROTOCOL_VERSION });
+        await clock.advance(1_000);
+      }
+    };
+    await wait(39);
+    expect(stuck.outcome).toBeUndefined();
+    expect(a.tasks()).toHaveLength(1);
+    await wait(2);
+    await until(() => stuck.outcome !== undefined);
+    expect(stuck.outcome).toMatchObject({ ok: false, reason: 'deadline_exceeded' });
+    expect(a.closed).toBeUndefined();
+    await until(() => a.tasks().length === 2);
+    expect(a.tasks()[1]!.id).toBe('t2');
+    a.answer(task('t1'));
+    a.answer(task('t2'));
+    await until(() => next.outcome !== undefined && hub.metrics().duplicate_results_dropped === 1);
+    expect(next.outcome).toMatchObject({ ok: true, agent_id: 'a' });
+    expect(hub.metrics()).toMatchObject({ tasks_overdue: 1, tasks_dispatched: 2, tasks_in_flight: 0 });
+  });
 });
