@@ -30,8 +30,8 @@ function guarded<Q extends { where: (column: 'id' | 'state' | 'attempt', op: '='
   return query.where('id', '=', p.id).where('state', '=', 'in_flight').where('attempt', '=', p.attempt);
 }
 
-/** One item's change, ready to run in the batch's transaction. */
-type ItemChange = (db: Kysely<Database>) => ReturnType<typeof resolveItem>;
+/** One item's change, compiled for the store, to run in the batch's transaction (which shares the store's SQL dialect). */
+type ItemChange = ReturnType<typeof resolveItem>;
 
 /** Jobs looked at in one claim; more with due work wait for a later claim (the oldest go first). */
 const MAX_JOBS_PER_CLAIM = 1000;
@@ -119,19 +119,19 @@ export class ItemClaims {
 
   /** Records final results; returns how many applied (the others were stale or duplicates). */
   resolve(done: { ref: ClaimRef; result: VerificationResult }[], now: number): Promise<number> {
-    return this.updateClaimed(done.map(({ ref, result }) => (db) =>
-      resolveItem(db, { ...ref, verdict: result.verdict, reason: result.reason, score: result.score, result_json: JSON.stringify(result), done_at: now }),
+    return this.updateClaimed(done.map(({ ref, result }) =>
+      resolveItem(this.db, { ...ref, verdict: result.verdict, reason: result.reason, score: result.score, result_json: JSON.stringify(result), done_at: now }),
     ));
   }
 
   /** Puts items back, not yet tried (no prober could take them), until `dueAt`; no retry is spent. */
   postpone(refs: ClaimRef[], dueAt: number): Promise<number> {
-    return this.updateClaimed(refs.map((ref) => (db) => postponeItem(db, { ...ref, due_at: dueAt })));
+    return this.updateClaimed(refs.map((ref) => postponeItem(this.db, { ...ref, due_at: dueAt })));
   }
 
   /** A retry: the items wait until `dueAt`, spend one retry, and keep `retryUntil` as their cut-off. */
   retryLater(refs: ClaimRef[], dueAt: number, retryUntil: number): Promise<number> {
-    return this.updateClaimed(refs.map((ref) => (db) => retryItem(db, { ...ref, due_at: dueAt, retry_until: retryUntil })));
+    return this.updateClaimed(refs.map((ref) => retryItem(this.db, { ...ref, due_at: dueAt, retry_until: retryUntil })));
   }
 
   /** Pushes the lease of items still in flight under these claims out to `leaseUntil`; settled ones are left alone. */
@@ -152,7 +152,7 @@ export class ItemClaims {
   private readonly changes = batchedWrites((changes: ItemChange[]) =>
     this.db.transaction().execute(async (trx) => {
       const applied: number[] = [];
-      for (const change of changes) applied.push(Number((await trx.executeQuery(change(trx))).numAffectedRows ?? 0));
+      for (const change of changes) applied.push(Number((await trx.executeQuery(change)).numAffectedRows ?? 0));
       return applied;
     }),
   );
