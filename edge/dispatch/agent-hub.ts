@@ -44,6 +44,9 @@ export interface AgentHub extends Dispatcher {
 
 type Settle = (outcome: DispatchOutcome) => void;
 
+/** Hand-outs of one task whose holders were all lost before it is given up (see `abandon`). */
+const MAX_HANDOUTS = 3;
+
 export function createAgentHub(options: HubOptions): AgentHub {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
@@ -55,7 +58,7 @@ export function createAgentHub(options: HubOptions): AgentHub {
   const board = new TaskBoard();
   const agents = new Map<string, ConnectedAgent>();
   const waiters = new Map<string, Set<Settle>>();
-  const counters = { tasks_dispatched: 0, tasks_redispatched: 0, tasks_given_back: 0, tasks_overdue: 0, duplicate_results_dropped: 0 };
+  const counters = { tasks_dispatched: 0, tasks_redispatched: 0, tasks_given_back: 0, tasks_overdue: 0, tasks_abandoned: 0, duplicate_results_dropped: 0 };
   let sequence = 0;
   let closed = false;
 
@@ -108,7 +111,18 @@ export function createAgentHub(options: HubOptions): AgentHub {
     agents.delete(agent.key);
     const back = board.release(agent);
     log('agent_disconnected', { agent_id: agent.agentId, why, requeued: back.length });
+    for (const taskId of back) if ((board.entries.get(taskId)?.handouts ?? 0) >= MAX_HANDOUTS) abandon(taskId);
     pump();
+  };
+
+  // A task whose every holder was lost may be what breaks them (a crash it sets off): handed out
+  // once more it would take the next prober down too, forever. It is given up instead, which a
+  // job retries later as a broken server's, a bounded number of times.
+  const abandon = (taskId: string) => {
+    board.remove(taskId);
+    counters.tasks_abandoned++;
+    log('task_abandoned', { task_id: taskId, handouts: MAX_HANDOUTS });
+    settle(taskId, { ok: false, reason: 'internal_error', detail: `task ${taskId} was lost with each of the ${MAX_HANDOUTS} probers that took it` });
   };
 
   const drop = (agent: ConnectedAgent, code: number, reason: string) => {

@@ -2,8 +2,8 @@ import type { ProbeResult, ProbeTask, ReasonCode } from '../../protocol/index.ts
 
 export type DispatchOutcome =
   | { ok: true; result: ProbeResult; agent_id: string }
-  /** The task could not run: no agent connected, every agent blocked, or the deadline passed. */
-  | { ok: false; reason: Extract<ReasonCode, 'no_prober' | 'prober_port25_blocked' | 'deadline_exceeded'>; detail: string };
+  /** The task could not run: no agent connected, every agent blocked, the deadline passed, or every prober that took it was lost. */
+  | { ok: false; reason: Extract<ReasonCode, 'no_prober' | 'prober_port25_blocked' | 'deadline_exceeded' | 'internal_error'>; detail: string };
 
 export interface AgentSummary {
   id: string;

@@ -8,6 +8,8 @@ export interface HubMetrics {
   tasks_given_back: number;
   /** Tasks a prober held past their deadline without answering, given up as deadline_exceeded. */
   tasks_overdue: number;
+  /** Tasks given up (internal_error) after every one of the 3 probers that took them was lost. */
+  tasks_abandoned: number;
   /** Results for a task already answered (or never handed to that agent), dropped. */
   duplicate_results_dropped: number;
   /** Gauge: authenticated agents connected now. */

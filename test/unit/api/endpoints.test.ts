@@ -62,7 +62,7 @@ describe('GET /metrics', () => {
   });
 
   it("exposes the agent hub's counters and its queue depth", async () => {
-    const hub = { tasks_dispatched: 12, tasks_redispatched: 1, tasks_given_back: 0, tasks_overdue: 0, duplicate_results_dropped: 0, agents_connected: 2, tasks_waiting: 7, tasks_in_flight: 3 };
+    const hub = { tasks_dispatched: 12, tasks_redispatched: 1, tasks_given_back: 0, tasks_overdue: 0, tasks_abandoned: 0, duplicate_results_dropped: 0, agents_connected: 2, tasks_waiting: 7, tasks_in_flight: 3 };
     const h = await harness({ hubMetrics: () => hub });
     const text = await (await h.app.request('/metrics')).text();
     expect(text).toMatch(/# TYPE bouncezero_dispatch_tasks_dispatched_total counter\nbouncezero_dispatch_tasks_dispatched_total 12\n/);

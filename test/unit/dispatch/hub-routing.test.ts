@@ -260,4 +260,29 @@ describe('routing', () => {
     expect(next.outcome).toMatchObject({ ok: true, agent_id: 'a' });
     expect(hub.metrics()).toMatchObject({ tasks_overdue: 1, tasks_dispatched: 2, tasks_in_flight: 0 });
   });
+
+  it('gives up a task after each of the 3 probers that took it was lost, instead of handing it to a 4th', async () => {
+    const { clock, hub } = await setup(['a', 'b', 'c', 'd']);
+    const first = await ready(await connect(hub, clock, 'a'));
+    const outcome = track(hub.submit(task('t1')));
+    const other = track(hub.submit(task('t2')));
+    for (const [i, id] of ['a', 'b', 'c'].entries()) {
+      const peer = i === 0 ? first : await ready(await connect(hub, clock, id));
+      await until(() => peer.tasks().length === 2);
+      if (i < 2) {
+        peer.disconnect();
+        expect(outcome.outcome).toBeUndefined(); // lost twice: handed on
+      } else {
+        peer.answer(task('t2'));
+        await until(() => other.outcome !== undefined);
+        peer.disconnect();
+      }
+    }
+    await until(() => outcome.outcome !== undefined);
+    expect(outcome.outcome).toMatchObject({ ok: false, reason: 'internal_error' });
+    const d = await ready(await connect(hub, clock, 'd'));
+    await clock.advance(1_000);
+    expect(d.tasks()).toEqual([]);
+    expect(hub.metrics()).toMatchObject({ tasks_abandoned: 1, tasks_dispatched: 2, tasks_redispatched: 4, tasks_waiting: 0 });
+  });
 });
