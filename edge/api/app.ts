@@ -12,6 +12,7 @@ import { requireScope } from '../access/require-scope.ts';
 import { TokenBuckets } from '../access/token-bucket.ts';
 import type { Config } from '../config.ts';
 import type { HubMetrics } from '../dispatch/hub-metrics.ts';
+import type { DohEndpointStatus } from '../dns/doh-client.ts';
 import type { EdgeMetrics } from '../metrics/edge-metrics.ts';
 import { renderHubMetrics } from '../metrics/hub-series.ts';
 import type { OutcomeStore } from '../learning/outcome-store.ts';
@@ -61,6 +62,8 @@ export interface AppDeps {
   jobs?: MountedRoutes;
   /** The agent hub's counters (hub.metrics), exposed on /metrics as bouncezero_dispatch_*. */
   hubMetrics?: () => HubMetrics;
+  /** How each DoH endpoint fares, shown on /v1/health. */
+  dnsStatus?: () => DohEndpointStatus[];
   /** Told of every failure answered 500 (a bug, a broken store); a JSON line on stderr by default. */
   onError?: (error: unknown) => void;
 }
@@ -102,7 +105,7 @@ export function createApp(deps: AppDeps): Hono<AccessEnv> {
   const page = renderPage();
   const policy = pagePolicy(page);
   app.get('/', async (c) => c.html(page, 200, { 'Content-Security-Policy': await policy }));
-  app.route('/', healthRoutes(dispatcher));
+  app.route('/', healthRoutes(dispatcher, deps.dnsStatus));
   app.route('/', metricsRoutes(metrics));
   app.route('/', openApiRoutes(deps.jobs?.openapi));
 

@@ -68,7 +68,7 @@ const PATHS: PathItems = {
     },
   },
   '/v1/health': {
-    get: { summary: 'Liveness and connected probers (no key needed).', responses: { '200': { description: 'Healthy.', content: json('Health') } } },
+    get: { summary: 'Liveness, connected probers and how each DoH endpoint fares (no key needed).', responses: { '200': { description: 'Healthy.', content: json('Health') } } },
   },
   '/metrics': {
     get: {

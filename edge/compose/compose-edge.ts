@@ -91,6 +91,7 @@ export function composeEdge(input: ComposeEdgeInput): ComposedEdge {
     metrics,
     runner: config.jobRunner,
     hubMetrics: () => hub.metrics(),
+    dnsStatus: () => dns.status(),
     onJobError,
     // Callback hosts are looked up like MX hosts, and judged by the same guard and BZ_ALLOW_NETS.
     webhooks: { hostAddresses: hostAddresses((q, signal) => dns.query(q, signal)), allowNets: allowNets.nets, ...(input.webhookFetch ? { fetch: input.webhookFetch } : {}) },

@@ -9,6 +9,7 @@ import { createStoreResultCache } from '../cache/store-result-cache.ts';
 import type { Config } from '../config.ts';
 import type { Dispatcher } from '../dispatch/dispatcher.ts';
 import type { HubMetrics } from '../dispatch/hub-metrics.ts';
+import type { DohEndpointStatus } from '../dns/doh-client.ts';
 import type { MxResolver } from '../dns/mx-resolver.ts';
 import { createJobs, type Jobs, type JobsDeps } from '../jobs/create-jobs.ts';
 import { eraseAddress } from '../retention/erase-address.ts';
@@ -40,6 +41,8 @@ export interface EdgeServicesInput {
   checkSyntax?: (input: string) => SyntaxCheck;
   connInfo?: GetConnInfo;
   hubMetrics?: () => HubMetrics;
+  /** How each DoH endpoint fares, for /v1/health. */
+  dnsStatus?: () => DohEndpointStatus[];
   /** Told of every request answered 500; a JSON line on stderr by default. */
   onAppError?: (error: unknown) => void;
   /** Told of the job runner's own failures (store, resolver threw); the items are retried. */
@@ -67,7 +70,7 @@ export interface EdgeServices extends CheckServices {
 }
 
 /** The result cache, keys, outcomes, evidence and learned scorer over the store, each built once. */
-export function checkServices(input: Omit<EdgeServicesInput, 'store' | 'jobDispatcher' | 'runner' | 'connInfo' | 'hubMetrics' | 'onAppError' | 'onJobError' | 'webhooks'> & { db: Kysely<Database> } & Pick<EdgeStore, 'dataVersion'>): CheckServices {
+export function checkServices(input: Omit<EdgeServicesInput, 'store' | 'jobDispatcher' | 'runner' | 'connInfo' | 'hubMetrics' | 'dnsStatus' | 'onAppError' | 'onJobError' | 'webhooks'> & { db: Kysely<Database> } & Pick<EdgeStore, 'dataVersion'>): CheckServices {
   const { config, db, clock, random } = input;
   const metrics = input.metrics ?? new EdgeMetrics();
   const cache = memoResultCache(createStoreResultCache(db, { clock }));
@@ -121,6 +124,7 @@ export function edgeServices(input: EdgeServicesInput): EdgeServices {
     jobs: jobs.mounted,
     ...(input.connInfo ? { connInfo: input.connInfo } : {}),
     ...(input.hubMetrics ? { hubMetrics: input.hubMetrics } : {}),
+    ...(input.dnsStatus ? { dnsStatus: input.dnsStatus } : {}),
     ...(input.onAppError ? { onError: input.onAppError } : {}),
   });
   return { ...services, app, jobs };

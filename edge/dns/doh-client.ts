@@ -38,9 +38,27 @@ export interface DohClientOptions {
   signal?: AbortSignal;
 }
 
+/** How one endpoint fares, for /v1/health: the operator's first question when checks end in dns_error. */
+export interface DohEndpointStatus {
+  /** Origin and path only (DohEndpoint.shown). */
+  endpoint: string;
+  /** Its last question was answered (SERVFAIL included: the endpoint answered) and its circuit is closed. */
+  ok: boolean;
+  circuit: CircuitBreaker['state'];
+  last_answer_at: number | null;
+  last_failure: { at: number; reason: DnsFailure['reason']; detail: string } | null;
+}
+
+/** The DoH client the edge composes: questions, and how each endpoint fares. */
+export interface DohClient extends DnsClient {
+  status(): DohEndpointStatus[];
+}
+
 interface EndpointState {
   endpoint: DohEndpoint;
   breaker: CircuitBreaker;
+  lastAnswerAt: number | null;
+  lastFailure: DohEndpointStatus['last_failure'];
 }
 
 /** Default cap on a DoH answer's body: far above any MX, A or AAAA answer. */
@@ -52,14 +70,14 @@ const DOH_MAX_RESPONSE_BYTES = 64 * 1024;
  * a circuit breaker per endpoint; identical questions in flight share one query; a bounded
  * number of questions out at once.
  */
-export function createDohClient(options: DohClientOptions): DnsClient {
+export function createDohClient(options: DohClientOptions): DohClient {
   if (options.endpoints.length === 0) throw new Error('createDohClient needs at least one endpoint');
   const clock = options.clock ?? systemClock;
   const transport = options.transport ?? fetchTransport(options.fetch ?? ((input, init) => globalThis.fetch(input, init)));
   const timeoutMs = options.timeoutMs ?? 2_000;
   const limits: ExchangeLimits = { maxBytes: options.maxResponseBytes ?? DOH_MAX_RESPONSE_BYTES, maxGetUrl: options.maxGetUrl ?? 2048 };
   const breakerOptions = options.breaker ?? { failures: 3, cooldownMs: 30_000 };
-  const states: EndpointState[] = options.endpoints.map((url) => ({ endpoint: parseEndpoint(url), breaker: createCircuitBreaker(clock, breakerOptions) }));
+  const states: EndpointState[] = options.endpoints.map((url) => ({ endpoint: parseEndpoint(url), breaker: createCircuitBreaker(clock, breakerOptions), lastAnswerAt: null, lastFailure: null }));
   const coalesce = singleFlight<DnsResult>();
   const gate = inFlightGate(options.maxInFlight ?? 16);
 
@@ -78,7 +96,7 @@ export function createDohClient(options: DohClientOptions): DnsClient {
       stopTimer = clock.setTimer(() => {
         timedOut = true;
         cancel();
-        resolve({ result: failure('timeout', `${endpoint.url}: no answer within ${timeoutMs} ms`), speaksJson: false });
+        resolve({ result: failure('timeout', `${endpoint.shown}: no answer within ${timeoutMs} ms`), speaksJson: false });
       }, timeoutMs);
     });
     // The race, not the transport, bounds the attempt: one that ignores a cancel cannot hang us.
@@ -86,16 +104,17 @@ export function createDohClient(options: DohClientOptions): DnsClient {
     stopTimer();
     out.delete(cancel);
     if (options.signal?.aborted) return { result: closed(), speaksJson: false };
-    if (timedOut) return { result: failure('timeout', `${endpoint.url}: no answer within ${timeoutMs} ms`), speaksJson: false };
+    if (timedOut) return { result: failure('timeout', `${endpoint.shown}: no answer within ${timeoutMs} ms`), speaksJson: false };
     return done;
   }
 
   async function resolve(question: Question): Promise<DnsResult> {
     const failures: DnsFailure[] = [];
-    for (const { endpoint, breaker } of states) {
+    for (const state of states) {
+      const { endpoint, breaker } = state;
       if (options.signal?.aborted) return closed();
       if (!breaker.tryAcquire()) {
-        failures.push({ reason: 'circuit_open', detail: `${endpoint.url}: skipped (circuit open)` });
+        failures.push({ reason: 'circuit_open', detail: `${endpoint.shown}: skipped (circuit open)` });
         continue;
       }
       let { result, speaksJson } = await attempt(endpoint, question, endpoint.json);
@@ -105,11 +124,17 @@ export function createDohClient(options: DohClientOptions): DnsClient {
       }
       if (result.ok) {
         breaker.success();
+        state.lastAnswerAt = clock.now();
         return result;
       }
       // SERVFAIL is the endpoint answering about one domain, not the endpoint failing.
-      if (result.failure.reason === 'server_failure') breaker.success();
-      else breaker.failure();
+      if (result.failure.reason === 'server_failure') {
+        breaker.success();
+        state.lastAnswerAt = clock.now();
+      } else {
+        breaker.failure();
+        state.lastFailure = { at: clock.now(), reason: result.failure.reason, detail: result.failure.detail };
+      }
       failures.push(result.failure);
     }
     const last = failures.filter((f) => f.reason !== 'circuit_open').at(-1) ?? failures[0];
@@ -117,6 +142,14 @@ export function createDohClient(options: DohClientOptions): DnsClient {
   }
 
   return {
+    status: () =>
+      states.map(({ endpoint, breaker, lastAnswerAt, lastFailure }) => ({
+        endpoint: endpoint.shown,
+        ok: breaker.state === 'closed' && (lastFailure === null || (lastAnswerAt !== null && lastAnswerAt >= lastFailure.at)),
+        circuit: breaker.state,
+        last_answer_at: lastAnswerAt,
+        last_failure: lastFailure,
+      })),
     query(asked, signal) {
       const question = { ...asked, name: normalizeName(asked.name) };
       if (!isQueryableName(question.name)) return Promise.resolve(failure('invalid_name', `"${asked.name.slice(0, 300)}" is not a name to ask about`));

@@ -9,8 +9,12 @@ import { decodeMessage, encodeQuery } from './wire-codec.ts';
  * (see `exchange`), after which the client asks it in JSON.
  */
 export interface DohEndpoint {
-  url: string;
-  /** `url` parsed once, without a fragment (never sent) or a lone "?". */
+  /**
+   * The URL as messages show it: origin and path, without the credentials or the query (a token)
+   * it may carry. Failure details reach results, webhooks and /v1/health.
+   */
+  shown: string;
+  /** The endpoint's URL parsed once, without a fragment (never sent) or a lone "?". */
   target: URL;
   json: boolean;
 }
@@ -23,7 +27,7 @@ export function parseEndpoint(text: string): DohEndpoint {
   if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new Error(`DoH endpoint ${url} is not an http(s) URL`);
   target.hash = '';
   if (target.search === '') target.search = '';
-  return { url, target, json };
+  return { target, json, shown: `${target.origin}${target.pathname}` };
 }
 
 export interface ExchangeLimits {
@@ -47,7 +51,7 @@ const JSON_HINT_STATUS = [400, 406, 415];
 /** One question to one endpoint, one HTTP request; every outcome is a value. `cancel` gives it up (the outcome is then `aborted`). */
 export function exchange(transport: DohTransport, endpoint: DohEndpoint, question: Question, json: boolean, limits: ExchangeLimits): { exchanged: Promise<Exchanged>; cancel(): void } {
   const sent = transport(request(endpoint.target, question, json, limits), limits.maxBytes);
-  return { exchanged: sent.answer.then((answer) => judgeAnswer(answer, endpoint.url, question, json)), cancel: sent.cancel };
+  return { exchanged: sent.answer.then((answer) => judgeAnswer(answer, endpoint.shown, question, json)), cancel: sent.cancel };
 }
 
 function judgeAnswer(answer: HttpBytes, where: string, question: Question, json: boolean): Exchanged {

@@ -234,6 +234,12 @@ async function health() {
     const h = await (await fetch('/v1/health')).json();
     $('agents').textContent = h.agents + ' prober' + (h.agents === 1 ? '' : 's') + ' connected';
     $('agents').className = 'pill ' + (h.agents > 0 ? 'up' : 'down');
+    if (h.dns) {
+      $('dns').hidden = false;
+      $('dns').textContent = h.dns.ok ? 'DNS answering' : 'DNS failing';
+      $('dns').className = 'pill ' + (h.dns.ok ? 'up' : 'down');
+      $('dns').title = h.dns.endpoints.map((e) => e.endpoint + ': ' + (e.ok ? 'answering' : e.last_failure ? e.last_failure.detail : 'circuit ' + e.circuit)).join('\n');
+    }
     const rows = (h.agent_list || []).flatMap((a) => (a.doctor || []).map((c) => [a.name, c.name, c.ok ? 'ok' : 'problem', c.detail]));
     $('doctor').replaceChildren(...rows.map((cells) => { const tr = el('tr'); for (const c of cells) tr.append(el('td', c, c === 'ok' || c === 'problem' ? 'check-' + c : undefined)); return tr; }));
   } catch {}

@@ -21,6 +21,7 @@ export function renderPage(): string {
   <div class="brand"><h1>BounceZero</h1><p>Will this address hard-bounce? Checked without sending mail.</p></div>
   <div class="side">
     <span id="agents" class="pill">…</span>
+    <span id="dns" class="pill" hidden></span>
     <label class="key">API key <input id="key" type="password" placeholder="printed at first start" autocomplete="off"></label>
     <label class="remember"><input id="remember" type="checkbox"> remember on this device</label>
   </div>

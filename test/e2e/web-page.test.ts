@@ -60,6 +60,7 @@ describeWorld('the web page in Chromium', () => {
   it('shows the embedded prober and its self-check', async () => {
     await page.waitForFunction(() => document.querySelectorAll('#doctor tr').length > 0);
     expect(await page.innerText('#agents')).toBe('1 prober connected');
+    expect(await page.innerText('#dns')).toBe('DNS answering');
     expect(await page.innerText('#doctor')).toMatch(/embedded\s+port25\s+ok\s+connected to 127\.0\.0\.20:25/);
   });
 

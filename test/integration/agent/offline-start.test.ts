@@ -18,7 +18,9 @@ describe('start-up with no DNS (offline, DoH unreachable)', () => {
   it('serves the page and /v1/health while DoH has answered nothing, answers checks dns_error, and keeps its prober', async () => {
     const doh = await silentDoh();
     cleanup.push(doh.close);
-    const loaded = loadConfig({ BZ_HOST: '127.0.0.1', BZ_PORT: '0', BZ_DB: ':memory:', BZ_DOH: doh.url, BZ_API_KEY: KEY });
+    // Credentials and a token in the setting, which no answer may show.
+    const withSecrets = `${doh.url.replace('http://', 'http://bz:hunter2@')}?token=s3cret`;
+    const loaded = loadConfig({ BZ_HOST: '127.0.0.1', BZ_PORT: '0', BZ_DB: ':memory:', BZ_DOH: withSecrets, BZ_API_KEY: KEY });
     if (!loaded.ok) throw new Error(loaded.error);
     const edge: EdgeServer = await startEdgeServer({ config: loaded.config, hub: { log: () => {} } });
     cleanup.push(() => edge.close());
@@ -47,7 +49,13 @@ describe('start-up with no DNS (offline, DoH unreachable)', () => {
 
     // A check meanwhile is an outcome with its reason, not a hang.
     const verify = await fetch(`${edge.url}/v1/verify`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ email: 'someone@example.org' }) });
-    expect(await verify.json()).toMatchObject({ verdict: 'unknown', reason: 'dns_error' });
+    const checked = await verify.text();
+    expect(JSON.parse(checked)).toMatchObject({ verdict: 'unknown', reason: 'dns_error' });
+
+    // /v1/health says DNS is what fails, and names the endpoint without its secrets.
+    const dnsHealth = await (await fetch(`${edge.url}/v1/health`)).text();
+    expect(JSON.parse(dnsHealth)).toMatchObject({ dns: { ok: false, endpoints: [{ endpoint: doh.url, ok: false, last_failure: { reason: 'timeout' } }] } });
+    for (const shown of [checked, dnsHealth]) expect(shown).not.toMatch(/hunter2|s3cret/);
 
     // The doctor's report, once its lookups failed: port 25 unknown, not blocked, so the prober keeps taking work.
     await eventually(() => (edge.hub.agents()[0]?.doctor.length ?? 0) > 0, 'the doctor report');

@@ -194,6 +194,34 @@ describe('DoH client circuit breaker', () => {
   });
 });
 
+describe('DoH client status (for /v1/health)', () => {
+  it('names an endpoint by origin and path only, in failures and in its status: never the credentials or query of the setting', async () => {
+    const withSecrets = 'http://bz:hunter2@127.0.0.1:8101/dns-query?token=s3cret';
+    const { client, clock } = setup({ [A]: 'http500', [B]: 'dead' }, { endpoints: [withSecrets, B] });
+    const result = await client.query(MX);
+    expect(result.ok ? 'ok' : result.failure.detail).toContain(`${A}: HTTP 500`);
+    expect(client.status()).toMatchObject([
+      { endpoint: A, ok: false, circuit: 'closed', last_answer_at: null, last_failure: { at: clock.now(), reason: 'http_status', detail: `${A}: HTTP 500` } },
+      { endpoint: B, ok: false, circuit: 'closed', last_failure: { reason: 'network' } },
+    ]);
+    for (const shown of [JSON.stringify(result), JSON.stringify(client.status())]) {
+      expect(shown).not.toMatch(/hunter2|s3cret|bz:/);
+    }
+  });
+
+  it('is ok before any question, failing after a failure or while open, ok again once it answers; SERVFAIL is an answer', async () => {
+    const { doh, client, clock } = setup({ [A]: 'dead' }, { breaker: { failures: 1, cooldownMs: 10_000 } });
+    expect(client.status().map((e) => [e.ok, e.circuit])).toEqual([[true, 'closed'], [true, 'closed']]);
+    await client.query(MX);
+    expect(client.status().map((e) => [e.ok, e.circuit])).toEqual([[false, 'open'], [true, 'closed']]);
+    expect(client.status()[1]!.last_answer_at).toBe(clock.now());
+    await clock.advance(10_000);
+    doh.behaviour[A] = 'servfail';
+    await client.query({ name: 'world.test', type: 'A' });
+    expect(client.status()[0]).toMatchObject({ ok: true, circuit: 'closed', last_answer_at: clock.now(), last_failure: { reason: 'network' } });
+  });
+});
+
 describe('DoH client single flight', () => {
   it('sends one query for identical questions in flight', async () => {
     const { doh, client } = setup();
