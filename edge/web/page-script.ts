@@ -238,7 +238,7 @@ async function health() {
       $('dns').hidden = false;
       $('dns').textContent = h.dns.ok ? 'DNS answering' : 'DNS failing';
       $('dns').className = 'pill ' + (h.dns.ok ? 'up' : 'down');
-      $('dns').title = h.dns.endpoints.map((e) => e.endpoint + ': ' + (e.ok ? 'answering' : e.last_failure ? e.last_failure.detail : 'circuit ' + e.circuit)).join('\n');
+      $('dns').title = h.dns.endpoints.map((e) => e.endpoint + ': ' + (e.ok ? 'answering' : e.last_failure ? e.last_failure.detail : 'circuit ' + e.circuit)).join('\\n');
     }
     const rows = (h.agent_list || []).flatMap((a) => (a.doctor || []).map((c) => [a.name, c.name, c.ok ? 'ok' : 'problem', c.detail]));
     $('doctor').replaceChildren(...rows.map((cells) => { const tr = el('tr'); for (const c of cells) tr.append(el('td', c, c === 'ok' || c === 'problem' ? 'check-' + c : undefined)); return tr; }));
