@@ -24,6 +24,7 @@ export const EDGE_SETTINGS = defineSettings('Edge', {
     shown: 'two public resolvers',
     check: httpUrl,
     nonEmpty: 'needs at least one DoH endpoint URL',
+    mask: 'url-password',
   }),
   ...SHARED_SETTINGS,
   // Guessable keys defeat the failure throttle: as long as a generated key's random part at least.

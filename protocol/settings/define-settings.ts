@@ -62,6 +62,7 @@ function show(value: unknown): string {
 function masked(value: string, mask: Setting<unknown>['mask']): string {
   if (value === '' || mask === undefined) return value;
   if (mask === 'secret') return '***';
-  // A URL's password (postgres://user:pw@host/db, socks5://user:pw@host:port) is the secret part.
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+  // A URL's password (postgres://user:pw@host/db, socks5://user:pw@host:port) is the secret part;
+  // in a list (BZ_DOH) each URL's.
+  return value.replace(/(^|,)([a-z][a-z0-9+.-]*:\/\/[^:/@,]*:)[^@,]*@/gi, '$1$2***@');
 }

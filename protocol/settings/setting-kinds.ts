@@ -85,9 +85,10 @@ export function list(d: Described & { default: string[]; check?: ValueCheck; non
   return kind(d, d.default.length === 0 ? 'empty' : d.default.join(','), (raw, ctx) => {
     if (raw === undefined) return d.default;
     const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    for (const item of items) {
+    for (const [i, item] of items.entries()) {
       const problem = noControlChars(item) ?? d.check?.(item);
-      if (problem) return fail(ctx, `"${item}" ${problem}`);
+      // An item that may carry a password is named by its place, not repeated.
+      if (problem) return fail(ctx, `${d.mask ? `item ${i + 1}` : `"${item}"`} ${problem}`);
     }
     if (d.nonEmpty && items.length === 0) return fail(ctx, d.nonEmpty);
     return items;

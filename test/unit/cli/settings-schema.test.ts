@@ -63,6 +63,7 @@ describe('bouncezero config', () => {
       BZ_API_KEY: 'k-0123456789abcdefghijklmnopqrstuv-secret',
       BZ_DB: 'postgres://bz:pg-s3cret@db.internal:5432/bz',
       BZ_SOCKS5: 'socks5://bz:socks-s3cret@127.0.0.1:1080',
+      BZ_DOH: 'https://a:doh-s3cret@doh.internal/dns-query,json+https://b:other-s3cret@doh2.internal/resolve',
       BZ_PORT: '9090',
     });
     for (const name of declared) expect(text).toContain(`${name}=`);
@@ -71,6 +72,16 @@ describe('bouncezero config', () => {
     expect(text).toMatch(/^BZ_API_KEY=\*\*\*\s/m);
     expect(text).toContain('BZ_DB=postgres://bz:***@db.internal:5432/bz');
     expect(text).toContain('BZ_SOCKS5=socks5://bz:***@127.0.0.1:1080');
+    expect(text).toContain('BZ_DOH=https://a:***@doh.internal/dns-query,json+https://b:***@doh2.internal/resolve');
     expect(text).not.toMatch(/s3cret/);
+  });
+
+  it('refuses a bad DoH endpoint by its place in the list, without repeating a password it may carry', () => {
+    const loaded = loadConfig({ BZ_DOH: 'https://doh.internal/dns-query,ftp://a:doh-s3cret@doh2.internal/dns-query' });
+    expect(loaded.ok).toBe(false);
+    if (!loaded.ok) {
+      expect(loaded.error).toMatch(/BZ_DOH.*item 2/);
+      expect(loaded.error).not.toMatch(/s3cret/);
+    }
   });
 });
