@@ -14,3 +14,4 @@ export * from './outcomes.ts';
 export * from './reason-words.ts';
 export * from './smtp-tls.ts';
 export * from './hex.ts';
+export * from './mail-provider.ts';

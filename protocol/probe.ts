@@ -49,6 +49,12 @@ export const ProbeStats = z.object({
   provider_backoffs: z.array(z.string().max(255)).max(16).optional(),
   /** Addresses left unasked because their provider is backed off (no connection made for them). */
   backed_off: z.number().int().nonnegative().optional(),
+  /**
+   * Providers of this task's MX hosts that the prober is backing off from as the task ends (they
+   * refused its IP), and for how many more seconds: the edge gives their tasks to another prober
+   * meanwhile. Seconds, not a time: the two clocks need not agree.
+   */
+  held_off: z.array(z.object({ provider: z.string().max(255), for_s: z.number().int().positive() })).max(16).optional(),
 });
 export type ProbeStats = z.infer<typeof ProbeStats>;
 

@@ -132,6 +132,10 @@ export function createAgentHub(options: HubOptions): AgentHub {
 
   const onResult = (agent: ConnectedAgent, result: ProbeResult) => {
     const taskId = result.task_id;
+    for (const { provider, for_s } of result.stats.held_off ?? []) {
+      if (!agent.heldOff.has(provider)) log('agent_held_off', { agent_id: agent.agentId, provider, for_s });
+      agent.heldOff.set(provider, clock.now() + for_s * 1000);
+    }
     const freed = agent.inFlight.delete(taskId);
     const entry = board.entries.get(taskId);
     if (!entry || !entry.agents.has(agent.agentId)) {

@@ -57,6 +57,7 @@ export function connectedAgent(init: { key: string; socket: AgentSocket; record:
     agentId: record.id,
     capacity: auth.capacity,
     inFlight: new Set(),
+    heldOff: new Map(),
     socket,
     lastSeen: init.now,
     port25: null,

@@ -1,4 +1,4 @@
-import type { ProbeTask } from '../../protocol/index.ts';
+import { mailProviderOf, type ProbeTask } from '../../protocol/index.ts';
 import { mxKeyOf } from './mx-key.ts';
 
 /** What the board needs to know of a connected agent to give it work. */
@@ -11,6 +11,8 @@ export interface Seat {
   inFlight: Set<string>;
   /** Authenticated, not draining, port 25 not known blocked, heartbeating. */
   accepting(): boolean;
+  /** Providers its prober backs off from (they refused its IP), and until when on the edge's clock. */
+  heldOff: Map<string, number>;
 }
 
 export interface Entry {
@@ -23,6 +25,8 @@ export interface Entry {
   handouts: number;
   /** Agents it was ever handed to: the only ones whose result is taken. */
   agents: Set<string>;
+  /** The providers of its MX hosts (mailProviderOf), worked out when a prober backs off from one. */
+  providers?: string[];
 }
 
 /** Idle server bindings are forgotten past this many, so a long-running edge stays small. */
@@ -96,7 +100,7 @@ export class TaskBoard {
       if (free === 0) break;
       const entry = this.entries.get(taskId);
       const server = entry && mxKeyOf(entry.task.plan);
-      const seat = entry && server !== undefined && this.pick(server, seats, byKey);
+      const seat = entry && server !== undefined && this.pick(entry, server, seats, byKey, now);
       if (!entry || !seat) continue;
       this.waiting.delete(taskId);
       entry.holder = seat.key;
@@ -124,12 +128,21 @@ export class TaskBoard {
     return this.waiting.size;
   }
 
-  private pick(server: string, seats: Seat[], byKey: Map<string, Seat>): Seat | undefined {
+  /**
+   * A seat whose prober backs off from one of the task's providers is passed over while another
+   * can take it: the server's binding moves (that prober makes no connection there meanwhile).
+   * When every seat backs off from it, the rule is as before, and the prober answers at once
+   * that it is held, with when to ask again.
+   */
+  private pick(entry: Entry, server: string, seats: Seat[], byKey: Map<string, Seat>, now: number): Seat | undefined {
+    const accepting = seats.filter((seat) => seat.accepting());
+    const welcome = accepting.filter((seat) => !heldOff(entry, seat, now));
+    const candidates = welcome.length > 0 ? welcome : accepting;
     const bound = byKey.get(this.sticky.get(server) ?? '');
-    if (bound?.accepting()) return hasRoom(bound) ? bound : undefined;
+    if (bound && candidates.includes(bound)) return hasRoom(bound) ? bound : undefined;
     let best: Seat | undefined;
-    for (const seat of seats) {
-      if (!seat.accepting() || !hasRoom(seat)) continue;
+    for (const seat of candidates) {
+      if (!hasRoom(seat)) continue;
       if (!best || load(seat) < load(best)) best = seat;
     }
     return best;
@@ -143,6 +156,16 @@ export class TaskBoard {
     // Busy servers stay bound; wait for the map to double before scanning again.
     this.pruneAt = Math.max(MAX_STICKY, 2 * this.sticky.size);
   }
+}
+
+function heldOff(entry: Entry, seat: Seat, now: number): boolean {
+  if (seat.heldOff.size === 0) return false;
+  entry.providers ??= [...new Set(entry.task.plan.hosts.map((h) => mailProviderOf(h.host)))];
+  return entry.providers.some((provider) => {
+    const until = seat.heldOff.get(provider);
+    if (until !== undefined && until <= now) seat.heldOff.delete(provider);
+    return until !== undefined && until > now;
+  });
 }
 
 function hasRoom(seat: Seat): boolean {

@@ -23,6 +23,17 @@ export function noteRefusal(ctx: TaskContext, target: Target, reply: SmtpReply |
   if (!before.includes(started.provider)) ctx.stats.provider_backoffs = [...before, started.provider].slice(0, 16);
 }
 
+/** The back-offs in effect for the providers of this task's MX hosts, for the edge's routing (ProbeStats.held_off). */
+export function heldOff(ctx: TaskContext): void {
+  const now = ctx.deps.clock.now();
+  const held = new Map<string, number>();
+  for (const { host } of ctx.task.plan.hosts) {
+    const block = ctx.deps.providers.blockOf(host);
+    if (block) held.set(block.provider, Math.ceil((block.until - now) / 1000));
+  }
+  if (held.size > 0) ctx.stats.held_off = [...held].slice(0, 16).map(([provider, for_s]) => ({ provider, for_s }));
+}
+
 /** While `target`'s provider is backed off: why its addresses stay unasked, for the edge to retry when the back-off ends. */
 export function providerHeld(ctx: TaskContext, target: Target): Shortfall | undefined {
   const block = ctx.deps.providers.blockOf(target.host);

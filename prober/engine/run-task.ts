@@ -1,6 +1,6 @@
 import type { ProbeResult, ProbeTask, TranscriptLine } from '../../protocol/index.ts';
 import { isSafeCommand, rcptToCommand } from '../smtp/command-line.ts';
-import { noteRefusal, providerHeld } from './our-standing.ts';
+import { heldOff, noteRefusal, providerHeld } from './our-standing.ts';
 import { heloDetail, runSession } from './session-run.ts';
 import { answer, hasWork, type EngineDeps, type Shortfall, type Target, type TaskContext } from './task-context.ts';
 
@@ -34,6 +34,7 @@ export async function runTask(deps: EngineDeps, allowed: (address: string) => bo
 
   const final: Shortfall = ctx.signal.aborted ? { outcome: 'error', reason: 'deadline_exceeded' } : shortfall;
   for (const item of ctx.pending) answer(ctx, item, { ...final, transcript: notes.slice(-32) });
+  heldOff(ctx);
   // Each answer stays what its server said; on a catch-all domain the scoring reads the accepted
   // RCPT beside `catch_all`, which is why the two travel apart.
   return {

@@ -1,5 +1,4 @@
-import { getDomain } from 'tldts';
-import { growingDelayMs, type Clock, type SmtpReply } from '../../protocol/index.ts';
+import { growingDelayMs, mailProviderOf, type Clock, type SmtpReply } from '../../protocol/index.ts';
 
 export interface ProviderBackoffOptions {
   clock: Clock;
@@ -48,7 +47,7 @@ export class ProviderBackoff {
    * repeat: they answer the same sending).
    */
   refused(host: string, reply: SmtpReply): ProviderBlock | undefined {
-    const provider = providerOf(host);
+    const provider = mailProviderOf(host);
     const now = this.options.clock.now();
     const known = this.blocks.get(provider);
     if (known && known.until > now) return undefined;
@@ -68,7 +67,7 @@ export class ProviderBackoff {
     // their strikes), and the name's public suffix lookup is the cost.
     const now = this.options.clock.now();
     if (now >= this.latestUntil) return undefined;
-    const block = this.blocks.get(providerOf(host));
+    const block = this.blocks.get(mailProviderOf(host));
     return block && block.until > now ? block : undefined;
   }
 
@@ -84,14 +83,4 @@ export class ProviderBackoff {
     const drop = over[0] ?? [...this.blocks.values()].sort((a, b) => a.until - b.until)[0];
     if (drop) this.blocks.delete(drop.provider);
   }
-}
-
-/**
- * The provider an MX host belongs to: its registered domain by the Public Suffix List bundled with
- * tldts (ICANN section; an unknown top-level label counts as one, so `mx1.provider.test` is
- * `provider.test`). An address literal or a single label is its own provider.
- */
-export function providerOf(host: string): string {
-  const name = host.toLowerCase().replace(/\.$/, '');
-  return getDomain(name) ?? name;
 }

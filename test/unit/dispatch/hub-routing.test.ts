@@ -3,7 +3,7 @@ import { createAgentHub } from '../../../edge/dispatch/agent-hub.ts';
 import type { DispatchOutcome } from '../../../edge/dispatch/dispatcher.ts';
 import { CLOSE, PROTOCOL_VERSION } from '../../../protocol/index.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
-import { MemoryAgentStore, addAgent, connect, task, until, type PeerEnd } from './hub-harness.ts';
+import { MemoryAgentStore, addAgent, connect, resultFor, task, until, type PeerEnd } from './hub-harness.ts';
 
 async function setup(ids: string[]) {
   const clock = new FakeClock();
@@ -284,5 +284,57 @@ describe('routing', () => {
     await clock.advance(1_000);
     expect(d.tasks()).toEqual([]);
     expect(hub.metrics()).toMatchObject({ tasks_abandoned: 1, tasks_dispatched: 2, tasks_redispatched: 4, tasks_waiting: 0 });
+  });
+
+  it('gives a provider\'s tasks to another prober while the one bound to its server backs off from it, and back when that ends', async () => {
+    const { clock, hub } = await setup(['a', 'b']);
+    const a = await ready(await connect(hub, clock, 'a'));
+    const b = await ready(await connect(hub, clock, 'b'));
+    const google = (id: string, server: string) => {
+      const t = task(id, `${id}.example`, server);
+      t.plan.hosts[0]!.host = `${server === '192.0.2.51' ? 'alt1' : 'alt2'}.aspmx.l.google.com`;
+      return t;
+    };
+    const beat = async (seconds: number) => {
+      for (let i = 0; i < seconds; i++) {
+        for (const peer of [a, b]) peer.send({ type: 'heartbeat', v: PROTOCOL_VERSION });
+        await clock.advance(1_000);
+      }
+    };
+    const first = google('g1', '192.0.2.51');
+    void hub.submit(first);
+    await until(() => a.tasks().length === 1); // both idle: the first connected takes the server
+    // a's prober was refused by Google's mx naming its IP: it backs off from google.com for 5 s.
+    a.send({ type: 'result', v: PROTOCOL_VERSION, result: { ...resultFor(first), stats: { connections: 1, commands: 3, round_trips: 3, held_off: [{ provider: 'google.com', for_s: 5 }] } } });
+    await until(() => hub.agents().find((x) => x.id === 'a')?.in_flight === 0);
+
+    // The same server (bound to a) and another Google server go to b; other providers still to either.
+    void hub.submit(google('g2', '192.0.2.51'));
+    void hub.submit(google('g3', '192.0.2.52'));
+    await until(() => b.tasks().length === 2);
+    expect(b.tasks().map((t) => t.id)).toEqual(['g2', 'g3']);
+    void hub.submit(task('o1'));
+    await until(() => a.tasks().length === 2);
+    expect(a.tasks()[1]!.id).toBe('o1');
+
+    // Over: a takes Google work again (least loaded, for a server not bound yet).
+    await beat(6);
+    const later = google('g4', '192.0.2.53');
+    later.plan.hosts[0]!.host = 'alt3.aspmx.l.google.com';
+    void hub.submit(later);
+    await until(() => a.tasks().length === 3);
+    expect(a.tasks()[2]!.id).toBe('g4');
+  });
+
+  it('still hands a provider\'s task out when every prober backs off from it (the prober answers at once when to ask again)', async () => {
+    const { clock, hub } = await setup(['a']);
+    const a = await ready(await connect(hub, clock, 'a'));
+    const first = task('t1', 'shop.test', '192.0.2.60');
+    void hub.submit(first);
+    await until(() => a.tasks().length === 1);
+    a.send({ type: 'result', v: PROTOCOL_VERSION, result: { ...resultFor(first), stats: { connections: 1, commands: 3, round_trips: 3, held_off: [{ provider: 'shop.test', for_s: 3600 }] } } });
+    await until(() => hub.agents()[0]?.in_flight === 0);
+    void hub.submit(task('t2', 'shop.test', '192.0.2.60'));
+    await until(() => a.tasks().length === 2);
   });
 });

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { retryDecision } from '../../../edge/jobs/retry-policy.ts';
 import { DEFAULT_RUNNER_OPTIONS } from '../../../edge/jobs/runner-options.ts';
 import { EdgeMetrics } from '../../../edge/metrics/edge-metrics.ts';
-import { ProviderBackoff, providerOf } from '../../../prober/pool/provider-backoff.ts';
+import { ProviderBackoff } from '../../../prober/pool/provider-backoff.ts';
+import { mailProviderOf } from '../../../protocol/index.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { FakeNetwork, type ServerScript } from './fake-smtp.ts';
 import { makeTask, runnerFor, settle } from './harness.ts';
@@ -33,11 +34,11 @@ const mx2Only: [string, ...string[]][] = [['mx2.provider.test', MX2]];
 
 describe('provider back-off', () => {
   it('groups MX hosts by registered domain', () => {
-    expect([providerOf('aspmx.l.google.com'), providerOf('smtp.google.com')]).toEqual(['google.com', 'google.com']);
-    expect(providerOf('contoso-com.mail.protection.outlook.com')).toBe('outlook.com');
-    expect(providerOf('mx1.Provider.test.')).toBe('provider.test');
-    expect(providerOf('mx.example.co.uk')).toBe('example.co.uk');
-    expect(providerOf('192.0.2.1')).toBe('192.0.2.1');
+    expect([mailProviderOf('aspmx.l.google.com'), mailProviderOf('smtp.google.com')]).toEqual(['google.com', 'google.com']);
+    expect(mailProviderOf('contoso-com.mail.protection.outlook.com')).toBe('outlook.com');
+    expect(mailProviderOf('mx1.Provider.test.')).toBe('provider.test');
+    expect(mailProviderOf('mx.example.co.uk')).toBe('example.co.uk');
+    expect(mailProviderOf('192.0.2.1')).toBe('192.0.2.1');
   });
 
   it('a 421 naming our IP from mx1 keeps mx2 of the same provider undialed, for another domain too', async () => {
@@ -47,21 +48,26 @@ describe('provider back-off', () => {
     const first = await settle(clock, run(makeTask('a.test', ['alice', 'bob'], [...mx1Only, ...mx2Only], { catch_all: false })));
     expect(network.dials).toEqual([MX1]);
     expect(first.stats.provider_backoffs).toEqual(['provider.test']);
+    // And tells the edge for how long, so it can give the provider's tasks to another prober.
+    expect(first.stats.held_off).toEqual([{ provider: 'provider.test', for_s: 3600 }]);
 
+    await clock.advance(600_000);
     const second = await settle(clock, run(makeTask('b.test', ['carol'], mx2Only, { catch_all: false, id: 't2' })));
     expect(network.dials).toEqual([MX1]);
     expect(second.stats.connections).toBe(0);
     expect(second.stats.backed_off).toBe(1);
+    expect(second.stats.held_off).toEqual([{ provider: 'provider.test', for_s: 3000 }]);
     const smtp = second.results[0]!.smtp;
-    expect([smtp.outcome, smtp.reason, smtp.cause, smtp.retry_after_s]).toEqual(['temporary', 'blocked_by_server', 'blocked', 3600]);
+    expect([smtp.outcome, smtp.reason, smtp.cause, smtp.retry_after_s]).toEqual(['temporary', 'blocked_by_server', 'blocked', 3000]);
     expect(smtp.detail).toContain('provider.test');
     // The edge's retry policy knows the cause: it asks again later, not never.
     const decision = retryDecision(smtp, { retries: 0, retry_until: null, max_wait_ms: null }, clock.now(), DEFAULT_RUNNER_OPTIONS);
     expect(decision).toMatchObject({ retry: true, cause: 'blocked' });
 
     // Another provider is untouched.
-    await settle(clock, run(makeTask('c.test', ['dave'], [['mx.other.test', OTHER]], { catch_all: false, id: 't3' })));
+    const third = await settle(clock, run(makeTask('c.test', ['dave'], [['mx.other.test', OTHER]], { catch_all: false, id: 't3' })));
     expect(network.dials).toEqual([MX1, OTHER]);
+    expect(third.stats.held_off).toBeUndefined();
   });
 
   it('a 5xx naming our IP at RCPT ends the session and holds the rest of the task', async () => {
