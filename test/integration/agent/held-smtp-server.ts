@@ -3,12 +3,16 @@ import { createServer, type Server, type Socket } from 'node:net';
 /**
  * A tiny scripted SMTP server on a loopback address: it answers like a plain MTA, except that
  * while `holding` it does not answer RCPT TO, so the prober's tasks stay in flight for as long
- * as the test needs. It counts sessions and RCPTs.
+ * as the test needs. It counts sessions and RCPTs, and the EHLO names it was greeted with.
+ * A prober greeting as `blockedHelo` gets Gmail's refusal of its IP at RCPT (each prober of a
+ * test has its own name, where on the internet each has its own address).
  */
 export class HeldSmtpServer {
   holding = true;
   rcpts = 0;
   sessions = 0;
+  readonly greetings: string[] = [];
+  blockedHelo: string | undefined;
   private servers: Server[] = [];
   private waiting: (() => void)[] = [];
   private sockets = new Set<Socket>();
@@ -52,19 +56,31 @@ export class HeldSmtpServer {
     socket.write('220 held.test ESMTP\r\n');
     let buffer = '';
     let queue = Promise.resolve();
+    const session = { helo: '' };
     socket.on('data', (chunk) => {
       buffer += chunk.toString('latin1');
       for (let i = buffer.indexOf('\r\n'); i >= 0; i = buffer.indexOf('\r\n')) {
         const line = buffer.slice(0, i);
         buffer = buffer.slice(i + 2);
-        queue = queue.then(() => this.answer(socket, line));
+        queue = queue.then(() => this.answer(socket, line, session));
       }
     });
   }
 
-  private async answer(socket: Socket, line: string): Promise<void> {
+  private async answer(socket: Socket, line: string, session: { helo: string }): Promise<void> {
     const verb = line.slice(0, 4).toUpperCase();
-    if (verb === 'EHLO') return void socket.write('250-held.test\r\n250 PIPELINING\r\n');
+    if (verb === 'EHLO') {
+      session.helo = line.slice(5).trim();
+      this.greetings.push(session.helo);
+      return void socket.write('250-held.test\r\n250 PIPELINING\r\n');
+    }
+    if (verb === 'RCPT' && session.helo === this.blockedHelo) {
+      // Gmail's wording, as in the reply corpus ("Gmail: closing and blocked"), the address ours.
+      return void socket.end(
+        '421-4.7.0 [127.0.0.1] Our system has detected an unusual rate of unsolicited mail\r\n' +
+          '421 4.7.0 originating from your IP address. To protect our users from spam, mail sent from your IP address has been temporarily rate limited. - gsmtp\r\n',
+      );
+    }
     if (verb === 'HELO' || verb === 'MAIL' || verb === 'RSET' || verb === 'NOOP') return void socket.write('250 ok\r\n');
     if (verb === 'QUIT') return void socket.end('221 bye\r\n');
     if (verb === 'RCPT') {

@@ -43,9 +43,9 @@ function heldTask(i: number): ProbeTask {
 }
 
 /** The real `bouncezero prober` process, dialing the held SMTP server as its MX. */
-function prober(id: string, secretFile: string, smtpPort: number): { child: ChildProcess; exit: Promise<number | null> } {
+function prober(id: string, secretFile: string, smtpPort: number, heloName = 'prober.world.test'): { child: ChildProcess; exit: Promise<number | null> } {
   const env = envWithoutSettings();
-  Object.assign(env, { BZ_SMTP_PORT: String(smtpPort), BZ_ALLOW_NETS: '127.0.0.0/8', BZ_DOCTOR_HOSTS: '', BZ_DNSBL_ZONES: '', BZ_HELO_NAME: 'prober.world.test', BZ_MAIL_FROM: 'verify@prober.world.test' });
+  Object.assign(env, { BZ_SMTP_PORT: String(smtpPort), BZ_ALLOW_NETS: '127.0.0.0/8', BZ_DOCTOR_HOSTS: '', BZ_DNSBL_ZONES: '', BZ_HELO_NAME: heloName, BZ_MAIL_FROM: 'verify@prober.world.test' });
   const child = spawn(process.execPath, [BIN, 'prober', '--edge', edge!.agentUrl, '--id', id, '--secret-file', secretFile, '--capacity', '4'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr!.on('data', (chunk: Buffer) => stderr.push(`${id}: ${chunk.toString()}`));
   children.push(child);
@@ -102,5 +102,46 @@ describe('prober processes', () => {
     expect(by).toEqual({ drained: 4, last: 2 });
     expect(hub.metrics()).toMatchObject({ tasks_dispatched: 6, tasks_redispatched: 4, duplicate_results_dropped: 0 });
     console.log('held RCPTs', smtp.rcpts, 'sessions', smtp.sessions, 'metrics', hub.metrics());
+  });
+
+  it('a prober whose IP Google refused no longer gets Google domains while another prober can take them', async () => {
+    await smtp?.close();
+    await edge?.close();
+    smtp = new HeldSmtpServer();
+    smtp.holding = false;
+    smtp.blockedHelo = 'prober-a.world.test';
+    const smtpPort = await smtp.listen(MX_ADDRESSES.slice(0, 2));
+    const store = new MemoryAgentStore();
+    const dir = mkdtempSync(join(tmpdir(), 'bz-probers-'));
+    const files: Record<string, string> = {};
+    for (const id of ['a', 'b']) {
+      const secret = randomHex(32);
+      await addAgent(store, id, secret);
+      files[id] = join(dir, `${id}.secret`);
+      writeFileSync(files[id], `${secret}\n`, { mode: 0o600 });
+    }
+    edge = await startTestEdge(store);
+    const hub = edge.hub;
+    // Two Google Workspace tenants on two of Google's MX hosts (each its own address here).
+    const tenant = (i: number): ProbeTask => {
+      const task = heldTask(i);
+      task.plan.hosts[0]!.host = `alt${i + 1}.aspmx.l.google.com`;
+      return task;
+    };
+
+    const a = prober('a', files.a!, smtpPort, 'prober-a.world.test');
+    await eventually(() => hub.healthyCount() === 1, 'prober a ready', 20_000);
+    const refused = await hub.submit(tenant(0));
+    expect(refused).toMatchObject({ ok: true, agent_id: 'a', result: { results: [{ smtp: { outcome: 'temporary', cause: 'blocked' } }], stats: { held_off: [{ provider: 'google.com' }] } } });
+
+    const b = prober('b', files.b!, smtpPort, 'prober-b.world.test');
+    await eventually(() => hub.healthyCount() === 2, 'prober b ready', 20_000);
+    // Both idle: by load alone the first connected (a) would take it, and answer "held" unasked.
+    const answered = await hub.submit(tenant(1));
+    expect(answered).toMatchObject({ ok: true, agent_id: 'b', result: { results: [{ smtp: { outcome: 'accepted' } }] } });
+    expect(smtp.greetings).toEqual(['prober-a.world.test', 'prober-b.world.test']);
+
+    for (const p of [a, b]) p.child.kill('SIGTERM');
+    expect(await Promise.all([a.exit, b.exit])).toEqual([0, 0]);
   });
 });
