@@ -53,19 +53,25 @@ function prober(id: string, secretFile: string, smtpPort: number, heloName = 'pr
   return { child, exit };
 }
 
+/** Agents recorded in a store, each with its secret in a file as `bouncezero agent add` leaves it. */
+async function enrolled(ids: string[]): Promise<{ store: MemoryAgentStore; files: Record<string, string> }> {
+  const store = new MemoryAgentStore();
+  const dir = mkdtempSync(join(tmpdir(), 'bz-probers-'));
+  const files: Record<string, string> = {};
+  for (const id of ids) {
+    const secret = randomHex(32);
+    await addAgent(store, id, secret);
+    files[id] = join(dir, `${id}.secret`);
+    writeFileSync(files[id], `${secret}\n`, { mode: 0o600 });
+  }
+  return { store, files };
+}
+
 describe('prober processes', () => {
   it('a SIGKILLed prober loses nothing; a SIGTERMed one finishes its work first; no result is applied twice', async () => {
     smtp = new HeldSmtpServer();
     const smtpPort = await smtp.listen(MX_ADDRESSES);
-    const store = new MemoryAgentStore();
-    const dir = mkdtempSync(join(tmpdir(), 'bz-probers-'));
-    const files: Record<string, string> = {};
-    for (const id of ['killed', 'drained', 'last']) {
-      const secret = randomHex(32);
-      await addAgent(store, id, secret);
-      files[id] = join(dir, `${id}.secret`);
-      writeFileSync(files[id], `${secret}\n`, { mode: 0o600 });
-    }
+    const { store, files } = await enrolled(['killed', 'drained', 'last']);
     edge = await startTestEdge(store);
     const hub = edge.hub;
 
@@ -111,15 +117,7 @@ describe('prober processes', () => {
     smtp.holding = false;
     smtp.blockedHelo = 'prober-a.world.test';
     const smtpPort = await smtp.listen(MX_ADDRESSES.slice(0, 2));
-    const store = new MemoryAgentStore();
-    const dir = mkdtempSync(join(tmpdir(), 'bz-probers-'));
-    const files: Record<string, string> = {};
-    for (const id of ['a', 'b']) {
-      const secret = randomHex(32);
-      await addAgent(store, id, secret);
-      files[id] = join(dir, `${id}.secret`);
-      writeFileSync(files[id], `${secret}\n`, { mode: 0o600 });
-    }
+    const { store, files } = await enrolled(['a', 'b']);
     edge = await startTestEdge(store);
     const hub = edge.hub;
     // Two Google Workspace tenants on two of Google's MX hosts (each its own address here).
