@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProbeResult, ProbeTask } from './probe.ts';
+import { HeldOff, ProbeResult, ProbeTask } from './probe.ts';
 
 /** Version of the agent protocol; a frame of another version is refused. */
 export const PROTOCOL_VERSION = 1;
@@ -31,12 +31,16 @@ export const AuthFrame = z.object({
   plugins: z.array(z.string().max(64)).max(128),
   hostname: z.string().max(255),
 });
-/** edge → agent: authenticated; the address the edge sees the agent from, and the heartbeat period. */
+/**
+ * edge → agent: authenticated; the address the edge sees the agent from, the heartbeat period,
+ * and the back-offs this agent reported before it reconnected, so a restarted prober keeps them.
+ */
 export const ReadyFrame = z.object({
   type: z.literal('ready'),
   v,
   observed_address: z.string().max(64),
   heartbeat_ms: z.number().int().positive(),
+  held_off: z.array(HeldOff).max(256).optional(),
 });
 export const TaskFrame = z.object({ type: z.literal('task'), v, task: ProbeTask });
 export const ResultFrame = z.object({ type: z.literal('result'), v, result: ProbeResult });

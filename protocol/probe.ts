@@ -41,6 +41,10 @@ export const ProbeAddressResult = z.object({
 });
 export type ProbeAddressResult = z.infer<typeof ProbeAddressResult>;
 
+/** A provider a prober backs off from (it refused the prober's IP), and for how many more seconds. */
+export const HeldOff = z.object({ provider: z.string().max(255), for_s: z.number().int().positive() });
+export type HeldOff = z.infer<typeof HeldOff>;
+
 export const ProbeStats = z.object({
   connections: z.number().int().nonnegative(),
   commands: z.number().int().nonnegative(),
@@ -54,7 +58,7 @@ export const ProbeStats = z.object({
    * refused its IP), and for how many more seconds: the edge gives their tasks to another prober
    * meanwhile. Seconds, not a time: the two clocks need not agree.
    */
-  held_off: z.array(z.object({ provider: z.string().max(255), for_s: z.number().int().positive() })).max(16).optional(),
+  held_off: z.array(HeldOff).max(16).optional(),
 });
 export type ProbeStats = z.infer<typeof ProbeStats>;
 

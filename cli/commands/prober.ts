@@ -30,7 +30,7 @@ export const proberLog: AgentLog = (event, fields) => process.stderr.write(`${JS
  * The SMTP engine (direct or through BZ_SOCKS5) wrapped in the built-in and BZ_PLUGINS_DIR plugins,
  * and its doctor, which reads what the engine learnt about our standing (HELO refusals, provider back-offs).
  */
-async function nodeRunner(config: ProberSettings, host: string, agentKey: string, log: AgentLog): Promise<{ runner: TaskRunner; plugins: string[]; doctor: Doctor }> {
+async function nodeRunner(config: ProberSettings, host: string, agentKey: string, log: AgentLog): Promise<{ runner: TaskRunner; plugins: string[]; doctor: Doctor; providers: ProviderBackoff }> {
   const { heloName, mailFrom } = smtpIdentity(config, host);
   const providers = new ProviderBackoff({ clock: systemClock });
   const heloRefusals = new HeloRefusals(systemClock);
@@ -59,14 +59,14 @@ async function nodeRunner(config: ProberSettings, host: string, agentKey: string
     heloRefusals: () => heloRefusals.read(),
     warn: (check) => log('helo_warning', { check: check.name, detail: check.detail }),
   });
-  return { runner, plugins: loaded.map((p) => p.manifest.name), doctor };
+  return { runner, plugins: loaded.map((p) => p.manifest.name), doctor, providers };
 }
 
 /** Everything an agent needs on Node: the real engine and plugins, the doctor, the ws client (unless `connect` brings another link). */
 export async function nodeAgent(options: { config: ProberSettings; edgeUrl: string; agentId: string; key: string; capacity: number; ca?: string; connect?: ConnectEdge; log?: AgentLog }): Promise<Agent> {
   const { config } = options;
   const host = hostname();
-  const { runner, plugins, doctor } = await nodeRunner(config, host, options.key, options.log ?? proberLog);
+  const { runner, plugins, doctor, providers } = await nodeRunner(config, host, options.key, options.log ?? proberLog);
   return createAgent({
     edgeUrl: options.edgeUrl,
     agentId: options.agentId,
@@ -76,6 +76,7 @@ export async function nodeAgent(options: { config: ProberSettings; edgeUrl: stri
     plugins,
     connect: options.connect ?? wsConnectEdge(options.ca ? { ca: options.ca } : {}),
     doctor,
+    remember: (held) => providers.remember(held),
     hostname: host,
     software: 'bouncezero/0.1.0',
     log: options.log ?? proberLog,

@@ -58,6 +58,9 @@ export function createAgentHub(options: HubOptions): AgentHub {
   const board = new TaskBoard();
   const agents = new Map<string, ConnectedAgent>();
   const waiters = new Map<string, Set<Settle>>();
+  // Per agent, not per connection: a prober that reconnects, or restarts and forgot, is still
+  // passed over for the providers it backs off from, and is told them again at `ready`.
+  const heldOffByAgent = new Map<string, Map<string, number>>();
   const counters = { tasks_dispatched: 0, tasks_redispatched: 0, tasks_given_back: 0, tasks_overdue: 0, tasks_abandoned: 0, duplicate_results_dropped: 0 };
   let sequence = 0;
   let closed = false;
@@ -202,7 +205,9 @@ export function createAgentHub(options: HubOptions): AgentHub {
       let handler = startHandshake(socket, { store: options.store, clock, random, authTimeoutMs: options.authTimeoutMs ?? 5_000, log: refusals }, ({ record, auth }) => {
         socket.authenticated?.();
         for (const other of seats()) if (other.agentId === record.id) drop(other, CLOSE.replaced, 'replaced');
-        const agent = connectedAgent({ key: `c${++sequence}`, socket, record, auth, now: clock.now() });
+        const heldOff = heldOffByAgent.get(record.id) ?? new Map<string, number>();
+        heldOffByAgent.set(record.id, heldOff);
+        const agent = connectedAgent({ key: `c${++sequence}`, socket, record, auth, now: clock.now(), heldOff });
         agents.set(agent.key, agent);
         handler = (data) => agent.receive(data, clock.now());
         agent.on({
@@ -212,7 +217,15 @@ export function createAgentHub(options: HubOptions): AgentHub {
           dns: options.dns,
           log,
         });
-        agent.send({ type: 'ready', v: PROTOCOL_VERSION, observed_address: socket.remoteAddress, heartbeat_ms: heartbeatMs });
+        const now = clock.now();
+        const held = [...heldOff].filter(([, until]) => until > now).slice(0, 256);
+        agent.send({
+          type: 'ready',
+          v: PROTOCOL_VERSION,
+          observed_address: socket.remoteAddress,
+          heartbeat_ms: heartbeatMs,
+          ...(held.length > 0 ? { held_off: held.map(([provider, until]) => ({ provider, for_s: Math.ceil((until - now) / 1000) })) } : {}),
+        });
         log('agent_connected', { agent_id: record.id, name: record.name, capacity: auth.capacity, address: socket.remoteAddress });
         pump();
         options.onAgentReady?.();

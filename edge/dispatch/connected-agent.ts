@@ -31,7 +31,7 @@ export interface ConnectedAgent extends Seat {
 }
 
 /** One authenticated connection: its frames after `ready`, its doctor report and its load. */
-export function connectedAgent(init: { key: string; socket: AgentSocket; record: AgentRecord; auth: FrameOf<'auth'>; now: number }): ConnectedAgent {
+export function connectedAgent(init: { key: string; socket: AgentSocket; record: AgentRecord; auth: FrameOf<'auth'>; now: number; heldOff: Map<string, number> }): ConnectedAgent {
   const { socket, record, auth } = init;
   let handlers: AgentHandlers | undefined;
   let doctor: AgentSummary['doctor'] = [];
@@ -57,7 +57,7 @@ export function connectedAgent(init: { key: string; socket: AgentSocket; record:
     agentId: record.id,
     capacity: auth.capacity,
     inFlight: new Set(),
-    heldOff: new Map(),
+    heldOff: init.heldOff,
     socket,
     lastSeen: init.now,
     port25: null,

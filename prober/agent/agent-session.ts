@@ -1,5 +1,5 @@
 import { signChallenge } from '../../protocol/agent-auth.ts';
-import { CLOSE, MAX_FRAME_BYTES, PROTOCOL_VERSION, parseFrame, type Clock, type Frame, type FrameOf, type ProbeResult } from '../../protocol/index.ts';
+import { CLOSE, MAX_FRAME_BYTES, PROTOCOL_VERSION, parseFrame, type Clock, type Frame, type FrameOf, type HeldOff, type ProbeResult } from '../../protocol/index.ts';
 import type { EdgeConnection } from './edge-connection.ts';
 import type { WorkSlots } from './work-slots.ts';
 
@@ -21,6 +21,8 @@ export interface SessionOptions {
   draining(): boolean;
   /** Called once the edge accepted us, with the address it sees us from. */
   onReady(session: Session): void;
+  /** Told the back-offs the edge kept for this agent (ReadyFrame.held_off), so a restart forgets none. */
+  remember?(held: HeldOff[]): void;
   /** How long the edge may take to accept us, and to answer a DNS question. */
   handshakeTimeoutMs?: number;
   dnsTimeoutMs?: number;
@@ -83,6 +85,7 @@ export function openSession(connection: EdgeConnection, options: SessionOptions)
       cancelTimer();
       cancelTimer = clock.setTimer(beat, heartbeatMs);
       log('edge_ready', { observed_address: observedAddress, unsent: options.slots.unsent });
+      if (frame.held_off) options.remember?.(frame.held_off);
       if (options.draining()) session.drain();
       options.onReady(session);
       return options.slots.flush();

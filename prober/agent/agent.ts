@@ -1,4 +1,4 @@
-import { CLOSE, sleep, systemClock, systemRandom, type Clock, type FrameOf, type Random } from '../../protocol/index.ts';
+import { CLOSE, sleep, systemClock, systemRandom, type Clock, type FrameOf, type HeldOff, type Random } from '../../protocol/index.ts';
 import type { TaskRunner } from '../engine/task-runner.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import { openSession, type AgentLog, type Session } from './agent-session.ts';
@@ -26,6 +26,8 @@ export interface AgentOptions {
   software?: string;
   backoff?: BackoffPolicy;
   doctor?: Doctor;
+  /** Told the provider back-offs the edge kept for this agent, at every (re)connection. */
+  remember?: (held: HeldOff[]) => void;
   /** The doctor runs on every (re)connection and then this often. */
   doctorEveryMs?: number;
   /** How long a drain may wait for in-flight work and unsent results before giving up. */
@@ -121,6 +123,7 @@ export function createAgent(options: AgentOptions): Agent {
             slots,
             log,
             draining: () => draining,
+            ...(options.remember ? { remember: options.remember } : {}),
             onReady: (s) => {
               attempt = 0;
               current = s;

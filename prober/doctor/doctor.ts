@@ -67,7 +67,7 @@ function checkProviderBlocks(options: DoctorOptions): Check[] {
   if (!options.providerBlocks) return [];
   const blocks = options.providerBlocks();
   if (blocks.length === 0) return [{ name: 'provider_backoff', ok: true, detail: 'no provider has refused our IP' }];
-  const each = blocks.map((b) => `${b.provider} until ${new Date(b.until).toISOString()} (back-off #${b.strikes}; ${b.host}: ${replyText(b.reply)})`);
+  const each = blocks.map((b) => `${b.provider} until ${new Date(b.until).toISOString()} (back-off #${b.strikes}; ${b.refusal ? `${b.refusal.host}: ${replyText(b.refusal.reply)}` : 'kept by the edge across a restart'})`);
   return [{ name: 'provider_backoff', ok: false, detail: `every MX of these providers is left alone: ${each.join('; ')}`.slice(0, 512) }];
 }
 

@@ -40,12 +40,14 @@ export function providerHeld(ctx: TaskContext, target: Target): Shortfall | unde
   if (!block) return undefined;
   const now = ctx.deps.clock.now();
   ctx.stats.backed_off = ctx.pending.length;
-  const said = `${block.reply.code} ${block.reply.lines.join(' ')}`.slice(0, 120);
+  const why = block.refusal
+    ? `${block.refusal.host} refused our IP ("${`${block.refusal.reply.code} ${block.refusal.reply.lines.join(' ')}`.slice(0, 120)}")`
+    : 'one of its MX hosts refused our IP before this prober restarted (kept by the edge)';
   return {
     outcome: 'temporary',
     reason: 'blocked_by_server',
     cause: 'blocked',
     retry_after_s: Math.ceil((block.until - now) / 1000),
-    detail: `Every MX of ${block.provider} is backed off until ${new Date(block.until).toISOString()}: ${block.host} refused our IP ("${said}").`.slice(0, 300),
+    detail: `Every MX of ${block.provider} is backed off until ${new Date(block.until).toISOString()}: ${why}.`.slice(0, 300),
   };
 }

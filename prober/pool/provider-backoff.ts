@@ -1,4 +1,4 @@
-import { growingDelayMs, mailProviderOf, type Clock, type SmtpReply } from '../../protocol/index.ts';
+import { growingDelayMs, mailProviderOf, type Clock, type HeldOff, type SmtpReply } from '../../protocol/index.ts';
 
 export interface ProviderBackoffOptions {
   clock: Clock;
@@ -17,9 +17,8 @@ export interface ProviderBlock {
   provider: string;
   until: number;
   strikes: number;
-  /** The MX host whose reply started the back-off, and that reply. */
-  host: string;
-  reply: SmtpReply;
+  /** The MX host whose reply started the back-off, and that reply; absent for one the edge kept while this prober restarted. */
+  refusal?: { host: string; reply: SmtpReply };
 }
 
 const HOUR = 60 * 60_000;
@@ -53,9 +52,24 @@ export class ProviderBackoff {
     if (known && known.until > now) return undefined;
     const repeat = known !== undefined && now - known.until < this.options.forgetMs;
     const strikes = repeat ? known.strikes + 1 : 1;
-    const block = { provider, until: now + growingDelayMs(strikes - 1, this.options), strikes, host, reply };
-    this.blocks.delete(provider);
-    this.blocks.set(provider, block);
+    return this.keep({ provider, until: now + growingDelayMs(strikes - 1, this.options), strikes, refusal: { host, reply } });
+  }
+
+  /**
+   * Back-offs this prober reported before it restarted, as the edge kept them (HeldOff: provider
+   * and seconds left). One already known here stands; the refusal itself was not kept.
+   */
+  remember(held: readonly HeldOff[]): void {
+    const now = this.options.clock.now();
+    for (const { provider, for_s } of held) {
+      if ((this.blocks.get(provider)?.until ?? 0) > now) continue;
+      this.keep({ provider, until: now + Math.min(for_s * 1000, this.options.maxMs), strikes: this.blocks.get(provider)?.strikes ?? 1 });
+    }
+  }
+
+  private keep(block: ProviderBlock): ProviderBlock {
+    this.blocks.delete(block.provider);
+    this.blocks.set(block.provider, block);
     this.latestUntil = Math.max(this.latestUntil, block.until);
     if (this.blocks.size > this.options.maxProviders) this.forgetOldest();
     return block;

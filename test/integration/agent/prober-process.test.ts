@@ -110,7 +110,7 @@ describe('prober processes', () => {
     console.log('held RCPTs', smtp.rcpts, 'sessions', smtp.sessions, 'metrics', hub.metrics());
   });
 
-  it('a prober whose IP Google refused no longer gets Google domains while another prober can take them', async () => {
+  it('a prober whose IP Google refused no longer gets Google domains while another prober can take them, and keeps its back-off across a restart', async () => {
     await smtp?.close();
     await edge?.close();
     smtp = new HeldSmtpServer();
@@ -139,7 +139,20 @@ describe('prober processes', () => {
     expect(answered).toMatchObject({ ok: true, agent_id: 'b', result: { results: [{ smtp: { outcome: 'accepted' } }] } });
     expect(smtp.greetings).toEqual(['prober-a.world.test', 'prober-b.world.test']);
 
-    for (const p of [a, b]) p.child.kill('SIGTERM');
-    expect(await Promise.all([a.exit, b.exit])).toEqual([0, 0]);
+    // a restarts (and forgets); b goes away. The edge tells the new a its back-off at ready, so a
+    // Google task now is answered "held" without a connection, not tried again at once.
+    a.child.kill('SIGKILL');
+    await a.exit;
+    b.child.kill('SIGTERM');
+    expect(await b.exit).toBe(0);
+    const restarted = prober('a', files.a!, smtpPort, 'prober-a.world.test');
+    await eventually(() => hub.healthyCount() === 1, 'prober a back', 20_000);
+    const held = await hub.submit({ ...tenant(0), id: 'k0-again' });
+    expect(held).toMatchObject({ ok: true, agent_id: 'a', result: { results: [{ smtp: { outcome: 'temporary', cause: 'blocked' } }] } });
+    if (held.ok) expect(held.result.results[0]!.smtp.detail).toContain('kept by the edge');
+    expect(smtp.greetings).toHaveLength(2);
+
+    restarted.child.kill('SIGTERM');
+    expect(await restarted.exit).toBe(0);
   });
 });

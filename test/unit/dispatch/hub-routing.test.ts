@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createAgentHub } from '../../../edge/dispatch/agent-hub.ts';
+import { createAgentHub, type AgentHub } from '../../../edge/dispatch/agent-hub.ts';
 import type { DispatchOutcome } from '../../../edge/dispatch/dispatcher.ts';
-import { CLOSE, PROTOCOL_VERSION } from '../../../protocol/index.ts';
+import { CLOSE, PROTOCOL_VERSION, type ProbeTask } from '../../../protocol/index.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { MemoryAgentStore, addAgent, connect, resultFor, task, until, type PeerEnd } from './hub-harness.ts';
 
@@ -25,6 +25,12 @@ async function setup(ids: string[]) {
 async function ready(peer: PeerEnd) {
   await until(() => peer.of('ready').length > 0);
   return peer;
+}
+
+/** The agent answers `t`, saying its prober now backs off from `provider` for `seconds`; resolves once the hub took it. */
+async function answerHeldOff(hub: AgentHub, peer: PeerEnd, t: ProbeTask, provider: string, seconds: number) {
+  peer.send({ type: 'result', v: PROTOCOL_VERSION, result: { ...resultFor(t), stats: { connections: 1, commands: 3, round_trips: 3, held_off: [{ provider, for_s: seconds }] } } });
+  await until(() => hub.metrics().tasks_in_flight === 0);
 }
 
 function track(promise: Promise<DispatchOutcome>) {
@@ -305,8 +311,7 @@ describe('routing', () => {
     void hub.submit(first);
     await until(() => a.tasks().length === 1); // both idle: the first connected takes the server
     // a's prober was refused by Google's mx naming its IP: it backs off from google.com for 5 s.
-    a.send({ type: 'result', v: PROTOCOL_VERSION, result: { ...resultFor(first), stats: { connections: 1, commands: 3, round_trips: 3, held_off: [{ provider: 'google.com', for_s: 5 }] } } });
-    await until(() => hub.agents().find((x) => x.id === 'a')?.in_flight === 0);
+    await answerHeldOff(hub, a, first, 'google.com', 5);
 
     // The same server (bound to a) and another Google server go to b; other providers still to either.
     void hub.submit(google('g2', '192.0.2.51'));
@@ -332,9 +337,27 @@ describe('routing', () => {
     const first = task('t1', 'shop.test', '192.0.2.60');
     void hub.submit(first);
     await until(() => a.tasks().length === 1);
-    a.send({ type: 'result', v: PROTOCOL_VERSION, result: { ...resultFor(first), stats: { connections: 1, commands: 3, round_trips: 3, held_off: [{ provider: 'shop.test', for_s: 3600 }] } } });
-    await until(() => hub.agents()[0]?.in_flight === 0);
+    await answerHeldOff(hub, a, first, 'shop.test', 3600);
     void hub.submit(task('t2', 'shop.test', '192.0.2.60'));
     await until(() => a.tasks().length === 2);
+  });
+
+  it('keeps an agent\'s back-offs across its reconnection: still passed over, and told them again at ready', async () => {
+    const { clock, hub } = await setup(['a', 'b']);
+    const a = await ready(await connect(hub, clock, 'a'));
+    const first = task('t1', 'shop.test', '192.0.2.70');
+    void hub.submit(first);
+    await until(() => a.tasks().length === 1);
+    await answerHeldOff(hub, a, first, 'shop.test', 600);
+    a.disconnect();
+    await clock.advance(100_000);
+
+    const again = await ready(await connect(hub, clock, 'a'));
+    expect(again.of('ready')[0]).toMatchObject({ held_off: [{ provider: 'shop.test', for_s: 500 }] });
+    const b = await ready(await connect(hub, clock, 'b'));
+    expect(b.of('ready')[0]!.held_off).toBeUndefined();
+    void hub.submit(task('t2', 'shop.test', '192.0.2.70'));
+    await until(() => b.tasks().length === 1);
+    expect(again.tasks()).toEqual([]);
   });
 });

@@ -141,4 +141,21 @@ describe('provider back-off', () => {
     expect(text).toContain('bouncezero_smtp_provider_backoffs_total{provider="provider.test"} 1');
     expect(text).toContain('bouncezero_smtp_backed_off_addresses_total 3');
   });
+
+  it('remembers back-offs the edge kept across a restart: held without a connection, capped, and no refusal made up', async () => {
+    const clock = new FakeClock();
+    const network = new FakeNetwork(provider(rateLimited), clock);
+    const providers = new ProviderBackoff({ clock });
+    providers.remember([{ provider: 'provider.test', for_s: 1800 }, { provider: 'forever.test', for_s: 10 * 24 * 3600 }]);
+    const at = clock.now();
+    const result = await settle(clock, runnerFor(network, clock, { providers })(makeTask('a.test', ['alice'], mx1Only, { catch_all: false })));
+    expect(network.dials).toEqual([]);
+    const smtp = result.results[0]!.smtp;
+    expect([smtp.outcome, smtp.cause, smtp.retry_after_s]).toEqual(['temporary', 'blocked', 1800]);
+    expect(smtp.detail).toContain('before this prober restarted (kept by the edge)');
+    expect(providers.active().map((b) => [b.provider, (b.until - at) / HOUR, b.refusal])).toEqual([
+      ['provider.test', 0.5, undefined],
+      ['forever.test', 24, undefined],
+    ]);
+  });
 });
