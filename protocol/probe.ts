@@ -42,7 +42,7 @@ export const ProbeAddressResult = z.object({
 export type ProbeAddressResult = z.infer<typeof ProbeAddressResult>;
 
 /** A provider a prober backs off from (it refused the prober's IP), and for how many more seconds. */
-export const HeldOff = z.object({ provider: z.string().max(255), for_s: z.number().int().positive() });
+export const HeldOff = z.object({ provider: z.string().min(1).max(255), for_s: z.number().int().positive().max(7 * 24 * 3600) });
 export type HeldOff = z.infer<typeof HeldOff>;
 
 export const ProbeStats = z.object({

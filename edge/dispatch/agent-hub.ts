@@ -44,6 +44,9 @@ export interface AgentHub extends Dispatcher {
 
 type Settle = (outcome: DispatchOutcome) => void;
 
+/** Providers remembered per agent as backed off; a real prober has a handful. */
+const MAX_HELD_OFF = 256;
+
 /** Hand-outs of one task whose holders were all lost before it is given up (see `abandon`). */
 const MAX_HANDOUTS = 3;
 
@@ -137,7 +140,10 @@ export function createAgentHub(options: HubOptions): AgentHub {
     const taskId = result.task_id;
     for (const { provider, for_s } of result.stats.held_off ?? []) {
       if (!agent.heldOff.has(provider)) log('agent_held_off', { agent_id: agent.agentId, provider, for_s });
+      agent.heldOff.delete(provider);
       agent.heldOff.set(provider, clock.now() + for_s * 1000);
+      // An agent's word costs the edge memory: the oldest reports go first past the bound.
+      if (agent.heldOff.size > MAX_HELD_OFF) agent.heldOff.delete(agent.heldOff.keys().next().value!);
     }
     const freed = agent.inFlight.delete(taskId);
     const entry = board.entries.get(taskId);

@@ -360,4 +360,23 @@ describe('routing', () => {
     await until(() => b.tasks().length === 1);
     expect(again.tasks()).toEqual([]);
   });
+
+  it('keeps at most 256 back-offs per agent, the latest', async () => {
+    const { clock, hub } = await setup(['a']);
+    const a = await ready(await connect(hub, clock, 'a'));
+    for (let r = 0; r < 20; r++) {
+      const t = task(`t${r}`);
+      void hub.submit(t);
+      await until(() => a.tasks().length === r + 1);
+      const held_off = Array.from({ length: 16 }, (_, i) => ({ provider: `p${r * 16 + i}.test`, for_s: 600 }));
+      a.send({ type: 'result', v: PROTOCOL_VERSION, result: { ...resultFor(t), stats: { connections: 0, commands: 0, round_trips: 0, held_off } } });
+      await until(() => hub.metrics().tasks_in_flight === 0);
+    }
+    a.disconnect();
+    const again = await ready(await connect(hub, clock, 'a'));
+    const kept = again.of('ready')[0]!.held_off!.map((h) => h.provider);
+    expect(kept).toHaveLength(256);
+    expect(kept.at(-1)).toBe('p319.test');
+    expect(kept).not.toContain('p63.test');
+  });
 });
