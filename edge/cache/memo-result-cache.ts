@@ -9,6 +9,12 @@ export interface MemoOptions {
    * holds here within that time.
    */
   maxAgeMs?: number;
+  /**
+   * The store's EdgeStore.dataVersion: when another connection committed (`bouncezero forget`, a
+   * purge), the memo is dropped at once, so an erasure holds here at the next read. Without it
+   * (PostgreSQL) `maxAgeMs` bounds the wait.
+   */
+  dataVersion?: () => number;
 }
 
 /**
@@ -29,11 +35,19 @@ export function memoResultCache(inner: ResultCache, options: MemoOptions = {}): 
     if (hit) memo.delete(normalized);
     return null;
   };
+  let version = options.dataVersion?.();
+  const dropIfChangedElsewhere = () => {
+    const now = options.dataVersion?.();
+    if (now === version) return;
+    version = now;
+    memo.clear();
+  };
   const cache: ResultCache = {
     async get(normalized, now) {
       return (await cache.getMany([normalized], now)).get(normalized) ?? null;
     },
     async getMany(normalized, now) {
+      dropIfChangedElsewhere();
       const found = new Map<string, CachedResult>();
       const missed: string[] = [];
       for (const n of normalized) {

@@ -73,7 +73,7 @@ export interface EdgeServices extends CheckServices {
 export function checkServices(input: Omit<EdgeServicesInput, 'store' | 'jobDispatcher' | 'runner' | 'connInfo' | 'hubMetrics' | 'dnsStatus' | 'onAppError' | 'onJobError' | 'webhooks'> & { db: Kysely<Database> } & Pick<EdgeStore, 'dataVersion'>): CheckServices {
   const { config, db, clock, random } = input;
   const metrics = input.metrics ?? new EdgeMetrics();
-  const cache = memoResultCache(createStoreResultCache(db, { clock }));
+  const cache = memoResultCache(createStoreResultCache(db, { clock }), input.dataVersion ? { dataVersion: input.dataVersion } : {});
   const outcomes = createOutcomeStore(db);
   const pipeline: PipelineDeps = {
     resolver: input.resolver,

@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openSqlite, openSqliteStore } from '../../../edge/adapters/sqlite-node.ts';
 import { memoResultCache } from '../../../edge/cache/memo-result-cache.ts';
 import { createStoreResultCache } from '../../../edge/cache/store-result-cache.ts';
 import { resultFromSyntax } from '../../../edge/verify/assemble-result.ts';
@@ -80,5 +84,26 @@ describe('the in-process memo', () => {
     await db.deleteFrom('result_cache').execute();
     expect(await memo.get('b@example.test', 59_999)).not.toBeNull();
     expect(await memo.get('b@example.test', 60_000)).toBeNull();
+  });
+
+  it('on a SQLite file, drops what it holds as soon as another connection (bouncezero forget) commits', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bz-memo-')), 'bz.db');
+    const edge = await openSqliteStore(file);
+    const memo = memoResultCache(createStoreResultCache(edge.db), { dataVersion: edge.dataVersion! });
+    await memo.putMany([{ result: result('c@example.test'), expiresAt: 10 * 60_000 }]);
+    await memo.get('c@example.test', 0);
+    await new Promise((r) => setImmediate(r));
+    // This edge's own writes leave the memo alone.
+    await memo.putMany([{ result: result('d@example.test'), expiresAt: 10 * 60_000 }]);
+    await new Promise((r) => setImmediate(r));
+    expect(await memo.get('c@example.test', 1)).not.toBeNull();
+
+    const cli = await openSqlite(file);
+    await cli.deleteFrom('result_cache').where('normalized', '=', 'c@example.test').execute();
+    await cli.destroy();
+    await new Promise((r) => setImmediate(r));
+    expect(await memo.get('c@example.test', 2)).toBeNull();
+    expect(await memo.get('d@example.test', 2)).not.toBeNull();
+    await edge.db.destroy();
   });
 });
