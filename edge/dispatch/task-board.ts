@@ -94,13 +94,16 @@ export class TaskBoard {
    */
   assign(seats: Seat[], now: number): { entry: Entry; seat: Seat }[] {
     const byKey = new Map(seats.map((s) => [s.key, s]));
-    let free = seats.reduce((n, s) => n + (s.accepting() ? Math.max(0, s.capacity - s.inFlight.size) : 0), 0);
+    const accepting = seats.filter((seat) => seat.accepting());
+    const anyHeldOff = accepting.some((seat) => seat.heldOff.size > 0);
+    let free = accepting.reduce((n, s) => n + Math.max(0, s.capacity - s.inFlight.size), 0);
     const out: { entry: Entry; seat: Seat }[] = [];
     for (const taskId of this.waiting) {
       if (free === 0) break;
       const entry = this.entries.get(taskId);
       const server = entry && mxKeyOf(entry.task.plan);
-      const seat = entry && server !== undefined && this.pick(entry, server, seats, byKey, now);
+      const candidates = entry && anyHeldOff ? welcoming(entry, accepting, now) : accepting;
+      const seat = entry && server !== undefined && this.pick(server, candidates, byKey);
       if (!entry || !seat) continue;
       this.waiting.delete(taskId);
       entry.holder = seat.key;
@@ -128,16 +131,8 @@ export class TaskBoard {
     return this.waiting.size;
   }
 
-  /**
-   * A seat whose prober backs off from one of the task's providers is passed over while another
-   * can take it: the server's binding moves (that prober makes no connection there meanwhile).
-   * When every seat backs off from it, the rule is as before, and the prober answers at once
-   * that it is held, with when to ask again.
-   */
-  private pick(entry: Entry, server: string, seats: Seat[], byKey: Map<string, Seat>, now: number): Seat | undefined {
-    const accepting = seats.filter((seat) => seat.accepting());
-    const welcome = accepting.filter((seat) => !heldOff(entry, seat, now));
-    const candidates = welcome.length > 0 ? welcome : accepting;
+  /** `candidates`: the accepting seats that may take this task (see `welcoming`). */
+  private pick(server: string, candidates: Seat[], byKey: Map<string, Seat>): Seat | undefined {
     const bound = byKey.get(this.sticky.get(server) ?? '');
     if (bound && candidates.includes(bound)) return hasRoom(bound) ? bound : undefined;
     let best: Seat | undefined;
@@ -156,6 +151,17 @@ export class TaskBoard {
     // Busy servers stay bound; wait for the map to double before scanning again.
     this.pruneAt = Math.max(MAX_STICKY, 2 * this.sticky.size);
   }
+}
+
+/**
+ * A seat whose prober backs off from one of the task's providers is passed over while another
+ * can take it: the server's binding moves (that prober makes no connection there meanwhile).
+ * When every seat backs off from it, all may take it, and the prober answers at once that it
+ * is held, with when to ask again.
+ */
+function welcoming(entry: Entry, accepting: Seat[], now: number): Seat[] {
+  const welcome = accepting.filter((seat) => !heldOff(entry, seat, now));
+  return welcome.length > 0 ? welcome : accepting;
 }
 
 function heldOff(entry: Entry, seat: Seat, now: number): boolean {
