@@ -51,6 +51,9 @@ export interface EdgeServicesInput {
   webhooks?: JobsDeps['webhooks'];
 }
 
+/** How long an edge on a shared store serves a result from memory: another edge's erasure holds here within it. */
+export const SHARED_MEMO_MS = 5_000;
+
 /** The store-backed services a check runs on, before jobs and HTTP are added. */
 export interface CheckServices {
   /** One result cache for /v1/verify and the jobs, so a job's fresh answer replaces what verify remembers. */
@@ -70,10 +73,13 @@ export interface EdgeServices extends CheckServices {
 }
 
 /** The result cache, keys, outcomes, evidence and learned scorer over the store, each built once. */
-export function checkServices(input: Omit<EdgeServicesInput, 'store' | 'jobDispatcher' | 'runner' | 'connInfo' | 'hubMetrics' | 'dnsStatus' | 'onAppError' | 'onJobError' | 'webhooks'> & { db: Kysely<Database> } & Pick<EdgeStore, 'dataVersion'>): CheckServices {
+export function checkServices(input: Omit<EdgeServicesInput, 'store' | 'jobDispatcher' | 'runner' | 'connInfo' | 'hubMetrics' | 'dnsStatus' | 'onAppError' | 'onJobError' | 'webhooks'> & { db: Kysely<Database> } & Partial<Pick<EdgeStore, 'dataVersion' | 'sharedByEdges'>>): CheckServices {
   const { config, db, clock, random } = input;
   const metrics = input.metrics ?? new EdgeMetrics();
-  const cache = memoResultCache(createStoreResultCache(db, { clock }), input.dataVersion ? { dataVersion: input.dataVersion } : {});
+  // Another edge's erasure is seen through SQLite's data_version at once; on a store shared by
+  // edges (PostgreSQL) nothing tells, so the memo asks the store again after a few seconds.
+  const memoOptions = input.dataVersion ? { dataVersion: input.dataVersion } : input.sharedByEdges ? { maxAgeMs: SHARED_MEMO_MS } : {};
+  const cache = memoResultCache(createStoreResultCache(db, { clock }), memoOptions);
   const outcomes = createOutcomeStore(db);
   const pipeline: PipelineDeps = {
     resolver: input.resolver,
@@ -97,7 +103,7 @@ export function checkServices(input: Omit<EdgeServicesInput, 'store' | 'jobDispa
 export function edgeServices(input: EdgeServicesInput): EdgeServices {
   const { config, store, clock } = input;
   const { db } = store;
-  const services = checkServices({ ...input, db, ...(store.dataVersion ? { dataVersion: store.dataVersion } : {}) });
+  const services = checkServices({ ...input, db, sharedByEdges: store.sharedByEdges, ...(store.dataVersion ? { dataVersion: store.dataVersion } : {}) });
   const { pipeline, verify, metrics } = services;
   const jobs = createJobs({
     store: db,

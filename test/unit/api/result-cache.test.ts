@@ -8,7 +8,8 @@ import { createStoreResultCache } from '../../../edge/cache/store-result-cache.t
 import { resultFromSyntax } from '../../../edge/verify/assemble-result.ts';
 import { checkSyntax } from '../../../edge/syntax/index.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
-import { memoryStore } from './app-harness.ts';
+import { checkServices, SHARED_MEMO_MS } from '../../../edge/compose/edge-services.ts';
+import { ScriptedDispatcher, ScriptedResolver, memoryStore, probeAnswer, seededRandom, testConfig } from './app-harness.ts';
 
 const result = (email: string) => resultFromSyntax(email, checkSyntax(email), 0);
 
@@ -105,5 +106,22 @@ describe('the in-process memo', () => {
     expect(await memo.get('c@example.test', 2)).toBeNull();
     expect(await memo.get('d@example.test', 2)).not.toBeNull();
     await edge.db.destroy();
+  });
+
+  it('on a store shared by edges (nothing tells of their writes), asks the store again after a few seconds', async () => {
+    const db = await memoryStore();
+    const clock = new FakeClock(0);
+    const dispatcher = new ScriptedDispatcher(probeAnswer({ outcome: 'accepted', reason: 'accepted' }), 1);
+    const services = (sharedByEdges: boolean) => checkServices({ config: testConfig(), db, resolver: new ScriptedResolver({}), dispatcher, clock, random: seededRandom(), sharedByEdges });
+    const [shared, alone] = [services(true), services(false)];
+    for (const { cache } of [shared, alone]) {
+      await cache.putMany([{ result: result('e@example.test'), expiresAt: 10 * 60_000 }]);
+      await cache.get('e@example.test', 0);
+    }
+    // Another edge erases the address.
+    await db.deleteFrom('result_cache').execute();
+    expect(await shared.cache.get('e@example.test', SHARED_MEMO_MS - 1)).not.toBeNull();
+    expect(await shared.cache.get('e@example.test', SHARED_MEMO_MS)).toBeNull();
+    expect(await alone.cache.get('e@example.test', SHARED_MEMO_MS)).not.toBeNull();
   });
 });
