@@ -10,8 +10,12 @@ import type { Database } from '../store/schema.ts';
 pg.types.setTypeParser(pg.types.builtins.INT8, Number);
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
 
-/** Any fixed number: every edge that migrates takes this advisory lock first. */
-const MIGRATION_LOCK = 0x627a3030;
+/**
+ * Any fixed number: every edge that migrates takes this advisory lock first. kysely's migrator
+ * reads the tables of every schema in the database by name, so a schema dropped meanwhile fails
+ * it ("schema … does not exist"): whoever drops schemas beside edges (the tests) takes it too.
+ */
+export const MIGRATION_LOCK = 0x627a3030;
 
 export interface PostgresOptions {
   /** Connections this process keeps open (BZ_PG_POOL): each edge's pool counts against max_connections. */

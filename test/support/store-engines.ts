@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { onTestFinished } from 'vitest';
-import { openPostgres, postgresStore } from '../../edge/adapters/postgres-node.ts';
+import { MIGRATION_LOCK, openPostgres, postgresStore } from '../../edge/adapters/postgres-node.ts';
 import { openSqlite, sqliteStore } from '../../edge/adapters/sqlite-node.ts';
 import type { Engine } from '../../edge/store/dialect.ts';
 import type { EdgeStore } from '../../edge/store/edge-store.ts';
@@ -48,7 +48,7 @@ export async function openPostgresSchema(options: { poolSize?: number; keep?: bo
   await admin(`create schema ${schema}`);
   const url = withSearchPath(TEST_PG_URL, schema);
   const db = await openPostgres(url, options.poolSize ? { poolSize: options.poolSize } : {}).catch(async (error: unknown) => {
-    await admin(`drop schema ${schema} cascade`);
+    await dropSchema(schema);
     throw error;
   });
   let dropped = false;
@@ -56,7 +56,7 @@ export async function openPostgresSchema(options: { poolSize?: number; keep?: bo
     if (dropped) return;
     dropped = true;
     await db.destroy();
-    await admin(`drop schema ${schema} cascade`);
+    await dropSchema(schema);
   };
   if (!options.keep) onTestFinished(drop);
   return { db, url, drop };
@@ -66,6 +66,11 @@ function withSearchPath(url: string, schema: string): string {
   const u = new URL(url);
   u.searchParams.set('options', `-c search_path=${schema}`);
   return u.toString();
+}
+
+/** Waits for any edge's migration (MIGRATION_LOCK): its look at every schema's tables fails on one dropped under it. */
+function dropSchema(schema: string): Promise<void> {
+  return admin(`select pg_advisory_lock(${MIGRATION_LOCK}); drop schema ${schema} cascade; select pg_advisory_unlock(${MIGRATION_LOCK})`);
 }
 
 async function admin(statement: string): Promise<void> {
