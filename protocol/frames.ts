@@ -31,6 +31,9 @@ export const AuthFrame = z.object({
   plugins: z.array(z.string().max(64)).max(128),
   hostname: z.string().max(255),
 });
+/** Back-offs a ready frame carries at most: the edge remembers no more per agent. */
+export const MAX_HELD_OFF = 256;
+
 /**
  * edge → agent: authenticated; the address the edge sees the agent from, the heartbeat period,
  * and the back-offs this agent reported before it reconnected, so a restarted prober keeps them.
@@ -40,7 +43,7 @@ export const ReadyFrame = z.object({
   v,
   observed_address: z.string().max(64),
   heartbeat_ms: z.number().int().positive(),
-  held_off: z.array(HeldOff).max(256).optional(),
+  held_off: z.array(HeldOff).max(MAX_HELD_OFF).optional(),
 });
 export const TaskFrame = z.object({ type: z.literal('task'), v, task: ProbeTask });
 export const ResultFrame = z.object({ type: z.literal('result'), v, result: ProbeResult });

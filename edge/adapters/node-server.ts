@@ -16,7 +16,6 @@ import { pinnedFetch } from './pinned-fetch-node.ts';
 import { nodeDohTransport } from './doh-transport-node.ts';
 import { agentUpgrade, textAgentSocket } from './ws-node.ts';
 import { portTextSocket } from '../../net/port-socket-node.ts';
-import type { WsTextSocket } from '../../net/ws-socket-node.ts';
 import { startRetentionSweep } from '../retention/retention-sweep.ts';
 import { jsonLineLog } from '../dispatch/hub-log.ts';
 import type { PreauthLimits } from '../dispatch/preauth-gate.ts';
@@ -91,7 +90,6 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
   const upgradeLog = throttledLog(options.hub?.log ?? jsonLineLog, clock);
   const upgrade = agentUpgrade(AGENT_WS_PATH, (socket) => hub.accept(socket), { log: upgradeLog, ...(options.preauthLimits ? { limits: options.preauthLimits } : {}) });
   server.on('upgrade', upgrade.handle);
-  const threadAgents = new Set<WsTextSocket>();
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -128,10 +126,7 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
     agentUrl: `${secure ? 'wss' : 'ws'}://${host}:${port}${AGENT_WS_PATH}`,
     hub,
     acceptPort(port) {
-      const socket = portTextSocket(port);
-      threadAgents.add(socket);
-      socket.onClose(() => threadAgents.delete(socket));
-      hub.accept(textAgentSocket(socket, THREAD_AGENT_ADDRESS));
+      hub.accept(textAgentSocket(portTextSocket(port), THREAD_AGENT_ADDRESS));
     },
     agentStore,
     db,
@@ -143,8 +138,6 @@ export async function startEdgeServer(options: EdgeServerConfig): Promise<EdgeSe
       await jobs.webhooks.stop();
       hub.close();
       upgrade.close();
-      // Those still in their handshake, which hub.close() does not know (upgrade.close() ends their ws kin).
-      for (const socket of threadAgents) socket.close(1001, 'shutting_down');
       upgradeLog.close();
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));

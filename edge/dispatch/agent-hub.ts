@@ -1,4 +1,4 @@
-import { CLOSE, PROTOCOL_VERSION, systemClock, systemRandom, type Clock, type ProbeResult, type ProbeTask, type Random } from '../../protocol/index.ts';
+import { CLOSE, MAX_HELD_OFF, PROTOCOL_VERSION, systemClock, systemRandom, type Clock, type ProbeResult, type ProbeTask, type Random } from '../../protocol/index.ts';
 import type { AgentSocket } from './agent-socket.ts';
 import type { AgentStore } from './agent-store.ts';
 import { startHandshake } from './agent-handshake.ts';
@@ -38,14 +38,11 @@ export interface HubOptions {
 export interface AgentHub extends Dispatcher {
   accept(socket: AgentSocket): void;
   metrics(): HubMetrics;
-  /** Stops the timers and closes every socket; waiting submits stay pending until their signal. */
+  /** Stops the timers and closes every socket, those still in their handshake too; waiting submits stay pending until their signal. */
   close(): void;
 }
 
 type Settle = (outcome: DispatchOutcome) => void;
-
-/** Providers remembered per agent as backed off; a real prober has a handful. */
-const MAX_HELD_OFF = 256;
 
 /** Hand-outs of one task whose holders were all lost before it is given up (see `abandon`). */
 const MAX_HANDOUTS = 3;
@@ -60,6 +57,8 @@ export function createAgentHub(options: HubOptions): AgentHub {
   const refusals = throttledLog(log, clock);
   const board = new TaskBoard();
   const agents = new Map<string, ConnectedAgent>();
+  /** Sockets accepted and not yet authenticated, whatever carries them: close() ends them too. */
+  const handshaking = new Set<AgentSocket>();
   const waiters = new Map<string, Set<Settle>>();
   // Per agent, not per connection: a prober that reconnects, or restarts and forgot, is still
   // passed over for the providers it backs off from, and is told them again at `ready`.
@@ -208,7 +207,9 @@ export function createAgentHub(options: HubOptions): AgentHub {
   const hub: AgentHub = {
     accept(socket) {
       if (closed) return socket.close(1001, 'shutting_down');
+      handshaking.add(socket);
       let handler = startHandshake(socket, { store: options.store, clock, random, authTimeoutMs: options.authTimeoutMs ?? 5_000, log: refusals }, ({ record, auth }) => {
+        handshaking.delete(socket);
         socket.authenticated?.();
         for (const other of seats()) if (other.agentId === record.id) drop(other, CLOSE.replaced, 'replaced');
         const heldOff = heldOffByAgent.get(record.id) ?? new Map<string, number>();
@@ -224,7 +225,7 @@ export function createAgentHub(options: HubOptions): AgentHub {
           log,
         });
         const now = clock.now();
-        const held = [...heldOff].filter(([, until]) => until > now).slice(0, 256);
+        const held = [...heldOff].filter(([, until]) => until > now);
         agent.send({
           type: 'ready',
           v: PROTOCOL_VERSION,
@@ -238,6 +239,7 @@ export function createAgentHub(options: HubOptions): AgentHub {
       });
       socket.onMessage((data) => handler(data));
       socket.onClose(() => {
+        handshaking.delete(socket);
         for (const agent of seats()) if (agent.socket === socket) forget(agent, 'closed');
       });
     },
@@ -288,6 +290,8 @@ export function createAgentHub(options: HubOptions): AgentHub {
       cancelGiveBack?.();
       refusals.close();
       for (const agent of seats()) drop(agent, 1001, 'shutting_down');
+      for (const socket of handshaking) socket.close(1001, 'shutting_down');
+      handshaking.clear();
     },
   };
   return hub;

@@ -25,6 +25,18 @@ describe('agent authentication', () => {
     expect(hub.healthyCount()).toBe(1);
   });
 
+  it('closes a socket still in its handshake when it closes, as it closes the agents', async () => {
+    const { clock, store, hub } = setup();
+    await addAgent(store, 'a1');
+    const agent = await connect(hub, clock, 'a1');
+    await until(() => agent.of('ready').length > 0);
+    const { socket, peer } = socketPair();
+    hub.accept(socket);
+    expect(peer.of('challenge')).toHaveLength(1);
+    hub.close();
+    expect([agent.closed, peer.closed]).toEqual([{ code: 1001, reason: 'shutting_down' }, { code: 1001, reason: 'shutting_down' }]);
+  });
+
   it('refuses a wrong secret, and logs no secret, key or MAC', async () => {
     const { clock, store, hub, logs } = setup();
     const key = await addAgent(store, 'a1');
