@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import { CLOSE_ANSWER_WAIT_MS, CLOSE_REASON_CHARS, type WsTextSocket } from './ws-socket-node.ts';
+import { CLOSE_ANSWER_WAIT_MS, CLOSE_REASON_CHARS, type TextSocket } from './text-socket.ts';
 
 /** What one end posts to the other besides text frames: a close, or the answer to one. */
 interface PortClose {
@@ -19,7 +19,7 @@ interface PortClose {
  * is attached at once, so a close posted before the owner listens is not lost; frames wait in
  * `early` until it does. Node-only (the `close` event of worker_threads ports).
  */
-export function portTextSocket(port: MessagePort): WsTextSocket {
+export function portTextSocket(port: MessagePort): TextSocket {
   let closing: PortClose | undefined;
   let closed: PortClose | undefined;
   let deliver: ((data: string) => void) | undefined;

@@ -1,18 +1,5 @@
 import type WebSocket from 'ws';
-
-/** A close reason is cut to this many characters (a WebSocket close frame holds 123 bytes of it). */
-export const CLOSE_REASON_CHARS = 120;
-/** A peer that never answers the close handshake loses the link after this long. */
-export const CLOSE_ANSWER_WAIT_MS = 2_000;
-
-/** What both ends of the agent protocol need from a `ws` socket: text out, frames in, one close. */
-export interface WsTextSocket {
-  send(text: string): void;
-  close(code: number, reason: string): void;
-  /** Text frames arrive as strings, binary ones as bytes (the protocol is text; the receiver refuses them). */
-  onMessage(listener: (data: string | Uint8Array) => void): void;
-  onClose(listener: (code: number, reason: string) => void): void;
-}
+import { CLOSE_ANSWER_WAIT_MS, CLOSE_REASON_CHARS, type TextSocket } from './text-socket.ts';
 
 /**
  * The `ws` package behind the agent protocol, for the edge (ws-node.ts) and the prober
@@ -20,7 +7,7 @@ export interface WsTextSocket {
  * client's first frame can come in the same read as the upgrade answer); `collect` is the
  * listener that gathered them, removed once the owner takes over. Node-only, like `ws` itself.
  */
-export function wsTextSocket(ws: WebSocket, early?: { frames: (string | Uint8Array)[]; collect: (data: WebSocket.RawData, isBinary: boolean) => void }): WsTextSocket {
+export function wsTextSocket(ws: WebSocket, early?: { frames: (string | Uint8Array)[]; collect: (data: WebSocket.RawData, isBinary: boolean) => void }): TextSocket {
   return {
     send(text) {
       if (ws.readyState === ws.OPEN) ws.send(text);

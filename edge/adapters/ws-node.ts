@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { wsTextSocket, type WsTextSocket } from '../../net/ws-socket-node.ts';
+import type { TextSocket } from '../../net/text-socket.ts';
+import { wsTextSocket } from '../../net/ws-socket-node.ts';
 import type { AgentSocket } from '../dispatch/agent-socket.ts';
 import type { HubLog } from '../dispatch/hub-log.ts';
 import { PreauthBudget } from '../dispatch/preauth-budget.ts';
@@ -13,7 +14,7 @@ import { MAX_FRAME_BYTES } from '../../protocol/index.ts';
  * A text socket as the hub's AgentSocket: a `ws` one (this file is the only place on the edge
  * that knows `ws`) or a MessagePort one for the agent on a thread of this process (node-server.ts).
  */
-export function textAgentSocket(socket: WsTextSocket, remoteAddress: string, onAuthenticated: () => void = () => {}): AgentSocket {
+export function textAgentSocket(socket: TextSocket, remoteAddress: string, onAuthenticated: () => void = () => {}): AgentSocket {
   return { ...socket, remoteAddress, onClose: (listener) => socket.onClose(() => listener()), authenticated: onAuthenticated };
 }
 

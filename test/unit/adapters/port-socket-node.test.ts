@@ -1,7 +1,7 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { portTextSocket } from '../../../net/port-socket-node.ts';
-import type { WsTextSocket } from '../../../net/ws-socket-node.ts';
+import type { TextSocket } from '../../../net/text-socket.ts';
 
 /** Both ends of one channel, each with what it received and how it saw the close. */
 function pair() {
@@ -9,7 +9,7 @@ function pair() {
   return [watched(portTextSocket(port1)), watched(portTextSocket(port2))] as const;
 }
 
-function watched(socket: WsTextSocket) {
+function watched(socket: TextSocket) {
   const frames: (string | Uint8Array)[] = [];
   const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.onClose((code, reason) => resolve({ code, reason })));
   socket.onMessage((data) => frames.push(data));
