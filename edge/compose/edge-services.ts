@@ -1,5 +1,4 @@
 import type { GetConnInfo } from 'hono/conninfo';
-import type { Kysely } from 'kysely';
 import type { Clock, Random, SyntaxCheck } from '../../protocol/index.ts';
 import { createStoreKeyStore, type ApiKeyStore } from '../access/key-store.ts';
 import { createApp } from '../api/app.ts';
@@ -16,7 +15,6 @@ import { eraseAddress } from '../retention/erase-address.ts';
 import type { RunnerOptions } from '../jobs/runner-options.ts';
 import { createOutcomeStore, type OutcomeStore } from '../learning/outcome-store.ts';
 import { EdgeMetrics } from '../metrics/edge-metrics.ts';
-import type { Database } from '../store/schema.ts';
 import type { EdgeStore } from '../store/edge-store.ts';
 import { checkSyntax as realCheckSyntax } from '../syntax/index.ts';
 import { storeEvidence } from '../verify/probe-evidence.ts';
@@ -73,7 +71,7 @@ export interface EdgeServices extends CheckServices {
 }
 
 /** The result cache, keys, outcomes, evidence and learned scorer over the store, each built once. */
-export function checkServices(input: Omit<EdgeServicesInput, 'store' | 'jobDispatcher' | 'runner' | 'connInfo' | 'hubMetrics' | 'dnsStatus' | 'onAppError' | 'onJobError' | 'webhooks'> & { db: Kysely<Database> } & Partial<Pick<EdgeStore, 'dataVersion' | 'sharedByEdges'>>): CheckServices {
+export function checkServices(input: Omit<EdgeServicesInput, 'store' | 'jobDispatcher' | 'runner' | 'connInfo' | 'hubMetrics' | 'dnsStatus' | 'onAppError' | 'onJobError' | 'webhooks'> & Pick<EdgeStore, 'db'> & Partial<Pick<EdgeStore, 'dataVersion' | 'sharedByEdges'>>): CheckServices {
   const { config, db, clock, random } = input;
   const metrics = input.metrics ?? new EdgeMetrics();
   // Another edge's erasure is seen through SQLite's data_version at once; on a store shared by
@@ -103,7 +101,7 @@ export function checkServices(input: Omit<EdgeServicesInput, 'store' | 'jobDispa
 export function edgeServices(input: EdgeServicesInput): EdgeServices {
   const { config, store, clock } = input;
   const { db } = store;
-  const services = checkServices({ ...input, db, sharedByEdges: store.sharedByEdges, ...(store.dataVersion ? { dataVersion: store.dataVersion } : {}) });
+  const services = checkServices({ ...input, ...store });
   const { pipeline, verify, metrics } = services;
   const jobs = createJobs({
     store: db,
