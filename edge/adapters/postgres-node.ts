@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from '../store/migrate.ts';
+import { nodeDeflate } from './deflate-node.ts';
 import type { EdgeStore } from '../store/edge-store.ts';
 import type { Database } from '../store/schema.ts';
 
@@ -52,7 +53,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
 
 /** A PostgreSQL server is there to be shared: every edge given its URL works it at once. */
 export function postgresStore(db: Kysely<Database>): EdgeStore {
-  return { db, sharedByEdges: true };
+  return { db, sharedByEdges: true, deflate: nodeDeflate };
 }
 
 /** openPostgres, as a store that says what it can do. */

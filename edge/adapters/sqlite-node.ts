@@ -2,6 +2,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { keptStatements } from './kept-statements.ts';
 import { migrateToLatest } from '../store/migrate.ts';
+import { nodeDeflate } from './deflate-node.ts';
 import type { EdgeStore } from '../store/edge-store.ts';
 import type { Database } from '../store/schema.ts';
 import { ownerOnlyFile, type LooseWarning } from './owner-only.ts';
@@ -36,7 +37,7 @@ async function openSqliteWithHandle(path: string, options: { warn?: LooseWarning
 
 /** A SQLite file is one edge's: no other edge works it at once. */
 export function sqliteStore(db: Kysely<Database>): EdgeStore {
-  return { db, sharedByEdges: false };
+  return { db, sharedByEdges: false, deflate: nodeDeflate };
 }
 
 /** openSqlite, as a store that says what it can do, and tells when another connection (the CLI) wrote to it. */

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { systemClock, VerificationResult, type Clock } from '../../protocol/index.ts';
 import { batchedWrites } from '../store/batched-writes.ts';
+import { portablePacking } from '../store/deflate-portable.ts';
+import type { ResultPacking } from '../store/packed-result.ts';
 import { preparedInserts } from '../store/prepared-inserts.ts';
 import type { Database } from '../store/schema.ts';
 import type { ResultCacheTable } from '../store/tables/caches.ts';
@@ -24,12 +26,15 @@ export interface StoreResultCacheOptions {
   clock?: Clock;
   /** Expired rows are deleted once every this many writes, so the table does not grow forever. */
   pruneEvery?: number;
+  /** How results are kept (deflated); the portable codec when absent. */
+  packing?: ResultPacking;
 }
 
 /** The result cache in the store's `result_cache` table (migration '002-result-cache'). */
 export function createStoreResultCache(db: Kysely<Database>, options: StoreResultCacheOptions = {}): ResultCache {
   const clock = options.clock ?? systemClock;
   const pruneEvery = options.pruneEvery ?? 1000;
+  const packing = options.packing ?? portablePacking;
   let written = 0;
   const cache: ResultCache = {
     async get(normalized, now) {
@@ -46,7 +51,7 @@ export function createStoreResultCache(db: Kysely<Database>, options: StoreResul
           .execute();
         for (const row of rows) {
           // A row written by an older release may no longer fit the schema: a miss, not an error.
-          const parsed = VerificationResult.safeParse(parseJson(row.result_json));
+          const parsed = VerificationResult.safeParse(packing.unpack(row.result_json));
           if (parsed.success) found.set(row.normalized, { result: parsed.data, expiresAt: row.expires_at });
         }
       }
@@ -65,7 +70,7 @@ export function createStoreResultCache(db: Kysely<Database>, options: StoreResul
     // One row per address: the last entry of an address in the batch is the one kept.
     const rows = new Map<string, ResultCacheTable>();
     for (const { result, expiresAt } of entries) {
-      if (result.normalized !== null) rows.set(result.normalized, { normalized: result.normalized, result_json: JSON.stringify(result), expires_at: expiresAt, stored_at: storedAt });
+      if (result.normalized !== null) rows.set(result.normalized, { normalized: result.normalized, result_json: packing.pack(result), expires_at: expiresAt, stored_at: storedAt });
     }
     for (const query of upsertRows(db, [...rows.values()])) await db.executeQuery(query);
     const before = written;
@@ -73,12 +78,4 @@ export function createStoreResultCache(db: Kysely<Database>, options: StoreResul
     if (Math.floor(written / pruneEvery) > Math.floor(before / pruneEvery)) await db.deleteFrom('result_cache').where('expires_at', '<=', clock.now()).execute();
   });
   return cache;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }

@@ -15,7 +15,9 @@ import { eraseAddress } from '../retention/erase-address.ts';
 import type { RunnerOptions } from '../jobs/runner-options.ts';
 import { createOutcomeStore, type OutcomeStore } from '../learning/outcome-store.ts';
 import { EdgeMetrics } from '../metrics/edge-metrics.ts';
+import { portableDeflate } from '../store/deflate-portable.ts';
 import type { EdgeStore } from '../store/edge-store.ts';
+import { resultPacking, type ResultPacking } from '../store/packed-result.ts';
 import { checkSyntax as realCheckSyntax } from '../syntax/index.ts';
 import { storeEvidence } from '../verify/probe-evidence.ts';
 import type { PipelineDeps, VerifyObserver } from '../verify/domain-pipeline.ts';
@@ -60,6 +62,8 @@ export interface CheckServices {
   outcomes: OutcomeStore;
   /** What every check (single or in a job) runs on. */
   pipeline: PipelineDeps;
+  /** How results are kept in the store, shared by the cache and the jobs. */
+  packing: ResultPacking;
   /** The single check: the pipeline plus stage 1 and the overall deadline. */
   verify: VerifyDeps;
   metrics: EdgeMetrics;
@@ -71,13 +75,14 @@ export interface EdgeServices extends CheckServices {
 }
 
 /** The result cache, keys, outcomes, evidence and learned scorer over the store, each built once. */
-export function checkServices(input: Omit<EdgeServicesInput, 'store' | 'jobDispatcher' | 'runner' | 'connInfo' | 'hubMetrics' | 'dnsStatus' | 'onAppError' | 'onJobError' | 'webhooks'> & Pick<EdgeStore, 'db'> & Partial<Pick<EdgeStore, 'dataVersion' | 'sharedByEdges'>>): CheckServices {
+export function checkServices(input: Omit<EdgeServicesInput, 'store' | 'jobDispatcher' | 'runner' | 'connInfo' | 'hubMetrics' | 'dnsStatus' | 'onAppError' | 'onJobError' | 'webhooks'> & Pick<EdgeStore, 'db'> & Partial<Pick<EdgeStore, 'dataVersion' | 'sharedByEdges' | 'deflate'>>): CheckServices {
   const { config, db, clock, random } = input;
   const metrics = input.metrics ?? new EdgeMetrics();
   // Another edge's erasure is seen through SQLite's data_version at once; on a store shared by
   // edges (PostgreSQL) nothing tells, so the memo asks the store again after a few seconds.
   const memoOptions = input.dataVersion ? { dataVersion: input.dataVersion } : input.sharedByEdges ? { maxAgeMs: SHARED_MEMO_MS } : {};
-  const cache = memoResultCache(createStoreResultCache(db, { clock }), memoOptions);
+  const packing = resultPacking(input.deflate ?? portableDeflate);
+  const cache = memoResultCache(createStoreResultCache(db, { clock, packing }), memoOptions);
   const outcomes = createOutcomeStore(db);
   const pipeline: PipelineDeps = {
     resolver: input.resolver,
@@ -90,7 +95,7 @@ export function checkServices(input: Omit<EdgeServicesInput, 'store' | 'jobDispa
     ...storeEvidence(db, outcomes, clock, input),
   };
   const verify: VerifyDeps = { ...pipeline, checkSyntax: input.checkSyntax ?? realCheckSyntax, deadlineMs: config.verifyDeadlineMs };
-  return { cache, keys: createStoreKeyStore(db), outcomes, pipeline, verify, metrics };
+  return { cache, keys: createStoreKeyStore(db), outcomes, pipeline, packing, verify, metrics };
 }
 
 /**
@@ -108,6 +113,7 @@ export function edgeServices(input: EdgeServicesInput): EdgeServices {
     sharedByEdges: store.sharedByEdges,
     pipeline: { ...pipeline, dispatcher: input.jobDispatcher ?? input.dispatcher },
     checkSyntax: verify.checkSyntax,
+    packing: services.packing,
     uploads: { limits: config.uploadLimits, perPrincipal: config.uploadsPerKey },
     ...(input.runner ? { runner: input.runner } : {}),
     ...(input.onJobError ? { onError: input.onJobError } : {}),

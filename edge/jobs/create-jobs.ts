@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { SyntaxCheck } from '../../protocol/index.ts';
 import type { MountedRoutes } from '../api/app.ts';
+import type { ResultPacking } from '../store/packed-result.ts';
 import type { Database } from '../store/schema.ts';
 import type { PipelineDeps } from '../verify/domain-pipeline.ts';
 import { ItemClaims } from './item-claims.ts';
@@ -25,6 +26,8 @@ export interface JobsDeps {
   onError?: (error: unknown) => void;
   /** Completion webhooks: how they are sent and where they may go (composeEdge gives the DoH client and BZ_ALLOW_NETS). */
   webhooks?: Partial<Omit<WebhookSenderDeps, 'db' | 'clock' | 'onError'>>;
+  /** How results are kept: the same packing as the result cache's, so a result is packed once for both. */
+  packing?: ResultPacking;
 }
 
 export interface Jobs {
@@ -41,7 +44,7 @@ export function createJobs(deps: JobsDeps): Jobs {
   const { clock, random } = deps.pipeline;
   const runner = new JobRunner({
     ...deps.pipeline,
-    claims: new ItemClaims(deps.store),
+    claims: new ItemClaims(deps.store, deps.packing),
     sharedByEdges: deps.sharedByEdges,
     checkSyntax: deps.checkSyntax,
     ...(deps.runner ? { options: deps.runner } : {}),
@@ -65,6 +68,7 @@ export function createJobs(deps: JobsDeps): Jobs {
     onJobCreated: () => runner.wake(),
     forgetResults: (normalized) => deps.pipeline.cache.forget(normalized),
     onJobFinished: () => webhooks.wake(),
+    ...(deps.packing ? { packing: deps.packing } : {}),
     ...(deps.uploads ? { uploadLimits: deps.uploads.limits, uploadsPerPrincipal: deps.uploads.perPrincipal } : {}),
   });
   return {

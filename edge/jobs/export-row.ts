@@ -1,4 +1,5 @@
 import { reasonWords, VerificationResult } from '../../protocol/index.ts';
+import type { ResultPacking } from '../store/packed-result.ts';
 import type { ItemState } from '../store/tables/jobs.ts';
 
 /** Columns added after the input's own, in this order: the first four are the original export. */
@@ -49,8 +50,8 @@ function rowState(state: ItemState, cancelled: boolean): RowState {
  * The result columns of one row. A row its job was cancelled before reaching says `cancelled`
  * (verdict and reason) instead of looking like one still being worked on.
  */
-export function exportFields(item: StoredItem, jobCancelled: boolean): ExportFields {
-  const result = item.result_json === null ? null : VerificationResult.safeParse(JSON.parse(item.result_json));
+export function exportFields(item: StoredItem, jobCancelled: boolean, packing: ResultPacking): ExportFields {
+  const result = item.result_json === null ? null : VerificationResult.safeParse(packing.unpack(item.result_json));
   const checks = result?.success ? result.data.checks : null;
   const cancelled = jobCancelled && item.verdict === null;
   const reason = cancelled ? 'cancelled' : item.reason;

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { VerificationResult } from '../../protocol/index.ts';
 import { batchedWrites } from '../store/batched-writes.ts';
+import { portablePacking } from '../store/deflate-portable.ts';
 import { skipLockedRows } from '../store/dialect.ts';
+import type { ResultPacking } from '../store/packed-result.ts';
 import { preparedQuery } from '../store/prepared-query.ts';
 import type { Database } from '../store/schema.ts';
 import { claimStatement, type ClaimedItem, type ClaimedRow } from './claim-statement.ts';
@@ -50,7 +52,10 @@ export class ItemClaims {
   /** Rotates who gets the odd claims when a claim's size does not go round the jobs. */
   private turn = 0;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly packing: ResultPacking = portablePacking,
+  ) {}
 
   /**
    * Takes up to `limit` items that are due (pending, waiting for a retry, or in flight past their
@@ -120,7 +125,7 @@ export class ItemClaims {
   /** Records final results; returns how many applied (the others were stale or duplicates). */
   resolve(done: { ref: ClaimRef; result: VerificationResult }[], now: number): Promise<number> {
     return this.updateClaimed(done.map(({ ref, result }) =>
-      resolveItem(this.db, { ...ref, verdict: result.verdict, reason: result.reason, score: result.score, result_json: JSON.stringify(result), done_at: now }),
+      resolveItem(this.db, { ...ref, verdict: result.verdict, reason: result.reason, score: result.score, result_json: this.packing.pack(result), done_at: now }),
     ));
   }
 

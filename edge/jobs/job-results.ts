@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Verdict } from '../../protocol/index.ts';
+import { portablePacking } from '../store/deflate-portable.ts';
+import type { ResultPacking } from '../store/packed-result.ts';
 import type { Database } from '../store/schema.ts';
 import { exportFields, RESULT_COLUMNS, type ExportFields, type StoredItem } from './export-row.ts';
 import { csvRecord } from '../csv/csv-writer.ts';
@@ -38,7 +40,7 @@ interface Page extends StoredItem {
  * while the job runs: rows still being worked on come out with an empty verdict and their state
  * (pending, or waiting_retry with next_retry_at); those a cancelled job never reached say `cancelled`.
  */
-export function resultsStream(db: Kysely<Database>, job: ResultsJob, format: ResultFormat, pageSize = 1000): ReadableStream<Uint8Array> {
+export function resultsStream(db: Kysely<Database>, job: ResultsJob, format: ResultFormat, packing: ResultPacking = portablePacking, pageSize = 1000): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const columns = job.columns ?? ['email'];
   let after = 0;
@@ -50,7 +52,7 @@ export function resultsStream(db: Kysely<Database>, job: ResultsJob, format: Res
       let text = '';
       if (first) text += format === 'csv' ? csvRecord([...columns, ...RESULT_COLUMNS]) : format === 'json' ? '[' : '';
       for (const row of page) {
-        const fields = exportFields(row, job.cancelled);
+        const fields = exportFields(row, job.cancelled, packing);
         if (format === 'csv') text += csvRecord([...inputCells(row), ...RESULT_COLUMNS.map((c) => fields[c])]);
         else text += `${format === 'json' && written ? ',\n' : ''}${JSON.stringify(toObject(row, job.columns, fields))}${format === 'ndjson' ? '\n' : ''}`;
         written = true;

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Clock, Random, SyntaxCheck } from '../../protocol/index.ts';
 import type { AccessEnv } from '../access/authenticate.ts';
 import { apiError } from '../http/api-error.ts';
+import type { ResultPacking } from '../store/packed-result.ts';
 import type { Database } from '../store/schema.ts';
 import { deleteJob } from './delete-job.ts';
 import { randomHex } from '../../protocol/index.ts';
@@ -35,6 +36,8 @@ export interface JobRoutesDeps {
   uploadLimits?: UploadLimits;
   /** BZ_UPLOADS_PER_KEY: uploads one principal may stream at once. */
   uploadsPerPrincipal?: number;
+  /** How results are kept; the portable codec when absent. */
+  packing?: ResultPacking;
 }
 
 /**
@@ -79,7 +82,7 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
   async function upload(c: Context<AccessEnv>, owner: string, job: IngestDeps['job']): Promise<IngestOutcome | { ok: false; status: 415; code: string; error: string }> {
     const events = intakeOf(c, deps.uploadLimits ?? DEFAULT_UPLOAD_LIMITS);
     if ('error' in events) return { ok: false, status: 415, code: 'unsupported_media_type', error: events.error };
-    const ingest = { db: deps.db, clock: deps.clock, random: deps.random, checkSyntax: deps.checkSyntax, maxRows: deps.maxRows, owner, job };
+    const ingest = { db: deps.db, clock: deps.clock, random: deps.random, checkSyntax: deps.checkSyntax, maxRows: deps.maxRows, owner, job, ...(deps.packing ? { packing: deps.packing } : {}) };
     return ingestJob(ingest, events.events).catch((error: unknown) =>
       error instanceof BodyTooLarge
         ? { ok: false as const, status: 413 as const, code: 'body_too_large', error: error.message }
@@ -102,7 +105,7 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
     if (!job) return noSuchJob(c);
     const { id } = job;
     const columns = job.columns_json === null ? null : (JSON.parse(job.columns_json) as string[]);
-    const body = resultsStream(deps.db, { id, columns, cancelled: job.status === 'cancelled', ...verdicts }, format as ResultFormat);
+    const body = resultsStream(deps.db, { id, columns, cancelled: job.status === 'cancelled', ...verdicts }, format as ResultFormat, deps.packing);
     return new Response(body, {
       status: 200,
       headers: {

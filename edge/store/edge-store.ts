@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { DeflateCodec } from './packed-result.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -19,4 +20,6 @@ export interface EdgeStore {
    * is unchanged, unless this edge wrote it.
    */
   readonly dataVersion?: () => number;
+  /** A faster deflate than the portable one for packing results, where the runtime has one. */
+  readonly deflate?: DeflateCodec;
 }

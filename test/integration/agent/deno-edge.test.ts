@@ -112,6 +112,9 @@ describe('the whole edge on Deno', () => {
       return report.status === 'completed';
     }, 'the job completed');
     expect(report.counts).toMatchObject({ deliverable: 1, undeliverable: 2 });
+    // The export reads the results back from the store, deflated there by the portable codec.
+    const rows = (await (await fetch(`${edge.url}/v1/jobs/${id}/results?format=json`, { headers: auth })).json()) as { email: string; smtp_code: number | null }[];
+    expect(rows.map((r) => [r.email, r.smtp_code])).toEqual([['bob@deno.test', 250], ['carol@deno.test', 550], ['not an address', null]]);
 
     const page = await fetch(`${edge.url}/`);
     expect(page.status).toBe(200);

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nodeDeflate } from '../../../edge/adapters/deflate-node.ts';
 import { openSqlite, openSqliteStore } from '../../../edge/adapters/sqlite-node.ts';
 import { memoResultCache } from '../../../edge/cache/memo-result-cache.ts';
 import { createStoreResultCache } from '../../../edge/cache/store-result-cache.ts';
@@ -35,6 +36,20 @@ describe('the stored result cache', () => {
     const cache = createStoreResultCache(db);
     expect(await cache.get('x@example.test', 0)).toBeNull();
     expect(await cache.get('y@example.test', 0)).toBeNull();
+  });
+
+  it("keeps results deflated with the store's codec, and reads rows an earlier release wrote as JSON", async () => {
+    const db = await memoryStore();
+    let deflated = 0;
+    const deflate = { ...nodeDeflate, deflate: (data: Uint8Array, dictionary: Uint8Array) => (deflated++, nodeDeflate.deflate(data, dictionary)) };
+    const dispatcher = new ScriptedDispatcher(probeAnswer({ outcome: 'accepted', reason: 'accepted' }), 1);
+    const { cache } = checkServices({ config: testConfig(), db, resolver: new ScriptedResolver({}), dispatcher, clock: new FakeClock(0), random: seededRandom(), deflate });
+    await cache.putMany([{ result: result('a@example.test'), expiresAt: 9000 }]);
+    const row = await db.selectFrom('result_cache').select('result_json').where('normalized', '=', 'a@example.test').executeTakeFirstOrThrow();
+    expect(row.result_json.startsWith('z1:')).toBe(true);
+    expect(deflated).toBe(1);
+    await db.insertInto('result_cache').values({ normalized: 'old@example.test', result_json: JSON.stringify(result('old@example.test')), expires_at: 9000 }).execute();
+    expect((await cache.get('old@example.test', 0))?.result).toEqual(result('old@example.test'));
   });
 });
 

@@ -5,6 +5,8 @@ import { checkSyntax } from '../../../edge/syntax/index.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { STORE_ENGINES } from '../../support/store-engines.ts';
 import { seededRandom } from '../api/app-harness.ts';
+import { portablePacking } from '../../../edge/store/deflate-portable.ts';
+import { VerificationResult } from '../../../protocol/index.ts';
 
 async function* events(emails: string[]): AsyncGenerator<IntakeEvent> {
   yield { columns: ['email', 'n'] };
@@ -28,7 +30,7 @@ describe.each(STORE_ENGINES)('ingesting a job on $name', ({ open }) => {
       ['cy@c.test', 'cy@c.test', 'c.test', 'pending', 0, 0, null],
       ['dee@d.test', 'dee@d.test', 'd.test', 'pending', 0, 0, null],
     ]);
-    expect(items.map((i) => [i.due_at === null ? null : Number(i.due_at), i.done_at === null ? null : Number(i.done_at), i.result_json === null ? null : JSON.parse(i.result_json).verdict])).toEqual([
+    expect(items.map((i) => [i.due_at === null ? null : Number(i.due_at), i.done_at === null ? null : Number(i.done_at), i.result_json === null ? null : VerificationResult.parse(portablePacking.unpack(i.result_json)).verdict])).toEqual([
       [clock.now(), null, null],
       [clock.now(), null, null],
       [null, clock.now(), 'undeliverable'],

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ItemClaims } from '../../../edge/jobs/item-claims.ts';
-import type { ProbeResult, ProbeTask, SmtpCheck } from '../../../protocol/index.ts';
+import { VerificationResult, type ProbeResult, type ProbeTask, type SmtpCheck } from '../../../protocol/index.ts';
 import type { DispatchOutcome } from '../../../edge/dispatch/dispatcher.ts';
 import { jobsHarness, plan } from './jobs-harness.ts';
+import { portablePacking } from '../../../edge/store/deflate-portable.ts';
 
 const plans = { 'a.test': plan('a.test'), 'b.test': plan('b.test') };
 const accepted: SmtpCheck = { outcome: 'accepted', reason: 'accepted' };
@@ -142,7 +143,7 @@ describe('JobRunner', () => {
     const item = await h.store.selectFrom('job_items').select(['reason', 'result_json', 'retries']).executeTakeFirstOrThrow();
     expect(item.reason).toBe('retry_budget_exhausted');
     expect(item.retries).toBe(2);
-    expect(JSON.parse(item.result_json ?? '{}').checks.smtp.reply.code).toBe(450);
+    expect(VerificationResult.parse(portablePacking.unpack(item.result_json ?? '')).checks.smtp?.reply?.code).toBe(450);
   });
 
   it('asks DNS again after a DoH outage instead of giving up on the domain, within the budget', async () => {
