@@ -6,6 +6,7 @@ import { jsonLineLog } from '../dispatch/hub-log.ts';
 import { PreauthGate } from '../dispatch/preauth-gate.ts';
 import { originAllowed } from '../dispatch/upgrade-origin.ts';
 import { webAgentSocket } from '../dispatch/web-agent-socket.ts';
+import { denoPinnedFetch, type DenoNet } from './pinned-fetch-deno.ts';
 import { openDenoSqliteStore } from './sqlite-deno.ts';
 
 export const AGENT_WS_PATH = '/v1/agents/ws';
@@ -15,7 +16,7 @@ interface DenoAddr {
   hostname: string;
   port: number;
 }
-interface DenoApi {
+interface DenoApi extends DenoNet {
   serve(
     options: { hostname: string; port: number; cert?: string; key?: string; onListen?: (addr: DenoAddr) => void },
     handler: (request: Request, info: { remoteAddr: DenoAddr }) => Response | Promise<Response>,
@@ -42,7 +43,7 @@ export async function startDenoEdge(options: { config: Config; tls?: { cert: str
   const { config } = options;
   const store = await openDenoSqliteStore(config.db);
   const { db } = store;
-  const { app, hub, jobs } = composeEdge({ config, store, clock: systemClock, random: systemRandom, connInfo: denoConnInfo });
+  const { app, hub, jobs } = composeEdge({ config, store, clock: systemClock, random: systemRandom, connInfo: denoConnInfo, webhookFetch: denoPinnedFetch(deno) });
   const gate = new PreauthGate();
   const log = jsonLineLog;
 

@@ -32,7 +32,7 @@ export interface ComposeEdgeInput {
   hub?: Omit<HubOptions, 'store' | 'clock' | 'random' | 'dns' | 'onAgentReady'>;
   /** The runtime's way to read the caller's address. */
   connInfo?: GetConnInfo;
-  /** The runtime's webhook POST pinned to the vetted address (Node: pinnedFetch); else Web fetch. */
+  /** The runtime's webhook POST pinned to the vetted address (pinned-fetch-node.ts, pinned-fetch-deno.ts); else Web fetch. */
   webhookFetch?: WebhookFetch;
   /** The runtime's HTTP for DoH (Node: nodeDohTransport, lighter than the Web fetch); else Web fetch. */
   dohTransport?: DohTransport;

@@ -53,7 +53,7 @@ export function createJobs(deps: JobsDeps): Jobs {
   const webhooks = new WebhookSender({
     db: deps.store,
     clock,
-    // Web fetch cannot be told the vetted address (see WebhookFetch); the Node edge gives pinnedFetch.
+    // Web fetch cannot be told the vetted address (see WebhookFetch); the Node and Deno edges give pinning ones.
     fetch: deps.webhooks?.fetch ?? ((input, init) => fetch(input, init)),
     hostAddresses: deps.webhooks?.hostAddresses ?? (() => Promise.reject(new Error('no DNS resolver was given to look callback hosts up'))),
     allowNets: deps.webhooks?.allowNets ?? [],

@@ -33,8 +33,8 @@ export function retryDelayMs(failedAttempts: number, options: WebhookOptions): n
 /**
  * The POST of one delivery, told the address the guard vetted. A fetch that resolves the host
  * again could get another answer (DNS rebinding: public when checked, 127.0.0.1 when dialed), so
- * the Node edge connects to `address` itself (edge/adapters/pinned-fetch-node.ts), keeping the
- * URL's host for the Host header, SNI and the certificate check. Web fetch has no way to choose
+ * the Node and Deno edges connect to `address` themselves (edge/adapters/pinned-fetch-node.ts,
+ * pinned-fetch-deno.ts), keeping the URL's host for the Host header, SNI and the certificate check. Web fetch has no way to choose
  * the address: a runtime without a pinning fetch ignores it and keeps that window.
  */
 export type WebhookFetch = (url: string, init: RequestInit, pinned: { address: string }) => Promise<Response>;

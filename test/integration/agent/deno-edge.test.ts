@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -66,11 +68,20 @@ async function listening(child: ChildProcess): Promise<{ url: string; agent_url:
 }
 
 describe('the whole edge on Deno', () => {
-  it('verifies addresses end to end, single and as a job, with a Node prober on its WebSocket', async () => {
+  it('verifies addresses end to end, single and as a job with its webhook, with a Node prober on its WebSocket', async () => {
     smtp = new HeldSmtpServer();
     smtp.holding = false;
     const smtpPort = await smtp.listen(['127.0.0.1']);
-    dns = await startBenchDns([{ name: 'deno.test', type: 'MX', value: '10 mx.deno.test' }, { name: 'mx.deno.test', type: 'A', value: '127.0.0.1' }], 'deno.test');
+    dns = await startBenchDns([{ name: 'deno.test', type: 'MX', value: '10 mx.deno.test' }, { name: 'mx.deno.test', type: 'A', value: '127.0.0.1' }, { name: 'hooks.deno.test', type: 'A', value: '127.0.0.1' }], 'deno.test');
+    // The job's completion webhook goes to a name only our DoH knows, pinned to what it answered.
+    const hooks: { host: string | undefined; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => (hooks.push({ host: req.headers.host, body }), res.writeHead(204).end()));
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const hookPort = (receiver.address() as AddressInfo).port;
 
     // The agent is enrolled in the store file with Node's SQLite; Deno's opens the same file.
     const dir = mkdtempSync(join(tmpdir(), 'bz-deno-edge-'));
@@ -103,7 +114,7 @@ describe('the whole edge on Deno', () => {
     expect(alice).toMatchObject({ verdict: 'deliverable', reason: 'accepted', checks: { dns: { rule: 'mx' }, smtp: { outcome: 'accepted' }, catch_all: { status: 'no' } } });
     expect(await verify('nobody@deno.test')).toMatchObject({ verdict: 'undeliverable', reason: 'mailbox_not_found' });
 
-    const created = await fetch(`${edge.url}/v1/jobs`, { method: 'POST', headers: auth, body: JSON.stringify(['bob@deno.test', 'carol@deno.test', 'not an address']) });
+    const created = await fetch(`${edge.url}/v1/jobs?callback_url=${encodeURIComponent(`http://hooks.deno.test:${hookPort}/done`)}`, { method: 'POST', headers: auth, body: JSON.stringify(['bob@deno.test', 'carol@deno.test', 'not an address']) });
     expect(created.status).toBe(202);
     const { id } = (await created.json()) as { id: string };
     let report: { status?: string; counts?: Record<string, number> } = {};
@@ -120,5 +131,9 @@ describe('the whole edge on Deno', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/<html/i);
     expect(smtp.sessions).toBeGreaterThan(0);
+    await eventually(async () => hooks.length === 1, 'the completion webhook delivered');
+    expect(hooks[0]!.host).toBe(`hooks.deno.test:${hookPort}`);
+    expect(JSON.parse(hooks[0]!.body)).toMatchObject({ event: 'job.finished', job: { id, status: 'completed' } });
+    receiver.close();
   }, 120_000);
 });
