@@ -20,6 +20,7 @@ export const RESULT_COLUMNS = [
   'state',
   'next_retry_at',
   'cause',
+  'smtp_reply',
 ] as const;
 export type ResultColumn = (typeof RESULT_COLUMNS)[number];
 export type ExportFields = Record<ResultColumn, string | number | boolean | null>;
@@ -46,13 +47,19 @@ function rowState(state: ItemState, cancelled: boolean): RowState {
   return state === 'waiting' ? 'waiting_retry' : 'pending';
 }
 
+/** The whole result kept for a row; null while it is worked on, or when the stored text no longer reads. */
+export function storedResult(item: Pick<StoredItem, 'result_json'>, packing: ResultPacking): VerificationResult | null {
+  if (item.result_json === null) return null;
+  const parsed = VerificationResult.safeParse(packing.unpack(item.result_json));
+  return parsed.success ? parsed.data : null;
+}
+
 /**
  * The result columns of one row. A row its job was cancelled before reaching says `cancelled`
  * (verdict and reason) instead of looking like one still being worked on.
  */
-export function exportFields(item: StoredItem, jobCancelled: boolean, packing: ResultPacking): ExportFields {
-  const result = item.result_json === null ? null : VerificationResult.safeParse(packing.unpack(item.result_json));
-  const checks = result?.success ? result.data.checks : null;
+export function exportFields(item: StoredItem, jobCancelled: boolean, result: VerificationResult | null): ExportFields {
+  const checks = result?.checks ?? null;
   const cancelled = jobCancelled && item.verdict === null;
   const reason = cancelled ? 'cancelled' : item.reason;
   const smtp = checks?.smtp;
@@ -74,5 +81,7 @@ export function exportFields(item: StoredItem, jobCancelled: boolean, packing: R
     next_retry_at: !cancelled && item.state === 'waiting' && item.due_at !== null ? new Date(Number(item.due_at)).toISOString() : null,
     // Why the last answer was "not now" (retry-cause.ts): an unknown row says what kept it unknown.
     cause: smtp?.cause ?? null,
+    // The server's own words, for the row someone disputes ("that address is real").
+    smtp_reply: smtp?.reply ? smtp.reply.lines.join(' ') : null,
   };
 }

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { Verdict } from '../../protocol/index.ts';
+import type { VerificationResult, Verdict } from '../../protocol/index.ts';
 import { portablePacking } from '../store/deflate-portable.ts';
 import type { ResultPacking } from '../store/packed-result.ts';
 import type { Database } from '../store/schema.ts';
-import { exportFields, RESULT_COLUMNS, type ExportFields, type StoredItem } from './export-row.ts';
+import { exportFields, RESULT_COLUMNS, storedResult, type ExportFields, type StoredItem } from './export-row.ts';
 import { csvRecord } from '../csv/csv-writer.ts';
 
 export const RESULT_FORMATS = ['csv', 'json', 'ndjson'] as const;
@@ -26,6 +26,8 @@ export interface ResultsJob {
   cancelled: boolean;
   /** Only rows with these verdicts (`?verdict=`); all rows when absent. */
   verdicts?: readonly Verdict[];
+  /** `?detail=full`: each JSON row carries the whole stored result (DNS, transcript) as `result`. */
+  full?: boolean;
 }
 
 interface Page extends StoredItem {
@@ -52,9 +54,10 @@ export function resultsStream(db: Kysely<Database>, job: ResultsJob, format: Res
       let text = '';
       if (first) text += format === 'csv' ? csvRecord([...columns, ...RESULT_COLUMNS]) : format === 'json' ? '[' : '';
       for (const row of page) {
-        const fields = exportFields(row, job.cancelled, packing);
+        const result = storedResult(row, packing);
+        const fields = exportFields(row, job.cancelled, result);
         if (format === 'csv') text += csvRecord([...inputCells(row), ...RESULT_COLUMNS.map((c) => fields[c])]);
-        else text += `${format === 'json' && written ? ',\n' : ''}${JSON.stringify(toObject(row, job.columns, fields))}${format === 'ndjson' ? '\n' : ''}`;
+        else text += `${format === 'json' && written ? ',\n' : ''}${JSON.stringify(toObject(row, job.columns, fields, job.full ? result : undefined))}${format === 'ndjson' ? '\n' : ''}`;
         written = true;
       }
       first = false;
@@ -89,11 +92,12 @@ function inputCells(row: Page): string[] {
   return Array.isArray(cells) ? cells.map(String) : [row.email];
 }
 
-function toObject(row: Page, columns: string[] | null, fields: ExportFields): Record<string, unknown> {
+function toObject(row: Page, columns: string[] | null, fields: ExportFields, result: VerificationResult | null | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = { row: row.row_no, email: row.email, ...fields };
   if (row.cells_json !== null) {
     const cells: unknown = JSON.parse(row.cells_json);
     out.input = Array.isArray(cells) && columns ? Object.fromEntries(columns.map((c, i) => [c, cells[i] ?? ''])) : cells;
   }
+  if (result !== undefined) out.result = result;
   return out;
 }

@@ -101,11 +101,15 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
     if (!(RESULT_FORMATS as readonly string[]).includes(format)) return apiError(c, 400, 'invalid_request', `format must be one of ${RESULT_FORMATS.join(', ')}`);
     const verdicts = verdictFilter(c.req.queries('verdict'));
     if ('error' in verdicts) return apiError(c, 400, 'invalid_request', verdicts.error);
+    const detail = c.req.query('detail');
+    if (detail !== undefined && detail !== 'full') return apiError(c, 400, 'invalid_request', 'detail must be full, or absent');
+    // A CSV row has no room for a transcript: the whole result is a JSON thing.
+    if (detail === 'full' && format === 'csv') return apiError(c, 400, 'invalid_request', 'detail=full needs format=json or ndjson');
     const job = await ownedJob(deps.db, c.req.param('id'), c.get('principal').id);
     if (!job) return noSuchJob(c);
     const { id } = job;
     const columns = job.columns_json === null ? null : (JSON.parse(job.columns_json) as string[]);
-    const body = resultsStream(deps.db, { id, columns, cancelled: job.status === 'cancelled', ...verdicts }, format as ResultFormat, deps.packing);
+    const body = resultsStream(deps.db, { id, columns, cancelled: job.status === 'cancelled', ...verdicts, ...(detail === 'full' ? { full: true } : {}) }, format as ResultFormat, deps.packing);
     return new Response(body, {
       status: 200,
       headers: {

@@ -53,10 +53,11 @@ export const JOBS_OPENAPI: Record<string, Record<string, unknown>> = {
     get: {
       summary: 'Every input row with its verdict and state, streamed (csv, json or ndjson), as an attachment named bouncezero-ID.FORMAT; readable while the job runs.',
       description:
-        'After the input columns: normalized, verdict, reason, score, reason_text (the reason in words), suggestion (a likely intended address), role, disposable, free_provider, catch_all (yes/no/unknown), mx_host, smtp_code, smtp_enhanced_code, state (done, waiting_retry or pending), next_retry_at (ISO time of a waiting row\'s retry), cause (why its last answer was "not now": greylisted, busy, blocked, broken, unreachable). Rows a cancelled job never reached have verdict and reason `cancelled`.',
+        'After the input columns: normalized, verdict, reason, score, reason_text (the reason in words), suggestion (a likely intended address), role, disposable, free_provider, catch_all (yes/no/unknown), mx_host, smtp_code, smtp_enhanced_code, state (done, waiting_retry or pending), next_retry_at (ISO time of a waiting row\'s retry), cause (why its last answer was "not now": greylisted, busy, blocked, broken, unreachable), smtp_reply (the server\'s final reply in its own words). Rows a cancelled job never reached have verdict and reason `cancelled`. With detail=full (json, ndjson) each row also carries the whole result, as /v1/verify answers it, in `result` (null while the row is worked on).',
       parameters: [
         { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['csv', 'json', 'ndjson'] } },
         { name: 'verdict', in: 'query', required: false, style: 'form', explode: true, schema: { type: 'array', items: { type: 'string', enum: ['deliverable', 'undeliverable', 'risky', 'unknown'] } }, description: 'Only rows with these verdicts; comma-separated and/or repeated.' },
+        { name: 'detail', in: 'query', required: false, schema: { type: 'string', enum: ['full'] }, description: 'full: each row carries its whole result (DNS records, SMTP transcript) as `result`; json and ndjson only.' },
       ],
       responses: { '200': { description: 'The rows, in input order.' }, '400': error, '404': error },
     },

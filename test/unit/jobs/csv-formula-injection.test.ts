@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobsHarness, plan } from './jobs-harness.ts';
+import { jobsHarness, plan, probeAnswer } from './jobs-harness.ts';
 
 const plans = { 'a.test': plan('a.test') };
 
@@ -28,5 +28,12 @@ describe('CSV exports that spreadsheets cannot execute', () => {
       ['bo@a.test', 'bo@a.test', '\tTab', '\rCR'],
       ['cy@a.test', 'cy@a.test', 'plain', 'a=b'],
     ]);
+  });
+
+  it("neutralises a mail server's reply that reads as a formula: its words are the server's, not ours", async () => {
+    const h = await jobsHarness({ plans, answer: probeAnswer({ outcome: 'rejected', reason: 'mailbox_not_found', reply: { code: 550, lines: ['=HYPERLINK("http://evil.test")'] } }) });
+    const id = await h.create('email\nann@a.test\n');
+    await h.run();
+    expect((await h.results(id, 'csv')).split('\r\n')[1]).toMatch(/,550,,done,,,"'=HYPERLINK\(""http:\/\/evil\.test""\)"$/);
   });
 });

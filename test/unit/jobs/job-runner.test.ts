@@ -111,7 +111,7 @@ describe('JobRunner', () => {
       ['ok@a.test', 'done', null, 'deliverable'],
       ['later@b.test', 'done', null, 'deliverable'],
     ]);
-    expect((await h.results(id, 'csv')).split('\r\n')[1]).toMatch(/,waiting_retry,\d{4}-\d\d-\d\dT[\d:.]+Z,$/);
+    expect((await h.results(id, 'csv')).split('\r\n')[1]).toMatch(/,waiting_retry,\d{4}-\d\d-\d\dT[\d:.]+Z,,$/);
     // Two resolved in the first second of activity; the one left is due in two minutes, so no sooner.
     expect(await h.status(id)).toMatchObject({ status: 'running', done: 2, eta_s: 120 });
     await h.advance(120_000);

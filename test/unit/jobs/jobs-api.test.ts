@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { AccessEnv } from '../../../edge/access/authenticate.ts';
+import type { VerificationResult } from '../../../protocol/index.ts';
 import { csvOf, jobsHarness, plan, probeAnswer, TEST_KEY } from './jobs-harness.ts';
 
 /** The export's columns past score, for an address without flags, suggestion or SMTP reply. */
 function fieldsOf(reasonText: string, catchAll: string | null, mxHost: string | null) {
-  return { reason_text: reasonText, suggestion: null, role: false, disposable: false, free_provider: false, catch_all: catchAll, mx_host: mxHost, smtp_code: null, smtp_enhanced_code: null, state: 'done', next_retry_at: null, cause: null };
+  return { reason_text: reasonText, suggestion: null, role: false, disposable: false, free_provider: false, catch_all: catchAll, mx_host: mxHost, smtp_code: null, smtp_enhanced_code: null, state: 'done', next_retry_at: null, cause: null, smtp_reply: null };
 }
 
 const plans = { 'a.test': plan('a.test'), 'b.test': plan('b.test'), 'null.test': { ...plan('null.test', 'null_mx'), reason: 'null_mx' as const } };
@@ -29,10 +30,10 @@ describe('POST /v1/jobs', () => {
     const csvOut = await h.results(id, 'csv');
     const accepted = 'The mail server accepted the recipient.,,false,false,false,no';
     expect(csvOut.split('\r\n')).toEqual([
-      'Name,E-Mail,city,normalized,verdict,reason,score,reason_text,suggestion,role,disposable,free_provider,catch_all,mx_host,smtp_code,smtp_enhanced_code,state,next_retry_at,cause',
-      expect.stringMatching(new RegExp(`^Ann,ann@a\\.test,Oslo,ann@a\\.test,deliverable,accepted,0\\.\\d+,${accepted},mx\\.a\\.test,250,2\\.1\\.5,done,,$`)),
-      expect.stringMatching(new RegExp(`^Ann again,ann@A\\.Test,Bergen,ann@a\\.test,deliverable,accepted,0\\.\\d+,${accepted},mx\\.a\\.test,250,2\\.1\\.5,done,,$`)),
-      'Bad,not-an-address,,,undeliverable,invalid_syntax,0,The address is not a valid RFC 5321 mailbox.,,false,false,false,,,,,done,,',
+      'Name,E-Mail,city,normalized,verdict,reason,score,reason_text,suggestion,role,disposable,free_provider,catch_all,mx_host,smtp_code,smtp_enhanced_code,state,next_retry_at,cause,smtp_reply',
+      expect.stringMatching(new RegExp(`^Ann,ann@a\\.test,Oslo,ann@a\\.test,deliverable,accepted,0\\.\\d+,${accepted},mx\\.a\\.test,250,2\\.1\\.5,done,,,Ok$`)),
+      expect.stringMatching(new RegExp(`^Ann again,ann@A\\.Test,Bergen,ann@a\\.test,deliverable,accepted,0\\.\\d+,${accepted},mx\\.a\\.test,250,2\\.1\\.5,done,,,Ok$`)),
+      'Bad,not-an-address,,,undeliverable,invalid_syntax,0,The address is not a valid RFC 5321 mailbox.,,false,false,false,,,,,done,,,',
       expect.stringMatching(/^Bo,bo@b\.test,"Rome, IT",bo@b\.test,deliverable,accepted,0\.\d+,/),
       '',
     ]);
@@ -127,6 +128,30 @@ describe('GET /v1/jobs/:id/results', () => {
     const res = await h.app.request(`/v1/jobs/${id}/results?format=xml`, { headers: { authorization: `Bearer ${TEST_KEY}` } });
     expect(res.status).toBe(400);
   });
+
+  it("gives the server's own words in smtp_reply, and with ?detail=full each row's whole result", async () => {
+    const rejected = { code: 550, enhanced: '5.1.1', lines: ['5.1.1 <gone@a.test>: Recipient address rejected: User unknown in local recipient table'] };
+    const transcript = [{ at_ms: 40, dir: 'c' as const, text: 'RCPT TO:<gone@a.test>' }, { at_ms: 90, dir: 's' as const, text: `550 ${rejected.lines[0]}` }];
+    const h = await jobsHarness({ plans, answer: probeAnswer({ outcome: 'rejected', reason: 'mailbox_not_found', mx_host: 'mx.a.test', reply: rejected, transcript }) });
+    const id = await h.create(JSON.stringify(['gone@a.test', 'bad address', 'later@b.test']), 'application/json');
+    await h.run();
+    const get = (query: string) => h.app.request(`/v1/jobs/${id}/results?${query}`, { headers: { authorization: `Bearer ${TEST_KEY}` } });
+    const plain = (await (await get('format=json')).json()) as Record<string, unknown>[];
+    expect(plain[0]).toMatchObject({ email: 'gone@a.test', verdict: 'undeliverable', smtp_code: 550, smtp_reply: rejected.lines[0] });
+    expect(plain.every((row) => !('result' in row))).toBe(true);
+    for (const format of ['json', 'ndjson']) {
+      const text = await (await get(`format=${format}&detail=full`)).text();
+      const rows = (format === 'json' ? JSON.parse(text) : text.trim().split('\n').map((l) => JSON.parse(l))) as { email: string; result: VerificationResult | null }[];
+      expect(rows.map((r) => [r.email, r.result?.verdict])).toEqual([['gone@a.test', 'undeliverable'], ['bad address', 'undeliverable'], ['later@b.test', 'undeliverable']]);
+      expect(rows[0]!.result?.checks.smtp?.transcript).toEqual(transcript);
+      expect(rows[1]!.result?.checks.syntax.valid).toBe(false);
+    }
+    for (const query of ['format=csv&detail=full', 'format=json&detail=everything']) {
+      const refused = await get(query);
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ error: { code: 'invalid_request', message: expect.stringContaining('detail') } });
+    }
+  });
 });
 
 describe('GET and DELETE /v1/jobs/:id', () => {
@@ -151,7 +176,7 @@ describe('GET and DELETE /v1/jobs/:id', () => {
     expect(h.dispatcher.tasks).toHaveLength(0);
     // The row the job never reached says so, in JSON and CSV alike.
     expect(JSON.parse(await h.results(id)).map((r: { verdict: string | null; reason: string | null }) => [r.verdict, r.reason])).toEqual([['cancelled', 'cancelled'], ['undeliverable', 'invalid_syntax']]);
-    expect((await h.results(id, 'csv')).split('\r\n')[1]).toBe('a@a.test,a@a.test,cancelled,cancelled,,The job was cancelled before this address was checked.,,,,,,,,,cancelled,,');
+    expect((await h.results(id, 'csv')).split('\r\n')[1]).toBe('a@a.test,a@a.test,cancelled,cancelled,,The job was cancelled before this address was checked.,,,,,,,,,cancelled,,,');
   });
 
   it('filters the results by ?verdict= (comma-separated or repeated) and names the download', async () => {
