@@ -35,9 +35,9 @@ describeWorld('bouncezero verify against the world', () => {
     expect(run.err).toContain('completed: 3 addresses (deliverable 1, undeliverable 2, risky 0, unknown 0)');
     expect(readFileSync(join(dir, 'out.csv'), 'utf8').split('\r\n')).toEqual([
       'name,E-mail,normalized,verdict,reason,score,reason_text,suggestion,role,disposable,free_provider,catch_all,mx_host,smtp_code,smtp_enhanced_code,state,next_retry_at,cause,smtp_reply',
-      expect.stringMatching(/^Al,alice@world\.test,alice@world\.test,deliverable,accepted,0\.\d+,The mail server accepted the recipient\.,,false,false,false,no,mx1\.world\.test,250,2\.1\.5,done,,$/),
-      expect.stringMatching(/^"Doe, ""N""",nobody@world\.test,nobody@world\.test,undeliverable,mailbox_not_found,0,The mail server says the mailbox does not exist\.,,true,false,false,no,mx1\.world\.test,550,5\.1\.1,done,,$/),
-      'Bad,x y,,undeliverable,invalid_syntax,0,The address is not a valid RFC 5321 mailbox.,,false,false,false,,,,,done,,',
+      expect.stringMatching(/^Al,alice@world\.test,alice@world\.test,deliverable,accepted,0\.\d+,The mail server accepted the recipient\.,,false,false,false,no,mx1\.world\.test,250,2\.1\.5,done,,,2\.1\.5 Ok$/),
+      expect.stringMatching(/^"Doe, ""N""",nobody@world\.test,nobody@world\.test,undeliverable,mailbox_not_found,0,The mail server says the mailbox does not exist\.,,true,false,false,no,mx1\.world\.test,550,5\.1\.1,done,,,5\.1\.1 <nobody@world\.test>: Recipient address rejected: User unknown in virtual mailbox table$/),
+      'Bad,x y,,undeliverable,invalid_syntax,0,The address is not a valid RFC 5321 mailbox.,,false,false,false,,,,,done,,,',
       expect.stringMatching(/^Dup,alice@WORLD\.TEST,alice@world\.test,deliverable,accepted,0\.\d+,/),
       '',
     ]);
