@@ -18,6 +18,8 @@ export interface HandshakeOptions {
 export interface Authenticated {
   record: AgentRecord;
   auth: FrameOf<'auth'>;
+  /** The providers the store says it backs off from, and until when (AgentStore.heldOff). */
+  heldOff: Map<string, number>;
 }
 
 /** Checked against when the agent id is unknown, so that case costs what a wrong answer costs. */
@@ -63,9 +65,15 @@ export function startHandshake(socket: AgentSocket, options: HandshakeOptions, d
     if (!signed) return refuse(CLOSE.authFailed, 'auth_failed', { ...fields, why: 'bad_signature' });
     if (Math.abs(clock.now() - auth.ts) > AUTH_MAX_SKEW_MS) return refuse(CLOSE.authFailed, 'auth_failed', { ...fields, why: 'stale_timestamp' });
     if (record.revoked_at !== null) return refuse(CLOSE.revoked, 'revoked', fields);
+    // Back-offs the store cannot give are ones the prober may still remember: no reason to refuse it.
+    const heldOff = await options.store.heldOff(record.id, clock.now()).catch((error: unknown) => {
+      log('held_off_unreadable', { ...fields, error: String(error).slice(0, 200) });
+      return new Map<string, number>();
+    });
+    if (phase !== 'verifying') return;
     phase = 'over';
     cancelTimer();
-    done({ record, auth });
+    done({ record, auth, heldOff });
   };
 
   return (data) => {

@@ -47,6 +47,21 @@ type Settle = (outcome: DispatchOutcome) => void;
 /** Hand-outs of one task whose holders were all lost before it is given up (see `abandon`). */
 const MAX_HANDOUTS = 3;
 
+/** A back-off reported again with an end this much later is written to the store again. */
+const KEEP_HELD_OFF_SLACK_MS = 60_000;
+
+/**
+ * Records a back-off. An agent's word costs the edge memory: past the bound the one that ends
+ * first goes, as in the store (AgentStore.keepHeldOff), so the two keep the same ones.
+ */
+function holdOff(heldOff: Map<string, number>, provider: string, until: number): void {
+  heldOff.set(provider, until);
+  if (heldOff.size <= MAX_HELD_OFF) return;
+  let first: [string, number] | undefined;
+  for (const entry of heldOff) if (first === undefined || entry[1] < first[1]) first = entry;
+  heldOff.delete(first![0]);
+}
+
 export function createAgentHub(options: HubOptions): AgentHub {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
@@ -61,7 +76,8 @@ export function createAgentHub(options: HubOptions): AgentHub {
   const handshaking = new Set<AgentSocket>();
   const waiters = new Map<string, Set<Settle>>();
   // Per agent, not per connection: a prober that reconnects, or restarts and forgot, is still
-  // passed over for the providers it backs off from, and is told them again at `ready`.
+  // passed over for the providers it backs off from, and is told them again at `ready`. The store
+  // keeps them too, for an edge that restarted and for the other edges of a fleet.
   const heldOffByAgent = new Map<string, Map<string, number>>();
   const counters = { tasks_dispatched: 0, tasks_redispatched: 0, tasks_given_back: 0, tasks_overdue: 0, tasks_abandoned: 0, duplicate_results_dropped: 0 };
   let sequence = 0;
@@ -138,11 +154,15 @@ export function createAgentHub(options: HubOptions): AgentHub {
   const onResult = (agent: ConnectedAgent, result: ProbeResult) => {
     const taskId = result.task_id;
     for (const { provider, for_s } of result.stats.held_off ?? []) {
-      if (!agent.heldOff.has(provider)) log('agent_held_off', { agent_id: agent.agentId, provider, for_s });
-      agent.heldOff.delete(provider);
-      agent.heldOff.set(provider, clock.now() + for_s * 1000);
-      // An agent's word costs the edge memory: the oldest reports go first past the bound.
-      if (agent.heldOff.size > MAX_HELD_OFF) agent.heldOff.delete(agent.heldOff.keys().next().value!);
+      const now = clock.now();
+      const known = agent.heldOff.get(provider);
+      const until = now + for_s * 1000;
+      if (known === undefined) log('agent_held_off', { agent_id: agent.agentId, provider, for_s });
+      holdOff(agent.heldOff, provider, until);
+      // A report repeats the same end while the back-off lasts: only a new or longer one is written.
+      if (known === undefined || until - known > KEEP_HELD_OFF_SLACK_MS) {
+        options.store.keepHeldOff(agent.agentId, provider, until, now, MAX_HELD_OFF).catch((error: unknown) => log('held_off_not_kept', { agent_id: agent.agentId, provider, error: String(error).slice(0, 200) }));
+      }
     }
     const freed = agent.inFlight.delete(taskId);
     const entry = board.entries.get(taskId);
@@ -208,11 +228,12 @@ export function createAgentHub(options: HubOptions): AgentHub {
     accept(socket) {
       if (closed) return socket.close(1001, 'shutting_down');
       handshaking.add(socket);
-      let handler = startHandshake(socket, { store: options.store, clock, random, authTimeoutMs: options.authTimeoutMs ?? 5_000, log: refusals }, ({ record, auth }) => {
+      let handler = startHandshake(socket, { store: options.store, clock, random, authTimeoutMs: options.authTimeoutMs ?? 5_000, log: refusals }, ({ record, auth, heldOff: stored }) => {
         handshaking.delete(socket);
         socket.authenticated?.();
         for (const other of seats()) if (other.agentId === record.id) drop(other, CLOSE.replaced, 'replaced');
         const heldOff = heldOffByAgent.get(record.id) ?? new Map<string, number>();
+        for (const [provider, until] of stored) if ((heldOff.get(provider) ?? 0) < until) holdOff(heldOff, provider, until);
         heldOffByAgent.set(record.id, heldOff);
         const agent = connectedAgent({ key: `c${++sequence}`, socket, record, auth, now: clock.now(), heldOff });
         agents.set(agent.key, agent);

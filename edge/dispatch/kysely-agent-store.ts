@@ -23,5 +23,21 @@ export function createKyselyAgentStore<DB extends AgentTables>(store: Kysely<DB>
     async list() {
       return db.selectFrom('agents').selectAll().orderBy('created_at').execute();
     },
+    async heldOff(agentId, now) {
+      const rows = await db.selectFrom('agent_held_off').select(['provider', 'until']).where('agent_id', '=', agentId).where('until', '>', now).execute();
+      return new Map(rows.map((r) => [r.provider, Number(r.until)]));
+    },
+    async keepHeldOff(agentId, provider, until, now, max) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('agent_held_off')
+          .values({ agent_id: agentId, provider, until })
+          .onConflict((oc) => oc.columns(['agent_id', 'provider']).doUpdateSet({ until }))
+          .execute();
+        await trx.deleteFrom('agent_held_off').where('agent_id', '=', agentId).where('until', '<=', now).execute();
+        const kept = await trx.selectFrom('agent_held_off').select('provider').where('agent_id', '=', agentId).orderBy('until', 'desc').offset(max).limit(1000).execute();
+        if (kept.length > 0) await trx.deleteFrom('agent_held_off').where('agent_id', '=', agentId).where('provider', 'in', kept.map((r) => r.provider)).execute();
+      });
+    },
   };
 }

@@ -1,4 +1,4 @@
-import type { AgentsTable } from './tables/agents.ts';
+import type { AgentHeldOffTable, AgentsTable } from './tables/agents.ts';
 import type { BreachHashesTable } from './tables/breach.ts';
 import type { DnsCacheTable, ResultCacheTable } from './tables/caches.ts';
 import type { JobItemsTable, JobRowsTable, JobsTable } from './tables/jobs.ts';
@@ -18,6 +18,8 @@ export interface Database {
   api_keys: ApiKeysTable;
   /** Prober agents, see edge/dispatch/kysely-agent-store.ts. */
   agents: AgentsTable;
+  /** The providers each prober backs off from, see edge/dispatch/kysely-agent-store.ts. */
+  agent_held_off: AgentHeldOffTable;
   /** Bulk jobs, their distinct addresses and their input rows, see edge/jobs/. */
   jobs: JobsTable;
   job_items: JobItemsTable;

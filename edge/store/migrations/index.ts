@@ -14,6 +14,7 @@ import { jobRetryWindowMigration } from './012-job-retry-window.ts';
 import { jobItemsDueByJobMigration } from './013-job-items-due-by-job.ts';
 import { jobNamesAndCallbacksMigration } from './016-job-names-and-callbacks.ts';
 import { callbackQueueMigration } from './017-callback-queue.ts';
+import { agentHeldOffMigration } from './018-agent-held-off.ts';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so a new one takes the next
@@ -36,4 +37,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '013-job-items-due-by-job': jobItemsDueByJobMigration,
   '016-job-names-and-callbacks': jobNamesAndCallbacksMigration,
   '017-callback-queue': callbackQueueMigration,
+  '018-agent-held-off': agentHeldOffMigration,
 };

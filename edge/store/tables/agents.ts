@@ -7,6 +7,14 @@ export interface AgentsTable {
   revoked_at: number | null;
 }
 
+/** The `agent_held_off` table (migration '018-agent-held-off'): a prober's provider back-offs, until when (epoch ms). */
+export interface AgentHeldOffTable {
+  agent_id: string;
+  provider: string;
+  until: number;
+}
+
 export interface AgentTables {
   agents: AgentsTable;
+  agent_held_off: AgentHeldOffTable;
 }

@@ -110,7 +110,7 @@ describe('prober processes', () => {
     console.log('held RCPTs', smtp.rcpts, 'sessions', smtp.sessions, 'metrics', hub.metrics());
   });
 
-  it('a prober whose IP Google refused no longer gets Google domains while another prober can take them, and keeps its back-off across a restart', async () => {
+  it('a prober whose IP Google refused no longer gets Google domains while another prober can take them, and keeps its back-off across its restart and the edge\'s', async () => {
     await smtp?.close();
     await edge?.close();
     smtp = new HeldSmtpServer();
@@ -152,7 +152,19 @@ describe('prober processes', () => {
     if (held.ok) expect(held.result.results[0]!.smtp.detail).toContain('kept by the edge');
     expect(smtp.greetings).toHaveLength(2);
 
+    // Now the edge restarts as well, and remembers nothing: the store kept the back-off, so the
+    // new edge tells a again at ready, and the Google task still costs no connection.
     restarted.child.kill('SIGTERM');
     expect(await restarted.exit).toBe(0);
+    await edge.close();
+    edge = await startTestEdge(store);
+    const afresh = prober('a', files.a!, smtpPort, 'prober-a.world.test');
+    await eventually(() => edge!.hub.healthyCount() === 1, 'prober a on the new edge', 20_000);
+    const stillHeld = await edge.hub.submit({ ...tenant(0), id: 'k0-third' });
+    expect(stillHeld).toMatchObject({ ok: true, agent_id: 'a', result: { results: [{ smtp: { outcome: 'temporary', cause: 'blocked' } }] } });
+    expect(smtp.greetings).toHaveLength(2);
+
+    afresh.child.kill('SIGTERM');
+    expect(await afresh.exit).toBe(0);
   });
 });

@@ -27,6 +27,17 @@ export class MemoryAgentStore implements AgentStore {
   async list() {
     return [...this.rows.values()];
   }
+  /** agent id → provider → until, as the store's agent_held_off table. */
+  readonly held = new Map<string, Map<string, number>>();
+  async heldOff(agentId: string, now: number) {
+    return new Map([...(this.held.get(agentId) ?? [])].filter(([, until]) => until > now));
+  }
+  async keepHeldOff(agentId: string, provider: string, until: number, now: number, max: number) {
+    const held = this.held.get(agentId) ?? new Map<string, number>();
+    held.set(provider, until);
+    const kept = [...held].filter(([, end]) => end > now).sort((a, b) => b[1] - a[1]).slice(0, max);
+    this.held.set(agentId, new Map(kept));
+  }
 }
 
 /** The agent's end of an in-memory socket: what the hub sent it, and how it answers. */

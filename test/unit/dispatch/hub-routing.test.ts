@@ -5,9 +5,8 @@ import { CLOSE, PROTOCOL_VERSION, type ProbeTask } from '../../../protocol/index
 import { FakeClock } from '../../support/fake-clock.ts';
 import { MemoryAgentStore, addAgent, connect, resultFor, task, until, type PeerEnd } from './hub-harness.ts';
 
-async function setup(ids: string[]) {
+async function setup(ids: string[], store = new MemoryAgentStore()) {
   const clock = new FakeClock();
-  const store = new MemoryAgentStore();
   const ready = { count: 0 };
   const hub = createAgentHub({
     onAgentReady: () => ready.count++,
@@ -361,7 +360,43 @@ describe('routing', () => {
     expect(again.tasks()).toEqual([]);
   });
 
-  it('keeps at most 256 back-offs per agent, the latest', async () => {
+  it('keeps back-offs in the store: an edge started afresh on it (a restart, another edge of a fleet) passes the agent over and tells it at ready', async () => {
+    const first = await setup(['a', 'b']);
+    const a = await ready(await connect(first.hub, first.clock, 'a'));
+    const t1 = task('t1', 'shop.test', '192.0.2.80');
+    void first.hub.submit(t1);
+    await until(() => a.tasks().length === 1);
+    await answerHeldOff(first.hub, a, t1, 'shop.test', 600);
+    await until(() => first.store.held.get('a')?.has('shop.test') === true);
+    first.hub.close();
+
+    const second = await setup(['a', 'b'], first.store);
+    await second.clock.advance(100_000);
+    const again = await ready(await connect(second.hub, second.clock, 'a'));
+    expect(again.of('ready')[0]).toMatchObject({ held_off: [{ provider: 'shop.test', for_s: 500 }] });
+    const b = await ready(await connect(second.hub, second.clock, 'b'));
+    void second.hub.submit(task('t2', 'shop.test', '192.0.2.80'));
+    await until(() => b.tasks().length === 1);
+    expect(again.tasks()).toEqual([]);
+  });
+
+  it('writes a back-off to the store once, and again only when it grows longer', async () => {
+    const store = new MemoryAgentStore();
+    const writes: [string, number][] = [];
+    const keep = store.keepHeldOff.bind(store);
+    store.keepHeldOff = (agentId, provider, end, now, max) => (writes.push([provider, end]), keep(agentId, provider, end, now, max));
+    const { clock, hub } = await setup(['a'], store);
+    const a = await ready(await connect(hub, clock, 'a'));
+    for (const [i, seconds] of [600, 600, 630, 4200].entries()) {
+      const t = task(`t${i}`, 'shop.test', '192.0.2.81');
+      void hub.submit(t);
+      await until(() => a.tasks().length === i + 1);
+      await answerHeldOff(hub, a, t, 'shop.test', seconds);
+    }
+    expect(writes).toEqual([['shop.test', clock.now() + 600_000], ['shop.test', clock.now() + 4_200_000]]);
+  });
+
+  it('keeps at most 256 back-offs per agent, those that end last', async () => {
     const { clock, hub } = await setup(['a']);
     const a = await ready(await connect(hub, clock, 'a'));
     for (let r = 0; r < 20; r++) {
@@ -371,6 +406,7 @@ describe('routing', () => {
       const held_off = Array.from({ length: 16 }, (_, i) => ({ provider: `p${r * 16 + i}.test`, for_s: 600 }));
       a.send({ type: 'result', v: PROTOCOL_VERSION, result: { ...resultFor(t), stats: { connections: 0, commands: 0, round_trips: 0, held_off } } });
       await until(() => hub.metrics().tasks_in_flight === 0);
+      await clock.advance(1_000);
     }
     a.disconnect();
     const again = await ready(await connect(hub, clock, 'a'));
