@@ -4,6 +4,9 @@ import { VerificationResult, type ProbeResult, type ProbeTask, type SmtpCheck } 
 import type { DispatchOutcome } from '../../../edge/dispatch/dispatcher.ts';
 import { jobsHarness, plan } from './jobs-harness.ts';
 import { portablePacking } from '../../../edge/store/deflate-portable.ts';
+import { nodeDeflate } from '../../../edge/adapters/deflate-node.ts';
+import { sqliteStore } from '../../../edge/adapters/sqlite-node.ts';
+import { memoryStore } from '../api/app-harness.ts';
 
 const plans = { 'a.test': plan('a.test'), 'b.test': plan('b.test') };
 const accepted: SmtpCheck = { outcome: 'accepted', reason: 'accepted' };
@@ -131,6 +134,19 @@ describe('JobRunner', () => {
     await h.advance(1_500_000);
     expect(h.dispatcher.tasks.at(-1)?.addresses.map((a) => a.address)).toEqual(['l@a.test']);
     expect(h.dispatcher.tasks).toHaveLength(3);
+  });
+
+  it("deflates each answer once for its item and the result cache, with the store's codec", async () => {
+    let deflated = 0;
+    const deflate = { ...nodeDeflate, deflate: (data: Uint8Array, dictionary: Uint8Array) => (deflated++, nodeDeflate.deflate(data, dictionary)) };
+    const h = await jobsHarness({ plans, store: { ...sqliteStore(await memoryStore()), deflate } });
+    const id = await h.create(JSON.stringify(['ann@a.test', 'bob@a.test', 'not an address']), 'application/json');
+    await h.run();
+    expect(await h.status(id)).toMatchObject({ status: 'completed', done: 3 });
+    expect(deflated).toBe(3);
+    const stored = await h.store.selectFrom('job_items').select('result_json').execute();
+    const cached = await h.store.selectFrom('result_cache').select('result_json').execute();
+    expect([...stored, ...cached].map((r) => r.result_json?.slice(0, 3))).toEqual(['z1:', 'z1:', 'z1:', 'z1:', 'z1:']);
   });
 
   it('gives up after the retry budget with unknown / retry_budget_exhausted and keeps the last reply', async () => {
