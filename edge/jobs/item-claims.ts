@@ -7,6 +7,7 @@ import type { ResultPacking } from '../store/packed-result.ts';
 import { preparedQuery } from '../store/prepared-query.ts';
 import type { Database } from '../store/schema.ts';
 import { claimStatement, type ClaimedItem, type ClaimedRow } from './claim-statement.ts';
+import { deleteJob, resumeDeletions } from './delete-job.ts';
 import { fairShares, type DueJob } from './fair-shares.ts';
 
 /** The exactly-once guard every change of an item carries (see updateClaimed). */
@@ -114,12 +115,13 @@ export class ItemClaims {
   async recover(now: number): Promise<{ requeued: number; abandonedUploads: number }> {
     const requeued = await this.db.updateTable('job_items').set({ state: 'pending', due_at: now }).where('state', '=', 'in_flight').executeTakeFirst();
     const stale = await this.db.selectFrom('jobs').select('id').where('status', '=', 'uploading').execute();
-    for (const { id } of stale) {
-      await this.db.deleteFrom('job_rows').where('job_id', '=', id).execute();
-      await this.db.deleteFrom('job_items').where('job_id', '=', id).execute();
-      await this.db.deleteFrom('jobs').where('id', '=', id).execute();
-    }
+    for (const { id } of stale) await deleteJob(this.db, id);
     return { requeued: Number(requeued.numUpdatedRows), abandonedUploads: stale.length };
+  }
+
+  /** Finishes the deletions an edge stopped in the middle of (delete-job.ts); safe beside other edges doing the same. */
+  finishDeletions(): Promise<number> {
+    return resumeDeletions(this.db);
   }
 
   /** Records final results; returns how many applied (the others were stale or duplicates). */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { VERDICTS, type Verdict } from '../../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
-import type { CallbackState, JobStatus } from '../store/tables/jobs.ts';
+import { HIDDEN_JOB_STATUSES, type CallbackState, type VisibleJobStatus } from '../store/tables/jobs.ts';
 
 export const LIST_LIMIT = { default: 20, max: 100 };
 
@@ -9,7 +9,7 @@ export const LIST_LIMIT = { default: 20, max: 100 };
 export interface JobSummary {
   id: string;
   name: string | null;
-  status: Exclude<JobStatus, 'uploading'>;
+  status: VisibleJobStatus;
   rows: number;
   total: number;
   done: number;
@@ -42,7 +42,7 @@ export async function listJobs(db: Kysely<Database>, owner: string, page: { limi
     .selectFrom('jobs')
     .select(['id', 'name', 'status', 'rows', 'created_at', 'completed_at', 'callback_state', 'callback_attempts', 'callback_error'])
     .where('owner', '=', owner)
-    .where('status', '!=', 'uploading');
+    .where('status', 'not in', HIDDEN_JOB_STATUSES);
   const after = page.after;
   if (after) query = query.where((eb) => eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]));
   const jobs = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();

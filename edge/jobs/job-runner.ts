@@ -46,6 +46,8 @@ export class JobRunner {
     // Where other edges share the store their claims and uploads are live, and the claims of an
     // edge that died come due again when their leases end.
     if (!this.shared) await this.claims.recover(this.deps.clock.now());
+    // A large job's rows may take a while to go: nothing waits for them.
+    void this.claims.finishDeletions().catch((error: unknown) => this.deps.onError?.(error));
     this.wake();
   }
 

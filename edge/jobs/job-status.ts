@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import { VERDICTS, type Verdict } from '../../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
-import type { JobStatus } from '../store/tables/jobs.ts';
+import { HIDDEN_JOB_STATUSES, type VisibleJobStatus } from '../store/tables/jobs.ts';
 
 export interface JobReport {
   id: string;
-  status: Exclude<JobStatus, 'uploading'>;
+  status: VisibleJobStatus;
   /** Input rows, duplicates included. */
   rows: number;
   /** Distinct addresses; the counts below are over these. */
@@ -28,7 +28,7 @@ export interface JobReport {
 
 /** A job's state derived from its items' states (never from counters), so it is right after any crash. */
 export async function jobReport(db: Kysely<Database>, id: string, now: number): Promise<JobReport | null> {
-  const job = await db.selectFrom('jobs').selectAll().where('id', '=', id).where('status', '!=', 'uploading').executeTakeFirst();
+  const job = await db.selectFrom('jobs').selectAll().where('id', '=', id).where('status', 'not in', HIDDEN_JOB_STATUSES).executeTakeFirst();
   if (!job) return null;
   // bigint columns come back as strings from some drivers (PostgreSQL).
   const createdAt = Number(job.created_at);

@@ -1,7 +1,14 @@
 import type { ColumnType, Generated } from 'kysely';
 
-/** queued → running → completed; `uploading` while the body streams in (never visible to GET). */
-export type JobStatus = 'uploading' | 'queued' | 'running' | 'completed' | 'cancelled';
+/**
+ * queued → running → completed; `uploading` while the body streams in, `deleting` while its rows
+ * go (edge/jobs/delete-job.ts): neither is ever visible to GET.
+ */
+export type JobStatus = 'uploading' | 'queued' | 'running' | 'completed' | 'cancelled' | 'deleting';
+
+/** The statuses of a job nobody sees. */
+export const HIDDEN_JOB_STATUSES = ['uploading', 'deleting'] as const;
+export type VisibleJobStatus = Exclude<JobStatus, (typeof HIDDEN_JOB_STATUSES)[number]>;
 
 /**
  * pending (claimable at due_at) → in_flight (claimed, lease until due_at) → done, or → waiting
