@@ -10,7 +10,7 @@ import { createAgentHub } from './edge/dispatch/agent-hub.ts';
 import { agentPublicKey, deriveAgentKey, signChallenge } from './protocol/agent-auth.ts';
 const key = await deriveAgentKey('ab'.repeat(32));
 const row = { id: 'a1', name: 'deno', public_key: await agentPublicKey(key), created_at: 0, revoked_at: null };
-const store = { create: async () => {}, findById: async (id) => (id === 'a1' ? row : undefined), findByName: async () => row, revoke: async () => false, list: async () => [row] };
+const store = { create: async () => {}, findById: async (id) => (id === 'a1' ? row : undefined), findByName: async () => row, revoke: async () => false, list: async () => [row], heldOff: async () => new Map(), keepHeldOff: async () => {} };
 const hub = createAgentHub({ store, log: () => {} });
 let deliver = () => {};
 const got = [];
