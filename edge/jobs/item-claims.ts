@@ -7,7 +7,7 @@ import type { ResultPacking } from '../store/packed-result.ts';
 import { preparedQuery } from '../store/prepared-query.ts';
 import type { Database } from '../store/schema.ts';
 import { claimStatement, type ClaimedItem, type ClaimedRow } from './claim-statement.ts';
-import { deleteJob, resumeDeletions } from './delete-job.ts';
+import { deleteJob, resumeDeletions, type ForgetResults } from './delete-job.ts';
 import { fairShares, type DueJob } from './fair-shares.ts';
 
 /** The exactly-once guard every change of an item carries (see updateClaimed). */
@@ -120,8 +120,8 @@ export class ItemClaims {
   }
 
   /** Finishes the deletions an edge stopped in the middle of (delete-job.ts); safe beside other edges doing the same. */
-  finishDeletions(): Promise<number> {
-    return resumeDeletions(this.db);
+  finishDeletions(forget: ForgetResults): Promise<number> {
+    return resumeDeletions(this.db, forget);
   }
 
   /** Records final results; returns how many applied (the others were stale or duplicates). */

@@ -134,9 +134,7 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
     const job = await ownedJob(deps.db, c.req.param('id'), c.get('principal').id);
     if (!job) return noSuchJob(c);
     // Deleting a job takes its addresses' cached answers too: the caller asked us to drop what it gave.
-    const addresses = await deps.db.selectFrom('job_items').select('key').where('job_id', '=', job.id).where('domain', 'is not', null).execute();
-    if (!(await deleteJob(deps.db, job.id))) return noSuchJob(c);
-    await deps.forgetResults?.(addresses.map((a) => a.key));
+    if (!(await deleteJob(deps.db, job.id, deps.forgetResults))) return noSuchJob(c);
     return c.body(null, 204);
   });
 

@@ -47,7 +47,7 @@ export class JobRunner {
     // edge that died come due again when their leases end.
     if (!this.shared) await this.claims.recover(this.deps.clock.now());
     // A large job's rows may take a while to go: nothing waits for them.
-    void this.claims.finishDeletions().catch((error: unknown) => this.deps.onError?.(error));
+    void this.claims.finishDeletions((normalized) => this.deps.cache.forget(normalized)).catch((error: unknown) => this.deps.onError?.(error));
     this.wake();
   }
 

@@ -38,6 +38,20 @@ describe.each(STORE_ENGINES)('deleting a job on $name', ({ open }) => {
     expect(await deleteJob(db, 'j_big')).toBe(false);
   });
 
+  it('tells whoever keeps cached answers the addresses of each chunk of items before they go', async () => {
+    const db = await open();
+    await seed(db, 'j_forget', DELETE_CHUNK + 5);
+    const told: number[] = [];
+    let left = -1;
+    expect(await deleteJob(db, 'j_forget', async (normalized) => {
+      told.push(normalized.length);
+      left = await count(db, 'job_items', 'j_forget');
+    })).toBe(true);
+    expect(told).toEqual([DELETE_CHUNK, 5]);
+    // Told before the chunk went: the last chunk's five were still there.
+    expect(left).toBe(5);
+  });
+
   it('hides a job whose deletion was cut short from every reader, and finishes it on resume', async () => {
     const db = await open();
     await seed(db, 'j_cut', 10);

@@ -165,6 +165,20 @@ describe('GET and DELETE /v1/jobs/:id', () => {
     expect(await h.store.selectFrom('job_rows').selectAll().execute()).toEqual([]);
   });
 
+  it("takes its addresses' cached answers with it, from the store and from the edge's memory", async () => {
+    const h = await jobsHarness({ plans });
+    const id = await h.create('email\na@a.test\nbad address\n');
+    await h.run();
+    const verify = async () => {
+      const res = await h.app.request('/v1/verify', { method: 'POST', headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ email: 'a@a.test' }) });
+      return ((await res.json()) as { cached: boolean }).cached;
+    };
+    expect(await verify()).toBe(true);
+    expect((await h.remove(id)).status).toBe(204);
+    expect(await h.store.selectFrom('result_cache').select('normalized').execute()).toEqual([]);
+    expect(await verify()).toBe(false);
+  });
+
   it('cancels: nothing more is claimed, the results so far stay readable', async () => {
     const h = await jobsHarness({ plans, healthy: 0 });
     const id = await h.create('email\na@a.test\nbad address\n');
