@@ -77,7 +77,7 @@ export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyCla
   const recipientLimit = context.phase === 'rcpt' && isRecipientLimit(enhanced, text);
   if (recipientLimit) return { ...verdict('temporary', 'temporary_failure', closing), ...flags, cause: 'busy', recipientLimit, busy: true };
   if (code >= 500) {
-    const reason = forPhase(reasonOf(code, enhanced, text, blockText, context), context.phase, code);
+    const reason = forPhase(reasonOf(code, enhanced, text, blockText, context, flags.namesOurIp), context.phase, code);
     const outcome = ADDRESS_REASONS.has(reason) ? 'rejected' : 'error';
     return { ...verdict(outcome, reason, closing), ...flags, ambiguous: reason === 'ambiguous_refusal' };
   }
@@ -111,7 +111,7 @@ function isRecipientLimit(enhanced: string | undefined, text: string): boolean {
 }
 
 /** The reason a reply's quirk, enhanced code, text and code give, in that order of authority. */
-function reasonOf(code: number, enhanced: string | undefined, text: string, blockText: boolean, context: ReplyContext): ReasonCode {
+function reasonOf(code: number, enhanced: string | undefined, text: string, blockText: boolean, context: ReplyContext, namesOurIp = false): ReasonCode {
   if (context.smtputf8Needed && (code === 555 || matchesAny(text, SMTPUTF8_PATTERNS))) return 'smtputf8_unsupported';
   // Postfix reports HELO restrictions at RCPT as "504 5.5.2 …: Helo command rejected": our name, not a syntax error.
   if (matchesAny(text, HELO_PATTERNS)) return 'blocked_by_server';
@@ -124,6 +124,9 @@ function reasonOf(code: number, enhanced: string | undefined, text: string, bloc
     return blockText ? 'blocked_by_server' : (mailboxReason(text) ?? 'blocked_by_server');
   }
   const byEnhanced = parsed && ENHANCED_REASONS.get(`${parsed.subject}.${parsed.detail}`);
+  // "550 5.1.1 Mailbox unavailable. Your IP address … is listed at zen.spamhaus.org": a mailbox
+  // code on a refusal of us. Believed, it deletes a real customer; the words about us win.
+  if (byEnhanced && ADDRESS_REASONS.has(byEnhanced) && namesOurIp) return 'blocked_by_server';
   if (byEnhanced) return byEnhanced;
   if (matchesAny(text, SYSTEM_TEMPORARY_PATTERNS)) return 'temporary_failure';
   if (blockText) return 'blocked_by_server';

@@ -74,6 +74,15 @@ describe('classifyReply rules', () => {
     expect(classifyReply({ code: 550, lines: ['4.2.2 sorry'] }, rcpt).reason).toBe('ambiguous_refusal');
   });
 
+  it('takes a mailbox code whose words name our IP or a blocklist for a block, not for the address', () => {
+    expect(classifyReply({ code: 550, enhanced: '5.1.1', lines: ['5.1.1 Mailbox unavailable. Your IP address 192.0.2.1 is listed at zen.spamhaus.org'] }, rcpt)).toMatchObject({ outcome: 'error', reason: 'blocked_by_server', namesOurIp: true });
+    expect(classifyReply({ code: 550, enhanced: '5.2.1', lines: ['5.2.1 Mailbox unavailable. Your IP address 192.0.2.1 is blacklisted using RBL-Plus.'] }, rcpt)).toMatchObject({ outcome: 'error', reason: 'blocked_by_server' });
+    expect(classifyReply({ code: 552, enhanced: '5.2.2', lines: ['5.2.2 Over quota; sending IP 192.0.2.1 has a bad reputation'] }, rcpt).reason).toBe('blocked_by_server');
+    // The same codes without words about us stay answers about the mailbox.
+    expect(classifyReply({ code: 550, enhanced: '5.1.1', lines: ['5.1.1 Mailbox unavailable'] }, rcpt).reason).toBe('mailbox_not_found');
+    expect(classifyReply({ code: 550, enhanced: '5.2.1', lines: ['5.2.1 The email account that you tried to reach is disabled.'] }, rcpt).reason).toBe('mailbox_disabled');
+  });
+
   it('keeps 5.7.x a block unless the text names only the mailbox', () => {
     expect(classifyReply({ code: 550, enhanced: '5.7.1', lines: ['5.7.1 Recipient address rejected: User unknown'] }, rcpt).reason).toBe('mailbox_not_found');
     expect(classifyReply({ code: 550, enhanced: '5.7.1', lines: ['5.7.1 User unknown; client host [192.0.2.1] blocked using zen.spamhaus.org'] }, rcpt).reason).toBe('blocked_by_server');
