@@ -29,9 +29,11 @@ export function renderPostfixTables(): TableFile[] {
   const catchAllDomains = domainsOf((kind) => CATCH_ALL_KINDS.has(kind));
 
   const domains = [...mailboxDomains, ...catchAllDomains].map((d) => `${d}\tOK`);
+  // A special recipient may be one of the usual mailboxes too (alice@listed.test): listed once.
+  const special = new Set(Object.keys(SPECIAL_RECIPIENTS));
   const mailboxes = [
-    ...mailboxDomains.flatMap((d) => MAILBOXES.map((m) => `${m}@${d}\t${d}/${m}/`)),
-    ...Object.keys(SPECIAL_RECIPIENTS).map((address) => `${address}\tspecial/`),
+    ...mailboxDomains.flatMap((d) => MAILBOXES.filter((m) => !special.has(`${m}@${d}`)).map((m) => `${m}@${d}\t${d}/${m}/`)),
+    ...[...special].map((address) => `${address}\tspecial/`),
     ...catchAllDomains.map((d) => `@${d}\t${d}/catchall/`),
   ];
 

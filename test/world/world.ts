@@ -43,6 +43,7 @@ export const LISTENERS: Listener[] = [
   { address: '127.0.0.32', kind: 'helocheck', domains: ['helo.test'] },
   { address: '127.0.0.33', kind: 'greycatchall', domains: ['greycatch.test'] },
   { address: '127.0.0.34', kind: 'standard', domains: ['callout.test'] },
+  { address: '127.0.0.35', kind: 'standard', domains: ['listed.test'] },
 ];
 
 /** `smtpd_recipient_limit` of the recipientlimit listener: RCPTs past it in one transaction get RECIPIENT_LIMIT_REPLY. */
@@ -74,6 +75,9 @@ export const SPECIAL_RECIPIENTS = {
   'full@world.test': '552 5.2.2 Mailbox full',
   'disabled@world.test': '550 5.2.1 Mailbox disabled, not accepting messages',
   'policy@world.test': '554 5.7.1 Recipient address rejected: Access denied by policy',
+  // A mailbox that exists, refused with a mailbox code whose words are about our IP: read by the
+  // code it would be deleted. On a domain of its own, since the prober then backs off from it.
+  'alice@listed.test': '550 5.1.1 Mailbox unavailable. Your IP address 127.0.0.1 is listed at zen.spamhaus.org',
 } as const;
 
 /** The text a blocklist listener rejects every RCPT with (a real-world DNSBL rejection). */
@@ -131,6 +135,9 @@ export const RECORDS: ZoneRecord[] = [
   { name: 'greycatch.test', type: 'MX', value: '10 mx.greycatch.test' },
   { name: 'mx.callout.test', type: 'A', value: '127.0.0.34' },
   { name: 'callout.test', type: 'MX', value: '10 mx.callout.test' },
+  /** A server whose mailbox code (5.1.1) lies: its words say our IP is listed. */
+  { name: 'mx.listed.test', type: 'A', value: '127.0.0.35' },
+  { name: 'listed.test', type: 'MX', value: '10 mx.listed.test' },
 
   /** RFC 7505 null MX. */
   { name: 'nullmx.test', type: 'MX', value: '0 .' },
@@ -207,6 +214,7 @@ export const EXPECTATIONS: Expectation[] = [
   ...each('failover.test', 'deliverable', 'accepted', ['alice']),
   ...each('failover.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
   ...each('blocked.test', 'unknown', 'blocked_by_server', ['alice']),
+  ...each('listed.test', 'unknown', 'blocked_by_server', ['alice']),
   ...each('implicit.test', 'deliverable', 'accepted', ['alice']),
   ...each('equal.test', 'deliverable', 'accepted', ['alice']),
   ...each('cname.test', 'deliverable', 'accepted', ['alice']),
