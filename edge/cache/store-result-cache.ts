@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { systemClock, VerificationResult, type Clock } from '../../protocol/index.ts';
+import { systemClock, type Clock, type VerificationResult } from '../../protocol/index.ts';
 import { batchedWrites } from '../store/batched-writes.ts';
 import { portablePacking } from '../store/deflate-portable.ts';
 import type { ResultPacking } from '../store/packed-result.ts';
@@ -51,8 +51,8 @@ export function createStoreResultCache(db: Kysely<Database>, options: StoreResul
           .execute();
         for (const row of rows) {
           // A row written by an older release may no longer fit the schema: a miss, not an error.
-          const parsed = VerificationResult.safeParse(packing.unpack(row.result_json));
-          if (parsed.success) found.set(row.normalized, { result: parsed.data, expiresAt: row.expires_at });
+          const result = packing.unpack(row.result_json);
+          if (result) found.set(row.normalized, { result, expiresAt: row.expires_at });
         }
       }
       return found;

@@ -1,4 +1,4 @@
-import { reasonWords, VerificationResult } from '../../protocol/index.ts';
+import { reasonWords, type VerificationResult } from '../../protocol/index.ts';
 import type { ResultPacking } from '../store/packed-result.ts';
 import type { ItemState } from '../store/tables/jobs.ts';
 
@@ -49,9 +49,7 @@ function rowState(state: ItemState, cancelled: boolean): RowState {
 
 /** The whole result kept for a row; null while it is worked on, or when the stored text no longer reads. */
 export function storedResult(item: Pick<StoredItem, 'result_json'>, packing: ResultPacking): VerificationResult | null {
-  if (item.result_json === null) return null;
-  const parsed = VerificationResult.safeParse(packing.unpack(item.result_json));
-  return parsed.success ? parsed.data : null;
+  return item.result_json === null ? null : packing.unpack(item.result_json);
 }
 
 /**

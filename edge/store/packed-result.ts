@@ -1,3 +1,4 @@
+import { VerificationResult } from '../../protocol/index.ts';
 import { RESULT_DICTIONARY_V1 } from './result-dictionary.ts';
 
 /**
@@ -12,12 +13,13 @@ export interface DeflateCodec {
 
 /** Results as the store keeps them (`result_json` of job items and the result cache). */
 export interface ResultPacking {
-  pack(result: object): string;
+  pack(result: VerificationResult): string;
   /**
-   * What a stored result says, for the caller's schema to parse; null for text this build cannot
-   * read (damaged, or a format of a newer release), which callers treat like a missing result.
+   * The stored result, parsed; null for text this build cannot read (damaged, a format of a newer
+   * release, a result an older release wrote that no longer fits the schema), which callers
+   * treat like a missing result.
    */
-  unpack(stored: string): unknown;
+  unpack(stored: string): VerificationResult | null;
 }
 
 /**
@@ -42,15 +44,20 @@ export function resultPacking(codec: DeflateCodec): ResultPacking {
       return text;
     },
     unpack(stored) {
-      try {
-        if (stored.startsWith(PREFIX_V1)) return JSON.parse(decoder.decode(codec.inflate(fromBase64(stored.slice(PREFIX_V1.length)), DICTIONARY_V1)));
-        if (stored.startsWith('{')) return JSON.parse(stored);
-      } catch {
-        // Damaged text reads as no result.
-      }
-      return null;
+      const parsed = VerificationResult.safeParse(readJson(stored));
+      return parsed.success ? parsed.data : null;
     },
   };
+
+  function readJson(stored: string): unknown {
+    try {
+      if (stored.startsWith(PREFIX_V1)) return JSON.parse(decoder.decode(codec.inflate(fromBase64(stored.slice(PREFIX_V1.length)), DICTIONARY_V1)));
+      if (stored.startsWith('{')) return JSON.parse(stored);
+    } catch {
+      // Damaged text reads as no result.
+    }
+    return null;
+  }
 }
 
 const PREFIX_V1 = 'z1:';
