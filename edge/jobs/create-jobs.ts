@@ -27,7 +27,7 @@ export interface JobsDeps {
   /** Completion webhooks: how they are sent and where they may go (composeEdge gives the DoH client and BZ_ALLOW_NETS). */
   webhooks?: Partial<Omit<WebhookSenderDeps, 'db' | 'clock' | 'onError'>>;
   /** How results are kept: the same packing as the result cache's, so a result is packed once for both. */
-  packing?: ResultPacking;
+  packing: ResultPacking;
 }
 
 export interface Jobs {
@@ -68,7 +68,7 @@ export function createJobs(deps: JobsDeps): Jobs {
     onJobCreated: () => runner.wake(),
     forgetResults: (normalized) => deps.pipeline.cache.forget(normalized),
     onJobFinished: () => webhooks.wake(),
-    ...(deps.packing ? { packing: deps.packing } : {}),
+    packing: deps.packing,
     ...(deps.uploads ? { uploadLimits: deps.uploads.limits, uploadsPerPrincipal: deps.uploads.perPrincipal } : {}),
   });
   return {

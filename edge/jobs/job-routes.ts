@@ -36,8 +36,8 @@ export interface JobRoutesDeps {
   uploadLimits?: UploadLimits;
   /** BZ_UPLOADS_PER_KEY: uploads one principal may stream at once. */
   uploadsPerPrincipal?: number;
-  /** How results are kept; the portable codec when absent. */
-  packing?: ResultPacking;
+  /** How results are kept: the jobs' packing (create-jobs.ts). */
+  packing: ResultPacking;
 }
 
 /**
@@ -82,7 +82,7 @@ export function createJobRoutes(deps: JobRoutesDeps): Hono<AccessEnv> {
   async function upload(c: Context<AccessEnv>, owner: string, job: IngestDeps['job']): Promise<IngestOutcome | { ok: false; status: 415; code: string; error: string }> {
     const events = intakeOf(c, deps.uploadLimits ?? DEFAULT_UPLOAD_LIMITS);
     if ('error' in events) return { ok: false, status: 415, code: 'unsupported_media_type', error: events.error };
-    const ingest = { db: deps.db, clock: deps.clock, random: deps.random, checkSyntax: deps.checkSyntax, maxRows: deps.maxRows, owner, job, ...(deps.packing ? { packing: deps.packing } : {}) };
+    const ingest = { db: deps.db, clock: deps.clock, random: deps.random, checkSyntax: deps.checkSyntax, maxRows: deps.maxRows, owner, job, packing: deps.packing };
     return ingestJob(ingest, events.events).catch((error: unknown) =>
       error instanceof BodyTooLarge
         ? { ok: false as const, status: 413 as const, code: 'body_too_large', error: error.message }

@@ -13,6 +13,7 @@ import { createStoreResultCache } from '../../edge/cache/store-result-cache.ts';
 import type { Dispatcher } from '../../edge/dispatch/dispatcher.ts';
 import { createMxResolver } from '../../edge/dns/create-mx-resolver.ts';
 import { createJobs } from '../../edge/jobs/create-jobs.ts';
+import { portablePacking } from '../../edge/store/deflate-portable.ts';
 import { jobReport, type JobReport } from '../../edge/jobs/job-status.ts';
 import type { RunnerOptions } from '../../edge/jobs/runner-options.ts';
 import { checkSyntax } from '../../edge/syntax/index.ts';
@@ -65,8 +66,9 @@ export async function runWorldJob(options: WorldJobOptions): Promise<WorldJob> {
   const jobs = createJobs({
     store: db,
     sharedByEdges: false,
-    pipeline: { resolver, dispatcher, cache: createStoreResultCache(db), clock: systemClock, random: systemRandom, cacheTtl: { known: 0, risky: 0, unknown: 0 } },
+    pipeline: { resolver, dispatcher, cache: createStoreResultCache(db, { packing: portablePacking }), clock: systemClock, random: systemRandom, cacheTtl: { known: 0, risky: 0, unknown: 0 } },
     checkSyntax,
+    packing: portablePacking,
     runner: options.runner,
   });
   // In the edge the routes sit behind authenticate(), which names the principal that owns the job.

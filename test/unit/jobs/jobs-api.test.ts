@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { AccessEnv } from '../../../edge/access/authenticate.ts';
 import type { VerificationResult } from '../../../protocol/index.ts';
+import { portablePacking } from '../../../edge/store/deflate-portable.ts';
 import { csvOf, jobsHarness, plan, probeAnswer, TEST_KEY } from './jobs-harness.ts';
 
 /** The export's columns past score, for an address without flags, suggestion or SMTP reply. */
@@ -106,7 +107,7 @@ describe('POST /v1/jobs', () => {
   it('refuses more rows than the limit', async () => {
     const h = await jobsHarness({ plans });
     const { createJobRoutes } = await import('../../../edge/jobs/job-routes.ts');
-    const routes = createJobRoutes({ db: h.store, clock: h.clock, random: { next: () => 0.5, bytes: (n) => new Uint8Array(n).fill(7) }, checkSyntax: (await import('../../../edge/syntax/index.ts')).checkSyntax, maxRows: 3 });
+    const routes = createJobRoutes({ db: h.store, clock: h.clock, random: { next: () => 0.5, bytes: (n) => new Uint8Array(n).fill(7) }, checkSyntax: (await import('../../../edge/syntax/index.ts')).checkSyntax, maxRows: 3, packing: portablePacking });
     // Mounted alone, so the principal the API key would have set is set here.
     const app = new Hono<AccessEnv>().use((c, next) => (c.set('principal', { id: 'k_t', name: 't', scopes: ['jobs'] }), next())).route('/', routes);
     const res = await app.request('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '["a@a.test","b@a.test","c@a.test","d@a.test"]' });
