@@ -77,7 +77,7 @@ export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyCla
   const recipientLimit = context.phase === 'rcpt' && isRecipientLimit(enhanced, text);
   if (recipientLimit) return { ...verdict('temporary', 'temporary_failure', closing), ...flags, cause: 'busy', recipientLimit, busy: true };
   if (code >= 500) {
-    const reason = forPhase(reasonOf(code, enhanced, text, blockText, context, flags.namesOurIp), context.phase, code);
+    const reason = forPhase(reasonOf(code, enhanced, text, { blockText, namesOurIp: flags.namesOurIp }, context), context.phase, code);
     const outcome = ADDRESS_REASONS.has(reason) ? 'rejected' : 'error';
     return { ...verdict(outcome, reason, closing), ...flags, ambiguous: reason === 'ambiguous_refusal' };
   }
@@ -100,7 +100,8 @@ export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyCla
   if (blockText) return temporary('blocked_by_server');
   const retryLater = RETRY_LATER_CODES.has(code) || (enhanced !== undefined && GREYLIST_ENHANCED.has(enhanced));
   if (retryLater && (retry !== undefined || matchesAny(text, RETRY_LATER_PATTERNS))) return temporary('greylisted');
-  const reason = reasonOf(code, enhanced, text, false, context);
+  // A 4xx whose words are about us was answered above.
+  const reason = reasonOf(code, enhanced, text, { blockText: false, namesOurIp: false }, context);
   return temporary(TEMPORARY_REASONS.has(reason) ? reason : 'temporary_failure');
 }
 
@@ -110,8 +111,11 @@ function isRecipientLimit(enhanced: string | undefined, text: string): boolean {
   return matchesAny(text, RECIPIENT_LIMIT_PATTERNS);
 }
 
-/** The reason a reply's quirk, enhanced code, text and code give, in that order of authority. */
-function reasonOf(code: number, enhanced: string | undefined, text: string, blockText: boolean, context: ReplyContext, namesOurIp = false): ReasonCode {
+/**
+ * The reason a reply's quirk, enhanced code, text and code give, in that order of authority.
+ * `us`: whether its words are about us at all (blockText) and name our IP or a blocklist.
+ */
+function reasonOf(code: number, enhanced: string | undefined, text: string, us: { blockText: boolean; namesOurIp: boolean }, context: ReplyContext): ReasonCode {
   if (context.smtputf8Needed && (code === 555 || matchesAny(text, SMTPUTF8_PATTERNS))) return 'smtputf8_unsupported';
   // Postfix reports HELO restrictions at RCPT as "504 5.5.2 …: Helo command rejected": our name, not a syntax error.
   if (matchesAny(text, HELO_PATTERNS)) return 'blocked_by_server';
@@ -121,15 +125,15 @@ function reasonOf(code: number, enhanced: string | undefined, text: string, bloc
   if (parsed?.subject === POLICY_SUBJECT) {
     // "550 5.7.1 Recipient address rejected: User unknown": some servers file unknown users under
     // policy. When the text names the mailbox and nothing about us, the mailbox is the news.
-    return blockText ? 'blocked_by_server' : (mailboxReason(text) ?? 'blocked_by_server');
+    return us.blockText ? 'blocked_by_server' : (mailboxReason(text) ?? 'blocked_by_server');
   }
   const byEnhanced = parsed && ENHANCED_REASONS.get(`${parsed.subject}.${parsed.detail}`);
   // "550 5.1.1 Mailbox unavailable. Your IP address … is listed at zen.spamhaus.org": a mailbox
   // code on a refusal of us. Believed, it deletes a real customer; the words about us win.
-  if (byEnhanced && ADDRESS_REASONS.has(byEnhanced) && namesOurIp) return 'blocked_by_server';
+  if (byEnhanced && ADDRESS_REASONS.has(byEnhanced) && us.namesOurIp) return 'blocked_by_server';
   if (byEnhanced) return byEnhanced;
   if (matchesAny(text, SYSTEM_TEMPORARY_PATTERNS)) return 'temporary_failure';
-  if (blockText) return 'blocked_by_server';
+  if (us.blockText) return 'blocked_by_server';
   return mailboxReason(text) ?? BARE_CODE_REASONS.get(code) ?? 'smtp_protocol_error';
 }
 
