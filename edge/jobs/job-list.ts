@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import { VERDICTS, type Verdict } from '../../protocol/index.ts';
+import type { Verdict } from '../../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import { HIDDEN_JOB_STATUSES, type CallbackState, type VisibleJobStatus } from '../store/tables/jobs.ts';
+import { emptyTally, readTallies } from './job-tally.ts';
 
 export const LIST_LIMIT = { default: 20, max: 100 };
 
@@ -36,7 +37,7 @@ export function parseCursor(cursor: string): { createdAt: number; id: string } |
   return m ? { createdAt: Number(m[1]), id: m[2] as string } : null;
 }
 
-/** The owner's jobs, newest first, one page of them with their counts (two queries, whatever the page size). */
+/** The owner's jobs, newest first, one page of them with their counts (two queries, whatever the page size and the jobs' sizes). */
 export async function listJobs(db: Kysely<Database>, owner: string, page: { limit: number; after?: { createdAt: number; id: string } }): Promise<JobList> {
   let query = db
     .selectFrom('jobs')
@@ -47,27 +48,9 @@ export async function listJobs(db: Kysely<Database>, owner: string, page: { limi
   if (after) query = query.where((eb) => eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]));
   const jobs = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
   const shown = jobs.slice(0, page.limit);
-  const groups =
-    shown.length === 0
-      ? []
-      : await db
-          .selectFrom('job_items')
-          .select(['job_id', 'state', 'verdict', (eb) => eb.fn.countAll<number>().as('n')])
-          .where('job_id', 'in', shown.map((j) => j.id))
-          .groupBy(['job_id', 'state', 'verdict'])
-          .execute();
+  const tallies = await readTallies(db, shown.map((j) => j.id));
   const summaries = shown.map((job): JobSummary => {
-    const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
-    let total = 0;
-    let done = 0;
-    for (const g of groups) {
-      if (g.job_id !== job.id) continue;
-      const n = Number(g.n);
-      total += n;
-      if (g.state !== 'done') continue;
-      done += n;
-      if (g.verdict) counts[g.verdict as Verdict] += n;
-    }
+    const { total, done, counts } = tallies.get(job.id) ?? emptyTally();
     return {
       id: job.id,
       name: job.name,

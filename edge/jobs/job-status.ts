@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
-import { VERDICTS, type Verdict } from '../../protocol/index.ts';
+import { sql, type Kysely } from 'kysely';
+import type { Verdict } from '../../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import { HIDDEN_JOB_STATUSES, type VisibleJobStatus } from '../store/tables/jobs.ts';
+import { readTally } from './job-tally.ts';
 
 export interface JobReport {
   id: string;
@@ -26,38 +27,19 @@ export interface JobReport {
   completed_at: string | null;
 }
 
-/** A job's state derived from its items' states (never from counters), so it is right after any crash. */
+/** A job's state, from the tally of its items' states that the store keeps in every change's transaction (job-tally.ts), so it is right after any crash. */
 export async function jobReport(db: Kysely<Database>, id: string, now: number): Promise<JobReport | null> {
   const job = await db.selectFrom('jobs').selectAll().where('id', '=', id).where('status', 'not in', HIDDEN_JOB_STATUSES).executeTakeFirst();
   if (!job) return null;
   // bigint columns come back as strings from some drivers (PostgreSQL).
   const createdAt = Number(job.created_at);
   const completedAt = job.completed_at === null ? null : Number(job.completed_at);
-  const groups = await db
-    .selectFrom('job_items')
-    .select(['state', 'verdict', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('job_id', '=', id)
-    .groupBy(['state', 'verdict'])
-    .execute();
-  const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
-  const by = { pending: 0, in_flight: 0, waiting: 0, done: 0 };
-  for (const g of groups) {
-    const n = Number(g.n);
-    by[g.state] += n;
-    if (g.state === 'done' && g.verdict) counts[g.verdict as Verdict] += n;
-  }
-  const total = by.pending + by.in_flight + by.waiting + by.done;
+  const by = await readTally(db, id);
   const open = job.status === 'queued' || job.status === 'running';
   const startedAt = job.started_at === null ? createdAt : Number(job.started_at);
   const endedAt = completedAt ?? now;
-  const resolved = await db
-    .selectFrom('job_items')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('job_id', '=', id)
-    .where('done_at', '>=', startedAt)
-    .executeTakeFirst();
-  const rate = job.started_at === null ? 0 : (Number(resolved?.n ?? 0) * 1000) / Math.max(1000, endedAt - startedAt);
-  const left = total - by.done;
+  const rate = job.started_at === null ? 0 : (by.checked * 1000) / Math.max(1000, endedAt - startedAt);
+  const left = by.total - by.done;
   const retries = by.waiting > 0 ? await retryTimes(db, id) : null;
   const lastRetryS = retries === null ? 0 : Math.max(0, Math.ceil((retries.last - now) / 1000));
   const eta = !open || left === 0 || rate === 0 ? null : Math.max(Math.ceil(left / rate), lastRetryS);
@@ -65,14 +47,14 @@ export async function jobReport(db: Kysely<Database>, id: string, now: number): 
     id,
     status: job.status as JobReport['status'],
     rows: job.rows,
-    total,
+    total: by.total,
     done: by.done,
     pending: by.pending,
     in_flight: by.in_flight,
     waiting_retry: by.waiting,
     next_retry_at: retries === null ? null : new Date(retries.first).toISOString(),
-    counts,
-    progress: total === 0 ? 1 : by.done / total,
+    counts: by.counts,
+    progress: by.total === 0 ? 1 : by.done / by.total,
     rate_per_s: Math.round(rate * 100) / 100,
     eta_s: eta,
     created_at: new Date(createdAt).toISOString(),
@@ -86,7 +68,8 @@ async function retryTimes(db: Kysely<Database>, id: string): Promise<{ first: nu
     .selectFrom('job_items')
     .select((eb) => [eb.fn.min('due_at').as('first'), eb.fn.max('due_at').as('last')])
     .where('job_id', '=', id)
-    .where('state', '=', 'waiting')
+    // A literal, so both engines' planners may take the partial index of waiting items (migration 019).
+    .where('state', '=', sql.lit('waiting'))
     .executeTakeFirst();
   const first = row?.first as number | string | null | undefined;
   const last = row?.last as number | string | null | undefined;

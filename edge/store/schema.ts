@@ -1,7 +1,7 @@
 import type { AgentHeldOffTable, AgentsTable } from './tables/agents.ts';
 import type { BreachHashesTable } from './tables/breach.ts';
 import type { DnsCacheTable, ResultCacheTable } from './tables/caches.ts';
-import type { JobItemsTable, JobRowsTable, JobsTable } from './tables/jobs.ts';
+import type { JobItemsTable, JobRowsTable, JobsTable, JobTallyTable } from './tables/jobs.ts';
 import type { ApiKeysTable } from './tables/keys.ts';
 import type { DomainLeasesTable } from './tables/leases.ts';
 import type { ModelsTable, OutcomesTable } from './tables/learning.ts';
@@ -24,6 +24,8 @@ export interface Database {
   jobs: JobsTable;
   job_items: JobItemsTable;
   job_rows: JobRowsTable;
+  /** Counts of each job's items by state and verdict, see edge/jobs/job-tally.ts. */
+  job_tally: JobTallyTable;
   /** Delivery outcomes and the models learned from them, see edge/learning/. */
   outcomes: OutcomesTable;
   models: ModelsTable;

@@ -1,6 +1,7 @@
 /**
  * Bulk-job store figures on a real SQLite file: streamed upload of N rows (default 1,000,000),
- * GET status, one claim of 500 items, and streaming every result row as CSV.
+ * GET status and the job list, one claim of 500 items (100 of them then waiting for a retry, so
+ * the report looks for retry times), and streaming every result row as CSV.
  * Run: npx tsx test/bench/jobs.ts [rows]
  */
 import { mkdtempSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { csvIntake } from '../../edge/jobs/intake-rows.ts';
 import { ingestJob } from '../../edge/jobs/ingest-job.ts';
 import { ItemClaims } from '../../edge/jobs/item-claims.ts';
 import { resultsStream } from '../../edge/jobs/job-results.ts';
+import { listJobs } from '../../edge/jobs/job-list.ts';
 import { jobReport } from '../../edge/jobs/job-status.ts';
 import { checkSyntax } from '../../edge/syntax/index.ts';
 import { systemClock, systemRandom } from '../../protocol/index.ts';
@@ -32,7 +34,8 @@ const body = new ReadableStream<Uint8Array>({
 const time = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
   const t = performance.now();
   const value = await f();
-  console.log(`${what}: ${((performance.now() - t) / 1000).toFixed(2)} s`);
+  const ms = performance.now() - t;
+  console.log(`${what}: ${ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`}`);
   return value;
 };
 const heap0 = process.memoryUsage().heapUsed;
@@ -43,7 +46,11 @@ const report = await time('GET status', () => jobReport(db, outcome.id, systemCl
 console.log(`rows ${report?.rows}, distinct ${report?.total}`);
 const plan = await sql<{ detail: string }>`EXPLAIN QUERY PLAN SELECT i.id FROM job_items i JOIN jobs j ON j.id = i.job_id WHERE i.due_at IS NOT NULL AND i.due_at <= ${Date.now()} AND j.status IN ('queued','running') ORDER BY i.due_at LIMIT 500`.execute(db);
 console.log(`claim plan: ${plan.rows.map((r) => r.detail).join(' | ')}`);
-await time('claim 500', () => new ItemClaims(db).claim(systemClock.now(), 500, systemClock.now() + 60_000));
+await time('GET job list', () => listJobs(db, 'bench', { limit: 20 }));
+const claims = new ItemClaims(db);
+const claimed = await time('claim 500', () => claims.claim(systemClock.now(), 500, systemClock.now() + 60_000));
+await claims.retryLater(claimed.slice(0, 100).map((item) => ({ id: item.id, attempt: item.attempt })), systemClock.now() + 60_000, systemClock.now() + 3_600_000);
+await time('GET status, 100 waiting for a retry', () => jobReport(db, outcome.id, systemClock.now()));
 await time('stream all results as CSV', async () => {
   let bytes = 0;
   for await (const chunk of resultsStream(db, { id: outcome.id, columns: ['id', 'email'], cancelled: false }, 'csv') as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;

@@ -15,6 +15,7 @@ import { jobItemsDueByJobMigration } from './013-job-items-due-by-job.ts';
 import { jobNamesAndCallbacksMigration } from './016-job-names-and-callbacks.ts';
 import { callbackQueueMigration } from './017-callback-queue.ts';
 import { agentHeldOffMigration } from './018-agent-held-off.ts';
+import { jobTallyMigration } from './019-job-tally.ts';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so a new one takes the next
@@ -38,4 +39,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '016-job-names-and-callbacks': jobNamesAndCallbacksMigration,
   '017-callback-queue': callbackQueueMigration,
   '018-agent-held-off': agentHeldOffMigration,
+  '019-job-tally': jobTallyMigration,
 };

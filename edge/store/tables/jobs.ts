@@ -84,3 +84,17 @@ export interface JobRowsTable {
   /** The row's cells (CSV) or the object's other fields (JSON), as JSON; null for a bare string. */
   cells_json: string | null;
 }
+
+/**
+ * How many items of a job are in one state with one verdict ('' before it has one), kept by
+ * triggers (migration 019-job-tally). On PostgreSQL a key may have several rows, each a change:
+ * the count is their sum (edge/jobs/job-tally.ts).
+ */
+export interface JobTallyTable {
+  job_id: string;
+  state: ItemState;
+  verdict: string;
+  /** 1: the items have a domain, so they are resolved by a check; 0: invalid, resolved at intake. */
+  checked: number;
+  n: number;
+}
