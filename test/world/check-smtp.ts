@@ -2,7 +2,8 @@
  * Self-check of the world's mail servers through real sockets:
  *   npx tsx test/world/check-smtp.ts [--sessions N]
  * Every EXPECTATIONS address on a domain some listener takes gets a raw SMTP session (EHLO,
- * MAIL FROM, RCPT TO, QUIT; never DATA) and its RCPT reply is compared with what world.ts says.
+ * MAIL FROM, RCPT TO, QUIT; never DATA) and its RCPT reply (its MAIL reply, where the listener
+ * refuses every sender) is compared with what world.ts says.
  * Prints one line per check; exits 1 if any fails.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,7 +11,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { smtpDialogue } from './smtp-dialogue.ts';
 import {
-  BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SPECIAL_RECIPIENTS,
+  BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS,
   STARTTLS_ADDRESS, bulkDomain, bulkMailbox, type Expectation,
 } from './world.ts';
 
@@ -23,12 +24,16 @@ function report(ok: boolean, what: string, detail: string): void {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}: ${detail}`);
 }
 
+/** The reply to RCPT, or to MAIL FROM where the listener refuses the sender (a senderblock listener). */
 async function rcpt(address: string, email: string): Promise<string> {
   const { replies } = await smtpDialogue(address, ['EHLO prober.world.test', `MAIL FROM:<${SENDER}>`, `RCPT TO:<${email}>`, 'QUIT']);
-  return replies[3] ?? `(no RCPT reply; got ${JSON.stringify(replies)})`;
+  const at = SENDER_BLOCK_REPLIES[address] === undefined ? 3 : 2;
+  return replies[at] ?? `(no reply; got ${JSON.stringify(replies)})`;
 }
 
-function expectedReply(e: Expectation): RegExp | string {
+function expectedReply(e: Expectation, listener: string): RegExp | string {
+  const senderBlock = SENDER_BLOCK_REPLIES[listener];
+  if (senderBlock) return senderBlock;
   const special = (SPECIAL_RECIPIENTS as Record<string, string>)[e.email];
   if (special) return special;
   if (e.email.endsWith('@blocked.test')) return BLOCKLIST_REPLY;
@@ -46,7 +51,7 @@ async function checkExpectations(): Promise<void> {
     const domain = e.email.slice(e.email.indexOf('@') + 1);
     for (const listener of LISTENERS.filter((l) => l.domains.includes(domain))) {
       const reply = await rcpt(listener.address, e.email);
-      const expected = expectedReply(e);
+      const expected = expectedReply(e, listener.address);
       if (listener.kind === 'greylist' && e.reason === 'accepted') {
         greylisted.push(e);
         report(/^45[01] 4\.(2\.0|7\.1) .*greylist/i.test(reply), `${e.email} @${listener.address} first try`, reply);

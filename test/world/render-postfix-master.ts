@@ -2,6 +2,7 @@
  * master.cf: one smtpd per listener address (port 25 of its own 127.0.0.x), its kind's
  * behaviour as -o overrides, plus the internal services smtpd needs to answer RCPT. No chroot.
  */
+import { REPLY_MILTER } from './reply-milter-rules.ts';
 import { BULK, LISTENERS, RECIPIENT_LIMIT, RECORDS, SPECIAL_RECIPIENTS, type Listener, type ListenerKind } from './world.ts';
 
 export interface TlsFiles {
@@ -19,6 +20,8 @@ const KIND_OVERRIDES: Record<ListenerKind, string[]> = {
   recipientlimit: [`smtpd_recipient_limit=${RECIPIENT_LIMIT}`],
   helocheck: ['smtpd_helo_required=yes', 'smtpd_helo_restrictions=reject_non_fqdn_helo_hostname'],
   greycatchall: ['smtpd_recipient_restrictions=$greylist_recipient_restrictions'],
+  // Its milter (REPLY_MILTER.senderPorts, by address) answers MAIL FROM; added per listener below.
+  senderblock: [],
 };
 
 const SPECIAL_DOMAINS = new Set(Object.keys(SPECIAL_RECIPIENTS).map((a) => a.slice(a.indexOf('@') + 1)));
@@ -65,6 +68,8 @@ export function renderMasterCf(tls: TlsFiles): string {
   const listeners = LISTENERS.map((listener) => {
     const overrides = [`myhostname=${hostName(listener)}`, ...KIND_OVERRIDES[listener.kind]];
     if (servesSpecialRecipients(listener)) overrides.push('smtpd_milters=$recipients_milter');
+    const senderPort = REPLY_MILTER.senderPorts[listener.address];
+    if (senderPort !== undefined) overrides.push(`smtpd_milters=inet:${REPLY_MILTER.address}:${senderPort}`);
     if (listener.address === tls.address) {
       overrides.push('smtpd_tls_security_level=may', `smtpd_tls_cert_file=${tls.certFile}`, `smtpd_tls_key_file=${tls.keyFile}`);
     }

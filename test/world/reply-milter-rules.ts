@@ -1,15 +1,31 @@
-/** What the reply milter answers to RCPT, by the port Postfix reached it on. */
-import { BLOCKLIST_REPLY, SPECIAL_RECIPIENTS } from './world.ts';
+/** What the reply milter answers, by the port Postfix reached it on. */
+import { BLOCKLIST_REPLY, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS } from './world.ts';
 
-export const REPLY_MILTER = { address: '127.0.0.1', blocklistPort: 10025, recipientsPort: 10026 } as const;
+/** The first port of the senderblock listeners' milters: one port each, in SENDER_BLOCK_REPLIES order. */
+const FIRST_SENDER_PORT = 10027;
 
-export type MilterMode = 'blocklist' | 'recipients';
+export const REPLY_MILTER = {
+  address: '127.0.0.1',
+  blocklistPort: 10025,
+  recipientsPort: 10026,
+  /** The milter port of each senderblock listener (by its address). */
+  senderPorts: Object.fromEntries(Object.keys(SENDER_BLOCK_REPLIES).map((address, i) => [address, FIRST_SENDER_PORT + i])) as Readonly<Record<string, number>>,
+} as const;
+
+/** Every RCPT refused (blocklist), the special recipients refused (recipients), or every MAIL FROM refused with one reply. */
+export type MilterMode = 'blocklist' | 'recipients' | { mailFrom: string };
 
 const SPECIAL: ReadonlyMap<string, string> = new Map(Object.entries(SPECIAL_RECIPIENTS));
 
 /** The reply for `RCPT TO:<address>` (the argument as Postfix forwards it), or undefined to accept. */
 export function rcptReply(mode: MilterMode, argument: string): string | undefined {
   if (mode === 'blocklist') return BLOCKLIST_REPLY;
+  if (mode !== 'recipients') return undefined;
   const address = argument.replace(/^<|>$/g, '').toLowerCase();
   return SPECIAL.get(address);
+}
+
+/** The reply for MAIL FROM, or undefined to accept. */
+export function mailReply(mode: MilterMode): string | undefined {
+  return typeof mode === 'object' ? mode.mailFrom : undefined;
 }

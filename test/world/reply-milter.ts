@@ -1,14 +1,17 @@
 /**
- * A milter that gives Postfix verbatim RCPT replies. Postfix prefixes access-map and policy
- * rejections with "<addr>: Recipient address rejected:", but passes a milter's reply through
- * unchanged, and world.ts specifies exact replies (SPECIAL_RECIPIENTS, BLOCKLIST_REPLY).
+ * A milter that gives Postfix verbatim MAIL and RCPT replies. Postfix prefixes access-map and
+ * policy rejections with "<addr>: Recipient address rejected:", but passes a milter's reply
+ * through unchanged, and world.ts specifies exact replies (SPECIAL_RECIPIENTS, BLOCKLIST_REPLY,
+ * SENDER_BLOCK_REPLIES).
  *   node --import tsx test/world/reply-milter.ts
  * One port per behaviour: REPLY_MILTER.blocklistPort rejects every recipient,
- * REPLY_MILTER.recipientsPort rejects only the special recipients.
+ * REPLY_MILTER.recipientsPort rejects only the special recipients, and each of
+ * REPLY_MILTER.senderPorts rejects every MAIL FROM with its listener's reply.
  */
 import { createServer, type Socket } from 'node:net';
 import { MilterPacketReader, encodePacket, strings } from './milter-codec.ts';
-import { REPLY_MILTER, rcptReply, type MilterMode } from './reply-milter-rules.ts';
+import { REPLY_MILTER, mailReply, rcptReply, type MilterMode } from './reply-milter-rules.ts';
+import { SENDER_BLOCK_REPLIES } from './world.ts';
 
 const SMFIP_NOCONNECT = 0x1;
 const SMFIP_NOHELO = 0x2;
@@ -18,9 +21,8 @@ const SMFIP_NOHDRS = 0x20;
 const SMFIP_NOEOH = 0x40;
 const SMFIP_NOUNKNOWN = 0x100;
 const SMFIP_NODATA = 0x200;
-/** Only RCPT matters: ask Postfix to skip every other event it can. */
-const SKIPPED_EVENTS =
-  SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOMAIL | SMFIP_NOBODY | SMFIP_NOHDRS | SMFIP_NOEOH | SMFIP_NOUNKNOWN | SMFIP_NODATA;
+/** Only MAIL and RCPT matter: ask Postfix to skip every other event it can (and MAIL where it does not matter). */
+const SKIPPED_EVENTS = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOBODY | SMFIP_NOHDRS | SMFIP_NOEOH | SMFIP_NOUNKNOWN | SMFIP_NODATA;
 
 /** Commands the milter must not answer: macros, abort, quit, quit-and-reuse. */
 const UNANSWERED = new Set(['D', 'A', 'Q', 'K']);
@@ -40,19 +42,21 @@ function serve(socket: Socket, mode: MilterMode): void {
         const reply = Buffer.alloc(12);
         reply.writeUInt32BE(Math.min(6, packet.data.readUInt32BE(0)), 0);
         reply.writeUInt32BE(0, 4);
-        reply.writeUInt32BE(offered & SKIPPED_EVENTS, 8);
+        reply.writeUInt32BE(offered & (mailReply(mode) === undefined ? SKIPPED_EVENTS | SMFIP_NOMAIL : SKIPPED_EVENTS), 8);
         socket.write(encodePacket('O', reply));
         continue;
       }
-      const reply = packet.command === 'R' ? rcptReply(mode, strings(packet.data)[0] ?? '') : undefined;
+      const reply = packet.command === 'R' ? rcptReply(mode, strings(packet.data)[0] ?? '') : packet.command === 'M' ? mailReply(mode) : undefined;
       socket.write(reply === undefined ? encodePacket('c') : encodePacket('y', Buffer.from(`${reply}\0`, 'latin1')));
     }
   });
 }
 
-for (const [mode, port] of [
+const modes: [MilterMode, number][] = [
   ['blocklist', REPLY_MILTER.blocklistPort],
   ['recipients', REPLY_MILTER.recipientsPort],
-] as const) {
+  ...Object.entries(SENDER_BLOCK_REPLIES).map(([address, mailFrom]): [MilterMode, number] => [{ mailFrom }, REPLY_MILTER.senderPorts[address] as number]),
+];
+for (const [mode, port] of modes) {
   createServer((socket) => serve(socket, mode)).listen(port, REPLY_MILTER.address);
 }

@@ -20,7 +20,7 @@ export const SOCKS5 = { address: '127.0.0.1', port: 1080, user: 'bz', password: 
 /** Behaviours a Postfix listener can have (each is a master.cf line with -o overrides). */
 export type ListenerKind =
   | 'standard' | 'catchall' | 'greylist' | 'nopipelining' | 'blocklist'
-  | 'recipientlimit' | 'helocheck' | 'greycatchall';
+  | 'recipientlimit' | 'helocheck' | 'greycatchall' | 'senderblock';
 
 export interface Listener {
   address: string;
@@ -44,6 +44,8 @@ export const LISTENERS: Listener[] = [
   { address: '127.0.0.33', kind: 'greycatchall', domains: ['greycatch.test'] },
   { address: '127.0.0.34', kind: 'standard', domains: ['callout.test'] },
   { address: '127.0.0.35', kind: 'standard', domains: ['listed.test'] },
+  { address: '127.0.0.36', kind: 'senderblock', domains: ['eop.test'] },
+  { address: '127.0.0.37', kind: 'senderblock', domains: ['ymail.test'] },
 ];
 
 /** `smtpd_recipient_limit` of the recipientlimit listener: RCPTs past it in one transaction get RECIPIENT_LIMIT_REPLY. */
@@ -79,6 +81,19 @@ export const SPECIAL_RECIPIENTS = {
   // code it would be deleted. On a domain of its own, since the prober then backs off from it.
   'alice@listed.test': '550 5.1.1 Mailbox unavailable. Your IP address 127.0.0.1 is listed at zen.spamhaus.org',
 } as const;
+
+/**
+ * What each senderblock listener answers to every MAIL FROM: the words big providers refuse a
+ * sending IP with, before any recipient is named (test/fixtures/smtp-replies.json has them with
+ * their sources). No mailbox of these domains may then read as undeliverable.
+ */
+export const SENDER_BLOCK_REPLIES: Readonly<Record<string, string>> = {
+  // Outlook.com / Microsoft 365 (Exchange Online Protection): the network is on Microsoft's own list (S3140).
+  '127.0.0.36':
+    "550 5.7.1 Unfortunately, messages from [127.0.0.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3140). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors. [DB3EUR04FT014.eop-eur04.prod.protection.outlook.com]",
+  // Yahoo: a 553 ("mailbox name not allowed") for an IP on Spamhaus XBL.
+  '127.0.0.37': '553 Mail from 127.0.0.1 not allowed - 5.7.1 [BL23] Connections not accepted from IP addresses on Spamhaus XBL; see https://postmaster.yahooinc.com/error-codes',
+};
 
 /** The text a blocklist listener rejects every RCPT with (a real-world DNSBL rejection). */
 export const BLOCKLIST_REPLY =
@@ -138,6 +153,11 @@ export const RECORDS: ZoneRecord[] = [
   /** A server whose mailbox code (5.1.1) lies: its words say our IP is listed. */
   { name: 'mx.listed.test', type: 'A', value: '127.0.0.35' },
   { name: 'listed.test', type: 'MX', value: '10 mx.listed.test' },
+  /** Servers that refuse our IP at MAIL FROM in Microsoft's and Yahoo's words (SENDER_BLOCK_REPLIES). */
+  { name: 'mx.eop.test', type: 'A', value: '127.0.0.36' },
+  { name: 'eop.test', type: 'MX', value: '10 mx.eop.test' },
+  { name: 'mx.ymail.test', type: 'A', value: '127.0.0.37' },
+  { name: 'ymail.test', type: 'MX', value: '10 mx.ymail.test' },
 
   /** RFC 7505 null MX. */
   { name: 'nullmx.test', type: 'MX', value: '0 .' },
@@ -215,6 +235,8 @@ export const EXPECTATIONS: Expectation[] = [
   ...each('failover.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
   ...each('blocked.test', 'unknown', 'blocked_by_server', ['alice']),
   ...each('listed.test', 'unknown', 'blocked_by_server', ['alice']),
+  ...each('eop.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
+  ...each('ymail.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
   ...each('implicit.test', 'deliverable', 'accepted', ['alice']),
   ...each('equal.test', 'deliverable', 'accepted', ['alice']),
   ...each('cname.test', 'deliverable', 'accepted', ['alice']),

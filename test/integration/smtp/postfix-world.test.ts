@@ -8,7 +8,7 @@ import { publicAnswer } from '../../support/public-answer.ts';
 import { listenerOf as listener, reasons, worldRunner, worldTask as task } from '../../support/world-smtp.ts';
 import { describeWorld } from '../../support/world-tier.ts';
 import {
-  BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, REFUSING_ADDRESS, SPECIAL_RECIPIENTS, bulkDomain, bulkMailbox,
+  BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, bulkDomain, bulkMailbox,
 } from '../../world/world.ts';
 
 const expected = (email: string) => EXPECTATIONS.find((e) => e.email === email)!;
@@ -83,6 +83,37 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     expect(smtp.reason).toBe('blocked_by_server');
     expect(`${smtp.reply!.code} ${smtp.reply!.lines.join(' ')}`).toBe(BLOCKLIST_REPLY);
     expect(result.catch_all.status).toBe('unknown');
+  });
+
+  it.each([
+    ['eop.test', 'Microsoft'],
+    ['ymail.test', 'Yahoo'],
+  ])('%s: %s refuses our IP at MAIL FROM ⇒ blocked_by_server for every address, one session, and its provider is backed off', async (domain) => {
+    const proxy = await startDelayProxy({ target: { host: listener(domain), port: 25 } });
+    try {
+      const run = newRunner(proxy.port);
+      const plan: [string, ...string[]][] = [[`mx.${domain}`, proxy.host]];
+      const result = await run(task(domain, ['alice', 'nobody', 'bob'], plan));
+      for (const r of result.results) {
+        expect([r.address, r.smtp.outcome, r.smtp.reason]).toEqual([r.address, 'error', 'blocked_by_server']);
+        expect(`${r.smtp.reply!.code} ${r.smtp.reply!.lines.join(' ')}`).toBe(SENDER_BLOCK_REPLIES[listener(domain)]);
+        expect(await publicAnswer(task(domain, ['alice', 'nobody', 'bob'], plan), result, r.address)).toEqual({ verdict: 'unknown', reason: 'blocked_by_server' });
+      }
+      expect(result.catch_all.status).toBe('unknown');
+      expect(result.stats.provider_backoffs).toEqual([domain]);
+      // Another domain the same provider hosts is not dialled while the back-off lasts: left for later, unasked.
+      const later = await run(task(`tenant.${domain}`, ['carol'], plan));
+      await proxy.drained();
+      expect(later.results[0]!.smtp).toMatchObject({ outcome: 'temporary', reason: 'blocked_by_server' });
+      expect(later.stats).toMatchObject({ connections: 0, backed_off: 1 });
+      expect(proxy.connections).toBe(1);
+      expect(proxy.clientLines.filter((l) => l.startsWith('MAIL FROM'))).toHaveLength(1);
+      // The RCPTs (3 addresses, 3 catch-all probes) went pipelined behind that MAIL FROM, before its
+      // refusal was read: their "503 need MAIL command" replies were not taken for answers (above).
+      expect(proxy.clientLines.filter((l) => l.startsWith('RCPT TO'))).toHaveLength(3 + 3);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('nopipe.test: works without PIPELINING, one round trip per command', async () => {

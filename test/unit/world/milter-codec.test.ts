@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MilterPacketReader, encodePacket, strings } from '../../world/milter-codec.ts';
-import { rcptReply } from '../../world/reply-milter-rules.ts';
-import { BLOCKLIST_REPLY, SPECIAL_RECIPIENTS } from '../../world/world.ts';
+import { REPLY_MILTER, mailReply, rcptReply } from '../../world/reply-milter-rules.ts';
+import { renderMasterCf } from '../../world/render-postfix-master.ts';
+import { BLOCKLIST_REPLY, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS } from '../../world/world.ts';
 
 describe('milter packets', () => {
   const stream = Buffer.concat([
@@ -29,5 +30,21 @@ describe('reply milter rules', () => {
   it('rejects only the special recipients, whatever their case', () => {
     expect(rcptReply('recipients', '<FULL@World.Test>')).toBe(SPECIAL_RECIPIENTS['full@world.test']);
     expect(rcptReply('recipients', '<alice@world.test>')).toBeUndefined();
+  });
+
+  it('refuses every sender of a senderblock listener with its provider’s words, and nothing else', () => {
+    const [address, reply] = Object.entries(SENDER_BLOCK_REPLIES)[0]!;
+    expect(mailReply({ mailFrom: reply })).toBe(reply);
+    expect(rcptReply({ mailFrom: reply }, '<alice@eop.test>')).toBeUndefined();
+    expect(mailReply('recipients')).toBeUndefined();
+    expect(mailReply('blocklist')).toBeUndefined();
+    // Postfix asks the listener's own milter port; every senderblock listener has one, no two share it.
+    const master = renderMasterCf({ address: '127.0.0.20', certFile: '/c', keyFile: '/k' });
+    for (const [listener, port] of Object.entries(REPLY_MILTER.senderPorts)) {
+      expect(master).toContain(`${listener}:smtp inet n - n - - smtpd`);
+      expect(master.split(`${listener}:smtp`)[1]?.split(/\n\S/)[0]).toContain(`smtpd_milters=inet:127.0.0.1:${port}`);
+    }
+    expect(new Set(Object.values(REPLY_MILTER.senderPorts)).size).toBe(Object.keys(SENDER_BLOCK_REPLIES).length);
+    expect(REPLY_MILTER.senderPorts[address]).toBeGreaterThan(REPLY_MILTER.recipientsPort);
   });
 });
