@@ -36,7 +36,8 @@ export const MAX_HELD_OFF = 256;
 
 /**
  * edge → agent: authenticated; the address the edge sees the agent from, the heartbeat period,
- * and the back-offs this agent reported before it reconnected, so a restarted prober keeps them.
+ * the back-offs this agent reported before it reconnected, so a restarted prober keeps them, and
+ * the edge's features.
  */
 export const ReadyFrame = z.object({
   type: z.literal('ready'),
@@ -44,6 +45,8 @@ export const ReadyFrame = z.object({
   observed_address: z.string().max(64),
   heartbeat_ms: z.number().int().positive(),
   held_off: z.array(HeldOff).max(MAX_HELD_OFF).optional(),
+  /** What this edge reads beyond the protocol's first form (SHARED_PRELUDES); a prober ignores names it does not know. */
+  features: z.array(z.string().max(64)).max(32).optional(),
 });
 export const TaskFrame = z.object({ type: z.literal('task'), v, task: ProbeTask });
 export const ResultFrame = z.object({ type: z.literal('result'), v, result: ProbeResult });

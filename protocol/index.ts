@@ -15,3 +15,4 @@ export * from './reason-words.ts';
 export * from './smtp-tls.ts';
 export * from './hex.ts';
 export * from './mail-provider.ts';
+export * from './shared-preludes.ts';

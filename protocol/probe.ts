@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import { MxPlan } from './mx-plan.ts';
-import { CatchAllCheck, SmtpCheck } from './smtp.ts';
+import { CatchAllCheck, SmtpCheck, TranscriptLine } from './smtp.ts';
 import { PluginReading, Signal } from './signals.ts';
 
 /** The most addresses one task may carry; the edge splits larger groups. */
 export const MAX_TASK_ADDRESSES = 500;
+
+/** The most lines of an address's transcript: a prober keeps the last ones, and so does the edge when it adds a prelude back. */
+export const MAX_ADDRESS_TRANSCRIPT = 64;
+/** Preludes one result carries at most (ProbeResult.preludes), and lines in each. */
+export const MAX_PRELUDES = 16;
+export const MAX_PRELUDE_LINES = 40;
 
 export const ProbeAddress = z.object({
   /** The edge's id for this item, echoed back in the result. */
@@ -38,6 +44,8 @@ export const ProbeAddressResult = z.object({
   signals: z.array(Signal).max(64).default([]),
   /** Plugins' readings of the SMTP answer that differ from its reason, in registry order. */
   readings: z.array(PluginReading).max(16).optional(),
+  /** `smtp.transcript` goes on from the result's `preludes[prelude]`: the opening its session shared with other addresses. */
+  prelude: z.number().int().nonnegative().max(MAX_PRELUDES - 1).optional(),
 });
 export type ProbeAddressResult = z.infer<typeof ProbeAddressResult>;
 
@@ -62,11 +70,23 @@ export const ProbeStats = z.object({
 });
 export type ProbeStats = z.infer<typeof ProbeStats>;
 
-export const ProbeResult = z.object({
-  task_id: z.string().min(1).max(64),
-  domain: z.string().max(255),
-  results: z.array(ProbeAddressResult).max(MAX_TASK_ADDRESSES),
-  catch_all: CatchAllCheck,
-  stats: ProbeStats,
-});
+export const ProbeResult = z
+  .object({
+    task_id: z.string().min(1).max(64),
+    domain: z.string().max(255),
+    results: z.array(ProbeAddressResult).max(MAX_TASK_ADDRESSES),
+    catch_all: CatchAllCheck,
+    stats: ProbeStats,
+    /**
+     * The transcript lines several addresses' transcripts begin with (connect, banner, EHLO,
+     * STARTTLS: a session's opening), sent once instead of once an address; see shared-preludes.ts.
+     */
+    preludes: z.array(z.array(TranscriptLine).min(1).max(MAX_PRELUDE_LINES)).max(MAX_PRELUDES).optional(),
+  })
+  .superRefine((result, ctx) => {
+    const preludes = result.preludes?.length ?? 0;
+    for (const [i, r] of result.results.entries()) {
+      if (r.prelude !== undefined && r.prelude >= preludes) ctx.addIssue({ code: 'custom', path: ['results', i, 'prelude'], message: 'no such prelude' });
+    }
+  });
 export type ProbeResult = z.infer<typeof ProbeResult>;

@@ -1,4 +1,4 @@
-import { CLOSE, MAX_HELD_OFF, PROTOCOL_VERSION, systemClock, systemRandom, type Clock, type ProbeResult, type ProbeTask, type Random } from '../../protocol/index.ts';
+import { CLOSE, MAX_HELD_OFF, PROTOCOL_VERSION, SHARED_PRELUDES, systemClock, systemRandom, type Clock, type ProbeResult, type ProbeTask, type Random } from '../../protocol/index.ts';
 import type { AgentSocket } from './agent-socket.ts';
 import type { AgentStore } from './agent-store.ts';
 import { startHandshake } from './agent-handshake.ts';
@@ -252,6 +252,7 @@ export function createAgentHub(options: HubOptions): AgentHub {
           v: PROTOCOL_VERSION,
           observed_address: socket.remoteAddress,
           heartbeat_ms: heartbeatMs,
+          features: [SHARED_PRELUDES],
           ...(held.length > 0 ? { held_off: held.map(([provider, until]) => ({ provider, for_s: Math.ceil((until - now) / 1000) })) } : {}),
         });
         log('agent_connected', { agent_id: record.id, name: record.name, capacity: auth.capacity, address: socket.remoteAddress });

@@ -1,4 +1,4 @@
-import { CLOSE, MAX_FRAME_BYTES, PROTOCOL_VERSION, parseFrame, type Frame, type FrameOf, type ProbeResult } from '../../protocol/index.ts';
+import { CLOSE, MAX_FRAME_BYTES, PROTOCOL_VERSION, expandPreludes, parseFrame, type Frame, type FrameOf, type ProbeResult } from '../../protocol/index.ts';
 import type { AgentSocket } from './agent-socket.ts';
 import type { AgentRecord } from './agent-store.ts';
 import type { AgentSummary } from './dispatcher.ts';
@@ -86,7 +86,7 @@ export function connectedAgent(init: { key: string; socket: AgentSocket; record:
         case 'heartbeat':
           return;
         case 'result':
-          return handlers.result(frame.result);
+          return handlers.result(expandPreludes(frame.result));
         case 'drain':
           agent.draining = true;
           handlers.log('agent_draining', { agent_id: record.id, in_flight: agent.inFlight.size });

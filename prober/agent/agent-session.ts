@@ -1,5 +1,5 @@
 import { signChallenge } from '../../protocol/agent-auth.ts';
-import { CLOSE, MAX_FRAME_BYTES, PROTOCOL_VERSION, parseFrame, type Clock, type Frame, type FrameOf, type HeldOff, type ProbeResult } from '../../protocol/index.ts';
+import { CLOSE, MAX_FRAME_BYTES, PROTOCOL_VERSION, SHARED_PRELUDES, parseFrame, sharePreludes, type Clock, type Frame, type FrameOf, type HeldOff, type ProbeResult } from '../../protocol/index.ts';
 import type { EdgeConnection } from './edge-connection.ts';
 import type { WorkSlots } from './work-slots.ts';
 
@@ -49,6 +49,7 @@ export function openSession(connection: EdgeConnection, options: SessionOptions)
   let heartbeatMs = 0;
   let lastSeen = clock.now();
   let observedAddress = '';
+  let sharesPreludes = false;
   let cancelTimer = clock.setTimer(() => fail(CLOSE.authTimeout, 'handshake_timeout'), options.handshakeTimeoutMs ?? 15_000);
   let qids = 0;
   const questions = new Map<string, (answer: DnsAnswer) => void>();
@@ -82,6 +83,7 @@ export function openSession(connection: EdgeConnection, options: SessionOptions)
       ready = true;
       observedAddress = frame.observed_address;
       heartbeatMs = frame.heartbeat_ms;
+      sharesPreludes = frame.features?.includes(SHARED_PRELUDES) ?? false;
       cancelTimer();
       cancelTimer = clock.setTimer(beat, heartbeatMs);
       log('edge_ready', { observed_address: observedAddress, unsent: options.slots.unsent });
@@ -132,7 +134,7 @@ export function openSession(connection: EdgeConnection, options: SessionOptions)
     closed,
     deliver(result) {
       if (!ready || over) return false;
-      send({ type: 'result', v: PROTOCOL_VERSION, result });
+      send({ type: 'result', v: PROTOCOL_VERSION, result: sharesPreludes ? sharePreludes(result) : result });
       return true;
     },
     drain() {

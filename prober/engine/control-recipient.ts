@@ -1,4 +1,4 @@
-import type { ControlCheck, SmtpCheck, SmtpReply, TranscriptLine } from '../../protocol/index.ts';
+import { MAX_ADDRESS_TRANSCRIPT, type ControlCheck, type SmtpCheck, type SmtpReply, type TranscriptLine } from '../../protocol/index.ts';
 import { classifyReply } from '../smtp/classify-reply.ts';
 import { rcptToCommand } from '../smtp/command-line.ts';
 import type { SmtpSession } from '../smtp/smtp-session.ts';
@@ -46,7 +46,7 @@ export function controlFromBatch(address: string, reply: SmtpReply, lines: Trans
 
 /** An ambiguous refusal, settled by the control: mailbox_not_found, blocked_by_server, or still ambiguous. */
 export function settleAmbiguous(check: SmtpCheck, control: ControlAnswer): SmtpCheck {
-  const transcript = [...(check.transcript ?? []), ...control.lines].slice(-64);
+  const transcript = [...(check.transcript ?? []), ...control.lines].slice(-MAX_ADDRESS_TRANSCRIPT);
   const base = { ...check, control: control.check, transcript };
   if (control.verdict === 'accepted') return { ...base, outcome: 'rejected', reason: 'mailbox_not_found' };
   if (control.verdict === 'refused') return { ...base, outcome: 'error', reason: 'blocked_by_server', cause: 'blocked' };

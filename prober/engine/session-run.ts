@@ -1,4 +1,4 @@
-import type { ProbeAddress, SmtpCheck, SmtpReply, TranscriptLine } from '../../protocol/index.ts';
+import { MAX_ADDRESS_TRANSCRIPT, MAX_PRELUDE_LINES, type ProbeAddress, type SmtpCheck, type SmtpReply, type TranscriptLine } from '../../protocol/index.ts';
 import { classifyReply, refusesForeignDomain, type ReplyClass } from '../smtp/classify-reply.ts';
 import { mailFromCommand, rcptToCommand } from '../smtp/command-line.ts';
 import { openSession, sessionFailureReason, tooBusy, type OpenFailure } from '../smtp/open-session.ts';
@@ -17,9 +17,6 @@ export type SessionRun =
   | { kind: 'refused'; shortfall: Shortfall; backOff: boolean; relayDenied?: boolean; smtputf8Missing?: boolean }
   /** The session ended; `drop` says why when it was not our choice (421, hang-up, timeout). */
   | { kind: 'ended'; progress: number; drop?: { shortfall: Shortfall; backOff: boolean } };
-
-const PRELUDE_LINES = 40;
-const MAX_ADDRESS_TRANSCRIPT = 64;
 
 /**
  * One SMTP session on one MX address, answering as many pending addresses as it can: batches of
@@ -51,7 +48,7 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
       release();
       return { kind: 'open_failed', failure: opened, triedTls, transcript: transcript.snapshot() };
     }
-    open = new OpenSmtp(opened.session, opened.capabilities, opened.tls, transcript.snapshot().slice(0, PRELUDE_LINES));
+    open = new OpenSmtp(opened.session, opened.capabilities, opened.tls, transcript.snapshot().slice(0, MAX_PRELUDE_LINES));
   }
   const { session, capabilities, prelude } = open;
   const before = reused ? { commands: session.commands, roundTrips: session.roundTrips } : FRESH;

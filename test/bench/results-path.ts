@@ -1,6 +1,6 @@
 /**
  * The edge's CPU per result of a bulk job, on the path from a prober's result frame to the
- * stored answer: parseFrame, the job runner's settle (scoring, evidence), the item updates, the
+ * stored answer: parseFrame and expandPreludes, the job runner's settle (scoring, evidence), the item updates, the
  * result-cache writes and the job's completion, on a real SQLite file (WAL) as `bouncezero start`
  * opens it. DNS is scripted (another bench's matter). Each round is a fresh store and a job of
  * 1,000 addresses over 200 domains whose answers carry a realistic SMTP transcript and come back
@@ -12,53 +12,25 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../edge/adapters/sqlite-node.ts';
-import { parseFrame, PROTOCOL_VERSION, type ProbeResult, type ProbeTask, type SmtpCheck, type TranscriptLine } from '../../protocol/index.ts';
+import { expandPreludes, parseFrame, PROTOCOL_VERSION, sharePreludes, type ProbeTask } from '../../protocol/index.ts';
 import { jobsHarness, plan } from '../unit/jobs/jobs-harness.ts';
 import { cpuMsSince, measuredRounds } from './cpu-rounds.ts';
+import { realisticResult } from './realistic-result.ts';
 
 const rounds = Number(process.argv[2] ?? 3);
 const DOMAINS = 200;
 const PER_DOMAIN = 5;
 const MOMENTS = 30;
-
-/** One session's transcript as the prober records it (STARTTLS, EHLO twice), then MAIL and RCPT. */
-function transcript(domain: string, address: string): TranscriptLine[] {
-  const ehlo = ['250-mx.realistic.test', '250-PIPELINING', '250-SIZE 10240000', '250-ENHANCEDSTATUSCODES', '250-8BITMIME', '250 SMTPUTF8'];
-  const lines: [number, 'c' | 's' | 'i', string][] = [
-    [2, 'i', `connected to 127.0.2.1:25 (mx.${domain})`],
-    [67, 's', '220 mx.realistic.test ESMTP Postfix'],
-    [67, 'c', 'EHLO prober.realistic.test'],
-    ...ehlo.slice(0, 3).map((t): [number, 's', string] => [220, 's', t]),
-    [220, 's', '250-STARTTLS'],
-    ...ehlo.slice(3).map((t): [number, 's', string] => [220, 's', t]),
-    [220, 'c', 'STARTTLS'],
-    [301, 's', '220 2.0.0 Ready to start TLS'],
-    [372, 'i', 'TLS established'],
-    [372, 'c', 'EHLO prober.realistic.test'],
-    ...ehlo.map((t): [number, 's', string] => [509, 's', t]),
-    [510, 'c', 'MAIL FROM:<verify@prober.realistic.test>'],
-    [734, 's', '250 2.1.0 Ok'],
-    [510, 'c', `RCPT TO:<${address}>`],
-    [734, 's', '250 2.1.5 Ok'],
-  ];
-  return lines.map(([at_ms, dir, text]) => ({ at_ms, dir, text }));
-}
+let frameBytes = 0;
+let framedAddresses = 0;
 
 function resultFrame(task: ProbeTask): string {
-  const results = task.addresses.map((a) => {
-    const smtp: SmtpCheck = {
-      outcome: 'accepted',
-      reason: 'accepted',
-      mx_host: `mx.${task.domain}`,
-      mx_address: '127.0.2.1',
-      reply: { code: 250, enhanced: '2.1.5', lines: ['2.1.5 Ok'] },
-      tls: true,
-      transcript: transcript(task.domain, a.address),
-    };
-    return { id: a.id, address: a.address, smtp, signals: [] };
-  });
-  const result: ProbeResult = { task_id: task.id, domain: task.domain, results, catch_all: { status: 'no', cached: false, mx_host: `mx.${task.domain}` }, stats: { connections: 1, commands: 8, round_trips: 6 } };
-  return JSON.stringify({ type: 'result', v: PROTOCOL_VERSION, result });
+  const result = realisticResult(task);
+  // As a prober sends it to an edge that reads shared preludes (all of ours).
+  const text = JSON.stringify({ type: 'result', v: PROTOCOL_VERSION, result: sharePreludes(result) });
+  frameBytes += text.length;
+  framedAddresses += result.results.length;
+  return text;
 }
 
 async function round(n: number): Promise<number> {
@@ -78,7 +50,7 @@ async function round(n: number): Promise<number> {
         setTimeout(() => {
           const parsed = parseFrame(text);
           if (!parsed.ok || parsed.frame.type !== 'result') throw new Error(`bad frame: ${JSON.stringify(parsed)}`);
-          resolve({ ok: true, result: parsed.frame.result, agent_id: 'agent-0' });
+          resolve({ ok: true, result: expandPreludes(parsed.frame.result), agent_id: 'agent-0' });
         }, 20 * moment),
       );
     },
@@ -96,3 +68,4 @@ async function round(n: number): Promise<number> {
 }
 
 await measuredRounds('CPU ms per 1,000 results', rounds, round);
+console.log(`result frames: ${Math.round(frameBytes / framedAddresses)} bytes an address`);

@@ -4,7 +4,7 @@ import { backoffDelay } from '../../../prober/agent/backoff.ts';
 import type { ConnectEdge, EdgeConnection } from '../../../prober/agent/edge-connection.ts';
 import type { TaskRunner } from '../../../prober/engine/task-runner.ts';
 import { agentPublicKey, deriveAgentKey, verifyChallenge } from '../../../protocol/agent-auth.ts';
-import { CLOSE, PROTOCOL_VERSION, type Frame, type ProbeTask, type Random } from '../../../protocol/index.ts';
+import { CLOSE, PROTOCOL_VERSION, ProbeResult, SHARED_PRELUDES, expandPreludes, type Frame, type ProbeTask, type Random, type TranscriptLine } from '../../../protocol/index.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { SECRET, resultFor, task, turns, until } from '../dispatch/hub-harness.ts';
 
@@ -32,14 +32,14 @@ class EdgeEnd {
     return this.got.filter((f): f is Extract<Frame, { type: T }> => f.type === type);
   }
   /** Plays the edge's side of the handshake and checks the agent's answer. */
-  async accept(clock: FakeClock) {
+  async accept(clock: FakeClock, features?: string[]) {
     this.send({ type: 'challenge', v: PROTOCOL_VERSION, nonce: 'n'.repeat(32) });
     await until(() => this.of('auth').length > 0);
     const auth = this.of('auth')[0]!;
     expect(await verifyChallenge(await agentPublicKey(await deriveAgentKey(SECRET)), 'n'.repeat(32), auth.agent_id, auth.ts, auth.sig ?? '')).toBe(true);
     expect(auth.mac).toBeUndefined();
     expect(auth.ts).toBe(clock.now());
-    this.send({ type: 'ready', v: PROTOCOL_VERSION, observed_address: '127.0.0.1', heartbeat_ms: 1_000 });
+    this.send({ type: 'ready', v: PROTOCOL_VERSION, observed_address: '127.0.0.1', heartbeat_ms: 1_000, ...(features ? { features } : {}) });
     await turns(20);
   }
 }
@@ -75,7 +75,44 @@ function heldRunner() {
   return { runner, finish: (id: string) => held.get(id)?.(), held };
 }
 
+/** A result of three addresses asked in one session: each transcript starts with the same opening. */
+function sessionResult(t: ProbeTask): ProbeResult {
+  const opening: TranscriptLine[] = ['connected to 192.0.2.1:25', '220 mx ESMTP', 'EHLO prober.test', '250-mx', '250 PIPELINING', 'MAIL FROM:<v@prober.test>', '250 2.1.0 Ok'].map((text, i) => ({ at_ms: i, dir: i % 2 ? 's' : 'c', text }));
+  const results = ['a', 'b', 'c'].map((local, i): ProbeResult['results'][number] => ({
+    id: `i${i}`,
+    address: `${local}@${t.domain}`,
+    smtp: { outcome: 'accepted', reason: 'accepted', transcript: [...opening, { at_ms: 9, dir: 'c', text: `RCPT TO:<${local}@${t.domain}>` }, { at_ms: 10, dir: 's', text: '250 2.1.5 Ok' }] },
+    signals: [],
+  }));
+  return { ...resultFor(t), results };
+}
+
 describe('prober agent', () => {
+  it('sends each session’s opening once a result to an edge that reads shared preludes, and whole transcripts to one that does not', async () => {
+    const runner: TaskRunner = async (t) => sessionResult(t);
+    for (const features of [[SHARED_PRELUDES, 'something_newer'], undefined]) {
+      const h = harness(runner, 1);
+      const agent = await h.makeAgent();
+      const exit = agent.run();
+      await until(() => h.edges.length === 1);
+      const edge = h.edges[0]!;
+      await edge.accept(h.clock, features);
+      edge.send({ type: 'task', v: PROTOCOL_VERSION, task: task('t1') });
+      await until(() => edge.of('result').length === 1);
+      const sent = edge.of('result')[0]!.result;
+      if (features) {
+        expect(sent.preludes).toHaveLength(1);
+        expect(sent.results.map((r) => [r.prelude, r.smtp.transcript?.length])).toEqual([[0, 2], [0, 2], [0, 2]]);
+      } else {
+        expect(sent.preludes).toBeUndefined();
+        expect(sent.results.map((r) => r.smtp.transcript?.length)).toEqual([9, 9, 9]);
+      }
+      expect(expandPreludes(ProbeResult.parse(sent))).toEqual(sessionResult(task('t1')));
+      agent.drain();
+      expect(await exit).toBe(0);
+    }
+  });
+
   it('backs off exponentially with jitter, capped', () => {
     const r = (x: number): Random => ({ next: () => x, bytes: (n) => new Uint8Array(n) });
     const policy = { baseMs: 100, maxMs: 1_000 };

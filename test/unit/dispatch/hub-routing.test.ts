@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAgentHub, type AgentHub } from '../../../edge/dispatch/agent-hub.ts';
 import type { DispatchOutcome } from '../../../edge/dispatch/dispatcher.ts';
-import { CLOSE, PROTOCOL_VERSION, type ProbeTask } from '../../../protocol/index.ts';
+import { CLOSE, PROTOCOL_VERSION, SHARED_PRELUDES, sharePreludes, type ProbeResult, type ProbeTask, type TranscriptLine } from '../../../protocol/index.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { MemoryAgentStore, addAgent, connect, resultFor, task, until, type PeerEnd } from './hub-harness.ts';
 
@@ -93,6 +93,24 @@ describe('routing', () => {
     await until(() => hub.metrics().tasks_in_flight <= 1);
     expect(holder.tasks().filter((t) => t.domain === 'same.test')).toHaveLength(3);
     expect(other.tasks().filter((t) => t.domain === 'same.test')).toHaveLength(0);
+  });
+
+  it('tells an agent at ready that it reads shared preludes, and hands on whole transcripts', async () => {
+    const { clock, hub } = await setup(['a']);
+    const a = await ready(await connect(hub, clock, 'a'));
+    expect(a.of('ready')[0]!.features).toContain(SHARED_PRELUDES);
+    const t = task('t1');
+    const outcome = track(hub.submit(t));
+    await until(() => a.tasks().length === 1);
+    const line = (text: string, i: number): TranscriptLine => ({ at_ms: i, dir: 's', text });
+    const opening = ['connected', '220 mx ESMTP', 'EHLO p.test', '250 PIPELINING'].map(line);
+    const results = ['x', 'y'].map((local, i): ProbeResult['results'][number] => ({
+      id: `i${i}`, address: `${local}@${t.domain}`, signals: [], smtp: { outcome: 'accepted', reason: 'accepted', transcript: [...opening, line(`250 ${local}`, 9)] },
+    }));
+    const whole: ProbeResult = { ...resultFor(t), results };
+    a.send({ type: 'result', v: PROTOCOL_VERSION, result: sharePreludes(whole) });
+    await until(() => outcome.outcome !== undefined);
+    expect(outcome.outcome).toEqual({ ok: true, agent_id: 'a', result: whole });
   });
 
   it('applies each result once: a duplicate is dropped and counted', async () => {
