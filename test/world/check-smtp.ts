@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { smtpDialogue } from './smtp-dialogue.ts';
 import {
   BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS,
-  STARTTLS_ADDRESS, bulkDomain, bulkMailbox, type Expectation,
+  STARTTLS_ADDRESS, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox, type Expectation,
 } from './world.ts';
 
 // A fresh sender per run, so this check's greylist triplets never pass anyone else's.
@@ -37,6 +37,7 @@ function expectedReply(e: Expectation, listener: string): RegExp | string {
   const special = (SPECIAL_RECIPIENTS as Record<string, string>)[e.email];
   if (special) return special;
   if (e.email.endsWith('@blocked.test')) return BLOCKLIST_REPLY;
+  if (e.email.endsWith('@workspace.test') && e.reason === 'mailbox_not_found') return WORKSPACE_NO_SUCH_USER;
   if (e.reason === 'mailbox_not_found') return /^550 5\.1\.1 /;
   return /^250 /;
 }

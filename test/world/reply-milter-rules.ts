@@ -1,28 +1,37 @@
 /** What the reply milter answers, by the port Postfix reached it on. */
-import { BLOCKLIST_REPLY, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS } from './world.ts';
+import { BLOCKLIST_REPLY, MAILBOXES, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER } from './world.ts';
 
 /** The first port of the senderblock listeners' milters: one port each, in SENDER_BLOCK_REPLIES order. */
-const FIRST_SENDER_PORT = 10027;
+const FIRST_SENDER_PORT = 10028;
 
 export const REPLY_MILTER = {
   address: '127.0.0.1',
   blocklistPort: 10025,
   recipientsPort: 10026,
+  workspacePort: 10027,
   /** The milter port of each senderblock listener (by its address). */
   senderPorts: Object.fromEntries(Object.keys(SENDER_BLOCK_REPLIES).map((address, i) => [address, FIRST_SENDER_PORT + i])) as Readonly<Record<string, number>>,
 } as const;
 
-/** Every RCPT refused (blocklist), the special recipients refused (recipients), or every MAIL FROM refused with one reply. */
-export type MilterMode = 'blocklist' | 'recipients' | { mailFrom: string };
+/**
+ * Every RCPT refused (blocklist), the special recipients refused (recipients), the special
+ * recipients and every address that is no mailbox refused as Google Workspace does (workspace),
+ * or every MAIL FROM refused with one reply.
+ */
+export type MilterMode = 'blocklist' | 'recipients' | 'workspace' | { mailFrom: string };
+
+const USUAL: ReadonlySet<string> = new Set(MAILBOXES);
 
 const SPECIAL: ReadonlyMap<string, string> = new Map(Object.entries(SPECIAL_RECIPIENTS));
 
 /** The reply for `RCPT TO:<address>` (the argument as Postfix forwards it), or undefined to accept. */
 export function rcptReply(mode: MilterMode, argument: string): string | undefined {
   if (mode === 'blocklist') return BLOCKLIST_REPLY;
-  if (mode !== 'recipients') return undefined;
+  if (mode !== 'recipients' && mode !== 'workspace') return undefined;
   const address = argument.replace(/^<|>$/g, '').toLowerCase();
-  return SPECIAL.get(address);
+  const special = SPECIAL.get(address);
+  if (special !== undefined || mode === 'recipients') return special;
+  return USUAL.has(address.slice(0, address.lastIndexOf('@'))) ? undefined : WORKSPACE_NO_SUCH_USER;
 }
 
 /** The reply for MAIL FROM, or undefined to accept. */

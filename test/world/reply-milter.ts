@@ -5,7 +5,8 @@
  * SENDER_BLOCK_REPLIES).
  *   node --import tsx test/world/reply-milter.ts
  * One port per behaviour: REPLY_MILTER.blocklistPort rejects every recipient,
- * REPLY_MILTER.recipientsPort rejects only the special recipients, and each of
+ * REPLY_MILTER.recipientsPort rejects only the special recipients, REPLY_MILTER.workspacePort
+ * also every address that is no mailbox (in Google Workspace's words), and each of
  * REPLY_MILTER.senderPorts rejects every MAIL FROM with its listener's reply.
  */
 import { createServer, type Socket } from 'node:net';
@@ -47,7 +48,8 @@ function serve(socket: Socket, mode: MilterMode): void {
         continue;
       }
       const reply = packet.command === 'R' ? rcptReply(mode, strings(packet.data)[0] ?? '') : packet.command === 'M' ? mailReply(mode) : undefined;
-      socket.write(reply === undefined ? encodePacket('c') : encodePacket('y', Buffer.from(`${reply}\0`, 'latin1')));
+      // A multi-line reply goes as its lines joined by CRLF, each with its code (as smfi_setmlreply sends it).
+      socket.write(reply === undefined ? encodePacket('c') : encodePacket('y', Buffer.from(`${reply.replaceAll('\n', '\r\n')}\0`, 'latin1')));
     }
   });
 }
@@ -55,8 +57,13 @@ function serve(socket: Socket, mode: MilterMode): void {
 const modes: [MilterMode, number][] = [
   ['blocklist', REPLY_MILTER.blocklistPort],
   ['recipients', REPLY_MILTER.recipientsPort],
+  ['workspace', REPLY_MILTER.workspacePort],
   ...Object.entries(SENDER_BLOCK_REPLIES).map(([address, mailFrom]): [MilterMode, number] => [{ mailFrom }, REPLY_MILTER.senderPorts[address] as number]),
 ];
+let listening = 0;
 for (const [mode, port] of modes) {
-  createServer((socket) => serve(socket, mode)).listen(port, REPLY_MILTER.address);
+  createServer((socket) => serve(socket, mode)).listen(port, REPLY_MILTER.address, () => {
+    // start.sh waits for this line: every port is open.
+    if (++listening === modes.length) console.log(`listening on ${REPLY_MILTER.address}: ${modes.map(([, p]) => p).join(' ')}`);
+  });
 }

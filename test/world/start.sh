@@ -34,13 +34,13 @@ wait_until 20 "postgrey on 127.0.0.1:10023" tcp_open 127.0.0.1 10023 ||
 still_running postgrey
 log "postgrey up: 127.0.0.1:10023"
 
-# --- the reply milter (exact RCPT replies for special recipients and the blocklist listener, MAIL replies for the senderblock listeners) ---
+# --- the reply milter (exact RCPT replies for special recipients, the blocklist and workspace listeners, MAIL replies for the senderblock listeners) ---
 run_detached reply-milter node --import tsx "$WORLD_DIR/reply-milter.ts"
-# Its ports open in one go; 10028 is the last (REPLY_MILTER in reply-milter-rules.ts).
-wait_until 20 "reply milter on 127.0.0.1:10025-10028" tcp_open 127.0.0.1 10028 ||
+# It says "listening on …" once every port of REPLY_MILTER (reply-milter-rules.ts) is open.
+wait_until 20 "the reply milter's ports" grep -q '^listening on ' "$LOGS/reply-milter.out" ||
   fail_with_logs "the reply milter did not come up" "$LOGS/reply-milter.out"
 still_running reply-milter
-log "reply milter up: 127.0.0.1:10025 (blocklist), 127.0.0.1:10026 (special recipients), 127.0.0.1:10027-10028 (senderblock)"
+log "reply milter up: $(grep -m1 '^listening on ' "$LOGS/reply-milter.out")"
 
 # --- Postfix: one master, one smtpd per listener address ---
 postfix_conf="$RUN_DIR/postfix"

@@ -20,7 +20,7 @@ export const SOCKS5 = { address: '127.0.0.1', port: 1080, user: 'bz', password: 
 /** Behaviours a Postfix listener can have (each is a master.cf line with -o overrides). */
 export type ListenerKind =
   | 'standard' | 'catchall' | 'greylist' | 'nopipelining' | 'blocklist'
-  | 'recipientlimit' | 'helocheck' | 'greycatchall' | 'senderblock';
+  | 'recipientlimit' | 'helocheck' | 'greycatchall' | 'senderblock' | 'workspace';
 
 export interface Listener {
   address: string;
@@ -46,6 +46,7 @@ export const LISTENERS: Listener[] = [
   { address: '127.0.0.35', kind: 'standard', domains: ['listed.test'] },
   { address: '127.0.0.36', kind: 'senderblock', domains: ['eop.test'] },
   { address: '127.0.0.37', kind: 'senderblock', domains: ['ymail.test'] },
+  { address: '127.0.0.38', kind: 'workspace', domains: ['workspace.test'] },
 ];
 
 /** `smtpd_recipient_limit` of the recipientlimit listener: RCPTs past it in one transaction get RECIPIENT_LIMIT_REPLY. */
@@ -80,7 +81,28 @@ export const SPECIAL_RECIPIENTS = {
   // A mailbox that exists, refused with a mailbox code whose words are about our IP: read by the
   // code it would be deleted. On a domain of its own, since the prober then backs off from it.
   'alice@listed.test': '550 5.1.1 Mailbox unavailable. Your IP address 127.0.0.1 is listed at zen.spamhaus.org',
+  // Google Workspace's multi-line replies (one string, lines joined by \n): test/fixtures/smtp-replies.json.
+  'disabled@workspace.test': [
+    '550-5.2.1 The email account that you tried to reach is disabled. Learn more at',
+    '550 5.2.1  https://support.google.com/mail/?p=DisabledUser a1si2 - gsmtp',
+  ].join('\n'),
+  'full@workspace.test': [
+    '552-5.2.2 The email account that you tried to reach is over quota. Please direct',
+    '552 5.2.2 the recipient to https://support.google.com/mail/?p=OverQuotaPerm - gsmtp',
+  ].join('\n'),
 } as const;
+
+/**
+ * What the workspace listener answers an address that is none of MAILBOXES: Gmail's and Google
+ * Workspace's four-line "no such user" (lines joined by \n), as a real Postfix relays a milter's
+ * multi-line reply. The listener takes every other local part to its milter (a catch-all to Postfix).
+ */
+export const WORKSPACE_NO_SUCH_USER = [
+  '550-5.1.1 The email account that you tried to reach does not exist. Please try',
+  "550-5.1.1 double-checking the recipient's email address for typos or",
+  '550-5.1.1 unnecessary spaces. Learn more at',
+  '550 5.1.1  https://support.google.com/mail/?p=NoSuchUser a1si2 - gsmtp',
+].join('\n');
 
 /**
  * What each senderblock listener answers to every MAIL FROM: the words big providers refuse a
@@ -158,6 +180,9 @@ export const RECORDS: ZoneRecord[] = [
   { name: 'eop.test', type: 'MX', value: '10 mx.eop.test' },
   { name: 'mx.ymail.test', type: 'A', value: '127.0.0.37' },
   { name: 'ymail.test', type: 'MX', value: '10 mx.ymail.test' },
+  /** Google Workspace's replies, multi-line (WORKSPACE_NO_SUCH_USER and its special recipients). */
+  { name: 'aspmx.workspace.test', type: 'A', value: '127.0.0.38' },
+  { name: 'workspace.test', type: 'MX', value: '1 aspmx.workspace.test' },
 
   /** RFC 7505 null MX. */
   { name: 'nullmx.test', type: 'MX', value: '0 .' },
@@ -237,6 +262,10 @@ export const EXPECTATIONS: Expectation[] = [
   ...each('listed.test', 'unknown', 'blocked_by_server', ['alice']),
   ...each('eop.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
   ...each('ymail.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
+  ...each('workspace.test', 'deliverable', 'accepted', ['alice', 'first.last']),
+  ...each('workspace.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
+  { email: 'disabled@workspace.test', verdict: 'undeliverable', reason: 'mailbox_disabled' },
+  { email: 'full@workspace.test', verdict: 'risky', reason: 'mailbox_full' },
   ...each('implicit.test', 'deliverable', 'accepted', ['alice']),
   ...each('equal.test', 'deliverable', 'accepted', ['alice']),
   ...each('cname.test', 'deliverable', 'accepted', ['alice']),

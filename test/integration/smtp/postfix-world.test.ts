@@ -8,7 +8,7 @@ import { publicAnswer } from '../../support/public-answer.ts';
 import { listenerOf as listener, reasons, worldRunner, worldTask as task } from '../../support/world-smtp.ts';
 import { describeWorld } from '../../support/world-tier.ts';
 import {
-  BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, bulkDomain, bulkMailbox,
+  BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox,
 } from '../../world/world.ts';
 
 const expected = (email: string) => EXPECTATIONS.find((e) => e.email === email)!;
@@ -114,6 +114,25 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('workspace.test: Google Workspace’s multi-line replies through a real Postfix, each kept whole and read by its words', async () => {
+    const locals = ['alice', 'nobody', 'disabled', 'full'];
+    const result = await newRunner()(task('workspace.test', locals, [['aspmx.workspace.test', listener('workspace.test')]]));
+    expect(reasons(result)).toEqual({
+      'alice@workspace.test': 'accepted',
+      'nobody@workspace.test': 'mailbox_not_found',
+      'disabled@workspace.test': 'mailbox_disabled',
+      'full@workspace.test': 'mailbox_full',
+    });
+    const reply = (local: string) => result.results.find((r) => r.address === `${local}@workspace.test`)!.smtp.reply!;
+    expect(reply('nobody')).toMatchObject({ code: 550, enhanced: '5.1.1' });
+    // The server's own lines, every one of them, as sent: the continuation marks are the parser's business.
+    expect(reply('nobody').lines).toHaveLength(WORKSPACE_NO_SUCH_USER.split('\n').length);
+    expect(reply('nobody').lines.at(-1)).toContain('https://support.google.com/mail/?p=NoSuchUser');
+    expect(reply('full')).toMatchObject({ code: 552, enhanced: '5.2.2' });
+    // The three probes got the same "no such user": no catch-all.
+    expect(result.catch_all.status).toBe('no');
   });
 
   it('nopipe.test: works without PIPELINING, one round trip per command', async () => {

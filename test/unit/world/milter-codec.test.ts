@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MilterPacketReader, encodePacket, strings } from '../../world/milter-codec.ts';
 import { REPLY_MILTER, mailReply, rcptReply } from '../../world/reply-milter-rules.ts';
 import { renderMasterCf } from '../../world/render-postfix-master.ts';
-import { BLOCKLIST_REPLY, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS } from '../../world/world.ts';
+import { BLOCKLIST_REPLY, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER } from '../../world/world.ts';
 
 describe('milter packets', () => {
   const stream = Buffer.concat([
@@ -30,6 +30,13 @@ describe('reply milter rules', () => {
   it('rejects only the special recipients, whatever their case', () => {
     expect(rcptReply('recipients', '<FULL@World.Test>')).toBe(SPECIAL_RECIPIENTS['full@world.test']);
     expect(rcptReply('recipients', '<alice@world.test>')).toBeUndefined();
+  });
+
+  it('answers as Google Workspace on the workspace port: mailboxes pass, special recipients and everyone else get its words', () => {
+    expect(rcptReply('workspace', '<alice@workspace.test>')).toBeUndefined();
+    expect(rcptReply('workspace', '<Nobody@Workspace.test>')).toBe(WORKSPACE_NO_SUCH_USER);
+    expect(rcptReply('workspace', '<full@workspace.test>')).toBe(SPECIAL_RECIPIENTS['full@workspace.test']);
+    expect(rcptReply('recipients', '<nobody@workspace.test>')).toBeUndefined();
   });
 
   it('refuses every sender of a senderblock listener with its provider’s words, and nothing else', () => {
