@@ -7,18 +7,16 @@ import { progressLine, type JobProgress } from './progress-line.ts';
 export interface FileRunIo {
   stderr: { write(text: string): unknown; isTTY?: boolean };
   clock?: Clock;
-  /** Milliseconds between status polls; statusPollMs of the job's size when absent. */
+  /** Milliseconds between status polls; STATUS_POLL_MS when absent. */
   pollMs?: number;
 }
 
 /**
- * How long to wait before asking a job's status again. Each status counts the job's items on
- * the edge (~75 ms of its thread for a million): a large job, which runs for minutes anyway, is
- * asked less often, from every 0.5 s up to every 10 s.
+ * How long to wait before asking a job's status again, whatever its size: a status reads the
+ * job's tally (edge/jobs/job-tally.ts), a dozen rows for a million addresses as for ten, and the
+ * end of a job is seen within this.
  */
-export function statusPollMs(total: number): number {
-  return Math.min(10_000, Math.max(500, total / 100));
-}
+const STATUS_POLL_MS = 500;
 
 /**
  * `verify --file in.csv --out out.csv`: streams the file to the edge as a job, follows it with a
@@ -47,7 +45,7 @@ export async function verifyFile(client: EdgeClient, file: string, out: string, 
       io.stderr.write(`job ${created.id} ${status.job.status}: ${status.job.total} addresses (${counts})\n`);
       break;
     }
-    await sleep(clock, io.pollMs ?? statusPollMs(status.job.total));
+    await sleep(clock, io.pollMs ?? STATUS_POLL_MS);
   }
   const results = await client.results(created.id, 'csv');
   if (!results.ok) {
