@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { VerificationResult } from '../../protocol/index.ts';
 import { batchedWrites } from '../store/batched-writes.ts';
+import { foldTallyChanges } from '../store/fold-tally.ts';
 import { portablePacking } from '../store/deflate-portable.ts';
 import { skipLockedRows } from '../store/dialect.ts';
 import type { ResultPacking } from '../store/packed-result.ts';
@@ -35,6 +36,9 @@ function guarded<Q extends { where: (column: 'id' | 'state' | 'attempt', op: '='
 
 /** One item's change, compiled for the store, to run in the batch's transaction (which shares the store's SQL dialect). */
 type ItemChange = ReturnType<typeof resolveItem>;
+
+/** How often a running job's tally is folded by the edge that runs it (see completions). */
+const FOLD_EVERY_MS = 5_000;
 
 /** Jobs looked at in one claim; more with due work wait for a later claim (the oldest go first). */
 const MAX_JOBS_PER_CLAIM = 1000;
@@ -169,14 +173,29 @@ export class ItemClaims {
     await this.completions(jobIds.map((id) => ({ id, now })));
   }
 
-  /** The jobs of every domain's work that ended in one moment looked at once: a job of many domains is asked about once, not once a domain. */
+  /** When each job's tally was last folded here (foldTallyChanges). */
+  private readonly folded = new Map<string, number>();
+
+  /**
+   * The jobs of every domain's work that ended in one moment looked at once: a job of many
+   * domains is asked about once, not once a domain. Their tallies are folded at most every
+   * FOLD_EVERY_MS, so a job nobody asks about while it runs does not pile up change rows for
+   * the first reader to sum (PostgreSQL; nothing to fold on SQLite).
+   */
   private readonly completions = batchedWrites(async (asked: { id: string; now: number }[]) => {
     const latest = new Map<string, number>();
     for (const { id, now } of asked) latest.set(id, Math.max(now, latest.get(id) ?? now));
+    const fold: string[] = [];
     for (const [id, now] of latest) {
       const open = await this.db.selectFrom('job_items').select('id').where('job_id', '=', id).where('state', 'in', ['pending', 'in_flight', 'waiting']).limit(1).executeTakeFirst();
       if (!open) await this.db.updateTable('jobs').set({ status: 'completed', completed_at: now }).where('id', '=', id).where('status', 'in', ['queued', 'running']).execute();
+      // A finished job is folded once more, and forgotten here.
+      const due = !open || now - (this.folded.get(id) ?? -Infinity) >= FOLD_EVERY_MS;
+      if (due) fold.push(id);
+      if (!open) this.folded.delete(id);
+      else if (due) this.folded.set(id, now);
     }
+    await foldTallyChanges(this.db, fold);
   });
 
   /** The earliest time an item of an open job becomes claimable, or null when none waits. */

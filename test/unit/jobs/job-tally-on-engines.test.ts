@@ -141,6 +141,34 @@ describe.each(STORE_ENGINES)('the job tally on $name', ({ name, open }) => {
     expect(await jobRows(db, id)).toBeLessThanOrEqual(4 + VERDICTS.length);
   });
 
+  it('is folded by the edge running the job at most every 5 s and once more when it completes, with no reader', async () => {
+    const db = await open();
+    const clock = new FakeClock();
+    const id = await upload(db, clock, Array.from({ length: 60 }, (_, i) => `u${i}@d${i % 3}.test`));
+    const claims = new ItemClaims(db);
+    const claimed = await claims.claim(clock.now(), 60, clock.now() + 60_000);
+    const answerEach = (items: typeof claimed) =>
+      Promise.all(items.map((item) => claims.resolve([{ ref: { id: item.id, attempt: item.attempt }, result: answer(item.email, 'deliverable', clock.now()) }], clock.now())));
+    const keys = 4 + VERDICTS.length;
+    await answerEach(claimed.slice(0, 20));
+    await claims.completeFinished([id], clock.now());
+    expect(await jobRows(db, id)).toBeLessThanOrEqual(keys);
+    await answerEach(claimed.slice(20, 40));
+    await claims.completeFinished([id], clock.now() + 4_999);
+    const unfolded = await jobRows(db, id);
+    await claims.completeFinished([id], clock.now() + 5_000);
+    expect(await jobRows(db, id)).toBeLessThanOrEqual(keys);
+    await answerEach(claimed.slice(40));
+    await claims.completeFinished([id], clock.now() + 5_001);
+    expect(await db.selectFrom('jobs').select('status').where('id', '=', id).executeTakeFirstOrThrow()).toEqual({ status: 'completed' });
+    expect(await jobRows(db, id)).toBeLessThanOrEqual(keys);
+    expect(await readTally(db, id)).toEqual(await counted(db, id));
+    // Before the 5 s were up, PostgreSQL had a change row or more for each of the 20 answers (not
+    // folded yet); SQLite counts in place.
+    expect(unfolded).toBeGreaterThanOrEqual(name === 'postgres' ? 20 : 0);
+    expect(unfolded).toBeLessThanOrEqual(name === 'postgres' ? Infinity : keys);
+  });
+
   it('is filled from the items a store already has when the migration runs', async () => {
     const db = await open();
     const clock = new FakeClock();
