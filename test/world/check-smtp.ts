@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { smtpDialogue } from './smtp-dialogue.ts';
 import {
-  BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS,
+  AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS,
   STARTTLS_ADDRESS, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox, type Expectation,
 } from './world.ts';
 
@@ -38,6 +38,8 @@ function expectedReply(e: Expectation, listener: string): RegExp | string {
   if (special) return special;
   if (e.email.endsWith('@blocked.test')) return BLOCKLIST_REPLY;
   if (e.email.endsWith('@workspace.test') && e.reason === 'mailbox_not_found') return WORKSPACE_NO_SUCH_USER;
+  if (e.email.endsWith('@outlook.test') && e.reason === 'mailbox_not_found') return AMBIGUOUS_REPLY;
+  if (AMBIGUOUS_TO_EVERYONE.some((d) => e.email.endsWith(`@${d}`))) return AMBIGUOUS_REPLY;
   if (e.reason === 'mailbox_not_found') return /^550 5\.1\.1 /;
   return /^250 /;
 }

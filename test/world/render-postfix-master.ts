@@ -24,6 +24,7 @@ const KIND_OVERRIDES: Record<ListenerKind, string[]> = {
   senderblock: [],
   // Postfix takes every local part (a catch-all in the maps); the milter answers as Google Workspace.
   workspace: [`smtpd_milters=inet:${REPLY_MILTER.address}:${REPLY_MILTER.workspacePort}`],
+  ambiguous: [`smtpd_milters=inet:${REPLY_MILTER.address}:${REPLY_MILTER.ambiguousPort}`],
 };
 
 const SPECIAL_DOMAINS = new Set(Object.keys(SPECIAL_RECIPIENTS).map((a) => a.slice(a.indexOf('@') + 1)));

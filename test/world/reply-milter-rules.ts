@@ -1,14 +1,15 @@
 /** What the reply milter answers, by the port Postfix reached it on. */
-import { BLOCKLIST_REPLY, MAILBOXES, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER } from './world.ts';
+import { AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCKLIST_REPLY, MAILBOXES, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER } from './world.ts';
 
 /** The first port of the senderblock listeners' milters: one port each, in SENDER_BLOCK_REPLIES order. */
-const FIRST_SENDER_PORT = 10028;
+const FIRST_SENDER_PORT = 10030;
 
 export const REPLY_MILTER = {
   address: '127.0.0.1',
   blocklistPort: 10025,
   recipientsPort: 10026,
   workspacePort: 10027,
+  ambiguousPort: 10028,
   /** The milter port of each senderblock listener (by its address). */
   senderPorts: Object.fromEntries(Object.keys(SENDER_BLOCK_REPLIES).map((address, i) => [address, FIRST_SENDER_PORT + i])) as Readonly<Record<string, number>>,
 } as const;
@@ -16,9 +17,10 @@ export const REPLY_MILTER = {
 /**
  * Every RCPT refused (blocklist), the special recipients refused (recipients), the special
  * recipients and every address that is no mailbox refused as Google Workspace does (workspace),
- * or every MAIL FROM refused with one reply.
+ * the addresses that are no mailbox (or all, on AMBIGUOUS_TO_EVERYONE) refused in Outlook.com's
+ * generic words (ambiguous), or every MAIL FROM refused with one reply.
  */
-export type MilterMode = 'blocklist' | 'recipients' | 'workspace' | { mailFrom: string };
+export type MilterMode = 'blocklist' | 'recipients' | 'workspace' | 'ambiguous' | { mailFrom: string };
 
 const USUAL: ReadonlySet<string> = new Set(MAILBOXES);
 
@@ -27,11 +29,13 @@ const SPECIAL: ReadonlyMap<string, string> = new Map(Object.entries(SPECIAL_RECI
 /** The reply for `RCPT TO:<address>` (the argument as Postfix forwards it), or undefined to accept. */
 export function rcptReply(mode: MilterMode, argument: string): string | undefined {
   if (mode === 'blocklist') return BLOCKLIST_REPLY;
-  if (mode !== 'recipients' && mode !== 'workspace') return undefined;
+  if (typeof mode === 'object') return undefined;
   const address = argument.replace(/^<|>$/g, '').toLowerCase();
+  const at = address.lastIndexOf('@');
+  if (mode === 'ambiguous') return AMBIGUOUS_TO_EVERYONE.includes(address.slice(at + 1)) || !USUAL.has(address.slice(0, at)) ? AMBIGUOUS_REPLY : undefined;
   const special = SPECIAL.get(address);
   if (special !== undefined || mode === 'recipients') return special;
-  return USUAL.has(address.slice(0, address.lastIndexOf('@'))) ? undefined : WORKSPACE_NO_SUCH_USER;
+  return USUAL.has(address.slice(0, at)) ? undefined : WORKSPACE_NO_SUCH_USER;
 }
 
 /** The reply for MAIL FROM, or undefined to accept. */

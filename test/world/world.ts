@@ -20,7 +20,7 @@ export const SOCKS5 = { address: '127.0.0.1', port: 1080, user: 'bz', password: 
 /** Behaviours a Postfix listener can have (each is a master.cf line with -o overrides). */
 export type ListenerKind =
   | 'standard' | 'catchall' | 'greylist' | 'nopipelining' | 'blocklist'
-  | 'recipientlimit' | 'helocheck' | 'greycatchall' | 'senderblock' | 'workspace';
+  | 'recipientlimit' | 'helocheck' | 'greycatchall' | 'senderblock' | 'workspace' | 'ambiguous';
 
 export interface Listener {
   address: string;
@@ -47,6 +47,7 @@ export const LISTENERS: Listener[] = [
   { address: '127.0.0.36', kind: 'senderblock', domains: ['eop.test'] },
   { address: '127.0.0.37', kind: 'senderblock', domains: ['ymail.test'] },
   { address: '127.0.0.38', kind: 'workspace', domains: ['workspace.test'] },
+  { address: '127.0.0.39', kind: 'ambiguous', domains: ['outlook.test', 'shunned.test'] },
 ];
 
 /** `smtpd_recipient_limit` of the recipientlimit listener: RCPTs past it in one transaction get RECIPIENT_LIMIT_REPLY. */
@@ -117,6 +118,16 @@ export const SENDER_BLOCK_REPLIES: Readonly<Record<string, string>> = {
   '127.0.0.37': '553 Mail from 127.0.0.1 not allowed - 5.7.1 [BL23] Connections not accepted from IP addresses on Spamhaus XBL; see https://postmaster.yahooinc.com/error-codes',
 };
 
+/**
+ * What the ambiguous listener refuses with: Outlook.com's generic words, which name neither the
+ * mailbox nor us (test/fixtures/smtp-replies.json). On outlook.test only addresses that are no
+ * mailbox get it, so the control recipient (postmaster@, a mailbox) shows it was about the
+ * mailbox; on AMBIGUOUS_TO_EVERYONE every address gets it, postmaster@ too: a refusal of us.
+ */
+export const AMBIGUOUS_REPLY =
+  '550 5.5.0 Requested action not taken: mailbox unavailable (S2017062302). [AM1EUR02FT034.eop-EUR02.prod.protection.outlook.com]';
+export const AMBIGUOUS_TO_EVERYONE: readonly string[] = ['shunned.test'];
+
 /** The text a blocklist listener rejects every RCPT with (a real-world DNSBL rejection). */
 export const BLOCKLIST_REPLY =
   '554 5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org';
@@ -183,6 +194,11 @@ export const RECORDS: ZoneRecord[] = [
   /** Google Workspace's replies, multi-line (WORKSPACE_NO_SUCH_USER and its special recipients). */
   { name: 'aspmx.workspace.test', type: 'A', value: '127.0.0.38' },
   { name: 'workspace.test', type: 'MX', value: '1 aspmx.workspace.test' },
+  /** Outlook.com's ambiguous refusal (AMBIGUOUS_REPLY): the control recipient tells what it meant. */
+  { name: 'mx.outlook.test', type: 'A', value: '127.0.0.39' },
+  { name: 'outlook.test', type: 'MX', value: '10 mx.outlook.test' },
+  { name: 'mx.shunned.test', type: 'A', value: '127.0.0.39' },
+  { name: 'shunned.test', type: 'MX', value: '10 mx.shunned.test' },
 
   /** RFC 7505 null MX. */
   { name: 'nullmx.test', type: 'MX', value: '0 .' },
@@ -266,6 +282,9 @@ export const EXPECTATIONS: Expectation[] = [
   ...each('workspace.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
   { email: 'disabled@workspace.test', verdict: 'undeliverable', reason: 'mailbox_disabled' },
   { email: 'full@workspace.test', verdict: 'risky', reason: 'mailbox_full' },
+  ...each('outlook.test', 'deliverable', 'accepted', ['alice']),
+  ...each('outlook.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
+  ...each('shunned.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
   ...each('implicit.test', 'deliverable', 'accepted', ['alice']),
   ...each('equal.test', 'deliverable', 'accepted', ['alice']),
   ...each('cname.test', 'deliverable', 'accepted', ['alice']),

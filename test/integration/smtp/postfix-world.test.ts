@@ -8,7 +8,7 @@ import { publicAnswer } from '../../support/public-answer.ts';
 import { listenerOf as listener, reasons, worldRunner, worldTask as task } from '../../support/world-smtp.ts';
 import { describeWorld } from '../../support/world-tier.ts';
 import {
-  BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox,
+  AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox,
 } from '../../world/world.ts';
 
 const expected = (email: string) => EXPECTATIONS.find((e) => e.email === email)!;
@@ -133,6 +133,27 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     expect(reply('full')).toMatchObject({ code: 552, enhanced: '5.2.2' });
     // The three probes got the same "no such user": no catch-all.
     expect(result.catch_all.status).toBe('no');
+  });
+
+  it.each([
+    ['outlook.test', { 'alice@outlook.test': 'accepted', 'nobody@outlook.test': 'mailbox_not_found', 'ghost@outlook.test': 'mailbox_not_found' }, 'no'],
+    ['shunned.test', { 'alice@shunned.test': 'blocked_by_server', 'nobody@shunned.test': 'blocked_by_server', 'ghost@shunned.test': 'blocked_by_server' }, 'unknown'],
+  ] as const)('%s: Outlook.com’s generic refusal is settled by the control recipient, asked once in the session', async (domain, expected, catchAll) => {
+    const proxy = await startDelayProxy({ target: { host: listener(domain), port: 25 } });
+    try {
+      const result = await newRunner(proxy.port)(task(domain, ['alice', 'nobody', 'ghost'], [[`mx.${domain}`, proxy.host]]));
+      await proxy.drained();
+      expect(reasons(result)).toEqual(expected);
+      for (const r of result.results.filter((x) => x.smtp.reason !== 'accepted')) {
+        expect(`${r.smtp.reply!.code} ${r.smtp.reply!.lines.join(' ')}`).toBe(AMBIGUOUS_REPLY);
+        expect(r.smtp.control).toMatchObject({ address: `postmaster@${domain}`, reply: { code: domain === 'outlook.test' ? 250 : 550 } });
+      }
+      expect(result.catch_all.status).toBe(catchAll);
+      expect(proxy.connections).toBe(1);
+      expect(proxy.clientLines.filter((l) => l === `RCPT TO:<postmaster@${domain}>`)).toHaveLength(1);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('nopipe.test: works without PIPELINING, one round trip per command', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MilterPacketReader, encodePacket, strings } from '../../world/milter-codec.ts';
 import { REPLY_MILTER, mailReply, rcptReply } from '../../world/reply-milter-rules.ts';
 import { renderMasterCf } from '../../world/render-postfix-master.ts';
-import { BLOCKLIST_REPLY, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER } from '../../world/world.ts';
+import { AMBIGUOUS_REPLY, BLOCKLIST_REPLY, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER } from '../../world/world.ts';
 
 describe('milter packets', () => {
   const stream = Buffer.concat([
@@ -37,6 +37,13 @@ describe('reply milter rules', () => {
     expect(rcptReply('workspace', '<Nobody@Workspace.test>')).toBe(WORKSPACE_NO_SUCH_USER);
     expect(rcptReply('workspace', '<full@workspace.test>')).toBe(SPECIAL_RECIPIENTS['full@workspace.test']);
     expect(rcptReply('recipients', '<nobody@workspace.test>')).toBeUndefined();
+  });
+
+  it('refuses in Outlook.com’s generic words on the ambiguous port: who is no mailbox, and everyone on a shunning domain', () => {
+    expect(rcptReply('ambiguous', '<alice@outlook.test>')).toBeUndefined();
+    expect(rcptReply('ambiguous', '<postmaster@outlook.test>')).toBeUndefined();
+    expect(rcptReply('ambiguous', '<nobody@outlook.test>')).toBe(AMBIGUOUS_REPLY);
+    expect(rcptReply('ambiguous', '<postmaster@shunned.test>')).toBe(AMBIGUOUS_REPLY);
   });
 
   it('refuses every sender of a senderblock listener with its provider’s words, and nothing else', () => {
