@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { smtpDialogue } from './smtp-dialogue.ts';
 import {
   AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS,
-  STARTTLS_ADDRESS, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox, type Expectation,
+  NO_SUCH_USER_REPLIES, STARTTLS_ADDRESS, bulkDomain, bulkMailbox, type Expectation,
 } from './world.ts';
 
 // A fresh sender per run, so this check's greylist triplets never pass anyone else's.
@@ -37,7 +37,8 @@ function expectedReply(e: Expectation, listener: string): RegExp | string {
   const special = (SPECIAL_RECIPIENTS as Record<string, string>)[e.email];
   if (special) return special;
   if (e.email.endsWith('@blocked.test')) return BLOCKLIST_REPLY;
-  if (e.email.endsWith('@workspace.test') && e.reason === 'mailbox_not_found') return WORKSPACE_NO_SUCH_USER;
+  const noSuchUser = NO_SUCH_USER_REPLIES[e.email.slice(e.email.indexOf('@') + 1)];
+  if (noSuchUser && e.reason === 'mailbox_not_found') return noSuchUser(e.email);
   if (e.email.endsWith('@outlook.test') && e.reason === 'mailbox_not_found') return AMBIGUOUS_REPLY;
   if (AMBIGUOUS_TO_EVERYONE.some((d) => e.email.endsWith(`@${d}`))) return AMBIGUOUS_REPLY;
   if (e.reason === 'mailbox_not_found') return /^550 5\.1\.1 /;

@@ -22,16 +22,16 @@ const KIND_OVERRIDES: Record<ListenerKind, string[]> = {
   greycatchall: ['smtpd_recipient_restrictions=$greylist_recipient_restrictions'],
   // Its milter (REPLY_MILTER.senderPorts, by address) answers MAIL FROM; added per listener below.
   senderblock: [],
-  // Postfix takes every local part (a catch-all in the maps); the milter answers as Google Workspace.
-  workspace: [`smtpd_milters=inet:${REPLY_MILTER.address}:${REPLY_MILTER.workspacePort}`],
+  // Postfix takes every local part (a catch-all in the maps); the milter answers in each domain's provider's words.
+  provider: [`smtpd_milters=inet:${REPLY_MILTER.address}:${REPLY_MILTER.providerPort}`],
   ambiguous: [`smtpd_milters=inet:${REPLY_MILTER.address}:${REPLY_MILTER.ambiguousPort}`],
 };
 
 const SPECIAL_DOMAINS = new Set(Object.keys(SPECIAL_RECIPIENTS).map((a) => a.slice(a.indexOf('@') + 1)));
 
 function servesSpecialRecipients(listener: Listener): boolean {
-  // The blocklist refuses everyone; the workspace milter answers the special recipients itself.
-  return listener.kind !== 'blocklist' && listener.kind !== 'workspace' && listener.domains.some((d) => SPECIAL_DOMAINS.has(d));
+  // The blocklist refuses everyone; the provider milter answers the special recipients itself.
+  return listener.kind !== 'blocklist' && listener.kind !== 'provider' && listener.domains.some((d) => SPECIAL_DOMAINS.has(d));
 }
 
 /** The host name DNS gives the address, so the banner names the MX the client looked up. */

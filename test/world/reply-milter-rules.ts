@@ -1,5 +1,5 @@
 /** What the reply milter answers, by the port Postfix reached it on. */
-import { AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCKLIST_REPLY, MAILBOXES, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER } from './world.ts';
+import { AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCKLIST_REPLY, MAILBOXES, NO_SUCH_USER_REPLIES, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS } from './world.ts';
 
 /** The first port of the senderblock listeners' milters: one port each, in SENDER_BLOCK_REPLIES order. */
 const FIRST_SENDER_PORT = 10030;
@@ -8,7 +8,7 @@ export const REPLY_MILTER = {
   address: '127.0.0.1',
   blocklistPort: 10025,
   recipientsPort: 10026,
-  workspacePort: 10027,
+  providerPort: 10027,
   ambiguousPort: 10028,
   /** The milter port of each senderblock listener (by its address). */
   senderPorts: Object.fromEntries(Object.keys(SENDER_BLOCK_REPLIES).map((address, i) => [address, FIRST_SENDER_PORT + i])) as Readonly<Record<string, number>>,
@@ -16,11 +16,11 @@ export const REPLY_MILTER = {
 
 /**
  * Every RCPT refused (blocklist), the special recipients refused (recipients), the special
- * recipients and every address that is no mailbox refused as Google Workspace does (workspace),
+ * recipients and every address that is no mailbox refused in its provider's words (provider),
  * the addresses that are no mailbox (or all, on AMBIGUOUS_TO_EVERYONE) refused in Outlook.com's
  * generic words (ambiguous), or every MAIL FROM refused with one reply.
  */
-export type MilterMode = 'blocklist' | 'recipients' | 'workspace' | 'ambiguous' | { mailFrom: string };
+export type MilterMode = 'blocklist' | 'recipients' | 'provider' | 'ambiguous' | { mailFrom: string };
 
 const USUAL: ReadonlySet<string> = new Set(MAILBOXES);
 
@@ -35,7 +35,7 @@ export function rcptReply(mode: MilterMode, argument: string): string | undefine
   if (mode === 'ambiguous') return AMBIGUOUS_TO_EVERYONE.includes(address.slice(at + 1)) || !USUAL.has(address.slice(0, at)) ? AMBIGUOUS_REPLY : undefined;
   const special = SPECIAL.get(address);
   if (special !== undefined || mode === 'recipients') return special;
-  return USUAL.has(address.slice(0, at)) ? undefined : WORKSPACE_NO_SUCH_USER;
+  return USUAL.has(address.slice(0, at)) ? undefined : NO_SUCH_USER_REPLIES[address.slice(at + 1)]?.(address);
 }
 
 /** The reply for MAIL FROM, or undefined to accept. */

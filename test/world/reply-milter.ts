@@ -5,8 +5,8 @@
  * SENDER_BLOCK_REPLIES).
  *   node --import tsx test/world/reply-milter.ts
  * One port per behaviour: REPLY_MILTER.blocklistPort rejects every recipient,
- * REPLY_MILTER.recipientsPort rejects only the special recipients, REPLY_MILTER.workspacePort
- * also every address that is no mailbox (in Google Workspace's words), REPLY_MILTER.ambiguousPort
+ * REPLY_MILTER.recipientsPort rejects only the special recipients, REPLY_MILTER.providerPort
+ * also every address that is no mailbox (in its provider's words), REPLY_MILTER.ambiguousPort
  * answers in Outlook.com's generic words, and each of
  * REPLY_MILTER.senderPorts rejects every MAIL FROM with its listener's reply.
  */
@@ -58,7 +58,7 @@ function serve(socket: Socket, mode: MilterMode): void {
 const modes: [MilterMode, number][] = [
   ['blocklist', REPLY_MILTER.blocklistPort],
   ['recipients', REPLY_MILTER.recipientsPort],
-  ['workspace', REPLY_MILTER.workspacePort],
+  ['provider', REPLY_MILTER.providerPort],
   ['ambiguous', REPLY_MILTER.ambiguousPort],
   ...Object.entries(SENDER_BLOCK_REPLIES).map(([address, mailFrom]): [MilterMode, number] => [{ mailFrom }, REPLY_MILTER.senderPorts[address] as number]),
 ];

@@ -34,7 +34,7 @@ wait_until 20 "postgrey on 127.0.0.1:10023" tcp_open 127.0.0.1 10023 ||
 still_running postgrey
 log "postgrey up: 127.0.0.1:10023"
 
-# --- the reply milter (exact RCPT replies for special recipients, the blocklist and workspace listeners, MAIL replies for the senderblock listeners) ---
+# --- the reply milter (exact RCPT replies for special recipients, the blocklist, provider and ambiguous listeners, MAIL replies for the senderblock listeners) ---
 run_detached reply-milter node --import tsx "$WORLD_DIR/reply-milter.ts"
 # It says "listening on …" once every port of REPLY_MILTER (reply-milter-rules.ts) is open.
 wait_until 20 "the reply milter's ports" grep -q '^listening on ' "$LOGS/reply-milter.out" ||

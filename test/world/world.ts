@@ -20,7 +20,7 @@ export const SOCKS5 = { address: '127.0.0.1', port: 1080, user: 'bz', password: 
 /** Behaviours a Postfix listener can have (each is a master.cf line with -o overrides). */
 export type ListenerKind =
   | 'standard' | 'catchall' | 'greylist' | 'nopipelining' | 'blocklist'
-  | 'recipientlimit' | 'helocheck' | 'greycatchall' | 'senderblock' | 'workspace' | 'ambiguous';
+  | 'recipientlimit' | 'helocheck' | 'greycatchall' | 'senderblock' | 'provider' | 'ambiguous';
 
 export interface Listener {
   address: string;
@@ -46,7 +46,7 @@ export const LISTENERS: Listener[] = [
   { address: '127.0.0.35', kind: 'standard', domains: ['listed.test'] },
   { address: '127.0.0.36', kind: 'senderblock', domains: ['eop.test'] },
   { address: '127.0.0.37', kind: 'senderblock', domains: ['ymail.test'] },
-  { address: '127.0.0.38', kind: 'workspace', domains: ['workspace.test'] },
+  { address: '127.0.0.38', kind: 'provider', domains: ['workspace.test', 'mimecast.test', 'proofpoint.test', 'barracuda.test'] },
   { address: '127.0.0.39', kind: 'ambiguous', domains: ['outlook.test', 'shunned.test'] },
 ];
 
@@ -94,9 +94,9 @@ export const SPECIAL_RECIPIENTS = {
 } as const;
 
 /**
- * What the workspace listener answers an address that is none of MAILBOXES: Gmail's and Google
- * Workspace's four-line "no such user" (lines joined by \n), as a real Postfix relays a milter's
- * multi-line reply. The listener takes every other local part to its milter (a catch-all to Postfix).
+ * What the provider listener answers on workspace.test an address that is none of MAILBOXES:
+ * Gmail's and Google Workspace's four-line "no such user" (lines joined by \n), as a real Postfix
+ * relays a milter's multi-line reply.
  */
 export const WORKSPACE_NO_SUCH_USER = [
   '550-5.1.1 The email account that you tried to reach does not exist. Please try',
@@ -104,6 +104,20 @@ export const WORKSPACE_NO_SUCH_USER = [
   '550-5.1.1 unnecessary spaces. Learn more at',
   '550 5.1.1  https://support.google.com/mail/?p=NoSuchUser a1si2 - gsmtp',
 ].join('\n');
+
+/**
+ * How the provider listener (a catch-all to Postfix, so every local part reaches its milter)
+ * refuses an address of each of its domains that is none of MAILBOXES: in the provider's or
+ * gateway's own words, from test/fixtures/smtp-replies.json. Two of them carry a code that says
+ * something else (Mimecast's none at all, Proofpoint's 5.7.1 "policy"): only the words tell
+ * that the mailbox does not exist.
+ */
+export const NO_SUCH_USER_REPLIES: Readonly<Record<string, (address: string) => string>> = {
+  'workspace.test': () => WORKSPACE_NO_SUCH_USER,
+  'mimecast.test': () => '550 Invalid Recipient - https://community.mimecast.com/docs/DOC-1369#550',
+  'proofpoint.test': (address) => `550 5.7.1 <${address}>: Recipient address rejected: User email address is marked as invalid`,
+  'barracuda.test': (address) => `550 cuda_nsu 5.1.1 <${address}> Recipient address rejected: User unknown`,
+};
 
 /**
  * What each senderblock listener answers to every MAIL FROM: the words big providers refuse a
@@ -194,6 +208,13 @@ export const RECORDS: ZoneRecord[] = [
   /** Google Workspace's replies, multi-line (WORKSPACE_NO_SUCH_USER and its special recipients). */
   { name: 'aspmx.workspace.test', type: 'A', value: '127.0.0.38' },
   { name: 'workspace.test', type: 'MX', value: '1 aspmx.workspace.test' },
+  /** Security gateways' own words for an unknown user (NO_SUCH_USER_REPLIES), on the provider listener too. */
+  { name: 'eu-smtp-inbound-1.mimecast.test', type: 'A', value: '127.0.0.38' },
+  { name: 'mimecast.test', type: 'MX', value: '10 eu-smtp-inbound-1.mimecast.test' },
+  { name: 'mx0a.pphosted.proofpoint.test', type: 'A', value: '127.0.0.38' },
+  { name: 'proofpoint.test', type: 'MX', value: '10 mx0a.pphosted.proofpoint.test' },
+  { name: 'd1.barracuda.test', type: 'A', value: '127.0.0.38' },
+  { name: 'barracuda.test', type: 'MX', value: '10 d1.barracuda.test' },
   /** Outlook.com's ambiguous refusal (AMBIGUOUS_REPLY): the control recipient tells what it meant. */
   { name: 'mx.outlook.test', type: 'A', value: '127.0.0.39' },
   { name: 'outlook.test', type: 'MX', value: '10 mx.outlook.test' },
@@ -282,6 +303,10 @@ export const EXPECTATIONS: Expectation[] = [
   ...each('workspace.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
   { email: 'disabled@workspace.test', verdict: 'undeliverable', reason: 'mailbox_disabled' },
   { email: 'full@workspace.test', verdict: 'risky', reason: 'mailbox_full' },
+  ...['mimecast.test', 'proofpoint.test', 'barracuda.test'].flatMap((d) => [
+    ...each(d, 'deliverable', 'accepted', ['alice']),
+    ...each(d, 'undeliverable', 'mailbox_not_found', ['nobody']),
+  ]),
   ...each('outlook.test', 'deliverable', 'accepted', ['alice']),
   ...each('outlook.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
   ...each('shunned.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),

@@ -8,7 +8,7 @@ import { publicAnswer } from '../../support/public-answer.ts';
 import { listenerOf as listener, reasons, worldRunner, worldTask as task } from '../../support/world-smtp.ts';
 import { describeWorld } from '../../support/world-tier.ts';
 import {
-  AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox,
+  AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, NO_SUCH_USER_REPLIES, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox,
 } from '../../world/world.ts';
 
 const expected = (email: string) => EXPECTATIONS.find((e) => e.email === email)!;
@@ -132,6 +132,20 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     expect(reply('nobody').lines.at(-1)).toContain('https://support.google.com/mail/?p=NoSuchUser');
     expect(reply('full')).toMatchObject({ code: 552, enhanced: '5.2.2' });
     // The three probes got the same "no such user": no catch-all.
+    expect(result.catch_all.status).toBe('no');
+  });
+
+  it.each([
+    ['mimecast.test', 'eu-smtp-inbound-1.mimecast.test'],
+    ['proofpoint.test', 'mx0a.pphosted.proofpoint.test'],
+    ['barracuda.test', 'd1.barracuda.test'],
+  ])('%s: a security gateway’s own words for an unknown user read as mailbox_not_found, whatever its code says', async (domain, host) => {
+    const result = await newRunner()(task(domain, ['alice', 'nobody'], [[host, listener(domain)]]));
+    expect(reasons(result)).toEqual({ [`alice@${domain}`]: 'accepted', [`nobody@${domain}`]: 'mailbox_not_found' });
+    const nobody = result.results.find((r) => r.address === `nobody@${domain}`)!.smtp;
+    expect(`${nobody.reply!.code} ${nobody.reply!.lines.join(' ')}`).toBe(NO_SUCH_USER_REPLIES[domain]!(`nobody@${domain}`));
+    // Read by its words, no control recipient was needed; the probes got the same answer: no catch-all.
+    expect(nobody.control).toBeUndefined();
     expect(result.catch_all.status).toBe('no');
   });
 

@@ -32,10 +32,12 @@ describe('reply milter rules', () => {
     expect(rcptReply('recipients', '<alice@world.test>')).toBeUndefined();
   });
 
-  it('answers as Google Workspace on the workspace port: mailboxes pass, special recipients and everyone else get its words', () => {
-    expect(rcptReply('workspace', '<alice@workspace.test>')).toBeUndefined();
-    expect(rcptReply('workspace', '<Nobody@Workspace.test>')).toBe(WORKSPACE_NO_SUCH_USER);
-    expect(rcptReply('workspace', '<full@workspace.test>')).toBe(SPECIAL_RECIPIENTS['full@workspace.test']);
+  it('answers in each provider’s words on the provider port: mailboxes pass, special recipients and everyone else get its replies', () => {
+    expect(rcptReply('provider', '<alice@workspace.test>')).toBeUndefined();
+    expect(rcptReply('provider', '<Nobody@Workspace.test>')).toBe(WORKSPACE_NO_SUCH_USER);
+    expect(rcptReply('provider', '<full@workspace.test>')).toBe(SPECIAL_RECIPIENTS['full@workspace.test']);
+    expect(rcptReply('provider', '<nobody@proofpoint.test>')).toBe('550 5.7.1 <nobody@proofpoint.test>: Recipient address rejected: User email address is marked as invalid');
+    expect(rcptReply('provider', '<alice@mimecast.test>')).toBeUndefined();
     expect(rcptReply('recipients', '<nobody@workspace.test>')).toBeUndefined();
   });
 
