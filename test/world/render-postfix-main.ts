@@ -5,7 +5,6 @@
  */
 import { dirname } from 'node:path';
 import { POSTGREY } from './render-postgrey.ts';
-import { REPLY_MILTER } from './reply-milter-rules.ts';
 
 export interface PostfixPaths {
   configDir: string;
@@ -72,9 +71,8 @@ smtpd_recipient_restrictions = reject_unlisted_recipient, permit
 # Unknown users get 550 at once; only real mailboxes meet the greylist.
 greylist_recipient_restrictions = reject_unlisted_recipient, check_policy_service inet:${POSTGREY.address}:${POSTGREY.port}, permit
 
-# Exact replies (Postfix would prefix an access map's text): see reply-milter.ts.
+# Exact replies (Postfix would prefix an access map's text): each listener's milter, see
+# reply-milter.ts and render-postfix-master.ts.
 milter_default_action = tempfail
-recipients_milter = inet:${REPLY_MILTER.address}:${REPLY_MILTER.recipientsPort}
-blocklist_milter = inet:${REPLY_MILTER.address}:${REPLY_MILTER.blocklistPort}
 `;
 }

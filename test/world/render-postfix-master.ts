@@ -16,22 +16,37 @@ const KIND_OVERRIDES: Record<ListenerKind, string[]> = {
   catchall: [],
   greylist: ['smtpd_recipient_restrictions=$greylist_recipient_restrictions'],
   nopipelining: ['smtpd_discard_ehlo_keywords=pipelining'],
-  blocklist: ['smtpd_milters=$blocklist_milter'],
+  blocklist: [],
   recipientlimit: [`smtpd_recipient_limit=${RECIPIENT_LIMIT}`],
   helocheck: ['smtpd_helo_required=yes', 'smtpd_helo_restrictions=reject_non_fqdn_helo_hostname'],
   greycatchall: ['smtpd_recipient_restrictions=$greylist_recipient_restrictions'],
-  // Its milter (REPLY_MILTER.senderPorts, by address) answers MAIL FROM; added per listener below.
   senderblock: [],
-  // Postfix takes every local part (a catch-all in the maps); the milter answers in each domain's provider's words.
-  provider: [`smtpd_milters=inet:${REPLY_MILTER.address}:${REPLY_MILTER.providerPort}`],
-  ambiguous: [`smtpd_milters=inet:${REPLY_MILTER.address}:${REPLY_MILTER.ambiguousPort}`],
+  provider: [],
+  ambiguous: [],
 };
 
 const SPECIAL_DOMAINS = new Set(Object.keys(SPECIAL_RECIPIENTS).map((a) => a.slice(a.indexOf('@') + 1)));
 
-function servesSpecialRecipients(listener: Listener): boolean {
-  // The blocklist refuses everyone; the provider milter answers the special recipients itself.
-  return listener.kind !== 'blocklist' && listener.kind !== 'provider' && listener.domains.some((d) => SPECIAL_DOMAINS.has(d));
+/**
+ * The reply milter port that gives a listener its exact replies (reply-milter-rules.ts), or
+ * undefined when Postfix answers alone. The blocklist, provider, ambiguous and senderblock kinds
+ * have one of their own (the provider milter answers the special recipients itself; to Postfix
+ * those domains are catch-alls, so every local part reaches it); any other listener of a domain
+ * with special recipients gets the recipients milter.
+ */
+function milterPortOf(listener: Listener): number | undefined {
+  switch (listener.kind) {
+    case 'blocklist':
+      return REPLY_MILTER.blocklistPort;
+    case 'provider':
+      return REPLY_MILTER.providerPort;
+    case 'ambiguous':
+      return REPLY_MILTER.ambiguousPort;
+    case 'senderblock':
+      return REPLY_MILTER.senderPorts[listener.address];
+    default:
+      return listener.domains.some((d) => SPECIAL_DOMAINS.has(d)) ? REPLY_MILTER.recipientsPort : undefined;
+  }
 }
 
 /** The host name DNS gives the address, so the banner names the MX the client looked up. */
@@ -71,9 +86,8 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 export function renderMasterCf(tls: TlsFiles): string {
   const listeners = LISTENERS.map((listener) => {
     const overrides = [`myhostname=${hostName(listener)}`, ...KIND_OVERRIDES[listener.kind]];
-    if (servesSpecialRecipients(listener)) overrides.push('smtpd_milters=$recipients_milter');
-    const senderPort = REPLY_MILTER.senderPorts[listener.address];
-    if (senderPort !== undefined) overrides.push(`smtpd_milters=inet:${REPLY_MILTER.address}:${senderPort}`);
+    const milterPort = milterPortOf(listener);
+    if (milterPort !== undefined) overrides.push(`smtpd_milters=inet:${REPLY_MILTER.address}:${milterPort}`);
     if (listener.address === tls.address) {
       overrides.push('smtpd_tls_security_level=may', `smtpd_tls_cert_file=${tls.certFile}`, `smtpd_tls_key_file=${tls.keyFile}`);
     }

@@ -32,10 +32,16 @@ export function rcptReply(mode: MilterMode, argument: string): string | undefine
   if (typeof mode === 'object') return undefined;
   const address = argument.replace(/^<|>$/g, '').toLowerCase();
   const at = address.lastIndexOf('@');
-  if (mode === 'ambiguous') return AMBIGUOUS_TO_EVERYONE.includes(address.slice(at + 1)) || !USUAL.has(address.slice(0, at)) ? AMBIGUOUS_REPLY : undefined;
-  const special = SPECIAL.get(address);
-  if (special !== undefined || mode === 'recipients') return special;
-  return USUAL.has(address.slice(0, at)) ? undefined : NO_SUCH_USER_REPLIES[address.slice(at + 1)]?.(address);
+  const domain = address.slice(at + 1);
+  const mailbox = USUAL.has(address.slice(0, at));
+  switch (mode) {
+    case 'recipients':
+      return SPECIAL.get(address);
+    case 'ambiguous':
+      return mailbox && !AMBIGUOUS_TO_EVERYONE.includes(domain) ? undefined : AMBIGUOUS_REPLY;
+    case 'provider':
+      return SPECIAL.get(address) ?? (mailbox ? undefined : NO_SUCH_USER_REPLIES[domain]?.(address));
+  }
 }
 
 /** The reply for MAIL FROM, or undefined to accept. */
