@@ -6,7 +6,7 @@ import type { IntakeEvent } from '../../../edge/jobs/intake-rows.ts';
 import { ItemClaims } from '../../../edge/jobs/item-claims.ts';
 import { listJobs } from '../../../edge/jobs/job-list.ts';
 import { jobReport } from '../../../edge/jobs/job-status.ts';
-import { readTally, readTallies, type Tally } from '../../../edge/jobs/job-tally.ts';
+import { emptyTally, readTally, readTallies, type Tally } from '../../../edge/jobs/job-tally.ts';
 import { eraseAddress } from '../../../edge/retention/erase-address.ts';
 import { jobTallyMigration } from '../../../edge/store/migrations/019-job-tally.ts';
 import type { Database } from '../../../edge/store/schema.ts';
@@ -33,7 +33,7 @@ async function upload(db: Kysely<Database>, clock: FakeClock, emails: string[]):
 /** What the tally must say: the items themselves, counted. */
 async function counted(db: Kysely<Database>, jobId: string): Promise<Tally> {
   const items = await db.selectFrom('job_items').select(['state', 'verdict', 'domain']).where('job_id', '=', jobId).execute();
-  const tally: Tally = { total: 0, pending: 0, in_flight: 0, waiting: 0, done: 0, counts: Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>, checked: 0 };
+  const tally = emptyTally();
   for (const item of items) {
     tally.total++;
     tally[item.state]++;
@@ -42,6 +42,14 @@ async function counted(db: Kysely<Database>, jobId: string): Promise<Tally> {
     if (item.domain !== null) tally.checked++;
   }
   return tally;
+}
+
+/** A job of `n` addresses over `domains` domains, every item of it claimed. */
+async function claimedJob(db: Kysely<Database>, clock: FakeClock, n: number, domains: number) {
+  const id = await upload(db, clock, Array.from({ length: n }, (_, i) => `u${i}@d${i % domains}.test`));
+  const claims = new ItemClaims(db);
+  const claimed = await claims.claim(clock.now(), n, clock.now() + 60_000);
+  return { id, claims, claimed };
 }
 
 const answer = (email: string, verdict: Verdict, at: number) => ({ ...resultFromSyntax(email, checkSyntax(email), at), verdict });
@@ -128,13 +136,12 @@ describe.each(STORE_ENGINES)('the job tally on $name', ({ name, open }) => {
   it('keeps its reads small however many changes come, folded by the reads, even when reads and writes run at once', async () => {
     const db = await open();
     const clock = new FakeClock();
-    const id = await upload(db, clock, Array.from({ length: 600 }, (_, i) => `u${i}@d${i % 7}.test`));
-    const claims = new ItemClaims(db);
-    const claimed = await claims.claim(clock.now(), 600, clock.now() + 60_000);
+    const { id, claims, claimed } = await claimedJob(db, clock, 600, 7);
     const answers = claimed.map((item, i) => ({ ref: { id: item.id, attempt: item.attempt }, result: answer(item.email, VERDICTS[i % VERDICTS.length] as Verdict, clock.now()) }));
     const writes = Array.from({ length: 12 }, (_, k) => claims.resolve(answers.slice(k * 50, (k + 1) * 50), clock.now()));
     const reads = Array.from({ length: 12 }, () => readTallies(db, [id]));
     await Promise.all([...writes, ...reads]);
+    // This read folds what the last writes appended; the next one checks the sums.
     await readTally(db, id);
     expect(await readTally(db, id)).toEqual(await counted(db, id));
     // One row a state and verdict once folded: SQLite counts in place, PostgreSQL folds on reading.
@@ -144,9 +151,7 @@ describe.each(STORE_ENGINES)('the job tally on $name', ({ name, open }) => {
   it('is folded by the edge running the job at most every 5 s and once more when it completes, with no reader', async () => {
     const db = await open();
     const clock = new FakeClock();
-    const id = await upload(db, clock, Array.from({ length: 60 }, (_, i) => `u${i}@d${i % 3}.test`));
-    const claims = new ItemClaims(db);
-    const claimed = await claims.claim(clock.now(), 60, clock.now() + 60_000);
+    const { id, claims, claimed } = await claimedJob(db, clock, 60, 3);
     const answerEach = (items: typeof claimed) =>
       Promise.all(items.map((item) => claims.resolve([{ ref: { id: item.id, attempt: item.attempt }, result: answer(item.email, 'deliverable', clock.now()) }], clock.now())));
     const keys = 4 + VERDICTS.length;
