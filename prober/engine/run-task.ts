@@ -87,6 +87,10 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
       else noteRefusal(ctx, target, run.kind === 'refused' ? run.shortfall.reply : run.drop?.shortfall.reply);
       if (run.kind === 'open_failed') {
         const { failure } = run;
+        // One session too many while others of ours are open there: wait for one of them rather
+        // than leave the server. Asked before the slot goes, so a task it wakes is not counted.
+        const crowded = failure.backOff && failure.stage === 'banner' && ctx.deps.limiter.turnedAway(target.address);
+        slot.release();
         notes.push(...run.transcript.slice(-16));
         note(`${target.host} ${target.address}: ${failure.stage} failed (${failure.reason})`);
         if (failure.stage === 'tls' && run.triedTls) {
@@ -96,7 +100,8 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
             continue;
           }
         }
-        if (failure.backOff) ctx.deps.limiter.backOff(target.address);
+        if (crowded && ++futile < MAX_FUTILE_SESSIONS) continue;
+        if (failure.backOff && !crowded) ctx.deps.limiter.backOff(target.address);
         if (failure.stage === 'banner' && failure.reason === 'smtp_timeout') ctx.deps.notes.tarpit(target.address);
         if (failure.stage !== 'connect' || !reachedAny) shortfall = shortfallOfOpen(failure, ctx.deps.heloName);
         if (failure.stage !== 'connect') reachedAny = true;

@@ -12,6 +12,7 @@ import { noteRefusal } from './our-standing.ts';
 import { answer, hasWork, type Shortfall, type Target, type TaskContext } from './task-context.ts';
 
 export type SessionRun =
+  /** No session: the slot is still held, for the caller to learn from the refusal before it lets go. */
   | { kind: 'open_failed'; failure: OpenFailure; triedTls: boolean; transcript: TranscriptLine[] }
   /** The server refused MAIL FROM (or RSET): nothing more to ask this host. */
   | { kind: 'refused'; shortfall: Shortfall; backOff: boolean; relayDenied?: boolean; smtputf8Missing?: boolean }
@@ -45,7 +46,6 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
     });
     if (!opened.ok) {
       if (opened.session) count(ctx, opened.session, FRESH);
-      release();
       return { kind: 'open_failed', failure: opened, triedTls, transcript: transcript.snapshot() };
     }
     open = new OpenSmtp(opened.session, opened.capabilities, opened.tls, transcript.snapshot().slice(0, MAX_PRELUDE_LINES));

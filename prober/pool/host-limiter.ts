@@ -37,9 +37,14 @@ interface HostState {
   wakers: Set<() => void>;
   /** Open sessions between tasks; each still holds its slot in `active`. */
   parked: Parked[];
+  /** Sessions at once the server turned us down beyond (turnedAway), until `capUntil`. */
+  cap: number;
+  capUntil: number;
 }
 
 const MINUTE = 60_000;
+/** How long a server's own limit on our sessions at once is kept to. */
+export const LEARNED_CAP_MS = 60 * MINUTE;
 
 /**
  * Politeness per MX address, shared by every task of the prober process: a cap on concurrent
@@ -71,7 +76,7 @@ export class HostLimiter {
       const rateFreeAt = host.starts.length >= this.limits.maxPerMinute ? host.starts[0]! + MINUTE : now;
       const readyAt = Math.max(host.backoffUntil, rateFreeAt);
       if (readyAt > deadlineAt) return { ok: false, reason: 'deadline' };
-      if (readyAt <= now && host.active < this.limits.maxConcurrent) {
+      if (readyAt <= now && host.active < this.concurrencyOf(host, now)) {
         host.active++;
         host.starts.push(now);
         return { ok: true, release: this.releaser(host) };
@@ -108,6 +113,22 @@ export class HostLimiter {
     host.backoffUntil = Math.max(host.backoffUntil, this.clock.now() + delay);
   }
 
+  /**
+   * The server turned a new session away at its banner (a 421, "too many connections"). With
+   * sessions of ours still open there, that is its limit on how many we may hold at once: we keep
+   * to the ones open for LEARNED_CAP_MS, and the task may wait for one of them (true). With none
+   * open it is a rate or load limit, which only a back-off answers (false). Asked while the
+   * turned-away session still holds its slot, so a task woken by its release is not counted.
+   */
+  turnedAway(address: string): boolean {
+    const host = this.state(address);
+    const others = host.active - 1;
+    if (others <= 0) return false;
+    host.cap = others;
+    host.capUntil = this.clock.now() + LEARNED_CAP_MS;
+    return true;
+  }
+
   /** A session that ended well forgives earlier strikes. */
   recovered(address: string): void {
     const host = this.hosts.get(address);
@@ -115,9 +136,16 @@ export class HostLimiter {
   }
 
   /** For tests and metrics. */
-  inspect(address: string): { active: number; parked: number; backoffUntil: number; startsInWindow: number } {
+  inspect(address: string): { active: number; parked: number; backoffUntil: number; startsInWindow: number; concurrency: number } {
     const host = this.hosts.get(address);
-    return { active: host?.active ?? 0, parked: host?.parked.length ?? 0, backoffUntil: host?.backoffUntil ?? 0, startsInWindow: host?.starts.length ?? 0 };
+    return {
+      active: host?.active ?? 0, parked: host?.parked.length ?? 0, backoffUntil: host?.backoffUntil ?? 0, startsInWindow: host?.starts.length ?? 0,
+      concurrency: host ? this.concurrencyOf(host, this.clock.now()) : this.limits.maxConcurrent,
+    };
+  }
+
+  private concurrencyOf(host: HostState, now: number): number {
+    return host.capUntil > now ? Math.min(host.cap, this.limits.maxConcurrent) : this.limits.maxConcurrent;
   }
 
   private releaser(host: HostState): () => void {
@@ -148,7 +176,7 @@ export class HostLimiter {
     let host = this.hosts.get(address);
     if (!host) {
       if (this.hosts.size >= this.limits.maxHosts) this.forgetIdle();
-      host = { active: 0, starts: [], strikes: 0, backoffUntil: 0, wakers: new Set(), parked: [] };
+      host = { active: 0, starts: [], strikes: 0, backoffUntil: 0, wakers: new Set(), parked: [], cap: 0, capUntil: 0 };
       this.hosts.set(address, host);
     }
     return host;
@@ -157,7 +185,7 @@ export class HostLimiter {
   private forgetIdle(): void {
     const now = this.clock.now();
     for (const [address, host] of this.hosts) {
-      const quiet = host.active === 0 && host.wakers.size === 0 && host.backoffUntil <= now && (host.starts.at(-1) ?? 0) <= now - MINUTE;
+      const quiet = host.active === 0 && host.wakers.size === 0 && host.backoffUntil <= now && host.capUntil <= now && (host.starts.at(-1) ?? 0) <= now - MINUTE;
       if (quiet) this.hosts.delete(address);
     }
   }

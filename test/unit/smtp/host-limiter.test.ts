@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HostLimiter } from '../../../prober/pool/host-limiter.ts';
+import { HostLimiter, LEARNED_CAP_MS } from '../../../prober/pool/host-limiter.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { FakeNetwork, type ServerScript } from './fake-smtp.ts';
 import { makeTask, runnerFor, settle } from './harness.ts';
@@ -79,5 +79,71 @@ describe('per-MX-address politeness', () => {
     const second = await settle(clock, run(makeTask('d.test', ['bob'], plan, { catch_all: false, deadline_ms: 10_000 })));
     expect(second.results[0]!.smtp.mx_address).toBe('192.0.2.11');
     expect(network.dials).toEqual([MX, '192.0.2.11', '192.0.2.11']);
+  });
+
+  describe('a server that allows one session of ours at a time (Postfix smtpd_client_connection_count_limit = 1)', () => {
+    /** Turns away, at its banner, any session past the first one open, as Postfix's anvil does. */
+    function oneAtATime(clock: FakeClock) {
+      let open = 0;
+      let turnedAway = 0;
+      const script: ServerScript = {
+        banner: null,
+        onConnect: (s) => {
+          if (open >= 1) {
+            turnedAway++;
+            s.send('421 4.7.0 mx.test Error: too many connections from 192.0.2.1\r\n');
+            s.close();
+            return;
+          }
+          open++;
+          s.send('220 mx.test ESMTP\r\n');
+        },
+        onClose: (s) => {
+          if (s.lines.length > 0) open--;
+        },
+        onLine: (line, s) => {
+          if (!line.startsWith('RCPT')) return undefined;
+          clock.setTimer(() => s.send('250 2.1.5 Ok\r\n'), 1_000);
+          return null;
+        },
+      };
+      return { script, turnedAway: () => turnedAway };
+    }
+
+    it('the one turn-away teaches the limit: the other tasks wait for the open session, every address is answered, no back-off', async () => {
+      const clock = new FakeClock();
+      const server = oneAtATime(clock);
+      const network = new FakeNetwork({ [MX]: server.script }, clock);
+      const limiter = new HostLimiter(clock);
+      const run = runnerFor(network, clock, { limiter, sessionIdleMs: 1_000 });
+      const tasks = Array.from({ length: 4 }, (_, i) => run(makeTask(`d${i}.test`, ['alice'], [['mx.shared.test', MX]], { catch_all: false })));
+      const results = await settle(clock, Promise.all(tasks));
+      expect(results.map((r) => r.results[0]!.smtp.outcome)).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
+      expect(server.turnedAway()).toBe(1);
+      expect(network.dials).toHaveLength(2);
+      expect(network.commands('EHLO')).toHaveLength(1);
+      expect(limiter.inspect(MX)).toMatchObject({ concurrency: 1, backoffUntil: 0 });
+    });
+
+    it('the limit is kept for an hour, then the configured one is tried again', async () => {
+      const clock = new FakeClock();
+      const limiter = new HostLimiter(clock);
+      const open = await limiter.acquire(MX, clock.now() + 1_000);
+      const refused = await limiter.acquire(MX, clock.now() + 1_000);
+      expect(limiter.turnedAway(MX)).toBe(true);
+      expect(limiter.inspect(MX).concurrency).toBe(1);
+      for (const slot of [open, refused]) if (slot.ok) slot.release();
+      await clock.advance(LEARNED_CAP_MS);
+      expect(limiter.inspect(MX).concurrency).toBe(2);
+    });
+
+    it('turned away with no other session of ours open: a rate or load limit, nothing is learned (run-task backs off, as above)', async () => {
+      const clock = new FakeClock();
+      const limiter = new HostLimiter(clock);
+      const refused = await limiter.acquire(MX, clock.now() + 1_000);
+      expect(limiter.turnedAway(MX)).toBe(false);
+      if (refused.ok) refused.release();
+      expect(limiter.inspect(MX).concurrency).toBe(2);
+    });
   });
 });
