@@ -87,6 +87,8 @@ export const NAMES_OUR_IP_PATTERNS = [
   ' client host ', ' reputation ', ' unusual rate ', ' unsolicited mail ', ' frequency limited ', ' complaints ',
   ' unexpected volume ', ' temporarily deferred due to ', ' rate limited ', ' not accepted from ', ' not in whitelist ',
   ' permanently deferred ', ' bad reputation ',
+  // Proofpoint's IP reputation lookup ("554 Blocked - see https://ipcheck.proofpoint.com/?ip=…").
+  ' ipcheck ',
 ] as const;
 
 /** Our HELO/EHLO name was refused (Postfix reports HELO restrictions at RCPT with 504 5.5.2). */

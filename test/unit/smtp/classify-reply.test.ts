@@ -76,6 +76,8 @@ describe('classifyReply rules', () => {
 
   it('takes a mailbox code whose words name our IP or a blocklist for a block, not for the address', () => {
     expect(classifyReply({ code: 550, enhanced: '5.1.1', lines: ['5.1.1 Mailbox unavailable. Your IP address 192.0.2.1 is listed at zen.spamhaus.org'] }, rcpt)).toMatchObject({ outcome: 'error', reason: 'blocked_by_server', namesOurIp: true });
+    // Proofpoint names our IP only through its lookup page: the block is of us at every Proofpoint host.
+    expect(classifyReply({ code: 554, lines: ['Blocked - see https://ipcheck.proofpoint.com/?ip=192.0.2.1'] }, rcpt)).toMatchObject({ outcome: 'error', reason: 'blocked_by_server', namesOurIp: true });
     expect(classifyReply({ code: 550, enhanced: '5.2.1', lines: ['5.2.1 Mailbox unavailable. Your IP address 192.0.2.1 is blacklisted using RBL-Plus.'] }, rcpt)).toMatchObject({ outcome: 'error', reason: 'blocked_by_server' });
     expect(classifyReply({ code: 552, enhanced: '5.2.2', lines: ['5.2.2 Over quota; sending IP 192.0.2.1 has a bad reputation'] }, rcpt).reason).toBe('blocked_by_server');
     // The same codes without words about us stay answers about the mailbox.
