@@ -38,6 +38,8 @@ export interface WorldRunnerOptions {
   heloName?: string;
   mailFrom?: string;
   timeouts?: Partial<SessionTimeouts>;
+  /** How long a finished task's session waits for the next task to the same server (0: closed at once). */
+  sessionIdleMs?: number;
 }
 
 export function worldRunner(options: WorldRunnerOptions = {}): TaskRunner {
@@ -48,9 +50,9 @@ export function worldRunner(options: WorldRunnerOptions = {}): TaskRunner {
     allowNets: [cidr('127.0.0.0/8')],
     port: options.port ?? 25,
     timeouts: options.timeouts,
-    // Each session ends with its task (QUIT counted), as these counts pin; sharing a session
-    // with the next domain is pinned in test/unit/smtp/session-sharing.test.ts.
-    sessionIdleMs: 0,
+    // By default each session ends with its task (QUIT counted), as most counts pin; sharing a
+    // session with the next domain is pinned in test/unit/smtp/session-sharing.test.ts.
+    sessionIdleMs: options.sessionIdleMs ?? 0,
   });
 }
 

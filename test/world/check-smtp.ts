@@ -11,8 +11,8 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { smtpDialogue } from './smtp-dialogue.ts';
 import {
-  AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS,
-  NO_SUCH_USER_REPLIES, STARTTLS_ADDRESS, bulkDomain, bulkMailbox, type Expectation,
+  AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCK_REPLIES, BULK, EXPECTATIONS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS,
+  NO_SUCH_USER_REPLIES, STARTTLS_ADDRESS, bulkDomain, bulkMailbox, sessionLimitReply, type Expectation,
 } from './world.ts';
 
 // A fresh sender per run, so this check's greylist triplets never pass anyone else's.
@@ -36,8 +36,10 @@ function expectedReply(e: Expectation, listener: string): RegExp | string {
   if (senderBlock) return senderBlock;
   const special = (SPECIAL_RECIPIENTS as Record<string, string>)[e.email];
   if (special) return special;
-  if (e.email.endsWith('@blocked.test')) return BLOCKLIST_REPLY;
-  const noSuchUser = NO_SUCH_USER_REPLIES[e.email.slice(e.email.indexOf('@') + 1)];
+  const domain = e.email.slice(e.email.indexOf('@') + 1);
+  const block = BLOCK_REPLIES[domain];
+  if (block) return block;
+  const noSuchUser = NO_SUCH_USER_REPLIES[domain];
   if (noSuchUser && e.reason === 'mailbox_not_found') return noSuchUser(e.email);
   if (e.email.endsWith('@outlook.test') && e.reason === 'mailbox_not_found') return AMBIGUOUS_REPLY;
   if (AMBIGUOUS_TO_EVERYONE.some((d) => e.email.endsWith(`@${d}`))) return AMBIGUOUS_REPLY;
@@ -99,6 +101,19 @@ function checkRefused(): Promise<void> {
   });
 }
 
+/** While one session is open on the sessionlimit listener, the next is turned away at its banner. */
+async function checkSessionLimit(): Promise<void> {
+  const listener = LISTENERS.find((l) => l.kind === 'sessionlimit')!;
+  const held = connect({ host: listener.address, port: 25 });
+  await new Promise((greeted, failed) => held.once('data', greeted).once('error', failed));
+  try {
+    const { replies } = await smtpDialogue(listener.address, ['QUIT']);
+    report(replies[0] === sessionLimitReply('127.0.0.1'), `second session @${listener.address}`, replies[0] ?? '(no banner)');
+  } finally {
+    held.destroy();
+  }
+}
+
 /** Sessions in a burst: none may be paced (in_flow_delay) or limited (anvil). */
 async function checkBurst(address: string, count: number, concurrency: number, email: (i: number) => string): Promise<void> {
   const started = performance.now();
@@ -126,6 +141,7 @@ const bulkSessions = sessionsArg > 0 ? Number(process.argv[sessionsArg + 1]) : 2
 await checkExpectations();
 await checkEhlo();
 await checkRefused();
+await checkSessionLimit();
 await checkBurst(STARTTLS_ADDRESS, 20, 1, () => 'alice@world.test');
 await checkBurst(BULK.address, bulkSessions, 20, (i) => `${bulkMailbox(i % (BULK.mailboxes + 10))}@${bulkDomain(i % BULK.domains)}`);
 console.log(failures === 0 ? 'smtp checks: all passed' : `smtp checks: ${failures} FAILED`);

@@ -1,5 +1,5 @@
 /** What the reply milter answers, by the port Postfix reached it on. */
-import { AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCKLIST_REPLY, MAILBOXES, NO_SUCH_USER_REPLIES, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS } from './world.ts';
+import { AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCKLIST_REPLY, BLOCK_REPLIES, MAILBOXES, NO_SUCH_USER_REPLIES, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS } from './world.ts';
 
 /** The first port of the senderblock listeners' milters: one port each, in SENDER_BLOCK_REPLIES order. */
 const FIRST_SENDER_PORT = 10030;
@@ -15,7 +15,7 @@ export const REPLY_MILTER = {
 } as const;
 
 /**
- * Every RCPT refused (blocklist), the special recipients refused (recipients), the special
+ * Every RCPT refused in its domain's words (blocklist), the special recipients refused (recipients), the special
  * recipients and every address that is no mailbox refused in its provider's words (provider),
  * the addresses that are no mailbox (or all, on AMBIGUOUS_TO_EVERYONE) refused in Outlook.com's
  * generic words (ambiguous), or every MAIL FROM refused with one reply.
@@ -28,13 +28,14 @@ const SPECIAL: ReadonlyMap<string, string> = new Map(Object.entries(SPECIAL_RECI
 
 /** The reply for `RCPT TO:<address>` (the argument as Postfix forwards it), or undefined to accept. */
 export function rcptReply(mode: MilterMode, argument: string): string | undefined {
-  if (mode === 'blocklist') return BLOCKLIST_REPLY;
   if (typeof mode === 'object') return undefined;
   const address = argument.replace(/^<|>$/g, '').toLowerCase();
   const at = address.lastIndexOf('@');
   const domain = address.slice(at + 1);
   const mailbox = USUAL.has(address.slice(0, at));
   switch (mode) {
+    case 'blocklist':
+      return BLOCK_REPLIES[domain] ?? BLOCKLIST_REPLY;
     case 'recipients':
       return SPECIAL.get(address);
     case 'ambiguous':

@@ -20,7 +20,7 @@ export const SOCKS5 = { address: '127.0.0.1', port: 1080, user: 'bz', password: 
 /** Behaviours a Postfix listener can have (each is a master.cf line with -o overrides). */
 export type ListenerKind =
   | 'standard' | 'catchall' | 'greylist' | 'nopipelining' | 'blocklist'
-  | 'recipientlimit' | 'helocheck' | 'greycatchall' | 'senderblock' | 'provider' | 'ambiguous';
+  | 'recipientlimit' | 'helocheck' | 'greycatchall' | 'senderblock' | 'provider' | 'ambiguous' | 'sessionlimit';
 
 export interface Listener {
   address: string;
@@ -35,7 +35,7 @@ export const LISTENERS: Listener[] = [
   { address: '127.0.0.22', kind: 'greylist', domains: ['grey.test'] },
   { address: '127.0.0.23', kind: 'nopipelining', domains: ['nopipe.test'] },
   { address: '127.0.0.25', kind: 'standard', domains: ['failover.test'] },
-  { address: '127.0.0.26', kind: 'blocklist', domains: ['blocked.test'] },
+  { address: '127.0.0.26', kind: 'blocklist', domains: ['blocked.test', 'poorrep.test', 'ppblocked.test'] },
   { address: '127.0.0.27', kind: 'standard', domains: ['implicit.test'] },
   { address: '127.0.0.28', kind: 'standard', domains: ['equal.test'] },
   { address: '127.0.0.29', kind: 'standard', domains: ['equal.test'] },
@@ -48,7 +48,16 @@ export const LISTENERS: Listener[] = [
   { address: '127.0.0.37', kind: 'senderblock', domains: ['ymail.test'] },
   { address: '127.0.0.38', kind: 'provider', domains: ['workspace.test', 'mimecast.test', 'proofpoint.test', 'barracuda.test'] },
   { address: '127.0.0.39', kind: 'ambiguous', domains: ['outlook.test', 'shunned.test'] },
+  { address: '127.0.0.42', kind: 'sessionlimit', domains: ['onesession-a.test', 'onesession-b.test', 'onesession-c.test'] },
 ];
+
+/**
+ * Sessions at once the sessionlimit listener allows one client (`smtpd_client_connection_count_limit`,
+ * loopback not exempt there); Postfix's anvil turns the next one away at the banner with
+ * sessionLimitReply. Exchange, Rackspace and many corporate servers hold a sender to one or two.
+ */
+export const SESSION_LIMIT = 1;
+export const sessionLimitReply = (client: string) => `421 4.7.0 mx.onesession.test Error: too many connections from ${client}`;
 
 /** `smtpd_recipient_limit` of the recipientlimit listener: RCPTs past it in one transaction get RECIPIENT_LIMIT_REPLY. */
 export const RECIPIENT_LIMIT = 3;
@@ -146,6 +155,20 @@ export const AMBIGUOUS_TO_EVERYONE: readonly string[] = ['shunned.test'];
 export const BLOCKLIST_REPLY =
   '554 5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org';
 
+/**
+ * What the blocklist listener refuses every RCPT of each of its domains with (any other domain:
+ * BLOCKLIST_REPLY): a DNSBL's words, and the security gateways' blocks of our IP, which come at
+ * RCPT too, with codes a refused mailbox could carry (test/fixtures/smtp-replies.json has their
+ * sources). No address there, real or not, may read as undeliverable.
+ */
+export const BLOCK_REPLIES: Readonly<Record<string, string>> = {
+  'blocked.test': BLOCKLIST_REPLY,
+  // Mimecast: our IP's reputation, as a bare 550 with no enhanced code.
+  'poorrep.test': '550 csi.mimecast.org Poor Reputation Sender. - https://community.mimecast.com/docs/DOC-1369#550',
+  // Proofpoint: our IP on its reputation list; the address to look it up at is all it says.
+  'ppblocked.test': '554 Blocked - see https://ipcheck.proofpoint.com/?ip=127.0.0.1',
+};
+
 /** Seconds postgrey makes a new (client, sender, recipient) triplet wait. */
 export const GREYLIST_DELAY_S = 3;
 
@@ -177,6 +200,11 @@ export const RECORDS: ZoneRecord[] = [
 
   { name: 'mx.blocked.test', type: 'A', value: '127.0.0.26' },
   { name: 'blocked.test', type: 'MX', value: '10 mx.blocked.test' },
+  /** Gateways that refuse our IP at RCPT (BLOCK_REPLIES), each a provider of its own. */
+  { name: 'us-smtp-inbound-1.poorrep.test', type: 'A', value: '127.0.0.26' },
+  { name: 'poorrep.test', type: 'MX', value: '10 us-smtp-inbound-1.poorrep.test' },
+  { name: 'mx0a.pphosted.ppblocked.test', type: 'A', value: '127.0.0.26' },
+  { name: 'ppblocked.test', type: 'MX', value: '10 mx0a.pphosted.ppblocked.test' },
 
   /** No MX: the domain's own A record is the implicit MX (RFC 5321 §5.1). */
   { name: 'implicit.test', type: 'A', value: '127.0.0.27' },
@@ -220,6 +248,9 @@ export const RECORDS: ZoneRecord[] = [
   { name: 'outlook.test', type: 'MX', value: '10 mx.outlook.test' },
   { name: 'mx.shunned.test', type: 'A', value: '127.0.0.39' },
   { name: 'shunned.test', type: 'MX', value: '10 mx.shunned.test' },
+  /** One mail server for three domains that allows one session of a client at a time (SESSION_LIMIT). */
+  { name: 'mx.onesession.test', type: 'A', value: '127.0.0.42' },
+  ...['onesession-a.test', 'onesession-b.test', 'onesession-c.test'].map((name): ZoneRecord => ({ name, type: 'MX', value: '10 mx.onesession.test' })),
 
   /** RFC 7505 null MX. */
   { name: 'nullmx.test', type: 'MX', value: '0 .' },
@@ -296,6 +327,8 @@ export const EXPECTATIONS: Expectation[] = [
   ...each('failover.test', 'deliverable', 'accepted', ['alice']),
   ...each('failover.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
   ...each('blocked.test', 'unknown', 'blocked_by_server', ['alice']),
+  ...each('poorrep.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
+  ...each('ppblocked.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
   ...each('listed.test', 'unknown', 'blocked_by_server', ['alice']),
   ...each('eop.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
   ...each('ymail.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
@@ -310,6 +343,10 @@ export const EXPECTATIONS: Expectation[] = [
   ...each('outlook.test', 'deliverable', 'accepted', ['alice']),
   ...each('outlook.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
   ...each('shunned.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
+  ...['onesession-a.test', 'onesession-b.test', 'onesession-c.test'].flatMap((d) => [
+    ...each(d, 'deliverable', 'accepted', ['alice', 'bob']),
+    ...each(d, 'undeliverable', 'mailbox_not_found', ['nobody']),
+  ]),
   ...each('implicit.test', 'deliverable', 'accepted', ['alice']),
   ...each('equal.test', 'deliverable', 'accepted', ['alice']),
   ...each('cname.test', 'deliverable', 'accepted', ['alice']),

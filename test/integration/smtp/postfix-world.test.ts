@@ -8,7 +8,7 @@ import { publicAnswer } from '../../support/public-answer.ts';
 import { listenerOf as listener, reasons, worldRunner, worldTask as task } from '../../support/world-smtp.ts';
 import { describeWorld } from '../../support/world-tier.ts';
 import {
-  AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BULK, EXPECTATIONS, GREYLIST_DELAY_S, NO_SUCH_USER_REPLIES, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox,
+  AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BLOCK_REPLIES, BULK, EXPECTATIONS, GREYLIST_DELAY_S, NO_SUCH_USER_REPLIES, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox,
 } from '../../world/world.ts';
 
 const expected = (email: string) => EXPECTATIONS.find((e) => e.email === email)!;
@@ -77,12 +77,45 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     }
   });
 
+  it('onesession-*.test: Postfix allows one session at a time; the one it turns away teaches that, and the other domains wait for the open session', async () => {
+    const proxy = await startDelayProxy({ target: { host: listener('onesession-a.test'), port: 25 } });
+    try {
+      const run = worldRunner({ port: proxy.port, sessionIdleMs: 1_000 });
+      const domains = ['onesession-a.test', 'onesession-b.test', 'onesession-c.test'];
+      const results = await Promise.all(domains.map((d) => run(task(d, ['alice', 'bob', 'nobody'], [['mx.onesession.test', proxy.host]]))));
+      await proxy.drained();
+      for (const r of results.flatMap((x) => x.results)) expect([r.address, r.smtp.reason]).toEqual([r.address, expected(r.address).reason]);
+      // Two sessions were tried at once; Postfix's anvil turned the second away at its banner
+      // (sessionLimitReply: no EHLO was ever sent on it), and nothing else was dialed.
+      expect(proxy.connections).toBe(2);
+      expect(proxy.clientLines.filter((l) => l.startsWith('EHLO'))).toHaveLength(1);
+      expect(proxy.clientLines.filter((l) => l.startsWith('MAIL FROM'))).toHaveLength(3);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('blocked.test: the blocklist listener ⇒ blocked_by_server; the probe learns nothing', async () => {
     const result = await newRunner()(task('blocked.test', ['alice'], [['mx.blocked.test', listener('blocked.test')]]));
     const smtp = result.results[0]!.smtp;
     expect(smtp.reason).toBe('blocked_by_server');
     expect(`${smtp.reply!.code} ${smtp.reply!.lines.join(' ')}`).toBe(BLOCKLIST_REPLY);
     expect(result.catch_all.status).toBe('unknown');
+  });
+
+  it.each([
+    ['poorrep.test', 'Mimecast', 'us-smtp-inbound-1.poorrep.test'],
+    ['ppblocked.test', 'Proofpoint', 'mx0a.pphosted.ppblocked.test'],
+  ])('%s: %s refuses our IP at RCPT with a code a missing mailbox could carry ⇒ blocked_by_server for every address, real or not', async (domain, _gateway, mx) => {
+    const plan: [string, ...string[]][] = [[mx, listener(domain)]];
+    const result = await newRunner()(task(domain, ['alice', 'nobody'], plan));
+    for (const r of result.results) {
+      expect([r.address, r.smtp.outcome, r.smtp.reason]).toEqual([r.address, 'error', 'blocked_by_server']);
+      expect(`${r.smtp.reply!.code} ${r.smtp.reply!.lines.join(' ')}`).toBe(BLOCK_REPLIES[domain]);
+      expect(await publicAnswer(task(domain, ['alice', 'nobody'], plan), result, r.address)).toEqual({ verdict: 'unknown', reason: 'blocked_by_server' });
+    }
+    expect(result.catch_all.status).toBe('unknown');
+    expect(result.stats.provider_backoffs).toEqual([domain]);
   });
 
   it.each([

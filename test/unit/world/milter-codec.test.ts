@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MilterPacketReader, encodePacket, strings } from '../../world/milter-codec.ts';
 import { REPLY_MILTER, mailReply, rcptReply } from '../../world/reply-milter-rules.ts';
 import { renderMasterCf } from '../../world/render-postfix-master.ts';
-import { AMBIGUOUS_REPLY, BLOCKLIST_REPLY, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER } from '../../world/world.ts';
+import { AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BLOCK_REPLIES, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER } from '../../world/world.ts';
 
 describe('milter packets', () => {
   const stream = Buffer.concat([
@@ -23,8 +23,11 @@ describe('milter packets', () => {
 });
 
 describe('reply milter rules', () => {
-  it('rejects every recipient on the blocklist port', () => {
+  it('rejects every recipient on the blocklist port, in its domain’s words (a DNSBL’s by default)', () => {
     expect(rcptReply('blocklist', '<alice@blocked.test>')).toBe(BLOCKLIST_REPLY);
+    expect(rcptReply('blocklist', '<nobody@poorrep.test>')).toBe(BLOCK_REPLIES['poorrep.test']);
+    expect(rcptReply('blocklist', '<Alice@PPBlocked.test>')).toBe(BLOCK_REPLIES['ppblocked.test']);
+    expect(rcptReply('blocklist', '<alice@world.test>')).toBe(BLOCKLIST_REPLY);
   });
 
   it('rejects only the special recipients, whatever their case', () => {
