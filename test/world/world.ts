@@ -46,7 +46,7 @@ export const LISTENERS: Listener[] = [
   { address: '127.0.0.35', kind: 'standard', domains: ['listed.test'] },
   { address: '127.0.0.36', kind: 'senderblock', domains: ['eop.test'] },
   { address: '127.0.0.37', kind: 'senderblock', domains: ['ymail.test'] },
-  { address: '127.0.0.38', kind: 'provider', domains: ['workspace.test', 'mimecast.test', 'proofpoint.test', 'barracuda.test'] },
+  { address: '127.0.0.38', kind: 'provider', domains: ['workspace.test', 'mimecast.test', 'proofpoint.test', 'barracuda.test', 'yahoo.test', 'icloud.test', 'webde.test'] },
   { address: '127.0.0.39', kind: 'ambiguous', domains: ['outlook.test', 'shunned.test'] },
   { address: '127.0.0.42', kind: 'sessionlimit', domains: ['onesession-a.test', 'onesession-b.test', 'onesession-c.test'] },
 ];
@@ -100,6 +100,10 @@ export const SPECIAL_RECIPIENTS = {
     '552-5.2.2 The email account that you tried to reach is over quota. Please direct',
     '552 5.2.2 the recipient to https://support.google.com/mail/?p=OverQuotaPerm - gsmtp',
   ].join('\n'),
+  // Yahoo's 554 (no enhanced code): only the words say the mailbox is disabled.
+  'disabled@yahoo.test': '554 delivery error: dd Sorry your message to disabled@yahoo.test cannot be delivered. This mailbox is disabled (554.30). - mta1234.mail.ne1.yahoo.com',
+  // web.de's full mailbox, with a 550: read by the code it would be deleted, though it only soft-bounces.
+  'full@webde.test': '550 Benutzer hat das Speichervolumen ueberschritten. / User has exhausted allowed storage space.',
 } as const;
 
 /**
@@ -126,6 +130,10 @@ export const NO_SUCH_USER_REPLIES: Readonly<Record<string, (address: string) => 
   'mimecast.test': () => '550 Invalid Recipient - https://community.mimecast.com/docs/DOC-1369#550',
   'proofpoint.test': (address) => `550 5.7.1 <${address}>: Recipient address rejected: User email address is marked as invalid`,
   'barracuda.test': (address) => `550 cuda_nsu 5.1.1 <${address}> Recipient address rejected: User unknown`,
+  // Consumer mailboxes: Yahoo's 554 "transaction failed" code, Apple's plain 5.1.1, web.de's words with no enhanced code.
+  'yahoo.test': (address) => `554 delivery error: dd This user doesn't have a yahoo.test account (${address}) [0] - mta1234.mail.gq1.yahoo.com`,
+  'icloud.test': (address) => `550 5.1.1 <${address}>: user does not exist`,
+  'webde.test': (address) => `550 Unknown local part ${address.slice(0, address.indexOf('@'))} in <${address}>`,
 };
 
 /**
@@ -243,6 +251,13 @@ export const RECORDS: ZoneRecord[] = [
   { name: 'proofpoint.test', type: 'MX', value: '10 mx0a.pphosted.proofpoint.test' },
   { name: 'd1.barracuda.test', type: 'A', value: '127.0.0.38' },
   { name: 'barracuda.test', type: 'MX', value: '10 d1.barracuda.test' },
+  /** Consumer mailbox providers' own words (NO_SUCH_USER_REPLIES and special recipients), on the provider listener too. */
+  { name: 'mta5.am0.yahoodns.test', type: 'A', value: '127.0.0.38' },
+  { name: 'yahoo.test', type: 'MX', value: '1 mta5.am0.yahoodns.test' },
+  { name: 'mx01.mail.icloud.test', type: 'A', value: '127.0.0.38' },
+  { name: 'icloud.test', type: 'MX', value: '10 mx01.mail.icloud.test' },
+  { name: 'mx-ha03.web.webde.test', type: 'A', value: '127.0.0.38' },
+  { name: 'webde.test', type: 'MX', value: '100 mx-ha03.web.webde.test' },
   /** Outlook.com's ambiguous refusal (AMBIGUOUS_REPLY): the control recipient tells what it meant. */
   { name: 'mx.outlook.test', type: 'A', value: '127.0.0.39' },
   { name: 'outlook.test', type: 'MX', value: '10 mx.outlook.test' },
@@ -336,7 +351,9 @@ export const EXPECTATIONS: Expectation[] = [
   ...each('workspace.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
   { email: 'disabled@workspace.test', verdict: 'undeliverable', reason: 'mailbox_disabled' },
   { email: 'full@workspace.test', verdict: 'risky', reason: 'mailbox_full' },
-  ...['mimecast.test', 'proofpoint.test', 'barracuda.test'].flatMap((d) => [
+  { email: 'disabled@yahoo.test', verdict: 'undeliverable', reason: 'mailbox_disabled' },
+  { email: 'full@webde.test', verdict: 'risky', reason: 'mailbox_full' },
+  ...['mimecast.test', 'proofpoint.test', 'barracuda.test', 'yahoo.test', 'icloud.test', 'webde.test'].flatMap((d) => [
     ...each(d, 'deliverable', 'accepted', ['alice']),
     ...each(d, 'undeliverable', 'mailbox_not_found', ['nobody']),
   ]),

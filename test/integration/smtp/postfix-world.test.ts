@@ -172,7 +172,10 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     ['mimecast.test', 'eu-smtp-inbound-1.mimecast.test'],
     ['proofpoint.test', 'mx0a.pphosted.proofpoint.test'],
     ['barracuda.test', 'd1.barracuda.test'],
-  ])('%s: a security gateway’s own words for an unknown user read as mailbox_not_found, whatever its code says', async (domain, host) => {
+    ['yahoo.test', 'mta5.am0.yahoodns.test'],
+    ['icloud.test', 'mx01.mail.icloud.test'],
+    ['webde.test', 'mx-ha03.web.webde.test'],
+  ])('%s: a gateway’s or provider’s own words for an unknown user read as mailbox_not_found, whatever its code says', async (domain, host) => {
     const result = await newRunner()(task(domain, ['alice', 'nobody'], [[host, listener(domain)]]));
     expect(reasons(result)).toEqual({ [`alice@${domain}`]: 'accepted', [`nobody@${domain}`]: 'mailbox_not_found' });
     const nobody = result.results.find((r) => r.address === `nobody@${domain}`)!.smtp;
@@ -180,6 +183,19 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     // Read by its words, no control recipient was needed; the probes got the same answer: no catch-all.
     expect(nobody.control).toBeUndefined();
     expect(result.catch_all.status).toBe('no');
+  });
+
+  it.each([
+    ['disabled@yahoo.test', 'mta5.am0.yahoodns.test'],
+    ['full@webde.test', 'mx-ha03.web.webde.test'],
+  ])('%s: read by its words, not its code (Yahoo’s 554 says disabled; web.de’s 550 says full: risky, never undeliverable)', async (address, host) => {
+    const [local, domain] = address.split('@') as [string, string];
+    const probed = task(domain, [local], [[host, listener(domain)]], { catch_all: false });
+    const result = await newRunner()(probed);
+    const { smtp } = result.results[0]!;
+    expect(`${smtp.reply!.code} ${smtp.reply!.lines.join(' ')}`).toBe(SPECIAL_RECIPIENTS[address as keyof typeof SPECIAL_RECIPIENTS]);
+    const { verdict, reason } = expected(address);
+    expect(await publicAnswer(probed, result, address)).toEqual({ verdict, reason });
   });
 
   it.each([
