@@ -6,6 +6,8 @@ import { answer, hasWork, type EngineDeps, type Shortfall, type Target, type Tas
 
 /** Sessions on one MX address that made no progress before we try the next one. */
 const MAX_FUTILE_SESSIONS = 2;
+/** Turn-aways by a server that limits our sessions at once (HostLimiter.turnedAway) a task waits out on it. */
+const MAX_CROWDED_WAITS = 3;
 
 /**
  * One task: MX addresses in plan order (failover on refusal, timeout, 421, bad banner), as many
@@ -67,6 +69,7 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
       continue;
     }
     let futile = 0;
+    let crowdedWaits = 0;
     let retriedInClear = false;
     while (hasWork(ctx) && !ctx.signal.aborted) {
       // The provider refused our IP (here or at another of its MX hosts): no connection until its back-off ends.
@@ -100,8 +103,8 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
             continue;
           }
         }
-        if (crowded && ++futile < MAX_FUTILE_SESSIONS) continue;
-        if (failure.backOff && !crowded) ctx.deps.limiter.backOff(target.address);
+        if (crowded && ++crowdedWaits <= MAX_CROWDED_WAITS) continue;
+        if (failure.backOff) ctx.deps.limiter.backOff(target.address);
         if (failure.stage === 'banner' && failure.reason === 'smtp_timeout') ctx.deps.notes.tarpit(target.address);
         if (failure.stage !== 'connect' || !reachedAny) shortfall = shortfallOfOpen(failure, ctx.deps.heloName);
         if (failure.stage !== 'connect') reachedAny = true;

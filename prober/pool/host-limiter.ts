@@ -45,6 +45,8 @@ interface HostState {
 const MINUTE = 60_000;
 /** How long a server's own limit on our sessions at once is kept to. */
 export const LEARNED_CAP_MS = 60 * MINUTE;
+/** How long a server may go on counting a session of ours that we have closed. */
+export const CLOSE_LAG_MS = 1_000;
 
 /**
  * Politeness per MX address, shared by every task of the prober process: a cap on concurrent
@@ -117,15 +119,22 @@ export class HostLimiter {
    * The server turned a new session away at its banner (a 421, "too many connections"). With
    * sessions of ours still open there, that is its limit on how many we may hold at once: we keep
    * to the ones open for LEARNED_CAP_MS, and the task may wait for one of them (true). With none
-   * open it is a rate or load limit, which only a back-off answers (false). Asked while the
-   * turned-away session still holds its slot, so a task woken by its release is not counted.
+   * open but such a limit learned, the server is still counting a session we have just closed:
+   * the task may try again once CLOSE_LAG_MS has passed (true). Otherwise it is a rate or load
+   * limit, which only a back-off answers (false). Asked while the turned-away session still
+   * holds its slot, so a task woken by its release is not counted.
    */
   turnedAway(address: string): boolean {
     const host = this.state(address);
+    const now = this.clock.now();
     const others = host.active - 1;
-    if (others <= 0) return false;
-    host.cap = others;
-    host.capUntil = this.clock.now() + LEARNED_CAP_MS;
+    if (others > 0) {
+      host.cap = others;
+      host.capUntil = now + LEARNED_CAP_MS;
+      return true;
+    }
+    if (host.capUntil <= now) return false;
+    host.backoffUntil = Math.max(host.backoffUntil, now + CLOSE_LAG_MS);
     return true;
   }
 

@@ -18,6 +18,11 @@ export interface DelayProxyOptions {
   rcptReplyDelayMs?: number;
   /** Keep clientLines (default true); off, the proxy reads no line of the dialogue unless rcptReplyDelayMs needs it. */
   clientLines?: boolean;
+  /**
+   * Sessions let through at once: one more is turned away at its banner, in Postfix's words
+   * when its `smtpd_client_connection_count_limit` bites, and closed (counted in turnedAway).
+   */
+  maxOpen?: number;
 }
 
 export interface DelayProxy {
@@ -29,6 +34,8 @@ export interface DelayProxy {
   peakOpen: number;
   /** When (Date.now()) the first connection was accepted, if one was. */
   firstConnectionAt: number | undefined;
+  /** Connections turned away at the banner because maxOpen were open. */
+  turnedAway: number;
   /** Chunks the clients wrote (one per client write on loopback, in practice). */
   clientChunks: number;
   /** CRLF-terminated lines the clients sent, decoded as latin1, up to and including STARTTLS (then the bytes are TLS). */
@@ -43,12 +50,18 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
   const rcptDelay = options.rcptReplyDelayMs ?? 0;
   const keepLines = options.clientLines ?? true;
   const sockets = new Set<Socket>();
-  const stats = { connections: 0, closed: 0, peakOpen: 0, firstConnectionAt: undefined as number | undefined, clientChunks: 0, clientLines: [] as string[] };
+  const stats = { connections: 0, closed: 0, peakOpen: 0, turnedAway: 0, firstConnectionAt: undefined as number | undefined, clientChunks: 0, clientLines: [] as string[] };
   const onClosed: (() => void)[] = [];
   const server = createServer((client) => {
     stats.connections++;
     stats.firstConnectionAt ??= Date.now();
-    stats.peakOpen = Math.max(stats.peakOpen, stats.connections - stats.closed);
+    if (options.maxOpen !== undefined && stats.connections - 1 - stats.closed - stats.turnedAway >= options.maxOpen) {
+      stats.turnedAway++;
+      client.on('error', () => {});
+      setTimeout(() => client.end('421 4.7.0 mx.proxy.test Error: too many connections from 127.0.0.1\r\n'), delay);
+      return;
+    }
+    stats.peakOpen = Math.max(stats.peakOpen, stats.connections - stats.closed - stats.turnedAway);
     const upstream = connect(options.target);
     sockets.add(client).add(upstream);
     // Lines are read only while they mean something: until the client's STARTTLS, and only
@@ -92,11 +105,12 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
     port: address.port,
     get connections() { return stats.connections; },
     get peakOpen() { return stats.peakOpen; },
+    get turnedAway() { return stats.turnedAway; },
     get firstConnectionAt() { return stats.firstConnectionAt; },
     get clientChunks() { return stats.clientChunks; },
     get clientLines() { return stats.clientLines; },
     drained: async () => {
-      while (stats.closed < stats.connections) await new Promise<void>((r) => onClosed.push(r));
+      while (stats.closed + stats.turnedAway < stats.connections) await new Promise<void>((r) => onClosed.push(r));
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HostLimiter, LEARNED_CAP_MS } from '../../../prober/pool/host-limiter.ts';
+import { CLOSE_LAG_MS, HostLimiter, LEARNED_CAP_MS } from '../../../prober/pool/host-limiter.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { FakeNetwork, type ServerScript } from './fake-smtp.ts';
 import { makeTask, runnerFor, settle } from './harness.ts';
@@ -82,8 +82,11 @@ describe('per-MX-address politeness', () => {
   });
 
   describe('a server that allows one session of ours at a time (Postfix smtpd_client_connection_count_limit = 1)', () => {
-    /** Turns away, at its banner, any session past the first one open, as Postfix's anvil does. */
-    function oneAtATime(clock: FakeClock) {
+    /**
+     * Turns away, at its banner, any session past the first one open, as Postfix's anvil does;
+     * it counts a session as open until `lagMs` after the client closed it.
+     */
+    function oneAtATime(clock: FakeClock, lagMs = 0) {
       let open = 0;
       let turnedAway = 0;
       const script: ServerScript = {
@@ -99,7 +102,7 @@ describe('per-MX-address politeness', () => {
           s.send('220 mx.test ESMTP\r\n');
         },
         onClose: (s) => {
-          if (s.lines.length > 0) open--;
+          if (s.lines.length > 0) clock.setTimer(() => open--, lagMs);
         },
         onLine: (line, s) => {
           if (!line.startsWith('RCPT')) return undefined;
@@ -125,7 +128,24 @@ describe('per-MX-address politeness', () => {
       expect(limiter.inspect(MX)).toMatchObject({ concurrency: 1, backoffUntil: 0 });
     });
 
-    it('the limit is kept for an hour, then the configured one is tried again', async () => {
+    it('a server still counting the session we just closed: once the limit is known, its turn-away is waited out (CLOSE_LAG_MS), not backed off', async () => {
+      const clock = new FakeClock();
+      const server = oneAtATime(clock, 300);
+      const network = new FakeNetwork({ [MX]: server.script }, clock);
+      const limiter = new HostLimiter(clock);
+      // Each task closes its session: the next one connects while the server still counts it.
+      const run = runnerFor(network, clock, { limiter, sessionIdleMs: 0 });
+      const tasks = Array.from({ length: 3 }, (_, i) => run(makeTask(`d${i}.test`, ['alice'], [['mx.shared.test', MX]], { catch_all: false })));
+      const results = await settle(clock, Promise.all(tasks));
+      expect(results.map((r) => r.results[0]!.smtp.outcome)).toEqual(['accepted', 'accepted', 'accepted']);
+      expect(server.turnedAway()).toBeGreaterThan(1);
+      expect(network.commands('EHLO')).toHaveLength(3);
+      expect(limiter.inspect(MX).backoffUntil).toBeLessThanOrEqual(clock.now());
+      // Waited out, not backed off: far less than the first back-off (30 s) went by.
+      expect(clock.now() - 1_700_000_000_000).toBeLessThan(10_000);
+    });
+
+    it('the limit is kept for an hour; meanwhile a turn-away with none of ours open is waited out (CLOSE_LAG_MS), after it such a turn-away is a rate or load limit', async () => {
       const clock = new FakeClock();
       const limiter = new HostLimiter(clock);
       const open = await limiter.acquire(MX, clock.now() + 1_000);
@@ -133,8 +153,15 @@ describe('per-MX-address politeness', () => {
       expect(limiter.turnedAway(MX)).toBe(true);
       expect(limiter.inspect(MX).concurrency).toBe(1);
       for (const slot of [open, refused]) if (slot.ok) slot.release();
+      const lagging = await limiter.acquire(MX, clock.now() + 1_000);
+      expect(limiter.turnedAway(MX)).toBe(true);
+      expect(limiter.inspect(MX).backoffUntil).toBe(clock.now() + CLOSE_LAG_MS);
+      if (lagging.ok) lagging.release();
       await clock.advance(LEARNED_CAP_MS);
       expect(limiter.inspect(MX).concurrency).toBe(2);
+      const alone = await limiter.acquire(MX, clock.now() + 1_000);
+      expect(limiter.turnedAway(MX)).toBe(false);
+      if (alone.ok) alone.release();
     });
 
     it('turned away with no other session of ours open: a rate or load limit, nothing is learned (run-task backs off, as above)', async () => {
