@@ -46,7 +46,7 @@ export const LISTENERS: Listener[] = [
   { address: '127.0.0.35', kind: 'standard', domains: ['listed.test'] },
   { address: '127.0.0.36', kind: 'senderblock', domains: ['eop.test'] },
   { address: '127.0.0.37', kind: 'senderblock', domains: ['ymail.test'] },
-  { address: '127.0.0.38', kind: 'provider', domains: ['workspace.test', 'mimecast.test', 'proofpoint.test', 'barracuda.test', 'yahoo.test', 'icloud.test', 'webde.test'] },
+  { address: '127.0.0.38', kind: 'provider', domains: ['workspace.test', 'mimecast.test', 'proofpoint.test', 'barracuda.test', 'yahoo.test', 'icloud.test', 'webde.test', 'm365.test'] },
   { address: '127.0.0.39', kind: 'ambiguous', domains: ['outlook.test', 'shunned.test'] },
   { address: '127.0.0.42', kind: 'sessionlimit', domains: ['onesession-a.test', 'onesession-b.test', 'onesession-c.test'] },
 ];
@@ -134,6 +134,8 @@ export const NO_SUCH_USER_REPLIES: Readonly<Record<string, (address: string) => 
   'yahoo.test': (address) => `554 delivery error: dd This user doesn't have a yahoo.test account (${address}) [0] - mta1234.mail.gq1.yahoo.com`,
   'icloud.test': (address) => `550 5.1.1 <${address}>: user does not exist`,
   'webde.test': (address) => `550 Unknown local part ${address.slice(0, address.indexOf('@'))} in <${address}>`,
+  // A Microsoft 365 tenant's directory-based edge blocking: "Access denied" reads like a policy, 5.4.1 and AS(201806281) say no such user.
+  'm365.test': () => '550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [DB5EUR01FT088.eop-EUR01.prod.protection.outlook.com 2023-06-22T08:26:31.592Z 08DB72B25E50380B]',
 };
 
 /**
@@ -258,6 +260,8 @@ export const RECORDS: ZoneRecord[] = [
   { name: 'icloud.test', type: 'MX', value: '10 mx01.mail.icloud.test' },
   { name: 'mx-ha03.web.webde.test', type: 'A', value: '127.0.0.38' },
   { name: 'webde.test', type: 'MX', value: '100 mx-ha03.web.webde.test' },
+  { name: 'm365-test.mail.protection.o365.test', type: 'A', value: '127.0.0.38' },
+  { name: 'm365.test', type: 'MX', value: '0 m365-test.mail.protection.o365.test' },
   /** Outlook.com's ambiguous refusal (AMBIGUOUS_REPLY): the control recipient tells what it meant. */
   { name: 'mx.outlook.test', type: 'A', value: '127.0.0.39' },
   { name: 'outlook.test', type: 'MX', value: '10 mx.outlook.test' },
@@ -353,7 +357,7 @@ export const EXPECTATIONS: Expectation[] = [
   { email: 'full@workspace.test', verdict: 'risky', reason: 'mailbox_full' },
   { email: 'disabled@yahoo.test', verdict: 'undeliverable', reason: 'mailbox_disabled' },
   { email: 'full@webde.test', verdict: 'risky', reason: 'mailbox_full' },
-  ...['mimecast.test', 'proofpoint.test', 'barracuda.test', 'yahoo.test', 'icloud.test', 'webde.test'].flatMap((d) => [
+  ...['mimecast.test', 'proofpoint.test', 'barracuda.test', 'yahoo.test', 'icloud.test', 'webde.test', 'm365.test'].flatMap((d) => [
     ...each(d, 'deliverable', 'accepted', ['alice']),
     ...each(d, 'undeliverable', 'mailbox_not_found', ['nobody']),
   ]),

@@ -175,6 +175,7 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     ['yahoo.test', 'mta5.am0.yahoodns.test'],
     ['icloud.test', 'mx01.mail.icloud.test'],
     ['webde.test', 'mx-ha03.web.webde.test'],
+    ['m365.test', 'm365-test.mail.protection.o365.test'],
   ])('%s: a gateway’s or provider’s own words for an unknown user read as mailbox_not_found, whatever its code says', async (domain, host) => {
     const result = await newRunner()(task(domain, ['alice', 'nobody'], [[host, listener(domain)]]));
     expect(reasons(result)).toEqual({ [`alice@${domain}`]: 'accepted', [`nobody@${domain}`]: 'mailbox_not_found' });
