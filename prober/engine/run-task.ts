@@ -90,9 +90,10 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
       else noteRefusal(ctx, target, run.kind === 'refused' ? run.shortfall.reply : run.drop?.shortfall.reply);
       if (run.kind === 'open_failed') {
         const { failure } = run;
-        // One session too many while others of ours are open there: wait for one of them rather
-        // than leave the server. Asked before the slot goes, so a task it wakes is not counted.
-        const crowded = failure.backOff && failure.stage === 'banner' && ctx.deps.limiter.turnedAway(target.address);
+        // One session too many for a server that limits ours (HostLimiter.turnedAway): wait our
+        // turn there rather than leave it. Asked before the slot goes, so a task it wakes is not
+        // counted; a block of our IP (noteRefusal, above) is no such limit.
+        const crowded = failure.backOff && failure.stage === 'banner' && !ctx.deps.providers.blockOf(target.host) && ctx.deps.limiter.turnedAway(target.address);
         slot.release();
         notes.push(...run.transcript.slice(-16));
         note(`${target.host} ${target.address}: ${failure.stage} failed (${failure.reason})`);

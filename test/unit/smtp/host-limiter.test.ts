@@ -145,6 +145,32 @@ describe('per-MX-address politeness', () => {
       expect(clock.now() - 1_700_000_000_000).toBeLessThan(10_000);
     });
 
+    it('a 421 at the banner that names our IP (Yahoo’s TSS04) is a block of us, not a limit on sessions: nothing is learned', async () => {
+      const clock = new FakeClock();
+      let sessions = 0;
+      const script: ServerScript = {
+        banner: null,
+        onConnect: (s) => {
+          if (sessions++ === 0) return void s.send('220 mx.test ESMTP\r\n');
+          s.send('421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes\r\n');
+          s.close();
+        },
+        onLine: (line, s) => {
+          if (!line.startsWith('RCPT')) return undefined;
+          clock.setTimer(() => s.send('250 2.1.5 Ok\r\n'), 1_000);
+          return null;
+        },
+      };
+      const network = new FakeNetwork({ [MX]: script }, clock);
+      const limiter = new HostLimiter(clock);
+      const run = runnerFor(network, clock, { limiter, sessionIdleMs: 1_000 });
+      const results = await settle(clock, Promise.all(['a.test', 'b.test'].map((d) => run(makeTask(d, ['alice'], [['mx.yahoo.test', MX]], { catch_all: false })))));
+      // Both come back later: the block ends the open session too (the provider's back-off holds for every task).
+      expect(results.map((r) => [r.results[0]!.smtp.outcome, r.results[0]!.smtp.reason])).toEqual([['temporary', 'blocked_by_server'], ['temporary', 'server_closing']]);
+      expect(network.dials).toHaveLength(2);
+      expect(limiter.inspect(MX).concurrency).toBe(2);
+    });
+
     it('the limit is kept for an hour; meanwhile a turn-away with none of ours open is waited out (CLOSE_LAG_MS), after it such a turn-away is a rate or load limit', async () => {
       const clock = new FakeClock();
       const limiter = new HostLimiter(clock);
