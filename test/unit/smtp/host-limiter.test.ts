@@ -6,6 +6,13 @@ import { makeTask, runnerFor, settle } from './harness.ts';
 
 const MX = '192.0.2.10';
 
+/** Answers each RCPT (250) only after `ms`, so sessions overlap wherever the limiter lets them. */
+const slowRcpt = (clock: FakeClock, ms: number): ServerScript['onLine'] => (line, s) => {
+  if (!line.startsWith('RCPT')) return undefined;
+  clock.setTimer(() => s.send('250 2.1.5 Ok\r\n'), ms);
+  return null;
+};
+
 describe('per-MX-address politeness', () => {
   it('caps concurrent sessions per address, shared by all tasks of the process', async () => {
     const clock = new FakeClock();
@@ -17,12 +24,7 @@ describe('per-MX-address politeness', () => {
         peak = Math.max(peak, open);
       },
       onClose: () => open--,
-      // Each RCPT takes 2 s to answer, so sessions overlap if the limiter lets them.
-      onLine: (line, s) => {
-        if (!line.startsWith('RCPT')) return undefined;
-        clock.setTimer(() => s.send('250 2.1.5 Ok\r\n'), 2_000);
-        return null;
-      },
+      onLine: slowRcpt(clock, 2_000),
     };
     const network = new FakeNetwork({ [MX]: script }, clock);
     const limiter = new HostLimiter(clock);
@@ -104,11 +106,7 @@ describe('per-MX-address politeness', () => {
         onClose: (s) => {
           if (s.lines.length > 0) clock.setTimer(() => open--, lagMs);
         },
-        onLine: (line, s) => {
-          if (!line.startsWith('RCPT')) return undefined;
-          clock.setTimer(() => s.send('250 2.1.5 Ok\r\n'), 1_000);
-          return null;
-        },
+        onLine: slowRcpt(clock, 1_000),
       };
       return { script, turnedAway: () => turnedAway };
     }
@@ -155,11 +153,7 @@ describe('per-MX-address politeness', () => {
           s.send('421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes\r\n');
           s.close();
         },
-        onLine: (line, s) => {
-          if (!line.startsWith('RCPT')) return undefined;
-          clock.setTimer(() => s.send('250 2.1.5 Ok\r\n'), 1_000);
-          return null;
-        },
+        onLine: slowRcpt(clock, 1_000),
       };
       const network = new FakeNetwork({ [MX]: script }, clock);
       const limiter = new HostLimiter(clock);
