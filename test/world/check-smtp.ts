@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { smtpDialogue } from './smtp-dialogue.ts';
 import {
   AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCK_REPLIES, BULK, EXPECTATIONS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS,
-  NO_SUCH_USER_REPLIES, STARTTLS_ADDRESS, bulkDomain, bulkMailbox, sessionLimitReply, type Expectation,
+  NO_SUCH_USER_REPLIES, STARTTLS_ADDRESS, bulkDomain, bulkMailbox, sessionLimitReply, sessionRateReply, SESSION_RATE_LIMIT, type Expectation,
 } from './world.ts';
 
 // A fresh sender per run, so this check's greylist triplets never pass anyone else's.
@@ -114,6 +114,17 @@ async function checkSessionLimit(): Promise<void> {
   }
 }
 
+/** The ratelimit listener turns a session away once the window holds SESSION_RATE_LIMIT (earlier checks may have spent some). */
+async function checkSessionRate(): Promise<void> {
+  const listener = LISTENERS.find((l) => l.kind === 'ratelimit')!;
+  const banners: string[] = [];
+  for (let i = 0; i <= SESSION_RATE_LIMIT; i++) {
+    banners.push((await smtpDialogue(listener.address, ['QUIT'])).replies[0] ?? '(no banner)');
+    if (!banners.at(-1)!.startsWith('220 ')) break;
+  }
+  report(banners.at(-1) === sessionRateReply('127.0.0.1'), `session ${banners.length} in a row @${listener.address}`, banners.at(-1)!);
+}
+
 /** Sessions in a burst: none may be paced (in_flow_delay) or limited (anvil). */
 async function checkBurst(address: string, count: number, concurrency: number, email: (i: number) => string): Promise<void> {
   const started = performance.now();
@@ -142,6 +153,7 @@ await checkExpectations();
 await checkEhlo();
 await checkRefused();
 await checkSessionLimit();
+await checkSessionRate();
 await checkBurst(STARTTLS_ADDRESS, 20, 1, () => 'alice@world.test');
 await checkBurst(BULK.address, bulkSessions, 20, (i) => `${bulkMailbox(i % (BULK.mailboxes + 10))}@${bulkDomain(i % BULK.domains)}`);
 console.log(failures === 0 ? 'smtp checks: all passed' : `smtp checks: ${failures} FAILED`);

@@ -5,6 +5,7 @@
  */
 import { dirname } from 'node:path';
 import { POSTGREY } from './render-postgrey.ts';
+import { SESSION_RATE_WINDOW_S } from './world.ts';
 
 export interface PostfixPaths {
   configDir: string;
@@ -62,6 +63,8 @@ smtpd_client_message_rate_limit = 0
 smtpd_client_recipient_rate_limit = 0
 smtpd_client_new_tls_session_rate_limit = 0
 smtpd_client_auth_rate_limit = 0
+# The ratelimit listener's window (SESSION_RATE_WINDOW_S): short, so its tests need not wait a minute.
+anvil_rate_time_unit = ${SESSION_RATE_WINDOW_S}s
 # Postfix's defaults, stated because tests of error handling depend on them.
 smtpd_soft_error_limit = 10
 smtpd_hard_error_limit = 20

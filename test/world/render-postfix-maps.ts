@@ -11,7 +11,7 @@ export interface TableFile {
   text: string;
 }
 
-const MAILBOX_KINDS = new Set(['standard', 'greylist', 'nopipelining', 'recipientlimit', 'helocheck', 'sessionlimit']);
+const MAILBOX_KINDS = new Set(['standard', 'greylist', 'nopipelining', 'recipientlimit', 'helocheck', 'sessionlimit', 'ratelimit']);
 const CATCH_ALL_KINDS = new Set(['catchall', 'blocklist', 'greycatchall', 'provider', 'ambiguous']);
 
 function domainsOf(predicate: (kind: string) => boolean): string[] {

@@ -3,7 +3,7 @@
  * behaviour as -o overrides, plus the internal services smtpd needs to answer RCPT. No chroot.
  */
 import { REPLY_MILTER } from './reply-milter-rules.ts';
-import { BULK, LISTENERS, RECIPIENT_LIMIT, RECORDS, SESSION_LIMIT, SPECIAL_RECIPIENTS, type Listener, type ListenerKind } from './world.ts';
+import { BULK, LISTENERS, RECIPIENT_LIMIT, RECORDS, SESSION_LIMIT, SESSION_RATE_LIMIT, SPECIAL_RECIPIENTS, type Listener, type ListenerKind } from './world.ts';
 
 export interface TlsFiles {
   address: string;
@@ -25,6 +25,7 @@ const KIND_OVERRIDES: Record<ListenerKind, string[]> = {
   ambiguous: [],
   // The main.cf exempts loopback from anvil's limits; this listener takes that back.
   sessionlimit: ['smtpd_client_event_limit_exceptions=', `smtpd_client_connection_count_limit=${SESSION_LIMIT}`],
+  ratelimit: ['smtpd_client_event_limit_exceptions=', `smtpd_client_connection_rate_limit=${SESSION_RATE_LIMIT}`],
 };
 
 const SPECIAL_DOMAINS = new Set(Object.keys(SPECIAL_RECIPIENTS).map((a) => a.slice(a.indexOf('@') + 1)));

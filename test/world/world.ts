@@ -20,7 +20,7 @@ export const SOCKS5 = { address: '127.0.0.1', port: 1080, user: 'bz', password: 
 /** Behaviours a Postfix listener can have (each is a master.cf line with -o overrides). */
 export type ListenerKind =
   | 'standard' | 'catchall' | 'greylist' | 'nopipelining' | 'blocklist'
-  | 'recipientlimit' | 'helocheck' | 'greycatchall' | 'senderblock' | 'provider' | 'ambiguous' | 'sessionlimit';
+  | 'recipientlimit' | 'helocheck' | 'greycatchall' | 'senderblock' | 'provider' | 'ambiguous' | 'sessionlimit' | 'ratelimit';
 
 export interface Listener {
   address: string;
@@ -49,6 +49,8 @@ export const LISTENERS: Listener[] = [
   { address: '127.0.0.38', kind: 'provider', domains: ['workspace.test', 'mimecast.test', 'proofpoint.test', 'barracuda.test', 'yahoo.test', 'icloud.test', 'webde.test', 'm365.test'] },
   { address: '127.0.0.39', kind: 'ambiguous', domains: ['outlook.test', 'shunned.test'] },
   { address: '127.0.0.42', kind: 'sessionlimit', domains: ['onesession-a.test', 'onesession-b.test', 'onesession-c.test'] },
+  // No EXPECTATIONS: every suite that checks them all would spend its sessions; its own test does.
+  { address: '127.0.0.43', kind: 'ratelimit', domains: ['ratelimit.test'] },
 ];
 
 /**
@@ -58,6 +60,16 @@ export const LISTENERS: Listener[] = [
  */
 export const SESSION_LIMIT = 1;
 export const sessionLimitReply = (client: string) => `421 4.7.0 mx.onesession.test Error: too many connections from ${client}`;
+
+/**
+ * New sessions a client may open on the ratelimit listener in any SESSION_RATE_WINDOW_S seconds
+ * (`smtpd_client_connection_rate_limit`, `anvil_rate_time_unit`); the next is turned away at its
+ * banner with sessionRateReply, in the same words as Postfix's session limit, so only whether
+ * sessions of ours were open tells the two apart.
+ */
+export const SESSION_RATE_LIMIT = 2;
+export const SESSION_RATE_WINDOW_S = 10;
+export const sessionRateReply = (client: string) => `421 4.7.0 mx.ratelimit.test Error: too many connections from ${client}`;
 
 /** `smtpd_recipient_limit` of the recipientlimit listener: RCPTs past it in one transaction get RECIPIENT_LIMIT_REPLY. */
 export const RECIPIENT_LIMIT = 3;
@@ -270,6 +282,9 @@ export const RECORDS: ZoneRecord[] = [
   /** One mail server for three domains that allows one session of a client at a time (SESSION_LIMIT). */
   { name: 'mx.onesession.test', type: 'A', value: '127.0.0.42' },
   ...['onesession-a.test', 'onesession-b.test', 'onesession-c.test'].map((name): ZoneRecord => ({ name, type: 'MX', value: '10 mx.onesession.test' })),
+  /** A server that allows a client SESSION_RATE_LIMIT new sessions in SESSION_RATE_WINDOW_S. */
+  { name: 'mx.ratelimit.test', type: 'A', value: '127.0.0.43' },
+  { name: 'ratelimit.test', type: 'MX', value: '10 mx.ratelimit.test' },
 
   /** RFC 7505 null MX. */
   { name: 'nullmx.test', type: 'MX', value: '0 .' },

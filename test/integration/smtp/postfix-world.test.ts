@@ -7,8 +7,10 @@ import { startDelayProxy } from '../../support/delay-proxy.ts';
 import { publicAnswer } from '../../support/public-answer.ts';
 import { listenerOf as listener, reasons, worldRunner, worldTask as task } from '../../support/world-smtp.ts';
 import { describeWorld } from '../../support/world-tier.ts';
+import type { ProbeResult } from '../../../protocol/index.ts';
 import {
   AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BLOCK_REPLIES, BULK, EXPECTATIONS, GREYLIST_DELAY_S, NO_SUCH_USER_REPLIES, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox,
+  SESSION_RATE_LIMIT, sessionRateReply,
 } from '../../world/world.ts';
 
 const expected = (email: string) => EXPECTATIONS.find((e) => e.email === email)!;
@@ -90,6 +92,34 @@ describeWorld('SMTP stage against the Postfix test world', () => {
       expect(proxy.connections).toBe(2);
       expect(proxy.clientLines.filter((l) => l.startsWith('EHLO'))).toHaveLength(1);
       expect(proxy.clientLines.filter((l) => l.startsWith('MAIL FROM'))).toHaveLength(3);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('ratelimit.test: a turn-away by Postfix’s rate limit, with none of ours open, is no limit to learn: the server is backed off, its addresses come back later, nothing is dialled meanwhile', async () => {
+    const proxy = await startDelayProxy({ target: { host: listener('ratelimit.test'), port: 25 } });
+    try {
+      const run = newRunner(proxy.port);
+      const plan: [string, ...string[]][] = [['mx.ratelimit.test', proxy.host]];
+      // Other suites may have spent part of the window: one task after another until one is turned away.
+      let turnedAway: ProbeResult | undefined;
+      for (let i = 0; i <= SESSION_RATE_LIMIT && !turnedAway; i++) {
+        const result = await run(task('ratelimit.test', ['alice', 'nobody'], plan, { catch_all: false }));
+        if (result.results[0]!.smtp.outcome === 'temporary') turnedAway = result;
+        else expect(reasons(result)).toEqual({ 'alice@ratelimit.test': 'accepted', 'nobody@ratelimit.test': 'mailbox_not_found' });
+      }
+      expect(turnedAway).toBeDefined();
+      for (const r of turnedAway!.results) {
+        expect(r.smtp).toMatchObject({ outcome: 'temporary', reason: 'server_closing' });
+        expect(`${r.smtp.reply!.code} ${r.smtp.reply!.lines.join(' ')}`).toBe(sessionRateReply('127.0.0.1'));
+      }
+      // Backed off (30 s at first): a task that must end sooner dials nothing.
+      const dialled = proxy.connections;
+      const later = await run(task('ratelimit.test', ['bob'], plan, { catch_all: false, deadline_ms: 5_000 }));
+      expect(later.results[0]!.smtp.outcome).toBe('temporary');
+      expect(later.stats.connections).toBe(0);
+      expect(proxy.connections).toBe(dialled);
     } finally {
       await proxy.close();
     }
