@@ -61,6 +61,8 @@ export const ProbeStats = z.object({
   provider_backoffs: z.array(z.string().max(255)).max(16).optional(),
   /** Addresses left unasked because their provider is backed off (no connection made for them). */
   backed_off: z.number().int().nonnegative().optional(),
+  /** Sessions a server turned away at its banner as one too many of ours; the task then kept to its limit and waited its turn. */
+  turned_away: z.number().int().nonnegative().optional(),
   /**
    * Providers of this task's MX hosts that the prober is backing off from as the task ends (they
    * refused its IP), and for how many more seconds: the edge gives their tasks to another prober

@@ -17,6 +17,7 @@ export class EdgeMetrics implements VerifyObserver {
   readonly smtpCommands = new Counter('bouncezero_smtp_commands_total', 'SMTP commands the probers sent for our tasks.', []);
   readonly providerBackoffs = new Counter('bouncezero_smtp_provider_backoffs_total', 'Back-offs a prober started of every MX of a provider that refused its IP, by provider.', ['provider'] as const);
   readonly backedOff = new Counter('bouncezero_smtp_backed_off_addresses_total', 'Addresses answered without a connection because their provider was backed off.', []);
+  readonly turnedAway = new Counter('bouncezero_smtp_turned_away_total', 'Sessions mail servers turned away at the banner as one too many; the prober then keeps to their limit.', []);
   private readonly gauges: GaugeSource[] = [];
   private readonly texts: (() => string)[] = [];
 
@@ -37,6 +38,7 @@ export class EdgeMetrics implements VerifyObserver {
     this.smtpCommands.inc({}, stats.commands);
     for (const provider of stats.provider_backoffs ?? []) this.providerBackoffs.inc({ provider });
     if (stats.backed_off) this.backedOff.inc({}, stats.backed_off);
+    if (stats.turned_away) this.turnedAway.inc({}, stats.turned_away);
   }
 
   /** Adds gauges read at scrape time (agents, queue depth …). */
@@ -50,7 +52,7 @@ export class EdgeMetrics implements VerifyObserver {
   }
 
   render(): string {
-    const parts = [this.requests, this.verdicts, this.cache, this.smtpSessions, this.smtpCommands, this.providerBackoffs, this.backedOff].map((c) => c.render());
+    const parts = [this.requests, this.verdicts, this.cache, this.smtpSessions, this.smtpCommands, this.providerBackoffs, this.backedOff, this.turnedAway].map((c) => c.render());
     for (const source of this.gauges) {
       for (const [name, [help, value]] of Object.entries(source())) parts.push(renderGauge(`bouncezero_${name}`, help, value));
     }

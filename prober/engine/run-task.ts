@@ -104,6 +104,7 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
             continue;
           }
         }
+        if (crowded) ctx.stats.turned_away = (ctx.stats.turned_away ?? 0) + 1;
         if (crowded && ++crowdedWaits <= MAX_CROWDED_WAITS) continue;
         if (failure.backOff) ctx.deps.limiter.backOff(target.address);
         if (failure.stage === 'banner' && failure.reason === 'smtp_timeout') ctx.deps.notes.tarpit(target.address);

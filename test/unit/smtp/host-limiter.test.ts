@@ -121,6 +121,7 @@ describe('per-MX-address politeness', () => {
       const results = await settle(clock, Promise.all(tasks));
       expect(results.map((r) => r.results[0]!.smtp.outcome)).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
       expect(server.turnedAway()).toBe(1);
+      expect(results.reduce((n, r) => n + (r.stats.turned_away ?? 0), 0)).toBe(1);
       expect(network.dials).toHaveLength(2);
       expect(network.commands('EHLO')).toHaveLength(1);
       expect(limiter.inspect(MX)).toMatchObject({ concurrency: 1, backoffUntil: 0 });

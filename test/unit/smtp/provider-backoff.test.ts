@@ -137,9 +137,11 @@ describe('provider back-off', () => {
     const metrics = new EdgeMetrics();
     metrics.probed({ connections: 1, commands: 4, round_trips: 3, provider_backoffs: ['provider.test'] });
     metrics.probed({ connections: 0, commands: 0, round_trips: 0, backed_off: 3 });
+    metrics.probed({ connections: 2, commands: 5, round_trips: 3, turned_away: 1 });
     const text = metrics.render();
     expect(text).toContain('bouncezero_smtp_provider_backoffs_total{provider="provider.test"} 1');
     expect(text).toContain('bouncezero_smtp_backed_off_addresses_total 3');
+    expect(text).toContain('bouncezero_smtp_turned_away_total 1');
   });
 
   it('remembers back-offs the edge kept across a restart: held without a connection, capped, and no refusal made up', async () => {
