@@ -8,7 +8,7 @@ import { createNetDialer } from '../../prober/adapters/net-dialer.ts';
 import { createTaskRunner } from '../../prober/engine/create-task-runner.ts';
 import type { TaskRunner } from '../../prober/engine/task-runner.ts';
 import type { SessionTimeouts } from '../../prober/smtp/open-session.ts';
-import { ProbeTask, type ProbeResult } from '../../protocol/index.ts';
+import { ProbeTask, type ProbeResult, type SmtpReply } from '../../protocol/index.ts';
 import { LISTENERS } from '../world/world.ts';
 
 /** The address of the listener that takes `domain`. */
@@ -57,3 +57,6 @@ export function worldRunner(options: WorldRunnerOptions = {}): TaskRunner {
 }
 
 export const reasons = (r: ProbeResult): Record<string, string> => Object.fromEntries(r.results.map((x) => [x.address, x.smtp.reason]));
+
+/** A reply as world.ts writes the replies it specifies: the code, then every line, joined by spaces (none: undefined). */
+export const replyLine = (reply: SmtpReply | undefined): string | undefined => reply && `${reply.code} ${reply.lines.join(' ')}`;

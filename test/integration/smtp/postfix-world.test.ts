@@ -5,7 +5,7 @@
 import { expect, it } from 'vitest';
 import { startDelayProxy } from '../../support/delay-proxy.ts';
 import { publicAnswer } from '../../support/public-answer.ts';
-import { listenerOf as listener, reasons, worldRunner, worldTask as task } from '../../support/world-smtp.ts';
+import { listenerOf as listener, reasons, replyLine, worldRunner, worldTask as task } from '../../support/world-smtp.ts';
 import { describeWorld } from '../../support/world-tier.ts';
 import type { ProbeResult } from '../../../protocol/index.ts';
 import {
@@ -24,7 +24,7 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     expect(result.results.find((r) => r.address === 'full@world.test')!.smtp.reply).toMatchObject({ code: 552, enhanced: '5.2.2' });
     expect(result.results.find((r) => r.address === 'disabled@world.test')!.smtp.reply).toMatchObject({ code: 550, enhanced: '5.2.1' });
     const policy = result.results.find((r) => r.address === 'policy@world.test')!.smtp.reply!;
-    expect(`${policy.code} ${policy.lines.join(' ')}`).toBe(SPECIAL_RECIPIENTS['policy@world.test']);
+    expect(replyLine(policy)).toBe(SPECIAL_RECIPIENTS['policy@world.test']);
     expect(result.results.every((r) => r.smtp.tls === true)).toBe(true);
     expect(result.catch_all.status).toBe('no');
     // EHLO, STARTTLS, EHLO; batch 1 (MAIL + 8 RCPT); batch 2 (RSET, MAIL, 1 RCPT); QUIT. The 550s settled catch-all: no probe.
@@ -112,7 +112,7 @@ describeWorld('SMTP stage against the Postfix test world', () => {
       expect(turnedAway).toBeDefined();
       for (const r of turnedAway!.results) {
         expect(r.smtp).toMatchObject({ outcome: 'temporary', reason: 'server_closing' });
-        expect(`${r.smtp.reply!.code} ${r.smtp.reply!.lines.join(' ')}`).toBe(sessionRateReply('127.0.0.1'));
+        expect(replyLine(r.smtp.reply)).toBe(sessionRateReply('127.0.0.1'));
       }
       // Backed off (30 s at first): a task that must end sooner dials nothing.
       const dialled = proxy.connections;
@@ -129,7 +129,7 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     const result = await newRunner()(task('blocked.test', ['alice'], [['mx.blocked.test', listener('blocked.test')]]));
     const smtp = result.results[0]!.smtp;
     expect(smtp.reason).toBe('blocked_by_server');
-    expect(`${smtp.reply!.code} ${smtp.reply!.lines.join(' ')}`).toBe(BLOCKLIST_REPLY);
+    expect(replyLine(smtp.reply)).toBe(BLOCKLIST_REPLY);
     expect(result.catch_all.status).toBe('unknown');
   });
 
@@ -137,12 +137,12 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     ['poorrep.test', 'Mimecast', 'us-smtp-inbound-1.poorrep.test'],
     ['ppblocked.test', 'Proofpoint', 'mx0a.pphosted.ppblocked.test'],
   ])('%s: %s refuses our IP at RCPT with a code a missing mailbox could carry ⇒ blocked_by_server for every address, real or not', async (domain, _gateway, mx) => {
-    const plan: [string, ...string[]][] = [[mx, listener(domain)]];
-    const result = await newRunner()(task(domain, ['alice', 'nobody'], plan));
+    const probed = task(domain, ['alice', 'nobody'], [[mx, listener(domain)]]);
+    const result = await newRunner()(probed);
     for (const r of result.results) {
       expect([r.address, r.smtp.outcome, r.smtp.reason]).toEqual([r.address, 'error', 'blocked_by_server']);
-      expect(`${r.smtp.reply!.code} ${r.smtp.reply!.lines.join(' ')}`).toBe(BLOCK_REPLIES[domain]);
-      expect(await publicAnswer(task(domain, ['alice', 'nobody'], plan), result, r.address)).toEqual({ verdict: 'unknown', reason: 'blocked_by_server' });
+      expect(replyLine(r.smtp.reply)).toBe(BLOCK_REPLIES[domain]);
+      expect(await publicAnswer(probed, result, r.address)).toEqual({ verdict: 'unknown', reason: 'blocked_by_server' });
     }
     expect(result.catch_all.status).toBe('unknown');
     expect(result.stats.provider_backoffs).toEqual([domain]);
@@ -159,7 +159,7 @@ describeWorld('SMTP stage against the Postfix test world', () => {
       const result = await run(task(domain, ['alice', 'nobody', 'bob'], plan));
       for (const r of result.results) {
         expect([r.address, r.smtp.outcome, r.smtp.reason]).toEqual([r.address, 'error', 'blocked_by_server']);
-        expect(`${r.smtp.reply!.code} ${r.smtp.reply!.lines.join(' ')}`).toBe(SENDER_BLOCK_REPLIES[listener(domain)]);
+        expect(replyLine(r.smtp.reply)).toBe(SENDER_BLOCK_REPLIES[listener(domain)]);
         expect(await publicAnswer(task(domain, ['alice', 'nobody', 'bob'], plan), result, r.address)).toEqual({ verdict: 'unknown', reason: 'blocked_by_server' });
       }
       expect(result.catch_all.status).toBe('unknown');
@@ -210,7 +210,7 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     const result = await newRunner()(task(domain, ['alice', 'nobody'], [[host, listener(domain)]]));
     expect(reasons(result)).toEqual({ [`alice@${domain}`]: 'accepted', [`nobody@${domain}`]: 'mailbox_not_found' });
     const nobody = result.results.find((r) => r.address === `nobody@${domain}`)!.smtp;
-    expect(`${nobody.reply!.code} ${nobody.reply!.lines.join(' ')}`).toBe(NO_SUCH_USER_REPLIES[domain]!(`nobody@${domain}`));
+    expect(replyLine(nobody.reply)).toBe(NO_SUCH_USER_REPLIES[domain]!(`nobody@${domain}`));
     // Read by its words, no control recipient was needed; the probes got the same answer: no catch-all.
     expect(nobody.control).toBeUndefined();
     expect(result.catch_all.status).toBe('no');
@@ -224,7 +224,7 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     const probed = task(domain, [local], [[host, listener(domain)]], { catch_all: false });
     const result = await newRunner()(probed);
     const { smtp } = result.results[0]!;
-    expect(`${smtp.reply!.code} ${smtp.reply!.lines.join(' ')}`).toBe(SPECIAL_RECIPIENTS[address as keyof typeof SPECIAL_RECIPIENTS]);
+    expect(replyLine(smtp.reply)).toBe(SPECIAL_RECIPIENTS[address as keyof typeof SPECIAL_RECIPIENTS]);
     const { verdict, reason } = expected(address);
     expect(await publicAnswer(probed, result, address)).toEqual({ verdict, reason });
   });
@@ -239,7 +239,7 @@ describeWorld('SMTP stage against the Postfix test world', () => {
       await proxy.drained();
       expect(reasons(result)).toEqual(expected);
       for (const r of result.results.filter((x) => x.smtp.reason !== 'accepted')) {
-        expect(`${r.smtp.reply!.code} ${r.smtp.reply!.lines.join(' ')}`).toBe(AMBIGUOUS_REPLY);
+        expect(replyLine(r.smtp.reply)).toBe(AMBIGUOUS_REPLY);
         expect(r.smtp.control).toMatchObject({ address: `postmaster@${domain}`, reply: { code: domain === 'outlook.test' ? 250 : 550 } });
       }
       expect(result.catch_all.status).toBe(catchAll);

@@ -8,7 +8,7 @@ import { expect, it } from 'vitest';
 import type { ProbeResult, ProbeTask } from '../../../protocol/index.ts';
 import { publicAnswer } from '../../support/public-answer.ts';
 import { startDelayProxy, type DelayProxy } from '../../support/delay-proxy.ts';
-import { freshSender, listenerOf, reasons, worldRunner, worldTask } from '../../support/world-smtp.ts';
+import { freshSender, listenerOf, reasons, replyLine, worldRunner, worldTask } from '../../support/world-smtp.ts';
 import { describeWorld } from '../../support/world-tier.ts';
 import { CALLOUT_DOMAIN, GREYLIST_DELAY_S, RECIPIENT_LIMIT, heloRejectReply } from '../../world/world.ts';
 
@@ -75,7 +75,7 @@ describeWorld('verdicts that hold on real Postfix', () => {
         expect([r.address, r.smtp.outcome, r.smtp.reason, r.smtp.cause]).toEqual([r.address, 'error', 'blocked_by_server', 'blocked']);
         expect(r.smtp.detail).toMatch(/HELO/i);
         expect(r.smtp.detail).toContain('"prober"');
-        expect(r.smtp.reply && `${r.smtp.reply.code} ${r.smtp.reply.lines.join(' ')}`).toBe(heloRejectReply('prober'));
+        expect(replyLine(r.smtp.reply)).toBe(heloRejectReply('prober'));
       }
       expect(await verdictOf(shortTask, short, 'nobody@helo.test')).toEqual(['unknown', 'blocked_by_server']);
       // A refusal of us settles nothing about the domain.
