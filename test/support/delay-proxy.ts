@@ -4,6 +4,7 @@
  * so tests can check connections and command lines independently of the client's own stats.
  */
 import { createServer, connect, type Socket } from 'node:net';
+import { tooManyConnectionsReply } from '../world/world.ts';
 
 export interface DelayProxyOptions {
   target: { host: string; port: number };
@@ -58,7 +59,7 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
     if (options.maxOpen !== undefined && stats.connections - 1 - stats.closed - stats.turnedAway >= options.maxOpen) {
       stats.turnedAway++;
       client.on('error', () => {});
-      setTimeout(() => client.end('421 4.7.0 mx.proxy.test Error: too many connections from 127.0.0.1\r\n'), delay);
+      setTimeout(() => client.end(`${tooManyConnectionsReply('mx.proxy.test', '127.0.0.1')}\r\n`), delay);
       return;
     }
     stats.peakOpen = Math.max(stats.peakOpen, stats.connections - stats.closed - stats.turnedAway);

@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { smtpDialogue } from './smtp-dialogue.ts';
 import {
   AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCK_REPLIES, BULK, EXPECTATIONS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS,
-  NO_SUCH_USER_REPLIES, STARTTLS_ADDRESS, bulkDomain, bulkMailbox, sessionLimitReply, sessionRateReply, SESSION_RATE_LIMIT, type Expectation,
+  NO_SUCH_USER_REPLIES, STARTTLS_ADDRESS, bulkDomain, bulkMailbox, tooManyConnectionsReply, SESSION_RATE_LIMIT, type Expectation,
 } from './world.ts';
 
 // A fresh sender per run, so this check's greylist triplets never pass anyone else's.
@@ -108,7 +108,7 @@ async function checkSessionLimit(): Promise<void> {
   await new Promise((greeted, failed) => held.once('data', greeted).once('error', failed));
   try {
     const { replies } = await smtpDialogue(listener.address, ['QUIT']);
-    report(replies[0] === sessionLimitReply('127.0.0.1'), `second session @${listener.address}`, replies[0] ?? '(no banner)');
+    report(replies[0] === tooManyConnectionsReply('mx.onesession.test', '127.0.0.1'), `second session @${listener.address}`, replies[0] ?? '(no banner)');
   } finally {
     held.destroy();
   }
@@ -122,7 +122,7 @@ async function checkSessionRate(): Promise<void> {
     banners.push((await smtpDialogue(listener.address, ['QUIT'])).replies[0] ?? '(no banner)');
     if (!banners.at(-1)!.startsWith('220 ')) break;
   }
-  report(banners.at(-1) === sessionRateReply('127.0.0.1'), `session ${banners.length} in a row @${listener.address}`, banners.at(-1)!);
+  report(banners.at(-1) === tooManyConnectionsReply('mx.ratelimit.test', '127.0.0.1'), `session ${banners.length} in a row @${listener.address}`, banners.at(-1)!);
 }
 
 /** Sessions in a burst: none may be paced (in_flow_delay) or limited (anvil). */

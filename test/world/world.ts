@@ -54,22 +54,25 @@ export const LISTENERS: Listener[] = [
 ];
 
 /**
- * Sessions at once the sessionlimit listener allows one client (`smtpd_client_connection_count_limit`,
- * loopback not exempt there); Postfix's anvil turns the next one away at the banner with
- * sessionLimitReply. Exchange, Rackspace and many corporate servers hold a sender to one or two.
+ * How Postfix's anvil turns a session away at its banner, whether the client holds too many
+ * sessions at once or opened too many of late: the same words, so only whether sessions of ours
+ * were open tells the two apart.
  */
-export const SESSION_LIMIT = 1;
-export const sessionLimitReply = (client: string) => `421 4.7.0 mx.onesession.test Error: too many connections from ${client}`;
+export const tooManyConnectionsReply = (host: string, client: string) => `421 4.7.0 ${host} Error: too many connections from ${client}`;
 
 /**
- * New sessions a client may open on the ratelimit listener in any SESSION_RATE_WINDOW_S seconds
- * (`smtpd_client_connection_rate_limit`, `anvil_rate_time_unit`); the next is turned away at its
- * banner with sessionRateReply, in the same words as Postfix's session limit, so only whether
- * sessions of ours were open tells the two apart.
+ * Sessions at once the sessionlimit listener (mx.onesession.test) allows one client
+ * (`smtpd_client_connection_count_limit`, loopback not exempt there). Exchange, Rackspace and
+ * many corporate servers hold a sender to one or two.
+ */
+export const SESSION_LIMIT = 1;
+
+/**
+ * New sessions a client may open on the ratelimit listener (mx.ratelimit.test) in any
+ * SESSION_RATE_WINDOW_S seconds (`smtpd_client_connection_rate_limit`, `anvil_rate_time_unit`).
  */
 export const SESSION_RATE_LIMIT = 2;
 export const SESSION_RATE_WINDOW_S = 10;
-export const sessionRateReply = (client: string) => `421 4.7.0 mx.ratelimit.test Error: too many connections from ${client}`;
 
 /** `smtpd_recipient_limit` of the recipientlimit listener: RCPTs past it in one transaction get RECIPIENT_LIMIT_REPLY. */
 export const RECIPIENT_LIMIT = 3;

@@ -10,7 +10,7 @@ import { describeWorld } from '../../support/world-tier.ts';
 import type { ProbeResult } from '../../../protocol/index.ts';
 import {
   AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BLOCK_REPLIES, BULK, EXPECTATIONS, GREYLIST_DELAY_S, NO_SUCH_USER_REPLIES, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox,
-  SESSION_RATE_LIMIT, sessionRateReply,
+  SESSION_RATE_LIMIT, tooManyConnectionsReply,
 } from '../../world/world.ts';
 
 const expected = (email: string) => EXPECTATIONS.find((e) => e.email === email)!;
@@ -88,7 +88,7 @@ describeWorld('SMTP stage against the Postfix test world', () => {
       await proxy.drained();
       for (const r of results.flatMap((x) => x.results)) expect([r.address, r.smtp.reason]).toEqual([r.address, expected(r.address).reason]);
       // Two sessions were tried at once; Postfix's anvil turned the second away at its banner
-      // (sessionLimitReply: no EHLO was ever sent on it), and nothing else was dialed.
+      // (tooManyConnectionsReply: no EHLO was ever sent on it), and nothing else was dialed.
       expect(proxy.connections).toBe(2);
       expect(proxy.clientLines.filter((l) => l.startsWith('EHLO'))).toHaveLength(1);
       expect(proxy.clientLines.filter((l) => l.startsWith('MAIL FROM'))).toHaveLength(3);
@@ -112,7 +112,7 @@ describeWorld('SMTP stage against the Postfix test world', () => {
       expect(turnedAway).toBeDefined();
       for (const r of turnedAway!.results) {
         expect(r.smtp).toMatchObject({ outcome: 'temporary', reason: 'server_closing' });
-        expect(replyLine(r.smtp.reply)).toBe(sessionRateReply('127.0.0.1'));
+        expect(replyLine(r.smtp.reply)).toBe(tooManyConnectionsReply('mx.ratelimit.test', '127.0.0.1'));
       }
       // Backed off (30 s at first): a task that must end sooner dials nothing.
       const dialled = proxy.connections;
