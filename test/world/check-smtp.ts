@@ -41,8 +41,8 @@ function expectedReply(e: Expectation, listener: string): RegExp | string {
   if (block) return block;
   const noSuchUser = NO_SUCH_USER_REPLIES[domain];
   if (noSuchUser && e.reason === 'mailbox_not_found') return noSuchUser(e.email);
-  if (e.email.endsWith('@outlook.test') && e.reason === 'mailbox_not_found') return AMBIGUOUS_REPLY;
-  if (AMBIGUOUS_TO_EVERYONE.some((d) => e.email.endsWith(`@${d}`))) return AMBIGUOUS_REPLY;
+  const ambiguous = LISTENERS.find((l) => l.address === listener)?.kind === 'ambiguous';
+  if (ambiguous && (e.reason === 'mailbox_not_found' || AMBIGUOUS_TO_EVERYONE.includes(domain))) return AMBIGUOUS_REPLY;
   if (e.reason === 'mailbox_not_found') return /^550 5\.1\.1 /;
   return /^250 /;
 }

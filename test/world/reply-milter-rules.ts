@@ -15,10 +15,11 @@ export const REPLY_MILTER = {
 } as const;
 
 /**
- * Every RCPT refused in its domain's words (blocklist), the special recipients refused (recipients), the special
- * recipients and every address that is no mailbox refused in its provider's words (provider),
- * the addresses that are no mailbox (or all, on AMBIGUOUS_TO_EVERYONE) refused in Outlook.com's
- * generic words (ambiguous), or every MAIL FROM refused with one reply.
+ * Every RCPT refused in its domain's words (blocklist), the special recipients refused
+ * (recipients), the special recipients and every address that is no mailbox refused in its
+ * provider's words (provider), the addresses that are no mailbox (or all, on
+ * AMBIGUOUS_TO_EVERYONE) refused in Outlook.com's generic words (ambiguous), or every MAIL FROM
+ * refused with one reply.
  */
 export type MilterMode = 'blocklist' | 'recipients' | 'provider' | 'ambiguous' | { mailFrom: string };
 
