@@ -45,7 +45,7 @@ export const EDGE_SETTINGS = defineSettings('Edge', {
   BZ_UPLOAD_CELL_LIMIT: int({ meaning: 'characters one CSV cell or JSON string of an upload may hold (413 cell_too_large past it)', default: DEFAULT_UPLOAD_LIMITS.cell, min: 64, max: 16 * 1024 * 1024 }),
   BZ_UPLOAD_ROW_LIMIT: int({ meaning: 'characters one CSV row or JSON list element of an upload may hold', default: DEFAULT_UPLOAD_LIMITS.row, min: 64, max: 64 * 1024 * 1024 }),
   BZ_UPLOADS_PER_KEY: int({ meaning: 'uploads one API key may stream at once (429 too_many_uploads beyond)', default: DEFAULT_UPLOADS_PER_PRINCIPAL, min: 1, max: 1000 }),
-  BZ_RETENTION_DAYS: int({ meaning: 'jobs, their rows, cached results and outcomes older than this many days are purged (0 = kept forever)', default: 30, min: 0, max: 36_500 }),
+  BZ_RETENTION_DAYS: int({ meaning: 'jobs finished (unfinished ones: uploaded), results cached and outcomes observed more than this many days ago are purged (0 = kept forever)', default: 30, min: 0, max: 36_500 }),
   BZ_CACHE_TTL_S: int({ meaning: 'seconds a deliverable or undeliverable result is reused', default: 7 * DAY, min: 0, max: 365 * DAY }),
   BZ_CACHE_TTL_RISKY_S: int({ meaning: 'seconds a risky result is reused', default: DAY, min: 0, max: 365 * DAY }),
   BZ_CACHE_TTL_UNKNOWN_S: int({ meaning: 'seconds an unknown result is reused', default: 600, min: 0, max: 365 * DAY }),

@@ -12,8 +12,10 @@ export interface PurgeCounts {
 const DAY_MS = 86_400_000;
 
 /**
- * Deletes what is older than `days` at `now` (BZ_RETENTION_DAYS): jobs created before the cutoff
- * with their items and rows, cached results stored before it (or, from before migration 011,
+ * Deletes what is older than `days` at `now` (BZ_RETENTION_DAYS): jobs that finished (completed
+ * or were cancelled) before the cutoff, or that never finished and were uploaded before it, with
+ * their items and rows — a job's results are kept `days` after they are all there, however long
+ * the job ran —, cached results stored before it (or, from before migration 011,
  * already expired), and outcomes observed before it. Everything goes a chunk at a time
  * (deleteJob, deleteInChunks), so a purge never holds the store's writer long. Trained models
  * hold no address and stay.
@@ -22,7 +24,12 @@ export async function purgeOldData(db: Kysely<Database>, now: number, days: numb
   const cutoff = now - days * DAY_MS;
   let jobs = 0;
   for (;;) {
-    const old = await db.selectFrom('jobs').select('id').where('created_at', '<', cutoff).limit(100).execute();
+    const old = await db
+      .selectFrom('jobs')
+      .select('id')
+      .where((eb) => eb(eb.fn.coalesce('completed_at', 'created_at'), '<', cutoff))
+      .limit(100)
+      .execute();
     for (const { id } of old) if (await deleteJob(db, id)) jobs++;
     if (old.length < 100) break;
   }

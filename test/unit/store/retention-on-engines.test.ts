@@ -12,8 +12,8 @@ import { STORE_ENGINES } from '../../support/store-engines.ts';
 const DAY = 86_400_000;
 const T = 1_795_000_000_000;
 
-async function seed(db: Kysely<Database>, job: string, owner: string, createdAt: number, emails: string[]): Promise<void> {
-  await db.insertInto('jobs').values({ id: job, owner, status: 'completed', columns_json: null, rows: emails.length, created_at: createdAt, completed_at: createdAt }).execute();
+async function seed(db: Kysely<Database>, job: string, owner: string, createdAt: number, emails: string[], completedAt: number | null = createdAt): Promise<void> {
+  await db.insertInto('jobs').values({ id: job, owner, status: completedAt === null ? 'running' : 'completed', columns_json: null, rows: emails.length, created_at: createdAt, completed_at: completedAt }).execute();
   for (const [i, email] of emails.entries()) {
     const item = await db
       .insertInto('job_items')
@@ -46,6 +46,16 @@ describe.each(STORE_ENGINES)('retention and erasure on $name', ({ open }) => {
     expect(await count(db, 'job_rows')).toBe(2);
     expect(await db.selectFrom('result_cache').select('normalized').execute()).toEqual([{ normalized: 'new@x.test' }]);
     expect(await db.selectFrom('outcomes').select('normalized').execute()).toEqual([{ normalized: 'new@x.test' }]);
+  });
+
+  it('counts a job’s days from when it finished, and an unfinished one’s from its upload', async () => {
+    const db = await open();
+    await seed(db, 'j_long', 'k_a', T - 40 * DAY, ['long@x.test'], T - 29 * DAY);
+    await seed(db, 'j_done', 'k_a', T - 40 * DAY, ['done@x.test'], T - 31 * DAY);
+    await seed(db, 'j_running', 'k_a', T - 29 * DAY, ['running@x.test'], null);
+    await seed(db, 'j_stuck', 'k_a', T - 31 * DAY, ['stuck@x.test'], null);
+    expect(await purgeOldData(db, T, 30)).toMatchObject({ jobs: 2 });
+    expect((await db.selectFrom('jobs').select('id').orderBy('id').execute()).map((r) => r.id)).toEqual(['j_long', 'j_running']);
   });
 
   it('runs the purge on a schedule of the injected clock, and not at all with 0 days', async () => {
