@@ -173,8 +173,13 @@ export class ItemClaims {
     await this.completions(jobIds.map((id) => ({ id, now })));
   }
 
-  /** When each job's tally was last folded here (foldTallyChanges). */
+  /** When each job's tally was last folded here (foldTallyChanges), for the last FOLD_EVERY_MS. */
   private readonly folded = new Map<string, number>();
+
+  /** How many jobs' last fold is remembered (a job cancelled or deleted while it ran is forgotten too). */
+  get foldsRemembered(): number {
+    return this.folded.size;
+  }
 
   /**
    * The jobs of every domain's work that ended in one moment looked at once: a job of many
@@ -195,6 +200,10 @@ export class ItemClaims {
       if (!open) this.folded.delete(id);
       else if (due) this.folded.set(id, now);
     }
+    // A fold older than FOLD_EVERY_MS makes its job due, as no entry would: dropping it changes
+    // nothing, and forgets the jobs that ended without completing here (cancelled, deleted).
+    const newest = Math.max(...latest.values());
+    for (const [id, at] of this.folded) if (newest - at >= FOLD_EVERY_MS) this.folded.delete(id);
     await foldTallyChanges(this.db, fold);
   });
 

@@ -174,6 +174,22 @@ describe.each(STORE_ENGINES)('the job tally on $name', ({ name, open }) => {
     else expect(unfolded).toBeLessThanOrEqual(keys);
   });
 
+  it('forgets the last fold of a job that ended without completing, once it is 5 s old', async () => {
+    const db = await open();
+    const clock = new FakeClock();
+    const cancelled = await claimedJob(db, clock, 4, 2);
+    const running = await claimedJob(db, clock, 4, 2);
+    const claims = new ItemClaims(db);
+    await claims.completeFinished([cancelled.id, running.id], clock.now());
+    expect(claims.foldsRemembered).toBe(2);
+    // Cancelled here (DELETE /v1/jobs/:id): nothing asks about it again.
+    await db.updateTable('jobs').set({ status: 'cancelled' }).where('id', '=', cancelled.id).execute();
+    await claims.completeFinished([running.id], clock.now() + 4_999);
+    expect(claims.foldsRemembered).toBe(2);
+    await claims.completeFinished([running.id], clock.now() + 5_000);
+    expect(claims.foldsRemembered).toBe(1);
+  });
+
   it('is filled from the items a store already has when the migration runs', async () => {
     const db = await open();
     const clock = new FakeClock();
