@@ -4,7 +4,7 @@ import type { ProbeResult, ProbeTask, SmtpCheck, TranscriptLine } from '../../pr
 function transcript(domain: string, address: string): TranscriptLine[] {
   const ehlo = ['250-mx.realistic.test', '250-PIPELINING', '250-SIZE 10240000', '250-ENHANCEDSTATUSCODES', '250-8BITMIME', '250 SMTPUTF8'];
   const lines: [number, 'c' | 's' | 'i', string][] = [
-    [2, 'i', `connected to 127.0.2.1:25 (mx.${domain})`],
+    [2, 'i', `connected to 127.0.16.1:25 (mx.${domain})`],
     [67, 's', '220 mx.realistic.test ESMTP Postfix'],
     [67, 'c', 'EHLO prober.realistic.test'],
     ...ehlo.slice(0, 3).map((t): [number, 's', string] => [220, 's', t]),
@@ -30,7 +30,7 @@ export function realisticResult(task: ProbeTask): ProbeResult {
       outcome: 'accepted',
       reason: 'accepted',
       mx_host: `mx.${task.domain}`,
-      mx_address: '127.0.2.1',
+      mx_address: '127.0.16.1',
       reply: { code: 250, enhanced: '2.1.5', lines: ['2.1.5 Ok'] },
       tls: true,
       transcript: transcript(task.domain, a.address),

@@ -8,8 +8,11 @@ import type { Verdict } from './bench-addresses.ts';
 export const REALISTIC = {
   domains: 200,
   perDomain: 5,
-  /** Each domain's MX answers on port 25 of 127.0.2.<i+1> (127.0.0.x is the Postfix world, 127.0.1.x its proxies). */
-  network: '127.0.2.0/24',
+  /**
+   * Each domain's MX answers on port 25 of its own address in 127.0.16.0/20, 254 to a /24
+   * (127.0.0.x is the Postfix world, 127.0.1.x its proxies, 127.0.3.x and 127.0.5.x other benches).
+   */
+  network: '127.0.16.0/20',
   delayMs: 25,
 } as const;
 
@@ -28,10 +31,10 @@ export interface RealisticAddress {
 }
 
 export function realisticDomains(count: number = REALISTIC.domains): RealisticDomain[] {
-  if (count > 254) throw new Error('the realistic world has one /24 of MX addresses');
+  if (count > 16 * 254) throw new Error('the realistic world has 16 /24s of MX addresses');
   return Array.from({ length: count }, (_, i) => {
     const name = `shop${String(i).padStart(3, '0')}.realistic.test`;
-    return { name, mxHost: `mx.${name}`, mxAddress: `127.0.2.${i + 1}`, catchAll: i % 4 === 3 };
+    return { name, mxHost: `mx.${name}`, mxAddress: `127.0.${16 + Math.floor(i / 254)}.${(i % 254) + 1}`, catchAll: i % 4 === 3 };
   });
 }
 
