@@ -6,7 +6,7 @@ import { answer, hasWork, type EngineDeps, type Shortfall, type Target, type Tas
 
 /** Sessions on one MX address that made no progress before we try the next one. */
 const MAX_FUTILE_SESSIONS = 2;
-/** Turn-aways by a server that limits our sessions at once (HostLimiter.turnedAway) a task waits out on it. */
+/** Turn-aways by a server that limits our sessions (at once or a minute; HostLimiter.turnedAway) a task waits out on it. */
 const MAX_CROWDED_WAITS = 3;
 
 /**
@@ -90,9 +90,10 @@ async function tryTargets(ctx: TaskContext, allowed: (address: string) => boolea
       else noteRefusal(ctx, target, run.kind === 'refused' ? run.shortfall.reply : run.drop?.shortfall.reply);
       if (run.kind === 'open_failed') {
         const { failure } = run;
-        // One session too many for a server that limits ours (HostLimiter.turnedAway): wait our
-        // turn there rather than leave it. Asked before the slot goes, so a task it wakes is not
-        // counted; a block of our IP (noteRefusal, above) is no such limit.
+        // One session too many, at once or in a minute, for a server that limits ours
+        // (HostLimiter.turnedAway): wait our turn there rather than leave it. Asked before the
+        // slot goes, so a task it wakes is not counted; a block of our IP (noteRefusal, above) is
+        // no such limit.
         const crowded = failure.backOff && failure.stage === 'banner' && !ctx.deps.providers.blockOf(target.host) && ctx.deps.limiter.turnedAway(target.address);
         slot.release();
         notes.push(...run.transcript.slice(-16));

@@ -3,8 +3,10 @@ import { BUSY_BACKOFF, growingDelayMs, type Clock } from '../../protocol/index.t
 export interface HostLimits {
   /** Sessions open at once to one MX address. */
   maxConcurrent: number;
-  /** New sessions to one MX address in any 60 s. */
+  /** New sessions to one MX address in any `rateWindowMs`. */
   maxPerMinute: number;
+  /** The span `maxPerMinute` counts over: a minute, as Postfix's anvil_rate_time_unit (a test world may count over less). */
+  rateWindowMs: number;
   /** First back-off after a 421 or "too many connections"; doubles on each further one. */
   backoffBaseMs: number;
   backoffMaxMs: number;
@@ -15,6 +17,7 @@ export interface HostLimits {
 export const DEFAULT_HOST_LIMITS: HostLimits = {
   maxConcurrent: 2,
   maxPerMinute: 30,
+  rateWindowMs: 60_000,
   backoffBaseMs: BUSY_BACKOFF.baseMs,
   backoffMaxMs: BUSY_BACKOFF.maxMs,
   maxHosts: 10_000,
@@ -40,11 +43,20 @@ interface HostState {
   /** Sessions at once the server turned us down beyond (turnedAway), until `capUntil`. */
   cap: number;
   capUntil: number;
+  /** New sessions a window the server turned us down beyond (turnedAway), until `rateUntil`. */
+  rate: number;
+  rateUntil: number;
 }
 
 const MINUTE = 60_000;
 /** How long a server's own limit on our sessions at once is kept to. */
 export const LEARNED_CAP_MS = 60 * MINUTE;
+/**
+ * How long a server's own limit on our new sessions is kept to. Shorter than LEARNED_CAP_MS: a
+ * server that was only busy for a moment turns sessions away in the same words, and should not
+ * slow us for an hour; a standing limit costs one more turn-away each time it is learned again.
+ */
+export const LEARNED_RATE_MS = 10 * MINUTE;
 /** How long a server may go on counting a session of ours that we have closed. */
 export const CLOSE_LAG_MS = 1_000;
 
@@ -74,8 +86,8 @@ export class HostLimiter {
         return { ok: true, release: parked.release, parked: parked.session };
       }
       const now = this.clock.now();
-      while (host.starts.length > 0 && host.starts[0]! <= now - MINUTE) host.starts.shift();
-      const rateFreeAt = host.starts.length >= this.limits.maxPerMinute ? host.starts[0]! + MINUTE : now;
+      const starts = this.startsInWindow(host, now);
+      const rateFreeAt = starts.length >= this.rateOf(host, now) ? starts[0]! + this.limits.rateWindowMs : now;
       const readyAt = Math.max(host.backoffUntil, rateFreeAt);
       if (readyAt > deadlineAt) return { ok: false, reason: 'deadline' };
       if (readyAt <= now && host.active < this.concurrencyOf(host, now)) {
@@ -120,9 +132,12 @@ export class HostLimiter {
    * sessions of ours still open there, that is its limit on how many we may hold at once: we keep
    * to the ones open for LEARNED_CAP_MS, and the task may wait for one of them (true). With none
    * open but such a limit learned, the server is still counting a session we have just closed:
-   * the task may try again once CLOSE_LAG_MS has passed (true). Otherwise it is a rate or load
-   * limit, which only a back-off answers (false). Asked while the turned-away session still
-   * holds its slot, so a task woken by its release is not counted.
+   * the task may try again once CLOSE_LAG_MS has passed (true). With none open and sessions of
+   * ours begun in the window before this one, it is a limit on new sessions (Postfix's
+   * smtpd_client_connection_rate_limit, worded as its limit on sessions at once): we begin no
+   * more than those in a window for LEARNED_RATE_MS, and the task waits for the window (true).
+   * Otherwise the server is busy or blocks us, which only a back-off answers (false). Asked while
+   * the turned-away session still holds its slot, so a task woken by its release is not counted.
    */
   turnedAway(address: string): boolean {
     const host = this.state(address);
@@ -133,8 +148,15 @@ export class HostLimiter {
       host.capUntil = now + LEARNED_CAP_MS;
       return true;
     }
-    if (host.capUntil <= now) return false;
-    host.backoffUntil = Math.max(host.backoffUntil, now + CLOSE_LAG_MS);
+    if (host.capUntil > now) {
+      host.backoffUntil = Math.max(host.backoffUntil, now + CLOSE_LAG_MS);
+      return true;
+    }
+    // The turned-away session is one of the starts: the server counted it too.
+    const before = this.startsInWindow(host, now).length - 1;
+    if (before < 1) return false;
+    host.rate = before;
+    host.rateUntil = now + LEARNED_RATE_MS;
     return true;
   }
 
@@ -145,16 +167,28 @@ export class HostLimiter {
   }
 
   /** For tests and metrics. */
-  inspect(address: string): { active: number; parked: number; backoffUntil: number; startsInWindow: number; concurrency: number } {
+  inspect(address: string): { active: number; parked: number; backoffUntil: number; startsInWindow: number; concurrency: number; perWindow: number } {
     const host = this.hosts.get(address);
+    const now = this.clock.now();
     return {
       active: host?.active ?? 0, parked: host?.parked.length ?? 0, backoffUntil: host?.backoffUntil ?? 0, startsInWindow: host?.starts.length ?? 0,
-      concurrency: host ? this.concurrencyOf(host, this.clock.now()) : this.limits.maxConcurrent,
+      concurrency: host ? this.concurrencyOf(host, now) : this.limits.maxConcurrent,
+      perWindow: host ? this.rateOf(host, now) : this.limits.maxPerMinute,
     };
   }
 
   private concurrencyOf(host: HostState, now: number): number {
     return host.capUntil > now ? Math.min(host.cap, this.limits.maxConcurrent) : this.limits.maxConcurrent;
+  }
+
+  private rateOf(host: HostState, now: number): number {
+    return host.rateUntil > now ? Math.min(host.rate, this.limits.maxPerMinute) : this.limits.maxPerMinute;
+  }
+
+  /** The host's session starts within the last `rateWindowMs`, older ones dropped. */
+  private startsInWindow(host: HostState, now: number): number[] {
+    while (host.starts.length > 0 && host.starts[0]! <= now - this.limits.rateWindowMs) host.starts.shift();
+    return host.starts;
   }
 
   private releaser(host: HostState): () => void {
@@ -185,7 +219,7 @@ export class HostLimiter {
     let host = this.hosts.get(address);
     if (!host) {
       if (this.hosts.size >= this.limits.maxHosts) this.forgetIdle();
-      host = { active: 0, starts: [], strikes: 0, backoffUntil: 0, wakers: new Set(), parked: [], cap: 0, capUntil: 0 };
+      host = { active: 0, starts: [], strikes: 0, backoffUntil: 0, wakers: new Set(), parked: [], cap: 0, capUntil: 0, rate: 0, rateUntil: 0 };
       this.hosts.set(address, host);
     }
     return host;
@@ -194,7 +228,7 @@ export class HostLimiter {
   private forgetIdle(): void {
     const now = this.clock.now();
     for (const [address, host] of this.hosts) {
-      const quiet = host.active === 0 && host.wakers.size === 0 && host.backoffUntil <= now && host.capUntil <= now && (host.starts.at(-1) ?? 0) <= now - MINUTE;
+      const quiet = host.active === 0 && host.wakers.size === 0 && host.backoffUntil <= now && host.capUntil <= now && host.rateUntil <= now && (host.starts.at(-1) ?? 0) <= now - this.limits.rateWindowMs;
       if (quiet) this.hosts.delete(address);
     }
   }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { cidr } from '../../net/cidr.ts';
 import { createNetDialer } from '../../prober/adapters/net-dialer.ts';
 import { createTaskRunner } from '../../prober/engine/create-task-runner.ts';
+import type { HostLimiter } from '../../prober/pool/host-limiter.ts';
 import type { TaskRunner } from '../../prober/engine/task-runner.ts';
 import type { SessionTimeouts } from '../../prober/smtp/open-session.ts';
 import { ProbeTask, type ProbeResult, type SmtpReply } from '../../protocol/index.ts';
@@ -40,6 +41,8 @@ export interface WorldRunnerOptions {
   timeouts?: Partial<SessionTimeouts>;
   /** How long a finished task's session waits for the next task to the same server (0: closed at once). */
   sessionIdleMs?: number;
+  /** Per-server limits of the runner's own (default: a fresh HostLimiter with the defaults). */
+  limiter?: HostLimiter;
 }
 
 export function worldRunner(options: WorldRunnerOptions = {}): TaskRunner {
@@ -53,6 +56,7 @@ export function worldRunner(options: WorldRunnerOptions = {}): TaskRunner {
     // By default each session ends with its task (QUIT counted), as most counts pin; sharing a
     // session with the next domain is pinned in test/unit/smtp/session-sharing.test.ts.
     sessionIdleMs: options.sessionIdleMs ?? 0,
+    limiter: options.limiter,
   });
 }
 

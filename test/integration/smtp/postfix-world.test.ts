@@ -7,10 +7,11 @@ import { startDelayProxy } from '../../support/delay-proxy.ts';
 import { publicAnswer } from '../../support/public-answer.ts';
 import { listenerOf as listener, reasons, replyLine, worldRunner, worldTask as task } from '../../support/world-smtp.ts';
 import { describeWorld } from '../../support/world-tier.ts';
-import type { ProbeResult } from '../../../protocol/index.ts';
+import { HostLimiter } from '../../../prober/pool/host-limiter.ts';
+import { systemClock, type ProbeResult } from '../../../protocol/index.ts';
 import {
   AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BLOCK_REPLIES, BULK, EXPECTATIONS, GREYLIST_DELAY_S, NO_SUCH_USER_REPLIES, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox,
-  SESSION_RATE_LIMIT, tooManyConnectionsReply,
+  SESSION_RATE_LIMIT, SESSION_RATE_WINDOW_S,
 } from '../../world/world.ts';
 
 const expected = (email: string) => EXPECTATIONS.find((e) => e.email === email)!;
@@ -97,29 +98,23 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     }
   });
 
-  it('ratelimit.test: a turn-away by Postfix’s rate limit, with none of ours open, is no limit to learn: the server is backed off, its addresses come back later, nothing is dialled meanwhile', async () => {
+  it('ratelimit.test: Postfix’s rate limit turns a session away with none of ours open; the sessions begun in its window teach the rate, and the task waits for the window instead of backing off', async () => {
     const proxy = await startDelayProxy({ target: { host: listener('ratelimit.test'), port: 25 } });
     try {
-      const run = newRunner(proxy.port);
+      // Our window as long as the world's anvil_rate_time_unit (a minute on a real server, as ours).
+      const limiter = new HostLimiter(systemClock, { rateWindowMs: SESSION_RATE_WINDOW_S * 1_000 });
+      const run = worldRunner({ port: proxy.port, limiter });
       const plan: [string, ...string[]][] = [['mx.ratelimit.test', proxy.host]];
-      // Other suites may have spent part of the window: one task after another until one is turned away.
-      let turnedAway: ProbeResult | undefined;
-      for (let i = 0; i <= SESSION_RATE_LIMIT && !turnedAway; i++) {
-        const result = await run(task('ratelimit.test', ['alice', 'nobody'], plan, { catch_all: false }));
-        if (result.results[0]!.smtp.outcome === 'temporary') turnedAway = result;
-        else expect(reasons(result)).toEqual({ 'alice@ratelimit.test': 'accepted', 'nobody@ratelimit.test': 'mailbox_not_found' });
-      }
-      expect(turnedAway).toBeDefined();
-      for (const r of turnedAway!.results) {
-        expect(r.smtp).toMatchObject({ outcome: 'temporary', reason: 'server_closing' });
-        expect(replyLine(r.smtp.reply)).toBe(tooManyConnectionsReply('mx.ratelimit.test', '127.0.0.1'));
-      }
-      // Backed off (30 s at first): a task that must end sooner dials nothing.
-      const dialled = proxy.connections;
-      const later = await run(task('ratelimit.test', ['bob'], plan, { catch_all: false, deadline_ms: 5_000 }));
-      expect(later.results[0]!.smtp.outcome).toBe('temporary');
-      expect(later.stats.connections).toBe(0);
-      expect(proxy.connections).toBe(dialled);
+      // Each task closes its session, so each needs a new one: the one past the limit is turned away.
+      const results: ProbeResult[] = [];
+      for (let i = 0; i <= SESSION_RATE_LIMIT; i++) results.push(await run(task('ratelimit.test', ['alice', 'nobody'], plan, { catch_all: false })));
+      await proxy.drained();
+      for (const result of results) expect(reasons(result)).toEqual({ 'alice@ratelimit.test': 'accepted', 'nobody@ratelimit.test': 'mailbox_not_found' });
+      expect(results.map((r) => r.stats.turned_away ?? 0)).toEqual([...Array(SESSION_RATE_LIMIT).fill(0), 1]);
+      // Turned away at the banner (no EHLO on it), then one session when the window allowed it.
+      expect(proxy.connections).toBe(SESSION_RATE_LIMIT + 2);
+      expect(proxy.clientLines.filter((l) => l.startsWith('EHLO'))).toHaveLength(SESSION_RATE_LIMIT + 1);
+      expect(limiter.inspect(proxy.host)).toMatchObject({ perWindow: SESSION_RATE_LIMIT, backoffUntil: 0 });
     } finally {
       await proxy.close();
     }

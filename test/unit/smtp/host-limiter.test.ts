@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLOSE_LAG_MS, HostLimiter, LEARNED_CAP_MS } from '../../../prober/pool/host-limiter.ts';
+import { CLOSE_LAG_MS, HostLimiter, LEARNED_CAP_MS, LEARNED_RATE_MS } from '../../../prober/pool/host-limiter.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { FakeNetwork, type ServerScript } from './fake-smtp.ts';
 import { makeTask, runnerFor, settle } from './harness.ts';
@@ -185,13 +185,73 @@ describe('per-MX-address politeness', () => {
       if (alone.ok) alone.release();
     });
 
-    it('turned away with no other session of ours open: a rate or load limit, nothing is learned (run-task backs off, as above)', async () => {
+    it('turned away with no other session of ours open or begun this minute: the server is busy or blocks us, nothing is learned (run-task backs off, as above)', async () => {
       const clock = new FakeClock();
       const limiter = new HostLimiter(clock);
       const refused = await limiter.acquire(MX, clock.now() + 1_000);
       expect(limiter.turnedAway(MX)).toBe(false);
       if (refused.ok) refused.release();
-      expect(limiter.inspect(MX).concurrency).toBe(2);
+      expect(limiter.inspect(MX)).toMatchObject({ concurrency: 2, perWindow: 30 });
+    });
+  });
+
+  describe('a server that allows two new sessions of ours a minute (Postfix smtpd_client_connection_rate_limit = 2)', () => {
+    /** Turns away, at its banner, a session past `limit` begun in the last minute (the ones it turned away count, as anvil counts them). */
+    function twoAMinute(clock: FakeClock, limit = 2) {
+      const begun: number[] = [];
+      const turnedAway: number[] = [];
+      const script: ServerScript = {
+        banner: null,
+        onConnect: (s) => {
+          const now = clock.now();
+          begun.push(now);
+          if (begun.filter((t) => t > now - 60_000).length > limit) {
+            turnedAway.push(now);
+            s.send('421 4.7.0 mx.test Error: too many connections from 192.0.2.1\r\n');
+            s.close();
+            return;
+          }
+          s.send('220 mx.test ESMTP\r\n');
+        },
+      };
+      return { script, begun, turnedAway };
+    }
+
+    it('the one turn-away teaches the rate: later sessions wait for the minute, every address is answered, no back-off', async () => {
+      const clock = new FakeClock();
+      const t0 = clock.now();
+      const server = twoAMinute(clock);
+      const network = new FakeNetwork({ [MX]: server.script }, clock);
+      const limiter = new HostLimiter(clock);
+      // Each task closes its session, so each needs a new one.
+      const run = runnerFor(network, clock, { limiter, sessionIdleMs: 0 });
+      const results = [];
+      for (let i = 0; i < 6; i++) results.push(await settle(clock, run(makeTask(`d${i}.test`, ['alice'], [['mx.shared.test', MX]], { catch_all: false }))));
+      expect(results.map((r) => r.results[0]!.smtp.outcome)).toEqual(Array(6).fill('accepted'));
+      expect(server.turnedAway).toHaveLength(1);
+      expect(results.reduce((n, r) => n + (r.stats.turned_away ?? 0), 0)).toBe(1);
+      expect(limiter.inspect(MX)).toMatchObject({ perWindow: 2, concurrency: 2, backoffUntil: 0 });
+      // Two sessions a minute: the third task's turn came a minute after the first ones, the fifth's a minute later.
+      expect(server.begun.map((t) => Math.floor((t - t0) / 60_000))).toEqual([0, 0, 0, 1, 1, 2, 2]);
+    });
+
+    it('the rate is kept for LEARNED_RATE_MS, then forgotten; turned away again with fewer begun, the lower count is learned', async () => {
+      const clock = new FakeClock();
+      const limiter = new HostLimiter(clock, { maxConcurrent: 100 });
+      const begin = async () => {
+        const slot = await settle(clock, limiter.acquire(MX, clock.now() + 10 * 60_000));
+        if (slot.ok) slot.release();
+      };
+      for (let i = 0; i < 4; i++) await begin();
+      expect(limiter.turnedAway(MX)).toBe(true);
+      expect(limiter.inspect(MX).perWindow).toBe(3);
+      await clock.advance(90_000);
+      await begin();
+      await begin();
+      expect(limiter.turnedAway(MX)).toBe(true);
+      expect(limiter.inspect(MX).perWindow).toBe(1);
+      await clock.advance(LEARNED_RATE_MS);
+      expect(limiter.inspect(MX).perWindow).toBe(30);
     });
   });
 });
