@@ -34,7 +34,11 @@ interface Parked {
 
 interface HostState {
   active: number;
-  starts: number[];
+  /**
+   * Sessions begun in the last `rateWindowMs`, oldest first: which ones the server turned away,
+   * and which of those were taken for its lag in counting a closed one (turnedAway).
+   */
+  starts: { at: number; turnedAway: boolean; lag: boolean }[];
   strikes: number;
   backoffUntil: number;
   wakers: Set<() => void>;
@@ -46,6 +50,8 @@ interface HostState {
   /** New sessions a window the server turned us down beyond (turnedAway), until `rateUntil`. */
   rate: number;
   rateUntil: number;
+  /** When a session of ours there last gave its slot back. */
+  releasedAt: number;
 }
 
 const MINUTE = 60_000;
@@ -57,6 +63,11 @@ export const LEARNED_CAP_MS = 60 * MINUTE;
  * slow us for an hour; a standing limit costs one more turn-away each time it is learned again.
  */
 export const LEARNED_RATE_MS = 10 * MINUTE;
+/**
+ * Waited beyond a learned limit's window: a server counts its window in whole seconds (Postfix's
+ * anvil starts a new one only once a full second past it has begun).
+ */
+const WHOLE_SECOND_MS = 1_000;
 /** How long a server may go on counting a session of ours that we have closed. */
 export const CLOSE_LAG_MS = 1_000;
 
@@ -87,12 +98,13 @@ export class HostLimiter {
       }
       const now = this.clock.now();
       const starts = this.startsInWindow(host, now);
-      const rateFreeAt = starts.length >= this.rateOf(host, now) ? starts[0]! + this.limits.rateWindowMs : now;
+      const windowMs = this.limits.rateWindowMs + (host.rateUntil > now ? WHOLE_SECOND_MS : 0);
+      const rateFreeAt = starts.length >= this.rateOf(host, now) ? starts[0]!.at + windowMs : now;
       const readyAt = Math.max(host.backoffUntil, rateFreeAt);
       if (readyAt > deadlineAt) return { ok: false, reason: 'deadline' };
       if (readyAt <= now && host.active < this.concurrencyOf(host, now)) {
         host.active++;
-        host.starts.push(now);
+        host.starts.push({ at: now, turnedAway: false, lag: false });
         return { ok: true, release: this.releaser(host) };
       }
       await this.wait(host, readyAt > now ? readyAt - now : undefined, signal);
@@ -131,31 +143,37 @@ export class HostLimiter {
    * The server turned a new session away at its banner (a 421, "too many connections"). With
    * sessions of ours still open there, that is its limit on how many we may hold at once: we keep
    * to the ones open for LEARNED_CAP_MS, and the task may wait for one of them (true). With none
-   * open but such a limit learned, the server is still counting a session we have just closed:
-   * the task may try again once CLOSE_LAG_MS has passed (true). With none open and sessions of
-   * ours begun in the window before this one, it is a limit on new sessions (Postfix's
-   * smtpd_client_connection_rate_limit, worded as its limit on sessions at once): we begin no
-   * more than those in a window for LEARNED_RATE_MS, and the task waits for the window (true).
-   * Otherwise the server is busy or blocks us, which only a back-off answers (false). Asked while
-   * the turned-away session still holds its slot, so a task woken by its release is not counted.
+   * open, but one closed within CLOSE_LAG_MS before this one began, the server may still be
+   * counting the closed one: the task may try again once CLOSE_LAG_MS has passed (true) — once;
+   * turned away again right after, it is not that. Otherwise, with sessions of ours let in within
+   * the window, it is a limit on new sessions (Postfix's smtpd_client_connection_rate_limit,
+   * worded as its limit on sessions at once): we begin no more than those in a window for
+   * LEARNED_RATE_MS, and the task waits for the window (true). With none let in, the server is
+   * busy or blocks us, which only a back-off answers (false). Asked while the turned-away session
+   * still holds its slot, so a task woken by its release is not counted.
    */
   turnedAway(address: string): boolean {
     const host = this.state(address);
     const now = this.clock.now();
+    // The turned-away session is the last of the starts: the server counts it too.
+    const begun = this.startsInWindow(host, now);
+    const self = begun.at(-1);
+    const previous = begun.at(-2);
+    if (self) self.turnedAway = true;
     const others = host.active - 1;
     if (others > 0) {
       host.cap = others;
       host.capUntil = now + LEARNED_CAP_MS;
       return true;
     }
-    if (host.capUntil > now) {
+    if (self && !previous?.lag && self.at - host.releasedAt < CLOSE_LAG_MS) {
+      self.lag = true;
       host.backoffUntil = Math.max(host.backoffUntil, now + CLOSE_LAG_MS);
       return true;
     }
-    // The turned-away session is one of the starts: the server counted it too.
-    const before = this.startsInWindow(host, now).length - 1;
-    if (before < 1) return false;
-    host.rate = before;
+    const letIn = begun.filter((s) => !s.turnedAway).length;
+    if (letIn < 1) return false;
+    host.rate = letIn;
     host.rateUntil = now + LEARNED_RATE_MS;
     return true;
   }
@@ -186,8 +204,8 @@ export class HostLimiter {
   }
 
   /** The host's session starts within the last `rateWindowMs`, older ones dropped. */
-  private startsInWindow(host: HostState, now: number): number[] {
-    while (host.starts.length > 0 && host.starts[0]! <= now - this.limits.rateWindowMs) host.starts.shift();
+  private startsInWindow(host: HostState, now: number): HostState['starts'] {
+    while (host.starts.length > 0 && host.starts[0]!.at <= now - this.limits.rateWindowMs) host.starts.shift();
     return host.starts;
   }
 
@@ -197,6 +215,7 @@ export class HostLimiter {
       if (released) return;
       released = true;
       host.active--;
+      host.releasedAt = this.clock.now();
       for (const wake of host.wakers) wake();
     };
   }
@@ -219,7 +238,7 @@ export class HostLimiter {
     let host = this.hosts.get(address);
     if (!host) {
       if (this.hosts.size >= this.limits.maxHosts) this.forgetIdle();
-      host = { active: 0, starts: [], strikes: 0, backoffUntil: 0, wakers: new Set(), parked: [], cap: 0, capUntil: 0, rate: 0, rateUntil: 0 };
+      host = { active: 0, starts: [], strikes: 0, backoffUntil: 0, wakers: new Set(), parked: [], cap: 0, capUntil: 0, rate: 0, rateUntil: 0, releasedAt: -Infinity };
       this.hosts.set(address, host);
     }
     return host;
@@ -228,7 +247,7 @@ export class HostLimiter {
   private forgetIdle(): void {
     const now = this.clock.now();
     for (const [address, host] of this.hosts) {
-      const quiet = host.active === 0 && host.wakers.size === 0 && host.backoffUntil <= now && host.capUntil <= now && host.rateUntil <= now && (host.starts.at(-1) ?? 0) <= now - this.limits.rateWindowMs;
+      const quiet = host.active === 0 && host.wakers.size === 0 && host.backoffUntil <= now && host.capUntil <= now && host.rateUntil <= now && (host.starts.at(-1)?.at ?? 0) <= now - this.limits.rateWindowMs;
       if (quiet) this.hosts.delete(address);
     }
   }

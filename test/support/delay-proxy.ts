@@ -24,6 +24,11 @@ export interface DelayProxyOptions {
    * when its `smtpd_client_connection_count_limit` bites, and closed (counted in turnedAway).
    */
   maxOpen?: number;
+  /**
+   * Sessions begun in any minute: one more is turned away the same way, as Postfix's
+   * `smtpd_client_connection_rate_limit` does (turned-away ones count, as anvil counts them).
+   */
+  maxPerMinute?: number;
 }
 
 export interface DelayProxy {
@@ -35,7 +40,7 @@ export interface DelayProxy {
   peakOpen: number;
   /** When (Date.now()) the first connection was accepted, if one was. */
   firstConnectionAt: number | undefined;
-  /** Connections turned away at the banner because maxOpen were open. */
+  /** Connections turned away at the banner because maxOpen were open, or maxPerMinute begun. */
   turnedAway: number;
   /** Chunks the clients wrote (one per client write on loopback, in practice). */
   clientChunks: number;
@@ -53,10 +58,15 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
   const sockets = new Set<Socket>();
   const stats = { connections: 0, closed: 0, peakOpen: 0, turnedAway: 0, firstConnectionAt: undefined as number | undefined, clientChunks: 0, clientLines: [] as string[] };
   const onClosed: (() => void)[] = [];
+  const begun: number[] = [];
   const server = createServer((client) => {
     stats.connections++;
     stats.firstConnectionAt ??= Date.now();
-    if (options.maxOpen !== undefined && stats.connections - 1 - stats.closed - stats.turnedAway >= options.maxOpen) {
+    const now = Date.now();
+    begun.push(now);
+    while (begun[0]! <= now - 60_000) begun.shift();
+    const crowded = options.maxOpen !== undefined && stats.connections - 1 - stats.closed - stats.turnedAway >= options.maxOpen;
+    if (crowded || (options.maxPerMinute !== undefined && begun.length > options.maxPerMinute)) {
       stats.turnedAway++;
       client.on('error', () => {});
       setTimeout(() => client.end(`${tooManyConnectionsReply('mx.proxy.test', '127.0.0.1')}\r\n`), delay);

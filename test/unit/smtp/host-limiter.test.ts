@@ -196,16 +196,24 @@ describe('per-MX-address politeness', () => {
   });
 
   describe('a server that allows two new sessions of ours a minute (Postfix smtpd_client_connection_rate_limit = 2)', () => {
-    /** Turns away, at its banner, a session past `limit` begun in the last minute (the ones it turned away count, as anvil counts them). */
+    /**
+     * Turns away, at its banner, a session past `limit` in its minute, counted as Postfix's anvil
+     * counts: in whole seconds, a minute from the first session after the last one ended, the
+     * sessions it turned away included.
+     */
     function twoAMinute(clock: FakeClock, limit = 2) {
       const begun: number[] = [];
       const turnedAway: number[] = [];
+      let windowStart = -Infinity;
+      let count = 0;
       const script: ServerScript = {
         banner: null,
         onConnect: (s) => {
           const now = clock.now();
           begun.push(now);
-          if (begun.filter((t) => t > now - 60_000).length > limit) {
+          const second = Math.floor(now / 1_000);
+          if (windowStart + 60 < second) [windowStart, count] = [second, 0];
+          if (++count > limit) {
             turnedAway.push(now);
             s.send('421 4.7.0 mx.test Error: too many connections from 192.0.2.1\r\n');
             s.close();
@@ -217,7 +225,7 @@ describe('per-MX-address politeness', () => {
       return { script, begun, turnedAway };
     }
 
-    it('the one turn-away teaches the rate: later sessions wait for the minute, every address is answered, no back-off', async () => {
+    it('two turn-aways teach the rate (the first, right after a close, is taken for the server’s lag): later sessions wait for the minute, every address is answered, no back-off', async () => {
       const clock = new FakeClock();
       const t0 = clock.now();
       const server = twoAMinute(clock);
@@ -228,28 +236,41 @@ describe('per-MX-address politeness', () => {
       const results = [];
       for (let i = 0; i < 6; i++) results.push(await settle(clock, run(makeTask(`d${i}.test`, ['alice'], [['mx.shared.test', MX]], { catch_all: false }))));
       expect(results.map((r) => r.results[0]!.smtp.outcome)).toEqual(Array(6).fill('accepted'));
-      expect(server.turnedAway).toHaveLength(1);
-      expect(results.reduce((n, r) => n + (r.stats.turned_away ?? 0), 0)).toBe(1);
-      expect(limiter.inspect(MX)).toMatchObject({ perWindow: 2, concurrency: 2, backoffUntil: 0 });
+      // The third task's session was turned away twice: once, with the second just closed, taken
+      // for the server's lag and tried again a second later, then taken for its rate.
+      expect(server.turnedAway.map((t) => t - t0)).toEqual([500, 500 + CLOSE_LAG_MS]);
+      expect(results.map((r) => r.stats.turned_away ?? 0)).toEqual([0, 0, 2, 0, 0, 0]);
+      // Never backed off: the only hold was the second's wait for the lag.
+      expect(limiter.inspect(MX)).toMatchObject({ perWindow: 2, concurrency: 2, backoffUntil: t0 + 500 + CLOSE_LAG_MS });
       // Two sessions a minute: the third task's turn came a minute after the first ones, the fifth's a minute later.
-      expect(server.begun.map((t) => Math.floor((t - t0) / 60_000))).toEqual([0, 0, 0, 1, 1, 2, 2]);
+      expect(server.begun.map((t) => Math.floor((t - t0) / 60_000))).toEqual([0, 0, 0, 0, 1, 1, 2, 2]);
     });
 
-    it('the rate is kept for LEARNED_RATE_MS, then forgotten; turned away again with fewer begun, the lower count is learned', async () => {
+    it('a turn-away right after a close is first taken for the server’s lag; turned away again, the sessions let in this minute are its rate, kept for LEARNED_RATE_MS', async () => {
       const clock = new FakeClock();
       const limiter = new HostLimiter(clock, { maxConcurrent: 100 });
       const begin = async () => {
         const slot = await settle(clock, limiter.acquire(MX, clock.now() + 10 * 60_000));
-        if (slot.ok) slot.release();
+        if (!slot.ok) throw new Error('no slot');
+        return slot;
       };
-      for (let i = 0; i < 4; i++) await begin();
+      for (let i = 0; i < 3; i++) (await begin()).release();
+      let refused = await begin();
+      expect(limiter.turnedAway(MX)).toBe(true);
+      expect(limiter.inspect(MX)).toMatchObject({ perWindow: 30, backoffUntil: clock.now() + CLOSE_LAG_MS });
+      refused.release();
+      refused = await begin();
       expect(limiter.turnedAway(MX)).toBe(true);
       expect(limiter.inspect(MX).perWindow).toBe(3);
+      refused.release();
+      // A minute and a half on, one let in and, later, one turned away: the lower rate is learned.
       await clock.advance(90_000);
-      await begin();
-      await begin();
+      (await begin()).release();
+      await clock.advance(5_000);
+      refused = await begin();
       expect(limiter.turnedAway(MX)).toBe(true);
       expect(limiter.inspect(MX).perWindow).toBe(1);
+      refused.release();
       await clock.advance(LEARNED_RATE_MS);
       expect(limiter.inspect(MX).perWindow).toBe(30);
     });
