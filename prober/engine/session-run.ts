@@ -78,12 +78,21 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
     if (batch.length === 0 && probes.length === 0) break;
 
     const head = [...(first ? [] : ['RSET']), mailFromCommand(deps.mailFrom, batch.some((b) => b.smtputf8))];
-    const rcpts = [...batch.map((b) => rcptToCommand(b.address)), ...probes.map(rcptToCommand)];
+    // Pipelined, the first probe rides with the batch and the others follow only when it was not
+    // refused as a mailbox (one refusal settles "not catch-all"); step by step stops at the first refusal.
+    const rcpts = [...batch.map((b) => rcptToCommand(b.address)), ...(capabilities.pipelining ? probes.slice(0, 1) : probes).map(rcptToCommand)];
     const commands = [...head, ...rcpts];
     const progressBefore = progress;
-    const { exchanges, failure } = capabilities.pipelining
+    const sent = capabilities.pipelining
       ? await session.pipeline(commands, deps.timeouts.rcptMs)
       : await stepByStep(session, commands, head.length, head.length + batch.length, deps.timeouts.rcptMs);
+    const { exchanges } = sent;
+    let { failure } = sent;
+    if (capabilities.pipelining && probes.length > 1 && exchanges.length === commands.length && !failure && needsMoreProbes(exchanges.at(-1)!.reply, probes[0]!)) {
+      const more = await session.pipeline(probes.slice(1).map(rcptToCommand), deps.timeouts.rcptMs);
+      exchanges.push(...more.exchanges);
+      failure = more.failure;
+    }
     first = false;
     if (session.outOfStep()) {
       // Junk after a reply, or replies nobody asked for: this transaction's answers are suspect.
@@ -213,6 +222,16 @@ const FRESH = { commands: 0, roundTrips: 0 };
 function refusesThisDomain(batch: readonly ProbeAddress[], rcpts: readonly { reply: SmtpReply }[]): boolean {
   if (batch.length === 0 || rcpts.length < batch.length) return false;
   return rcpts.every(({ reply }, i) => refusesForeignDomain(reply, batch[i]!.address));
+}
+
+/**
+ * The first probe's reply leaves the catch-all question open: anything but a refusal of that
+ * mailbox (accepted, greylisted, ambiguous, a block) needs the other probes, as when all three
+ * went at once. A closing or "too many recipients" reply ends probing here, as it would there.
+ */
+function needsMoreProbes(reply: SmtpReply, probe: string): boolean {
+  const cls = classifyReply(reply, { phase: 'rcpt', recipient: probe });
+  return cls.outcome !== 'rejected' && !cls.recipientLimit && reply.code !== 421;
 }
 
 /** Without PIPELINING: one command at a time, stopping where the server said no. */

@@ -22,16 +22,18 @@ describe('opportunistic STARTTLS', () => {
     expect(result.stats).toEqual({ connections: 1, commands: 6, round_trips: 4 });
   });
 
-  it('BZ_SMTP_TLS=off: no STARTTLS though offered; a fresh check is EHLO and one pipelined MAIL FROM with its RCPTs and probes', async () => {
+  it('BZ_SMTP_TLS=off: no STARTTLS though offered; a fresh check is EHLO and one pipelined MAIL FROM with its RCPT and the first probe', async () => {
     const clock = new FakeClock();
-    const network = new FakeNetwork({ [MX]: { starttls: 'ok' } }, clock);
+    const network = new FakeNetwork({ [MX]: { starttls: 'ok', rcpt: (address) => (address.startsWith('alice@') ? '250 2.1.5 Ok' : '550 5.1.1 User unknown') } }, clock);
     const run = runnerFor(network, clock, { tls: 'off' });
     const result = await settle(clock, run(makeTask('tls.test', ['alice'], [['mx.tls.test', MX]])));
     expect(result.results[0]!.smtp).toMatchObject({ outcome: 'accepted', tls: false });
     expect(network.commands('STARTTLS')).toHaveLength(0);
     expect(network.wire.slice(0, 2)).toEqual(['EHLO prober.example.test', 'MAIL FROM:<verify@prober.example.test>']);
-    // Round trips after the banner: EHLO, then MAIL FROM + RCPT + 3 probes in one write (QUIT is not waited for).
+    // Round trips after the banner: EHLO, then MAIL FROM + RCPT + the first probe in one write; the
+    // probe refused, the domain is not catch-all and the other two are not sent (QUIT is not waited for).
     expect(result.stats).toMatchObject({ connections: 1, round_trips: 2 });
+    expect(network.commands('RCPT')).toHaveLength(2);
     expect(network.sessions[0]!.writes).toBe(3);
   });
 
