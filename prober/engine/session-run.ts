@@ -78,21 +78,11 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
     if (batch.length === 0 && probes.length === 0) break;
 
     const head = [...(first ? [] : ['RSET']), mailFromCommand(deps.mailFrom, batch.some((b) => b.smtputf8))];
-    // Pipelined, the first probe rides with the batch and the others follow only when it was not
-    // refused as a mailbox (one refusal settles "not catch-all"); step by step stops at the first refusal.
-    const rcpts = [...batch.map((b) => rcptToCommand(b.address)), ...(capabilities.pipelining ? probes.slice(0, 1) : probes).map(rcptToCommand)];
-    const commands = [...head, ...rcpts];
+    const rcpts = batch.map((b) => rcptToCommand(b.address));
     const progressBefore = progress;
-    const sent = capabilities.pipelining
-      ? await session.pipeline(commands, deps.timeouts.rcptMs)
-      : await stepByStep(session, commands, head.length, head.length + batch.length, deps.timeouts.rcptMs);
-    const { exchanges } = sent;
-    let { failure } = sent;
-    if (capabilities.pipelining && probes.length > 1 && exchanges.length === commands.length && !failure && needsMoreProbes(exchanges.at(-1)!.reply, probes[0]!)) {
-      const more = await session.pipeline(probes.slice(1).map(rcptToCommand), deps.timeouts.rcptMs);
-      exchanges.push(...more.exchanges);
-      failure = more.failure;
-    }
+    const { exchanges, failure } = capabilities.pipelining
+      ? await pipelined(session, head, rcpts, probes, deps.timeouts.rcptMs)
+      : await stepByStep(session, [...head, ...rcpts, ...probes.map(rcptToCommand)], head.length, head.length + batch.length, deps.timeouts.rcptMs);
     first = false;
     if (session.outOfStep()) {
       // Junk after a reply, or replies nobody asked for: this transaction's answers are suspect.
@@ -225,13 +215,23 @@ function refusesThisDomain(batch: readonly ProbeAddress[], rcpts: readonly { rep
 }
 
 /**
- * The first probe's reply leaves the catch-all question open: anything but a refusal of that
- * mailbox (accepted, greylisted, ambiguous, a block) needs the other probes, as when all three
- * went at once. A closing or "too many recipients" reply ends probing here, as it would there.
+ * With PIPELINING: the transaction's head, its RCPTs and the first catch-all probe in one write.
+ * The other probes follow in one more write only when the first was not refused as a mailbox
+ * (one refusal settles "not catch-all"): accepted, greylisted, ambiguous or blocked, the question
+ * stays open, as when all three went at once. A closing or "too many recipients" reply ends
+ * probing here, as it would there.
  */
-function needsMoreProbes(reply: SmtpReply, probe: string): boolean {
-  const cls = classifyReply(reply, { phase: 'rcpt', recipient: probe });
-  return cls.outcome !== 'rejected' && !cls.recipientLimit && reply.code !== 421;
+async function pipelined(session: SmtpSession, head: string[], rcpts: string[], probes: string[], replyTimeoutMs: number): Promise<PipelineResult> {
+  const [firstProbe, ...others] = probes;
+  const commands = [...head, ...rcpts, ...(firstProbe ? [rcptToCommand(firstProbe)] : [])];
+  const sent = await session.pipeline(commands, replyTimeoutMs);
+  const last = sent.exchanges.length === commands.length ? sent.exchanges.at(-1)!.reply : undefined;
+  const open = sent.exchanges.slice(0, head.length).every((ex) => ex.reply.code === 250) && !sent.failure && !session.outOfStep();
+  if (!firstProbe || others.length === 0 || !last || !open) return sent;
+  const cls = classifyReply(last, { phase: 'rcpt', recipient: firstProbe });
+  if (cls.outcome === 'rejected' || cls.recipientLimit || last.code === 421) return sent;
+  const more = await session.pipeline(others.map(rcptToCommand), replyTimeoutMs);
+  return { exchanges: [...sent.exchanges, ...more.exchanges], ...(more.failure ? { failure: more.failure } : {}) };
 }
 
 /** Without PIPELINING: one command at a time, stopping where the server said no. */

@@ -36,6 +36,15 @@ describe('catch-all detection', () => {
     expect(network.sessions[0]!.writes).toBe(4);
   });
 
+  it('the other two probes follow an accepted first one only while the transaction stands: none after a refused MAIL FROM', async () => {
+    const { clock, network, run } = world({ mail: () => '550 5.7.1 Sender address rejected: Access denied' });
+    const result = await settle(clock, run(makeTask('ca.test', ['alice'], [['mx.ca.test', MX]])));
+    expect(result.results[0]!.smtp).toMatchObject({ outcome: 'error', reason: 'blocked_by_server' });
+    // The fake answers RCPT after a refused MAIL FROM as if it stood; the prober sent only what rode with it.
+    expect(probes(network)).toHaveLength(1);
+    expect(network.commands('RCPT')).toHaveLength(2);
+  });
+
   it('is asked once per domain and MX host: a later task sends no probe, `fresh` asks again, catch_all=false skips it', async () => {
     const { clock, network, run } = world(acceptAll);
     await settle(clock, run(makeTask('ca.test', ['alice'], [['mx.ca.test', MX]])));
