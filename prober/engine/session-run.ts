@@ -62,6 +62,7 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
   /** Ambiguous refusals of this session still waiting for the control recipient. */
   let ambiguous: ProbeAddress[] = [];
   let run: SessionRun | undefined;
+  let spent = false;
   // A refusal of our IP ends the session at once: the provider's back-off holds for every task.
   while (!run && hasWork(ctx) && !ctx.signal.aborted && !deps.providers.blockOf(target.host)) {
     const room = Math.min(deps.notes.batchSize(target.address), deps.maxRejectionsPerSession - rejected);
@@ -73,7 +74,11 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
     // Alone, the probe needs only the rejection budget, not the host's (maybe halved) batch size.
     const probeRoom = batch.length > 0 ? room : deps.maxRejectionsPerSession - rejected;
     const probeNow = ctx.probeNeeded && last && batch.length + CATCH_ALL_PROBES <= probeRoom && (batch.length > 0 ? capabilities.pipelining : anyAccepted(ctx));
-    if (ctx.probeNeeded && batch.length === 0 && !probeNow && !anyAccepted(ctx)) settleCatchAll(ctx, target.host, 'unknown');
+    if (ctx.probeNeeded && batch.length === 0 && !probeNow) {
+      if (!anyAccepted(ctx)) settleCatchAll(ctx, target.host, 'unknown');
+      // The probes do not fit what is left of this session's refusal budget: a fresh one asks them.
+      else spent = true;
+    }
     const probes = probeNow ? probeAddresses(ctx.task.domain, deps.probeHash, deps.clock.now()) : [];
     if (batch.length === 0 && probes.length === 0) break;
 
@@ -177,7 +182,7 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
     run = { kind: 'refused', shortfall: { outcome: 'rejected', reason: 'smtputf8_unsupported' }, backOff: false, smtputf8Missing: true };
   }
   const welcome = !deps.providers.blockOf(target.host);
-  if (!run && welcome && deps.sessionIdleMs > 0 && deps.notes.sharesSessions(target.address) && session.failure === undefined && !ctx.signal.aborted && rejected < deps.maxRejectionsPerSession) {
+  if (!run && welcome && deps.sessionIdleMs > 0 && deps.notes.sharesSessions(target.address) && session.failure === undefined && !ctx.signal.aborted && rejected < deps.maxRejectionsPerSession && !spent) {
     // Done with this domain and still in good standing: the next task to this server may carry on.
     count(ctx, session, before);
     open.rejected = rejected;

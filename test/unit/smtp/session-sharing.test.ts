@@ -55,6 +55,17 @@ describe('sessions shared across domains of one mail server', () => {
     expect(network.sessions.map((s) => s.rejections)).toEqual([8, 1]);
   });
 
+  it('a domain whose probes no longer fit the shared session’s refusal budget is answered there and probed in a fresh session, not left catch-all unknown', async () => {
+    const { clock, network, run } = world();
+    // a.test's six unknown mailboxes settle its catch-all question and leave room for 2 refusals, not 3 probes.
+    await settle(clock, run(makeTask('a.test', ['alice', 'gone1', 'gone2', 'gone3', 'gone4', 'gone5', 'gone6'], [['mx.a.test', MX]], { id: 't-a' })));
+    const b = await settle(clock, run(makeTask('b.test', ['alice', 'bob'], [['mx.b.test', MX]], { id: 't-b' })));
+    expect(b.results.map((r) => r.smtp.reason)).toEqual(['accepted', 'accepted']);
+    expect(b.catch_all).toMatchObject({ status: 'no', cached: false });
+    expect(b.results.map((r) => r.smtp.mx_address)).toEqual([MX, MX]);
+    expect(network.sessions.map((s) => s.rejections)).toEqual([6, 1]);
+  });
+
   it('many tasks at once: no more sessions than the per-server limit, each domain answered', async () => {
     const { clock, network, run } = world(1_000, 2);
     const domains = Array.from({ length: 8 }, (_, i) => `d${i}.test`);
