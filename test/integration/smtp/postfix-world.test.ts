@@ -170,9 +170,10 @@ describeWorld('SMTP stage against the Postfix test world', () => {
       expect(later.stats).toMatchObject({ connections: 0, backed_off: 1 });
       expect(proxy.connections).toBe(1);
       expect(proxy.clientLines.filter((l) => l.startsWith('MAIL FROM'))).toHaveLength(1);
-      // The RCPTs (3 addresses, 3 catch-all probes) went pipelined behind that MAIL FROM, before its
-      // refusal was read: their "503 need MAIL command" replies were not taken for answers (above).
-      expect(proxy.clientLines.filter((l) => l.startsWith('RCPT TO'))).toHaveLength(3 + 3);
+      // The RCPTs (3 addresses and the first catch-all probe) went pipelined behind that MAIL FROM,
+      // before its refusal was read: their "503 need MAIL command" replies were not taken for
+      // answers (above), and the other two probes never followed.
+      expect(proxy.clientLines.filter((l) => l.startsWith('RCPT TO'))).toHaveLength(3 + 1);
     } finally {
       await proxy.close();
     }
