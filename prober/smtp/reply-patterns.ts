@@ -62,6 +62,8 @@ export const BLOCK_PATTERNS = [
   ' junkmail ', ' sender verify failed ', ' not accepted from ', ' rate limited ', ' rate limit ',
   ' frequency limited ', ' unusual rate ', ' content denied ', ' your message looks like ', ' not in whitelist ',
   ' permanently deferred ',
+  // QQ's "550 Mail is rejected by recipients": the mailbox's own blacklist or filter refused us; the mailbox exists.
+  ' rejected by recipient ', ' rejected by recipients ', ' rejected by the recipient ',
 ] as const;
 
 /** Refusals that say this MX takes no mail for the domain at all, for anyone (an open relay guard). */
