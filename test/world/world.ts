@@ -46,7 +46,7 @@ export const LISTENERS: Listener[] = [
   { address: '127.0.0.35', kind: 'standard', domains: ['listed.test'] },
   { address: '127.0.0.36', kind: 'senderblock', domains: ['eop.test'] },
   { address: '127.0.0.37', kind: 'senderblock', domains: ['ymail.test'] },
-  { address: '127.0.0.38', kind: 'provider', domains: ['workspace.test', 'mimecast.test', 'proofpoint.test', 'barracuda.test', 'yahoo.test', 'icloud.test', 'webde.test', 'm365.test'] },
+  { address: '127.0.0.38', kind: 'provider', domains: ['workspace.test', 'mimecast.test', 'proofpoint.test', 'barracuda.test', 'yahoo.test', 'icloud.test', 'webde.test', 'm365.test', 'qq.test'] },
   { address: '127.0.0.39', kind: 'ambiguous', domains: ['outlook.test', 'shunned.test'] },
   { address: '127.0.0.42', kind: 'sessionlimit', domains: ['onesession-a.test', 'onesession-b.test', 'onesession-c.test'] },
   // No EXPECTATIONS: every suite that checks them all would spend its sessions; its own test does.
@@ -119,6 +119,9 @@ export const SPECIAL_RECIPIENTS = {
   'disabled@yahoo.test': '554 delivery error: dd Sorry your message to disabled@yahoo.test cannot be delivered. This mailbox is disabled (554.30). - mta1234.mail.ne1.yahoo.com',
   // web.de's full mailbox, with a 550: read by the code it would be deleted, though it only soft-bounces.
   'full@webde.test': '550 Benutzer hat das Speichervolumen ueberschritten. / User has exhausted allowed storage space.',
+  // QQ's refusal by the mailbox's own blacklist or filter: a bare 550 for a mailbox that exists,
+  // whose postmaster@ accepts (a control recipient would read it as "no such mailbox").
+  'picky@qq.test': '550 Mail is rejected by recipients http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000731',
 } as const;
 
 /**
@@ -151,6 +154,8 @@ export const NO_SUCH_USER_REPLIES: Readonly<Record<string, (address: string) => 
   'webde.test': (address) => `550 Unknown local part ${address.slice(0, address.indexOf('@'))} in <${address}>`,
   // A Microsoft 365 tenant's directory-based edge blocking: "Access denied" reads like a policy, 5.4.1 and AS(201806281) say no such user.
   'm365.test': () => '550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [DB5EUR01FT088.eop-EUR01.prod.protection.outlook.com 2023-06-22T08:26:31.592Z 08DB72B25E50380B]',
+  // QQ Mail: a bare 550 whose words alone say no such recipient.
+  'qq.test': () => '550 Mailbox not found. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000728',
 };
 
 /**
@@ -275,6 +280,8 @@ export const RECORDS: ZoneRecord[] = [
   { name: 'icloud.test', type: 'MX', value: '10 mx01.mail.icloud.test' },
   { name: 'mx-ha03.web.webde.test', type: 'A', value: '127.0.0.38' },
   { name: 'webde.test', type: 'MX', value: '100 mx-ha03.web.webde.test' },
+  { name: 'mx1.qq.test', type: 'A', value: '127.0.0.38' },
+  { name: 'qq.test', type: 'MX', value: '10 mx1.qq.test' },
   { name: 'm365-test.mail.protection.o365.test', type: 'A', value: '127.0.0.38' },
   { name: 'm365.test', type: 'MX', value: '0 m365-test.mail.protection.o365.test' },
   /** Outlook.com's ambiguous refusal (AMBIGUOUS_REPLY): the control recipient tells what it meant. */
@@ -375,7 +382,8 @@ export const EXPECTATIONS: Expectation[] = [
   { email: 'full@workspace.test', verdict: 'risky', reason: 'mailbox_full' },
   { email: 'disabled@yahoo.test', verdict: 'undeliverable', reason: 'mailbox_disabled' },
   { email: 'full@webde.test', verdict: 'risky', reason: 'mailbox_full' },
-  ...['mimecast.test', 'proofpoint.test', 'barracuda.test', 'yahoo.test', 'icloud.test', 'webde.test', 'm365.test'].flatMap((d) => [
+  { email: 'picky@qq.test', verdict: 'unknown', reason: 'blocked_by_server' },
+  ...['mimecast.test', 'proofpoint.test', 'barracuda.test', 'yahoo.test', 'icloud.test', 'webde.test', 'm365.test', 'qq.test'].flatMap((d) => [
     ...each(d, 'deliverable', 'accepted', ['alice']),
     ...each(d, 'undeliverable', 'mailbox_not_found', ['nobody']),
   ]),

@@ -206,6 +206,7 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     ['icloud.test', 'mx01.mail.icloud.test'],
     ['webde.test', 'mx-ha03.web.webde.test'],
     ['m365.test', 'm365-test.mail.protection.o365.test'],
+    ['qq.test', 'mx1.qq.test'],
   ])('%s: a gateway’s or provider’s own words for an unknown user read as mailbox_not_found, whatever its code says', async (domain, host) => {
     const result = await newRunner()(task(domain, ['alice', 'nobody'], [[host, listener(domain)]]));
     expect(reasons(result)).toEqual({ [`alice@${domain}`]: 'accepted', [`nobody@${domain}`]: 'mailbox_not_found' });
@@ -219,7 +220,8 @@ describeWorld('SMTP stage against the Postfix test world', () => {
   it.each([
     ['disabled@yahoo.test', 'mta5.am0.yahoodns.test'],
     ['full@webde.test', 'mx-ha03.web.webde.test'],
-  ])('%s: read by its words, not its code (Yahoo’s 554 says disabled; web.de’s 550 says full: risky, never undeliverable)', async (address, host) => {
+    ['picky@qq.test', 'mx1.qq.test'],
+  ])('%s: read by its words, not its code (Yahoo’s 554 says disabled; web.de’s 550 says full: risky; QQ’s 550 says the mailbox’s own filter refused us: unknown; never undeliverable)', async (address, host) => {
     const [local, domain] = address.split('@') as [string, string];
     const probed = task(domain, [local], [[host, listener(domain)]], { catch_all: false });
     const result = await newRunner()(probed);
