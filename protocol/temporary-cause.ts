@@ -18,7 +18,8 @@ export function temporaryCauseOf(check: Pick<SmtpCheck, 'outcome' | 'reason' | '
       // A 421 is the server speaking: it is busy or going down. No reply at all is a reset.
       return code === undefined ? 'broken' : 'busy';
     case 'temporary_failure':
-      return 'busy';
+      // A 5xx says not to send this again, whatever its reason (Gmail's "ReceivingRatePerm"): no retry.
+      return code !== undefined && code >= 500 ? null : 'busy';
     case 'blocked_by_server':
       return BUSY_TEXT.test(check.reply?.lines.join(' ') ?? '') ? 'busy' : 'blocked';
     case 'smtp_timeout':

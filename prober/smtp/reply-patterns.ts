@@ -42,6 +42,12 @@ export const PROVIDER_QUIRKS: readonly { enhanced?: string; all: readonly string
     reason: 'mailbox_not_found',
     why: 'Exchange Online directory-based edge blocking: the tenant has no such recipient (AS(201806281))',
   },
+  {
+    enhanced: '5.2.1',
+    all: [' at a rate ', ' prevents additional messages '],
+    reason: 'temporary_failure',
+    why: 'Gmail: a live mailbox receiving more mail than it takes, refused under the "disabled" status (support.google.com/a/answer/3726730)',
+  },
 ];
 
 /**

@@ -62,5 +62,9 @@ export function worldRunner(options: WorldRunnerOptions = {}): TaskRunner {
 
 export const reasons = (r: ProbeResult): Record<string, string> => Object.fromEntries(r.results.map((x) => [x.address, x.smtp.reason]));
 
-/** A reply as world.ts writes the replies it specifies: the code, then every line, joined by spaces (none: undefined). */
-export const replyLine = (reply: SmtpReply | undefined): string | undefined => reply && `${reply.code} ${reply.lines.join(' ')}`;
+/**
+ * A reply as world.ts writes the replies it specifies (none: undefined): "550 text" for one line,
+ * "550-first\n…\n550 last" for several, as the server sent them.
+ */
+export const replyLine = (reply: SmtpReply | undefined): string | undefined =>
+  reply && reply.lines.map((line, i) => `${reply.code}${i === reply.lines.length - 1 ? ' ' : '-'}${line}`).join('\n');

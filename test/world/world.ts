@@ -115,6 +115,12 @@ export const SPECIAL_RECIPIENTS = {
     '552-5.2.2 The email account that you tried to reach is over quota. Please direct',
     '552 5.2.2 the recipient to https://support.google.com/mail/?p=OverQuotaPerm - gsmtp',
   ].join('\n'),
+  // Gmail's live mailbox that receives more than it takes, under the disabled status 5.2.1.
+  'busy@workspace.test': [
+    '550-5.2.1 The user you are trying to contact is receiving mail at a rate that',
+    '550-5.2.1 prevents additional messages from being delivered. For more information,',
+    '550 5.2.1 review https://support.google.com/mail/?p=ReceivingRatePerm a1si2 - gsmtp',
+  ].join('\n'),
   // Yahoo's 554 (no enhanced code): only the words say the mailbox is disabled.
   'disabled@yahoo.test': '554 delivery error: dd Sorry your message to disabled@yahoo.test cannot be delivered. This mailbox is disabled (554.30). - mta1234.mail.ne1.yahoo.com',
   // web.de's full mailbox, with a 550: read by the code it would be deleted, though it only soft-bounces.
@@ -380,6 +386,7 @@ export const EXPECTATIONS: Expectation[] = [
   ...each('workspace.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
   { email: 'disabled@workspace.test', verdict: 'undeliverable', reason: 'mailbox_disabled' },
   { email: 'full@workspace.test', verdict: 'risky', reason: 'mailbox_full' },
+  { email: 'busy@workspace.test', verdict: 'unknown', reason: 'temporary_failure' },
   { email: 'disabled@yahoo.test', verdict: 'undeliverable', reason: 'mailbox_disabled' },
   { email: 'full@webde.test', verdict: 'risky', reason: 'mailbox_full' },
   { email: 'picky@qq.test', verdict: 'unknown', reason: 'blocked_by_server' },

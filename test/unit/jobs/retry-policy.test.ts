@@ -35,6 +35,8 @@ describe('retry causes', () => {
       [{ outcome: 'temporary', reason: 'mailbox_full', reply: reply(452, '4.2.2 Mailbox full') }, null],
       [{ outcome: 'temporary', reason: 'blocked_by_server', reply: reply(450, '4.7.1 Client host rejected: listed at spamhaus') }, 'blocked'],
       [{ outcome: 'error', reason: 'smtp_protocol_error', reply: reply(502, '5.5.2 Command not recognized') }, null],
+      // Gmail's live mailbox receiving too fast, refused for good ("ReceivingRatePerm"): a 5xx, not "try later".
+      [{ outcome: 'error', reason: 'temporary_failure', reply: reply(550, '5.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered') }, null],
       [{ outcome: 'accepted', reason: 'accepted', reply: reply(250, 'OK') }, null],
       [{ outcome: 'error', reason: 'mx_private_address' }, null],
     ];
