@@ -61,7 +61,7 @@ export const BLOCK_PATTERNS = [
   ' blocked ', ' listed at ', ' listed on ', ' listed in ', ' banned ', ' spam ', ' antispam ', ' anti spam ',
   ' spammer ', ' spamming ', ' unsolicited ', ' policy ', ' policies ', ' reputation ', ' access denied ',
   ' administratively denied ', ' client host ', ' your ip ', ' ip address ', ' sending ip ', ' from your location ',
-  ' sender address rejected ', ' relay access denied ', ' relaying denied ', ' relay not permitted ',
+  ' sender address rejected ', ' sender denied ', ' relay access denied ', ' relaying denied ', ' relay not permitted ',
   ' unable to relay ', ' relaying ', ' not yet authorized ', ' reverse dns ', ' reverse hostname ',
   ' cannot find your hostname ', ' ptr record ', ' rdns ', ' helo command rejected ', ' unauthenticated ',
   ' authentication required ', ' spf ', ' dmarc ', ' dkim ', ' complaints ', ' connection rejected ',
