@@ -32,6 +32,17 @@ interface Parked {
   cancelIdle: () => void;
 }
 
+/** A limit a server taught us, kept to until `until`. */
+interface Learned {
+  value: number;
+  until: number;
+}
+
+const NOT_LEARNED: Learned = { value: 0, until: 0 };
+
+/** The learned limit while it holds (never above our own), else our own. */
+const keptTo = (learned: Learned, own: number, now: number): number => (learned.until > now ? Math.min(learned.value, own) : own);
+
 interface HostState {
   active: number;
   /**
@@ -44,12 +55,10 @@ interface HostState {
   wakers: Set<() => void>;
   /** Open sessions between tasks; each still holds its slot in `active`. */
   parked: Parked[];
-  /** Sessions at once the server turned us down beyond (turnedAway), until `capUntil`. */
-  cap: number;
-  capUntil: number;
-  /** New sessions a window the server turned us down beyond (turnedAway), until `rateUntil`. */
-  rate: number;
-  rateUntil: number;
+  /** Sessions at once the server turned us down beyond (turnedAway). */
+  cap: Learned;
+  /** New sessions a window the server turned us down beyond (turnedAway). */
+  rate: Learned;
   /** When a session of ours there last gave its slot back. */
   releasedAt: number;
 }
@@ -98,7 +107,7 @@ export class HostLimiter {
       }
       const now = this.clock.now();
       const starts = this.startsInWindow(host, now);
-      const windowMs = this.limits.rateWindowMs + (host.rateUntil > now ? WHOLE_SECOND_MS : 0);
+      const windowMs = this.limits.rateWindowMs + (host.rate.until > now ? WHOLE_SECOND_MS : 0);
       const rateFreeAt = starts.length >= this.rateOf(host, now) ? starts[0]!.at + windowMs : now;
       const readyAt = Math.max(host.backoffUntil, rateFreeAt);
       if (readyAt > deadlineAt) return { ok: false, reason: 'deadline' };
@@ -162,8 +171,7 @@ export class HostLimiter {
     if (self) self.turnedAway = true;
     const others = host.active - 1;
     if (others > 0) {
-      host.cap = others;
-      host.capUntil = now + LEARNED_CAP_MS;
+      host.cap = { value: others, until: now + LEARNED_CAP_MS };
       return true;
     }
     if (self && !previous?.lag && self.at - host.releasedAt < CLOSE_LAG_MS) {
@@ -173,8 +181,7 @@ export class HostLimiter {
     }
     const letIn = begun.filter((s) => !s.turnedAway).length;
     if (letIn < 1) return false;
-    host.rate = letIn;
-    host.rateUntil = now + LEARNED_RATE_MS;
+    host.rate = { value: letIn, until: now + LEARNED_RATE_MS };
     return true;
   }
 
@@ -196,11 +203,11 @@ export class HostLimiter {
   }
 
   private concurrencyOf(host: HostState, now: number): number {
-    return host.capUntil > now ? Math.min(host.cap, this.limits.maxConcurrent) : this.limits.maxConcurrent;
+    return keptTo(host.cap, this.limits.maxConcurrent, now);
   }
 
   private rateOf(host: HostState, now: number): number {
-    return host.rateUntil > now ? Math.min(host.rate, this.limits.maxPerMinute) : this.limits.maxPerMinute;
+    return keptTo(host.rate, this.limits.maxPerMinute, now);
   }
 
   /** The host's session starts within the last `rateWindowMs`, older ones dropped. */
@@ -238,7 +245,7 @@ export class HostLimiter {
     let host = this.hosts.get(address);
     if (!host) {
       if (this.hosts.size >= this.limits.maxHosts) this.forgetIdle();
-      host = { active: 0, starts: [], strikes: 0, backoffUntil: 0, wakers: new Set(), parked: [], cap: 0, capUntil: 0, rate: 0, rateUntil: 0, releasedAt: -Infinity };
+      host = { active: 0, starts: [], strikes: 0, backoffUntil: 0, wakers: new Set(), parked: [], cap: NOT_LEARNED, rate: NOT_LEARNED, releasedAt: -Infinity };
       this.hosts.set(address, host);
     }
     return host;
@@ -247,7 +254,7 @@ export class HostLimiter {
   private forgetIdle(): void {
     const now = this.clock.now();
     for (const [address, host] of this.hosts) {
-      const quiet = host.active === 0 && host.wakers.size === 0 && host.backoffUntil <= now && host.capUntil <= now && host.rateUntil <= now && (host.starts.at(-1)?.at ?? 0) <= now - this.limits.rateWindowMs;
+      const quiet = host.active === 0 && host.wakers.size === 0 && host.backoffUntil <= now && host.cap.until <= now && host.rate.until <= now && (host.starts.at(-1)?.at ?? 0) <= now - this.limits.rateWindowMs;
       if (quiet) this.hosts.delete(address);
     }
   }
