@@ -70,8 +70,9 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
     const askable = capabilities.smtputf8 ? ctx.pending : ctx.pending.filter((p) => !p.smtputf8);
     const batch = askable.slice(0, room);
     const last = batch.length === askable.length;
-    // Pipelined, the probe rides with the last batch for free; step by step it waits, as the batch may settle it.
-    // Alone, the probe needs only the rejection budget, not the host's (maybe halved) batch size.
+    // Pipelined, the first probe rides with the last batch for free (pipelined(), below); step by
+    // step it waits, as the batch may settle it. Room is kept for all three, the worst case. Alone,
+    // the probe needs only the rejection budget, not the host's (maybe halved) batch size.
     const probeRoom = batch.length > 0 ? room : deps.maxRejectionsPerSession - rejected;
     const probeNow = ctx.probeNeeded && last && batch.length + CATCH_ALL_PROBES <= probeRoom && (batch.length > 0 ? capabilities.pipelining : anyAccepted(ctx));
     if (ctx.probeNeeded && batch.length === 0 && !probeNow) {

@@ -129,6 +129,7 @@ describe('per-MX-address politeness', () => {
 
     it('a server still counting the session we just closed: once the limit is known, its turn-away is waited out (CLOSE_LAG_MS), not backed off', async () => {
       const clock = new FakeClock();
+      const t0 = clock.now();
       const server = oneAtATime(clock, 300);
       const network = new FakeNetwork({ [MX]: server.script }, clock);
       const limiter = new HostLimiter(clock);
@@ -141,7 +142,7 @@ describe('per-MX-address politeness', () => {
       expect(network.commands('EHLO')).toHaveLength(3);
       expect(limiter.inspect(MX).backoffUntil).toBeLessThanOrEqual(clock.now());
       // Waited out, not backed off: far less than the first back-off (30 s) went by.
-      expect(clock.now() - 1_700_000_000_000).toBeLessThan(10_000);
+      expect(clock.now() - t0).toBeLessThan(10_000);
     });
 
     it('a 421 at the banner that names our IP (Yahoo’s TSS04) is a block of us, not a limit on sessions: nothing is learned', async () => {
