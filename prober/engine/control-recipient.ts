@@ -1,5 +1,5 @@
 import { MAX_ADDRESS_TRANSCRIPT, type ControlCheck, type SmtpCheck, type SmtpReply, type TranscriptLine } from '../../protocol/index.ts';
-import { classifyReply } from '../smtp/classify-reply.ts';
+import { classifyReply, speaksOfMailbox } from '../smtp/classify-reply.ts';
 import { rcptToCommand } from '../smtp/command-line.ts';
 import type { SmtpSession } from '../smtp/smtp-session.ts';
 
@@ -44,11 +44,23 @@ export function controlFromBatch(address: string, reply: SmtpReply, lines: Trans
   return { check: { address, reply }, lines, verdict: controlVerdict(reply, address) };
 }
 
-/** An ambiguous refusal, settled by the control: mailbox_not_found, blocked_by_server, or still ambiguous. */
-export function settleAmbiguous(check: SmtpCheck, control: ControlAnswer): SmtpCheck {
+/**
+ * Whether the control shows an ambiguous refusal of `address` was the mailbox's: postmaster@
+ * accepted, and the refusal's words speak of a mailbox ("mailbox unavailable") or the server took
+ * another recipient of ours (`othersAccepted`). A wordless deny ("550 Administrative prohibition")
+ * with neither is not settled: Exim's default configuration accepts postmaster@ before any other
+ * check, so a server that denies us every other recipient still takes it.
+ */
+export function refusedAsMailbox(control: ControlAnswer | undefined, reply: SmtpReply | undefined, address: string, othersAccepted: boolean): boolean {
+  if (control?.verdict !== 'accepted') return false;
+  return othersAccepted || (reply !== undefined && speaksOfMailbox(reply, address));
+}
+
+/** An ambiguous refusal, settled by the control: mailbox_not_found, blocked_by_server, or still ambiguous (see refusedAsMailbox). */
+export function settleAmbiguous(check: SmtpCheck, control: ControlAnswer, address: string, othersAccepted: boolean): SmtpCheck {
   const transcript = [...(check.transcript ?? []), ...control.lines].slice(-MAX_ADDRESS_TRANSCRIPT);
   const base = { ...check, control: control.check, transcript };
-  if (control.verdict === 'accepted') return { ...base, outcome: 'rejected', reason: 'mailbox_not_found' };
+  if (refusedAsMailbox(control, check.reply, address, othersAccepted)) return { ...base, outcome: 'rejected', reason: 'mailbox_not_found' };
   if (control.verdict === 'refused') return { ...base, outcome: 'error', reason: 'blocked_by_server', cause: 'blocked' };
   return base;
 }

@@ -7,7 +7,7 @@ import type { PipelineResult, SessionFailure, SmtpSession } from '../smtp/smtp-s
 import { Transcript } from '../smtp/transcript.ts';
 import { CATCH_ALL_PROBES, catchAllVerdict, probeAddresses, probesGreylist } from './catch-all-probe.ts';
 import { settleCatchAll, useCachedCatchAll } from './catch-all-state.ts';
-import { askControl, controlFromBatch, isControlAddress, settleAmbiguous, type ControlAnswer } from './control-recipient.ts';
+import { askControl, controlFromBatch, isControlAddress, refusedAsMailbox, settleAmbiguous, type ControlAnswer } from './control-recipient.ts';
 import { noteRefusal } from './our-standing.ts';
 import { answer, hasWork, type Shortfall, type Target, type TaskContext } from './task-context.ts';
 
@@ -161,15 +161,16 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
       control = await askControl(session, ctx.task.domain, deps.timeouts.rcptMs);
       if (control && control.verdict !== 'accepted') rejected++;
     }
+    const othersAccepted = acceptedBeyondControl(ctx) || probeClasses.some((c) => c.outcome === 'accepted');
     if (control) {
       for (const item of ambiguous) {
-        const settled = settleAmbiguous(ctx.answers.get(item.id)!, control);
+        const settled = settleAmbiguous(ctx.answers.get(item.id)!, control, item.address, othersAccepted);
         ctx.answers.set(item.id, settled);
         if (settled.reason === 'mailbox_not_found' && ctx.probeNeeded && !probeNow) settleCatchAll(ctx, target.host, 'no');
       }
       ambiguous = [];
     }
-    const probeOutcomes = probeClasses.map((c) => (c.ambiguous && control?.verdict === 'accepted' ? 'rejected' : c.outcome));
+    const probeOutcomes = probeClasses.map((c, i) => (c.ambiguous && refusedAsMailbox(control, probeExchanges[i]!.reply, probes[i]!, othersAccepted) ? 'rejected' : c.outcome));
     rejected += probeOutcomes.filter((o) => o !== 'accepted').length;
     progress += probeOutcomes.length;
     if (probeNow && !limited && (probeOutcomes.length === probes.length || probeOutcomes.includes('rejected'))) {
@@ -282,6 +283,11 @@ function dropped(progress: number, shortfall: Shortfall, backOff: boolean): Sess
 function anyAccepted(ctx: TaskContext): boolean {
   for (const check of ctx.answers.values()) if (check.outcome === 'accepted') return true;
   return false;
+}
+
+/** A recipient of the task other than postmaster@ was accepted: the server takes more than the control from us. */
+function acceptedBeyondControl(ctx: TaskContext): boolean {
+  return ctx.task.addresses.some((a) => ctx.answers.get(a.id)?.outcome === 'accepted' && !isControlAddress(a.address, ctx.task.domain));
 }
 
 function addressTranscript(prelude: TranscriptLine[], mail: TranscriptLine[], rcpt: TranscriptLine[]): TranscriptLine[] {

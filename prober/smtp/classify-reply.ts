@@ -4,7 +4,7 @@ import { matchesAny, normalizeReplyText } from './reply-text.ts';
 import { retryAfterSeconds } from './retry-delay.ts';
 import {
   BARE_CODE_REASONS, BLOCK_PATTERNS, BUSY_PATTERNS, CLOSING_PATTERNS, DISABLED_PATTERNS, ENHANCED_REASONS, FOREIGN_DOMAIN_PATTERNS, FULL_PATTERNS,
-  GREYLIST_ENHANCED, GREYLIST_PATTERNS, HELO_PATTERNS, NAMES_OUR_IP_PATTERNS, NOT_FOUND_PATTERNS, POLICY_SUBJECT, PROVIDER_QUIRKS,
+  GREYLIST_ENHANCED, GREYLIST_PATTERNS, HELO_PATTERNS, MAILBOX_FRAMES, MAILBOX_WORDS, NAMES_OUR_IP_PATTERNS, NOT_FOUND_PATTERNS, POLICY_SUBJECT, PROVIDER_QUIRKS,
   RECIPIENT_LIMIT_ENHANCED, RECIPIENT_LIMIT_PATTERNS, RELAY_DENIED_PATTERNS, RETRY_LATER_CODES, RETRY_LATER_PATTERNS,
   SMTPUTF8_PATTERNS, SYSTEM_TEMPORARY_PATTERNS,
 } from './reply-patterns.ts';
@@ -168,6 +168,16 @@ export function refusesForeignDomain(reply: SmtpReply, recipient: string): boole
   const cls = classifyReply(reply, { phase: 'rcpt', recipient });
   if (cls.namesOurIp || cls.helo) return false;
   return cls.relayDenied || reply.enhanced?.startsWith('5.7.') === true || matchesAny(normalizeReplyText(reply.lines, recipient), FOREIGN_DOMAIN_PATTERNS);
+}
+
+/**
+ * Whether a refusal's own words speak of a mailbox ("mailbox unavailable", "Address rejected"),
+ * not counting the address it echoes or Postfix's "Recipient address rejected:" framing.
+ */
+export function speaksOfMailbox(reply: SmtpReply, recipient: string): boolean {
+  let text = normalizeReplyText(reply.lines, recipient);
+  for (const frame of MAILBOX_FRAMES) text = text.split(frame).join(' ');
+  return matchesAny(text, MAILBOX_WORDS);
 }
 
 function enhancedOf(reply: SmtpReply): string | undefined {

@@ -72,6 +72,14 @@ export const BLOCK_PATTERNS = [
   ' rejected by recipient ', ' rejected by recipients ', ' rejected by the recipient ',
 ] as const;
 
+/**
+ * Words that make an ambiguous refusal speak of a mailbox (Outlook.com's "mailbox unavailable",
+ * IronPort's "Address rejected"), read after MAILBOX_FRAMES are cut: Postfix frames every
+ * recipient restriction, policy ones too, as "Recipient address rejected: <reason>".
+ */
+export const MAILBOX_WORDS = [' mailbox', ' user', ' recipient', ' address', ' account'] as const;
+export const MAILBOX_FRAMES = [' recipient address rejected '] as const;
+
 /** Refusals that say this MX takes no mail for the domain at all, for anyone (an open relay guard). */
 export const RELAY_DENIED_PATTERNS = [
   ' relay access denied ', ' relaying denied ', ' relay not permitted ', ' unable to relay ', ' relaying not allowed ',

@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { smtpDialogue } from './smtp-dialogue.ts';
 import {
   AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCK_REPLIES, BULK, EXPECTATIONS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS,
-  NO_SUCH_USER_REPLIES, STARTTLS_ADDRESS, bulkDomain, bulkMailbox, tooManyConnectionsReply, SESSION_RATE_LIMIT, type Expectation,
+  NO_SUCH_USER_REPLIES, POSTMASTER_EXEMPT, STARTTLS_ADDRESS, WORDLESS_DENY_REPLY, bulkDomain, bulkMailbox, tooManyConnectionsReply, SESSION_RATE_LIMIT, type Expectation,
 } from './world.ts';
 
 // A fresh sender per run, so this check's greylist triplets never pass anyone else's.
@@ -42,6 +42,7 @@ function expectedReply(e: Expectation, listener: string): RegExp | string {
   const noSuchUser = NO_SUCH_USER_REPLIES[domain];
   if (noSuchUser && e.reason === 'mailbox_not_found') return noSuchUser(e.email);
   const ambiguous = LISTENERS.find((l) => l.address === listener)?.kind === 'ambiguous';
+  if (ambiguous && POSTMASTER_EXEMPT.includes(domain)) return e.email === `postmaster@${domain}` ? /^250 / : WORDLESS_DENY_REPLY;
   if (ambiguous && (e.reason === 'mailbox_not_found' || AMBIGUOUS_TO_EVERYONE.includes(domain))) return AMBIGUOUS_REPLY;
   if (e.reason === 'mailbox_not_found') return /^550 5\.1\.1 /;
   return /^250 /;

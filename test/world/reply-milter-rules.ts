@@ -1,5 +1,7 @@
 /** What the reply milter answers, by the port Postfix reached it on. */
-import { AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCKLIST_REPLY, BLOCK_REPLIES, MAILBOXES, NO_SUCH_USER_REPLIES, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS } from './world.ts';
+import {
+  AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCKLIST_REPLY, BLOCK_REPLIES, MAILBOXES, NO_SUCH_USER_REPLIES, POSTMASTER_EXEMPT, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORDLESS_DENY_REPLY,
+} from './world.ts';
 
 /** The first port of the senderblock listeners' milters: one port each, in SENDER_BLOCK_REPLIES order. */
 const FIRST_SENDER_PORT = 10030;
@@ -18,8 +20,8 @@ export const REPLY_MILTER = {
  * Every RCPT refused in its domain's words (blocklist), the special recipients refused
  * (recipients), the special recipients and every address that is no mailbox refused in its
  * provider's words (provider), the addresses that are no mailbox (or all, on
- * AMBIGUOUS_TO_EVERYONE) refused in Outlook.com's generic words (ambiguous), or every MAIL FROM
- * refused with one reply.
+ * AMBIGUOUS_TO_EVERYONE) refused in Outlook.com's generic words and all but postmaster@ of
+ * POSTMASTER_EXEMPT in Exim's (ambiguous), or every MAIL FROM refused with one reply.
  */
 export type MilterMode = 'blocklist' | 'recipients' | 'provider' | 'ambiguous' | { mailFrom: string };
 
@@ -40,6 +42,7 @@ export function rcptReply(mode: MilterMode, argument: string): string | undefine
     case 'recipients':
       return SPECIAL.get(address);
     case 'ambiguous':
+      if (POSTMASTER_EXEMPT.includes(domain)) return address === `postmaster@${domain}` ? undefined : WORDLESS_DENY_REPLY;
       return mailbox && !AMBIGUOUS_TO_EVERYONE.includes(domain) ? undefined : AMBIGUOUS_REPLY;
     case 'provider':
       return SPECIAL.get(address) ?? (mailbox ? undefined : NO_SUCH_USER_REPLIES[domain]?.(address));

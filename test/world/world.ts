@@ -47,7 +47,7 @@ export const LISTENERS: Listener[] = [
   { address: '127.0.0.36', kind: 'senderblock', domains: ['eop.test'] },
   { address: '127.0.0.37', kind: 'senderblock', domains: ['ymail.test'] },
   { address: '127.0.0.38', kind: 'provider', domains: ['workspace.test', 'mimecast.test', 'proofpoint.test', 'barracuda.test', 'yahoo.test', 'icloud.test', 'webde.test', 'm365.test', 'qq.test'] },
-  { address: '127.0.0.39', kind: 'ambiguous', domains: ['outlook.test', 'shunned.test'] },
+  { address: '127.0.0.39', kind: 'ambiguous', domains: ['outlook.test', 'shunned.test', 'exempt.test'] },
   { address: '127.0.0.42', kind: 'sessionlimit', domains: ['onesession-a.test', 'onesession-b.test', 'onesession-c.test'] },
   // No EXPECTATIONS: every suite that checks them all would spend its sessions; its own test does.
   { address: '127.0.0.43', kind: 'ratelimit', domains: ['ratelimit.test'] },
@@ -187,6 +187,14 @@ export const AMBIGUOUS_REPLY =
   '550 5.5.0 Requested action not taken: mailbox unavailable (S2017062302). [AM1EUR02FT034.eop-EUR02.prod.protection.outlook.com]';
 export const AMBIGUOUS_TO_EVERYONE: readonly string[] = ['shunned.test'];
 
+/**
+ * What the ambiguous listener refuses every address but postmaster@ of POSTMASTER_EXEMPT with:
+ * Exim's words for a deny ACL without a message. Exim's default configuration accepts postmaster@
+ * before any other check, so a server that denies us takes it all the same.
+ */
+export const WORDLESS_DENY_REPLY = '550 Administrative prohibition';
+export const POSTMASTER_EXEMPT: readonly string[] = ['exempt.test'];
+
 /** The text a blocklist listener rejects every RCPT with (a real-world DNSBL rejection). */
 export const BLOCKLIST_REPLY =
   '554 5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org';
@@ -295,6 +303,8 @@ export const RECORDS: ZoneRecord[] = [
   { name: 'outlook.test', type: 'MX', value: '10 mx.outlook.test' },
   { name: 'mx.shunned.test', type: 'A', value: '127.0.0.39' },
   { name: 'shunned.test', type: 'MX', value: '10 mx.shunned.test' },
+  { name: 'mx.exempt.test', type: 'A', value: '127.0.0.39' },
+  { name: 'exempt.test', type: 'MX', value: '10 mx.exempt.test' },
   /** One mail server for three domains that allows one session of a client at a time (SESSION_LIMIT). */
   { name: 'mx.onesession.test', type: 'A', value: '127.0.0.42' },
   ...['onesession-a.test', 'onesession-b.test', 'onesession-c.test'].map((name): ZoneRecord => ({ name, type: 'MX', value: '10 mx.onesession.test' })),
@@ -397,6 +407,7 @@ export const EXPECTATIONS: Expectation[] = [
   ...each('outlook.test', 'deliverable', 'accepted', ['alice']),
   ...each('outlook.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
   ...each('shunned.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
+  ...each('exempt.test', 'unknown', 'ambiguous_refusal', ['alice', 'nobody']),
   ...['onesession-a.test', 'onesession-b.test', 'onesession-c.test'].flatMap((d) => [
     ...each(d, 'deliverable', 'accepted', ['alice', 'bob']),
     ...each(d, 'undeliverable', 'mailbox_not_found', ['nobody']),

@@ -10,7 +10,7 @@ import { describeWorld } from '../../support/world-tier.ts';
 import { HostLimiter } from '../../../prober/pool/host-limiter.ts';
 import { systemClock, type ProbeResult } from '../../../protocol/index.ts';
 import {
-  AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BLOCK_REPLIES, BULK, EXPECTATIONS, GREYLIST_DELAY_S, NO_SUCH_USER_REPLIES, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox,
+  AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BLOCK_REPLIES, BULK, EXPECTATIONS, GREYLIST_DELAY_S, NO_SUCH_USER_REPLIES, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORDLESS_DENY_REPLY, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox,
   SESSION_RATE_LIMIT, SESSION_RATE_WINDOW_S,
 } from '../../world/world.ts';
 
@@ -248,6 +248,24 @@ describeWorld('SMTP stage against the Postfix test world', () => {
       expect(result.catch_all.status).toBe(catchAll);
       expect(proxy.connections).toBe(1);
       expect(proxy.clientLines.filter((l) => l === `RCPT TO:<postmaster@${domain}>`)).toHaveLength(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('exempt.test: a wordless deny that spares only postmaster@ (Exim’s default ACL order) leaves every address unknown, the live one too', async () => {
+    const proxy = await startDelayProxy({ target: { host: listener('exempt.test'), port: 25 } });
+    try {
+      const result = await newRunner(proxy.port)(task('exempt.test', ['alice', 'nobody', 'ghost'], [['mx.exempt.test', proxy.host]]));
+      await proxy.drained();
+      expect(reasons(result)).toEqual({ 'alice@exempt.test': 'ambiguous_refusal', 'nobody@exempt.test': 'ambiguous_refusal', 'ghost@exempt.test': 'ambiguous_refusal' });
+      for (const r of result.results) {
+        expect(replyLine(r.smtp.reply)).toBe(WORDLESS_DENY_REPLY);
+        expect(r.smtp.control).toMatchObject({ address: 'postmaster@exempt.test', reply: { code: 250 } });
+      }
+      expect(result.catch_all.status).not.toBe('no');
+      expect(proxy.connections).toBe(1);
+      expect(proxy.clientLines.filter((l) => l === 'RCPT TO:<postmaster@exempt.test>')).toHaveLength(1);
     } finally {
       await proxy.close();
     }

@@ -5,6 +5,8 @@ import { makeTask, runnerFor, settle } from './harness.ts';
 
 const MX = '192.0.2.10';
 const GENERIC = '550 Requested action not taken: mailbox unavailable';
+/** Exim's words for a deny without a message: neither a mailbox nor us. */
+const WORDLESS = '550 Administrative prohibition';
 
 function world(script: ServerScript) {
   const clock = new FakeClock();
@@ -67,5 +69,33 @@ describe('the control recipient settles ambiguous refusals', () => {
     const result = await settle(clock, run(makeTask('pm.test', ['postmaster', 'ghost'], [['mx.pm.test', MX]], { catch_all: false })));
     expect(outcomes(result)).toEqual([['accepted', 'accepted'], ['rejected', 'mailbox_not_found']]);
     expect(controls(network)).toHaveLength(1);
+  });
+
+  it('a wordless deny that spares postmaster@ (Exim’s default ACL order) stays ambiguous, a live mailbox included', async () => {
+    const { clock, network, run } = world({ rcpt: (a) => (a.startsWith('postmaster@') ? '250 2.1.5 Ok' : WORDLESS) });
+    const result = await settle(clock, run(makeTask('exempt.test', ['alice', 'ghost'], [['mx.exempt.test', MX]], { catch_all: false })));
+    expect(outcomes(result)).toEqual([['error', 'ambiguous_refusal'], ['error', 'ambiguous_refusal']]);
+    expect(result.results[0]!.smtp.control?.reply.code).toBe(250);
+    expect(controls(network)).toHaveLength(1);
+  });
+
+  it('the same wordless deny is the mailbox’s once the server took another recipient of ours', async () => {
+    const { clock, run } = world({ rcpt: (a) => (a.startsWith('alice@') || a.startsWith('postmaster@') ? '250 2.1.5 Ok' : WORDLESS) });
+    const result = await settle(clock, run(makeTask('picky.test', ['alice', 'ghost'], [['mx.picky.test', MX]], { catch_all: false })));
+    expect(outcomes(result)).toEqual([['accepted', 'accepted'], ['rejected', 'mailbox_not_found']]);
+  });
+
+  it('postmaster@ in the list is no such evidence, nor Postfix’s "Recipient address rejected:" framing', async () => {
+    const framed = (a: string) => `550 5.0.0 <${a}>: Recipient address rejected: Administrative prohibition`;
+    const { clock, run } = world({ rcpt: (a) => (a.startsWith('postmaster@') ? '250 2.1.5 Ok' : framed(a)) });
+    const result = await settle(clock, run(makeTask('framed.test', ['postmaster', 'user.account'], [['mx.framed.test', MX]], { catch_all: false })));
+    expect(outcomes(result)).toEqual([['accepted', 'accepted'], ['error', 'ambiguous_refusal']]);
+  });
+
+  it('ambiguous probes stay open under a wordless deny: the domain is not called "not catch-all" on postmaster@ alone', async () => {
+    const { clock, run } = world({ rcpt: (a) => (a.startsWith('postmaster@') ? '250 2.1.5 Ok' : WORDLESS) });
+    const result = await settle(clock, run(makeTask('exempt.test', ['alice'], [['mx.exempt.test', MX]])));
+    expect(result.catch_all.status).not.toBe('no');
+    expect(outcomes(result)).toEqual([['error', 'ambiguous_refusal']]);
   });
 });
