@@ -74,10 +74,13 @@ export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyCla
     helo: matchesAny(text, HELO_PATTERNS),
     relayDenied: matchesAny(text, RELAY_DENIED_PATTERNS),
   };
-  const recipientLimit = context.phase === 'rcpt' && isRecipientLimit(enhanced, text);
+  // GoDaddy's "550 This IP has sent too many to too many recipients this hour" is a limit on us, not on a transaction.
+  const recipientLimit = context.phase === 'rcpt' && isRecipientLimit(enhanced, text) && !flags.namesOurIp;
   if (recipientLimit) return { ...verdict('temporary', 'temporary_failure', closing), ...flags, cause: 'busy', recipientLimit, busy: true };
   if (code >= 500) {
-    const reason = forPhase(reasonOf(code, enhanced, text, { blockText, namesOurIp: flags.namesOurIp }, context), context.phase, code);
+    const found = reasonOf(code, enhanced, text, { blockText, namesOurIp: flags.namesOurIp }, context);
+    // 503 is "bad sequence of commands": whatever its words, not a verdict on the mailbox (Mimecast's "503 User unknown").
+    const reason = forPhase(code === 503 && ADDRESS_REASONS.has(found) ? 'smtp_protocol_error' : found, context.phase, code);
     const outcome = ADDRESS_REASONS.has(reason) ? 'rejected' : 'error';
     return { ...verdict(outcome, reason, closing), ...flags, ambiguous: reason === 'ambiguous_refusal' };
   }
@@ -96,6 +99,8 @@ export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyCla
     };
   };
   if (code === 421) return temporary('server_closing');
+  const quirk = quirkOf(enhanced, text);
+  if (quirk) return temporary(quirk);
   if (matchesAny(text, GREYLIST_PATTERNS)) return temporary('greylisted');
   if (blockText) return temporary('blocked_by_server');
   const retryLater = RETRY_LATER_CODES.has(code) || (enhanced !== undefined && GREYLIST_ENHANCED.has(enhanced));
@@ -119,8 +124,8 @@ function reasonOf(code: number, enhanced: string | undefined, text: string, us: 
   if (context.smtputf8Needed && (code === 555 || matchesAny(text, SMTPUTF8_PATTERNS))) return 'smtputf8_unsupported';
   // Postfix reports HELO restrictions at RCPT as "504 5.5.2 …: Helo command rejected": our name, not a syntax error.
   if (matchesAny(text, HELO_PATTERNS)) return 'blocked_by_server';
-  const quirk = PROVIDER_QUIRKS.find((q) => (q.enhanced === undefined || q.enhanced === enhanced) && q.all.every((p) => text.includes(p)));
-  if (quirk) return quirk.reason;
+  const quirk = quirkOf(enhanced, text);
+  if (quirk) return quirk;
   const parsed = enhanced === undefined ? undefined : parseEnhancedCode(enhanced);
   if (parsed?.subject === POLICY_SUBJECT) {
     // "550 5.7.1 Recipient address rejected: User unknown": some servers file unknown users under
@@ -131,10 +136,19 @@ function reasonOf(code: number, enhanced: string | undefined, text: string, us: 
   // "550 5.1.1 Mailbox unavailable. Your IP address … is listed at zen.spamhaus.org": a mailbox
   // code on a refusal of us. Believed, it deletes a real customer; the words about us win.
   if (byEnhanced && ADDRESS_REASONS.has(byEnhanced) && us.namesOurIp) return 'blocked_by_server';
+  // The words tell the mailbox's state better than a code servers send for any of them ("552 5.1.1
+  // Recipient overquota": Orange, Comcast, qmail's chkuser). Full stays full: that mailbox is alive.
+  if (byEnhanced && ADDRESS_REASONS.has(byEnhanced) && byEnhanced !== 'mailbox_full') return mailboxReason(text) ?? byEnhanced;
+  // "550 5.5.2 Sender address rejected: need fully-qualified address" (Proofpoint): our sender, not a syntax fault.
+  if (byEnhanced === 'smtp_protocol_error' && us.blockText) return 'blocked_by_server';
   if (byEnhanced) return byEnhanced;
   if (matchesAny(text, SYSTEM_TEMPORARY_PATTERNS)) return 'temporary_failure';
   if (us.blockText) return 'blocked_by_server';
   return mailboxReason(text) ?? BARE_CODE_REASONS.get(code) ?? 'smtp_protocol_error';
+}
+
+function quirkOf(enhanced: string | undefined, text: string): ReasonCode | undefined {
+  return PROVIDER_QUIRKS.find((q) => (q.enhanced === undefined || q.enhanced === enhanced) && q.all.every((p) => text.includes(p)))?.reason;
 }
 
 function mailboxReason(text: string): ReasonCode | undefined {

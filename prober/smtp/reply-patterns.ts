@@ -48,6 +48,72 @@ export const PROVIDER_QUIRKS: readonly { enhanced?: string; all: readonly string
     reason: 'temporary_failure',
     why: 'Gmail: a live mailbox receiving more mail than it takes, refused under the "disabled" status (support.google.com/a/answer/3726730)',
   },
+  {
+    enhanced: '5.2.121',
+    all: [' per hour '],
+    reason: 'temporary_failure',
+    why: 'Exchange Online: a live mailbox over its hourly limit of messages from one sender; it speaks of "the recipient", so the control recipient would settle it as missing',
+  },
+  {
+    enhanced: '5.2.122',
+    all: [' per hour '],
+    reason: 'temporary_failure',
+    why: 'Exchange Online: a live mailbox over its hourly limit of messages received',
+  },
+  {
+    enhanced: '5.7.504',
+    all: [' recipient address rejected access denied '],
+    reason: 'mailbox_not_found',
+    why: 'Exchange Online: "The recipient address that you\'re attempting to contact isn\'t valid", under a policy code',
+  },
+  {
+    enhanced: '5.7.505',
+    all: [' banned recipient '],
+    reason: 'mailbox_not_found',
+    why: 'Exchange Online: "The recipient that you\'re attempting to contact isn\'t valid", under a policy code',
+  },
+  {
+    enhanced: '5.7.1',
+    all: [' policy rejection on the target address '],
+    reason: 'mailbox_disabled',
+    why: 'Yandex: the recipient\'s account is blocked for violating the user agreement, under a policy code',
+  },
+  {
+    all: [' le compte du destinataire est bloque '],
+    reason: 'mailbox_disabled',
+    why: 'La Poste / Orange LPN007_426: the recipient account is blocked; "blocked" is otherwise a word about us',
+  },
+  {
+    all: [' refused due to recipient preferences '],
+    reason: 'blocked_by_server',
+    why: 'Facebook RCP-P2: the recipient\'s preferences refuse us, under the code for an unknown mailbox (5.1.1)',
+  },
+  {
+    all: [' content filter agent '],
+    reason: 'blocked_by_server',
+    why: 'Exchange: the message was quarantined by content filtering, under the code for a disabled mailbox (5.2.1)',
+  },
+  {
+    all: [' recipient has exceeded message rate limit '],
+    reason: 'temporary_failure',
+    why: 'Yandex: the recipient receives too fast; the rate is theirs, not ours',
+  },
+  {
+    all: [' organization queue quota exceeded '],
+    reason: 'temporary_failure',
+    why: 'Outlook.com: the receiving organisation is throttled; "quota exceeded" is not the mailbox\'s',
+  },
+  {
+    enhanced: '4.7.700',
+    all: [' pfa agent busy '],
+    reason: 'temporary_failure',
+    why: 'Exchange Online: its protection agent is overloaded, under a policy code',
+  },
+  {
+    all: [' recipient temporarily unavailable ', ' mimecast '],
+    reason: 'blocked_by_server',
+    why: 'Mimecast 451: our IP is on its block list for too many invalid connections',
+  },
 ];
 
 /**
@@ -70,6 +136,13 @@ export const BLOCK_PATTERNS = [
   ' permanently deferred ',
   // QQ's "550 Mail is rejected by recipients": the mailbox's own blacklist or filter refused us; the mailbox exists.
   ' rejected by recipient ', ' rejected by recipients ', ' rejected by the recipient ',
+  // GoDaddy's hourly limits on a sending IP ("550 This IP has sent too many messages this hour. IB504").
+  ' this ip ',
+  // Mimecast's geography and TLS policies, QQ's and Barracuda's refusals of the sender, Orange's and Zoho's of the message.
+  ' network not allowed ', ' requires encryption ', ' connection denied ', ' bounce attack', ' spoofed ', ' mail rejected ',
+  ' mail rejete ', ' service refused ',
+  // NetEase's spam verdict ("451 DT:SPM 163 …"); Yahoo's refusal of a MAIL FROM domain that does not resolve.
+  ' dt spm ', ' unresolvable rfc 5321 from domain ',
 ] as const;
 
 /**
@@ -102,13 +175,14 @@ export const NAMES_OUR_IP_PATTERNS = [
   ' listed on ', ' listed in ', ' banned sender ', ' banned sending ip ', ' your ip ', ' ip address ', ' sending ip ',
   ' client host ', ' reputation ', ' unusual rate ', ' unsolicited mail ', ' frequency limited ', ' complaints ',
   ' unexpected volume ', ' temporarily deferred due to ', ' rate limited ', ' not accepted from ', ' not in whitelist ',
-  ' permanently deferred ', ' bad reputation ',
+  ' permanently deferred ', ' bad reputation ', ' this ip ',
   // Proofpoint's IP reputation lookup ("554 Blocked - see https://ipcheck.proofpoint.com/?ip=…").
   ' ipcheck ',
 ] as const;
 
 /** Our HELO/EHLO name was refused (Postfix reports HELO restrictions at RCPT with 504 5.5.2). */
-export const HELO_PATTERNS = [' helo command rejected ', ' ehlo command rejected ', ' invalid helo ', ' bad helo ', ' helo name ', ' need fully qualified hostname '] as const;
+export const HELO_PATTERNS = [' helo command rejected ', ' ehlo command rejected ', ' invalid helo ', ' bad helo ', ' helo name ', ' need fully qualified hostname ',
+  ' helo ehlo argument is invalid '] as const;
 
 /** "Too many recipients": a new transaction is due, nothing is wrong with the address (RFC 5321 §4.5.3.1.10). */
 export const RECIPIENT_LIMIT_PATTERNS = [' too many recipients ', ' recipient limit ', ' too many rcpt ', ' recipients limit ', ' max recipients '] as const;
@@ -123,14 +197,14 @@ export const BUSY_PATTERNS = [
 
 export const DISABLED_PATTERNS = [
   ' disabled ', ' inactive ', ' deactivated ', ' suspended ', ' locked ', ' discontinued ',
-  ' no longer active ', ' account expired ', ' frozen ', ' not active ', ' account closed ',
+  ' no longer active ', ' account expired ', ' frozen ', ' not active ', ' account closed ', ' no longer valid ',
 ] as const;
 
 export const FULL_PATTERNS = [
   ' mailbox full ', ' mailbox is full ', ' inbox is full ', ' mailbox size limit ', 'over quota',
   'overquota', ' over its quota ', ' over the quota ', 'quota exceeded', 'exceeded quota', 'exceeds quota',
   'exceeded storage', ' quote exceeded ', ' insufficient storage ', ' out of storage ', ' storage full ',
-  ' too many messages ', ' mailbox exceeds ', ' full mailbox ', ' exhausted allowed storage ', ' speichervolumen ',
+  ' too many messages ', ' mailbox exceeds ', ' full mailbox ', ' exhausted allowed storage ', ' speichervolumen ', ' quota violation ',
 ] as const;
 
 /**
@@ -143,17 +217,20 @@ export const NOT_FOUND_PATTERNS = [
   ' recipient unknown ', ' unknown recipient ', ' invalid recipient ', ' recipient invalid ',
   ' invalid mailbox ', ' not a valid mailbox ', ' invalid address ', ' invalid email address ',
   ' does not exist ', ' doesnt exist ', ' dosnt exist ', ' not exist ', ' doesnt have a ',
-  ' address unknown ', ' unrouteable address ', ' unroutable address ', ' user not found ',
+  ' address unknown ', ' addressee unknown ', ' unrouteable address ', ' unroutable address ', ' user not found ',
   ' recipient not found ', ' address not found ', ' could not be found ', ' no such person ',
   ' unknown local part ', ' bad destination mailbox ', ' recipientnotfound ', ' unknown or illegal alias ',
   ' mailbox does not exist ', ' account does not exist ', ' not our customer ', ' address error ',
   ' no longer available ', ' user invalid ', ' is not handled ', ' undeliverable address ',
+  ' not in recipient list ', // ZeroSpam's gateway: "554 5.7.1 … Recipient address rejected: Not in recipient list"
   ' marked as invalid ', // Proofpoint Essentials SMTP Discovery: "550 5.7.1 … User email address is marked as invalid"
 ] as const;
 
 /** Temporary for the server as a whole, whatever else the text says. */
 export const SYSTEM_TEMPORARY_PATTERNS = [
   ' insufficient system storage ', ' system storage ', ' system resources ',
+  // GoDaddy IB510: "exceeded the max number of messages per session. Open a new session and try again."
+  ' open a new session ',
 ] as const;
 
 /** Greylisting by name: enough on any 4xx. */

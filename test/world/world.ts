@@ -35,7 +35,7 @@ export const LISTENERS: Listener[] = [
   { address: '127.0.0.22', kind: 'greylist', domains: ['grey.test'] },
   { address: '127.0.0.23', kind: 'nopipelining', domains: ['nopipe.test'] },
   { address: '127.0.0.25', kind: 'standard', domains: ['failover.test'] },
-  { address: '127.0.0.26', kind: 'blocklist', domains: ['blocked.test', 'poorrep.test', 'ppblocked.test'] },
+  { address: '127.0.0.26', kind: 'blocklist', domains: ['blocked.test', 'poorrep.test', 'ppblocked.test', 'godaddy.test'] },
   { address: '127.0.0.27', kind: 'standard', domains: ['implicit.test'] },
   { address: '127.0.0.28', kind: 'standard', domains: ['equal.test'] },
   { address: '127.0.0.29', kind: 'standard', domains: ['equal.test'] },
@@ -46,7 +46,7 @@ export const LISTENERS: Listener[] = [
   { address: '127.0.0.35', kind: 'standard', domains: ['listed.test'] },
   { address: '127.0.0.36', kind: 'senderblock', domains: ['eop.test'] },
   { address: '127.0.0.37', kind: 'senderblock', domains: ['ymail.test'] },
-  { address: '127.0.0.38', kind: 'provider', domains: ['workspace.test', 'mimecast.test', 'proofpoint.test', 'barracuda.test', 'yahoo.test', 'icloud.test', 'webde.test', 'm365.test', 'qq.test'] },
+  { address: '127.0.0.38', kind: 'provider', domains: ['workspace.test', 'mimecast.test', 'proofpoint.test', 'barracuda.test', 'yahoo.test', 'icloud.test', 'webde.test', 'm365.test', 'qq.test', 'comcast.test'] },
   { address: '127.0.0.39', kind: 'ambiguous', domains: ['outlook.test', 'shunned.test', 'exempt.test'] },
   { address: '127.0.0.42', kind: 'sessionlimit', domains: ['onesession-a.test', 'onesession-b.test', 'onesession-c.test'] },
   // No EXPECTATIONS: every suite that checks them all would spend its sessions; its own test does.
@@ -128,6 +128,10 @@ export const SPECIAL_RECIPIENTS = {
   // QQ's refusal by the mailbox's own blacklist or filter: a bare 550 for a mailbox that exists,
   // whose postmaster@ accepts (a control recipient would read it as "no such mailbox").
   'picky@qq.test': '550 Mail is rejected by recipients http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000731',
+  // Exchange Online's live mailbox over its hourly limit: it speaks of "the recipient", and m365.test's postmaster@ accepts.
+  'busy@m365.test': '554 5.2.122 The recipient has exceeded their limit for the number of messages they can receive per hour. For more information go to http://go.microsoft.com/fwlink/?LinkId=526653. [outlook.com]',
+  // Comcast's full mailbox under the code for an unknown one (5.1.1): read by the code it would be deleted.
+  'full@comcast.test': '552 5.1.1 <full@comcast.test> recipient rejected - extended quota violation',
 } as const;
 
 /**
@@ -162,6 +166,7 @@ export const NO_SUCH_USER_REPLIES: Readonly<Record<string, (address: string) => 
   'm365.test': () => '550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [DB5EUR01FT088.eop-EUR01.prod.protection.outlook.com 2023-06-22T08:26:31.592Z 08DB72B25E50380B]',
   // QQ Mail: a bare 550 whose words alone say no such recipient.
   'qq.test': () => '550 Mailbox not found. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000728',
+  'comcast.test': () => '550 5.1.1 Not our Customer',
 };
 
 /**
@@ -211,6 +216,8 @@ export const BLOCK_REPLIES: Readonly<Record<string, string>> = {
   'poorrep.test': '550 csi.mimecast.org Poor Reputation Sender. - https://community.mimecast.com/docs/DOC-1369#550',
   // Proofpoint: our IP on its reputation list; the address to look it up at is all it says.
   'ppblocked.test': '554 Blocked - see https://ipcheck.proofpoint.com/?ip=127.0.0.1',
+  // GoDaddy: our IP's hourly limit, whose words a full mailbox's would match ("too many messages").
+  'godaddy.test': '550 This IP has sent too many messages this hour. IB504',
 };
 
 /** Seconds postgrey makes a new (client, sender, recipient) triplet wait. */
@@ -249,6 +256,8 @@ export const RECORDS: ZoneRecord[] = [
   { name: 'poorrep.test', type: 'MX', value: '10 us-smtp-inbound-1.poorrep.test' },
   { name: 'mx0a.pphosted.ppblocked.test', type: 'A', value: '127.0.0.26' },
   { name: 'ppblocked.test', type: 'MX', value: '10 mx0a.pphosted.ppblocked.test' },
+  { name: 'smtp.secureserver.godaddy.test', type: 'A', value: '127.0.0.26' },
+  { name: 'godaddy.test', type: 'MX', value: '0 smtp.secureserver.godaddy.test' },
 
   /** No MX: the domain's own A record is the implicit MX (RFC 5321 §5.1). */
   { name: 'implicit.test', type: 'A', value: '127.0.0.27' },
@@ -298,6 +307,8 @@ export const RECORDS: ZoneRecord[] = [
   { name: 'qq.test', type: 'MX', value: '10 mx1.qq.test' },
   { name: 'm365-test.mail.protection.o365.test', type: 'A', value: '127.0.0.38' },
   { name: 'm365.test', type: 'MX', value: '0 m365-test.mail.protection.o365.test' },
+  { name: 'mx1a1.comcast.test', type: 'A', value: '127.0.0.38' },
+  { name: 'comcast.test', type: 'MX', value: '5 mx1a1.comcast.test' },
   /** Outlook.com's ambiguous refusal (AMBIGUOUS_REPLY): the control recipient tells what it meant. */
   { name: 'mx.outlook.test', type: 'A', value: '127.0.0.39' },
   { name: 'outlook.test', type: 'MX', value: '10 mx.outlook.test' },
@@ -389,6 +400,7 @@ export const EXPECTATIONS: Expectation[] = [
   ...each('blocked.test', 'unknown', 'blocked_by_server', ['alice']),
   ...each('poorrep.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
   ...each('ppblocked.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
+  ...each('godaddy.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
   ...each('listed.test', 'unknown', 'blocked_by_server', ['alice']),
   ...each('eop.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
   ...each('ymail.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
@@ -400,7 +412,9 @@ export const EXPECTATIONS: Expectation[] = [
   { email: 'disabled@yahoo.test', verdict: 'undeliverable', reason: 'mailbox_disabled' },
   { email: 'full@webde.test', verdict: 'risky', reason: 'mailbox_full' },
   { email: 'picky@qq.test', verdict: 'unknown', reason: 'blocked_by_server' },
-  ...['mimecast.test', 'proofpoint.test', 'barracuda.test', 'yahoo.test', 'icloud.test', 'webde.test', 'm365.test', 'qq.test'].flatMap((d) => [
+  { email: 'busy@m365.test', verdict: 'unknown', reason: 'temporary_failure' },
+  { email: 'full@comcast.test', verdict: 'risky', reason: 'mailbox_full' },
+  ...['mimecast.test', 'proofpoint.test', 'barracuda.test', 'yahoo.test', 'icloud.test', 'webde.test', 'm365.test', 'qq.test', 'comcast.test'].flatMap((d) => [
     ...each(d, 'deliverable', 'accepted', ['alice']),
     ...each(d, 'undeliverable', 'mailbox_not_found', ['nobody']),
   ]),

@@ -135,6 +135,7 @@ describeWorld('SMTP stage against the Postfix test world', () => {
   it.each([
     ['poorrep.test', 'Mimecast', 'us-smtp-inbound-1.poorrep.test'],
     ['ppblocked.test', 'Proofpoint', 'mx0a.pphosted.ppblocked.test'],
+    ['godaddy.test', 'GoDaddy', 'smtp.secureserver.godaddy.test'],
   ])('%s: %s refuses our IP at RCPT with a code a missing mailbox could carry ⇒ blocked_by_server for every address, real or not', async (domain, _gateway, mx) => {
     const probed = task(domain, ['alice', 'nobody'], [[mx, listener(domain)]]);
     const result = await newRunner()(probed);
@@ -207,6 +208,7 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     ['webde.test', 'mx-ha03.web.webde.test'],
     ['m365.test', 'm365-test.mail.protection.o365.test'],
     ['qq.test', 'mx1.qq.test'],
+    ['comcast.test', 'mx1a1.comcast.test'],
   ])('%s: a gateway’s or provider’s own words for an unknown user read as mailbox_not_found, whatever its code says', async (domain, host) => {
     const result = await newRunner()(task(domain, ['alice', 'nobody'], [[host, listener(domain)]]));
     expect(reasons(result)).toEqual({ [`alice@${domain}`]: 'accepted', [`nobody@${domain}`]: 'mailbox_not_found' });
@@ -222,7 +224,9 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     ['full@webde.test', 'mx-ha03.web.webde.test'],
     ['picky@qq.test', 'mx1.qq.test'],
     ['busy@workspace.test', 'aspmx.workspace.test'],
-  ])('%s: read by its words, not its code (Yahoo’s 554 says disabled; web.de’s 550 says full: risky; QQ’s 550 says the mailbox’s own filter refused us, Gmail’s 550 5.2.1 that a live mailbox receives too fast: unknown; never undeliverable)', async (address, host) => {
+    ['busy@m365.test', 'm365-test.mail.protection.o365.test'],
+    ['full@comcast.test', 'mx1a1.comcast.test'],
+  ])('%s: read by its words, not its code (Yahoo’s 554 says disabled; web.de’s 550 and Comcast’s 552 5.1.1 say full: risky; QQ’s 550 says the mailbox’s own filter refused us, Gmail’s 550 5.2.1 and Exchange’s 554 5.2.122 that a live mailbox receives too fast: unknown; never undeliverable)', async (address, host) => {
     const [local, domain] = address.split('@') as [string, string];
     const probed = task(domain, [local], [[host, listener(domain)]], { catch_all: false });
     const result = await newRunner()(probed);

@@ -61,6 +61,29 @@ describe('classifyReply rules', () => {
     expect(classifyReply({ code: 550, enhanced: '5.2.2', lines: ['5.2.2 user unknown'] }, rcpt).reason).toBe('mailbox_full');
   });
 
+  it('reads the mailbox’s state from its words when a mailbox code says another, but never turns full into missing', () => {
+    expect(classifyReply({ code: 552, enhanced: '5.1.1', lines: ['5.1.1 Recipient overquota'] }, rcpt).reason).toBe('mailbox_full');
+    expect(classifyReply({ code: 550, enhanced: '5.2.1', lines: ['5.2.1 Addressee unknown'] }, rcpt).reason).toBe('mailbox_not_found');
+    expect(classifyReply({ code: 550, enhanced: '5.1.1', lines: ['5.1.1 Sorry'] }, rcpt).reason).toBe('mailbox_not_found');
+  });
+
+  it('takes no verdict on the mailbox from 503, bad sequence of commands, whatever its words', () => {
+    expect(classifyReply({ code: 503, lines: ['User unknown'] }, rcpt)).toMatchObject({ outcome: 'error', reason: 'smtp_protocol_error' });
+  });
+
+  it('does not take a limit on our IP for a limit on recipients per transaction', () => {
+    const got = classifyReply({ code: 550, lines: ['This IP has sent too many to too many recipients this hour. IB607'] }, rcpt);
+    expect([got.recipientLimit, got.reason, got.namesOurIp]).toEqual([false, 'blocked_by_server', true]);
+    expect(classifyReply({ code: 452, enhanced: '4.5.3', lines: ['4.5.3 Too many recipients'] }, rcpt).recipientLimit).toBe(true);
+  });
+
+  it('reads a provider quirk on a 4xx before the words that would otherwise decide', () => {
+    // "busy" under a policy code: not a block of us.
+    expect(classifyReply({ code: 451, enhanced: '4.7.700', lines: ['4.7.700 PFA agent busy, please try again.'] }, rcpt)).toMatchObject({ reason: 'temporary_failure', blocked: false });
+    // A rate that is the recipient's, worded with our "rate limit".
+    expect(classifyReply({ code: 450, enhanced: '4.2.1', lines: ['4.2.1 The recipient has exceeded message rate limit. Try again later.'] }, rcpt)).toMatchObject({ reason: 'temporary_failure', blocked: false });
+  });
+
   it('lets the text decide over the bare code', () => {
     expect(classifyReply({ code: 550, lines: ['blocked using b.barracudacentral.org'] }, rcpt).reason).toBe('blocked_by_server');
     expect(classifyReply({ code: 550, lines: ['Mailbox quota exceeded'] }, rcpt).reason).toBe('mailbox_full');
