@@ -100,7 +100,7 @@ export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyCla
   };
   if (code === 421) return temporary('server_closing');
   const quirk = quirkOf(enhanced, text);
-  if (quirk) return temporary(quirk);
+  if (quirk) return temporary(TEMPORARY_REASONS.has(quirk) ? quirk : 'temporary_failure');
   if (matchesAny(text, GREYLIST_PATTERNS)) return temporary('greylisted');
   if (blockText) return temporary('blocked_by_server');
   const retryLater = RETRY_LATER_CODES.has(code) || (enhanced !== undefined && GREYLIST_ENHANCED.has(enhanced));

@@ -82,6 +82,8 @@ describe('classifyReply rules', () => {
     expect(classifyReply({ code: 451, enhanced: '4.7.700', lines: ['4.7.700 PFA agent busy, please try again.'] }, rcpt)).toMatchObject({ reason: 'temporary_failure', blocked: false });
     // A rate that is the recipient's, worded with our "rate limit".
     expect(classifyReply({ code: 450, enhanced: '4.2.1', lines: ['4.2.1 The recipient has exceeded message rate limit. Try again later.'] }, rcpt)).toMatchObject({ reason: 'temporary_failure', blocked: false });
+    // A quirk that judges the mailbox judges nothing on a 4xx.
+    expect(classifyReply({ code: 450, lines: ['Le compte du destinataire est bloque'] }, rcpt)).toMatchObject({ outcome: 'temporary', reason: 'temporary_failure' });
   });
 
   it('lets the text decide over the bare code', () => {
