@@ -144,7 +144,9 @@ function reasonOf(code: number, enhanced: string | undefined, text: string, us: 
   if (byEnhanced) return byEnhanced;
   if (matchesAny(text, SYSTEM_TEMPORARY_PATTERNS)) return 'temporary_failure';
   if (us.blockText) return 'blocked_by_server';
-  return mailboxReason(text) ?? BARE_CODE_REASONS.get(code) ?? 'smtp_protocol_error';
+  const bare = mailboxReason(text) ?? BARE_CODE_REASONS.get(code) ?? 'smtp_protocol_error';
+  // "550 … Failure sending mail. Try again later": a refusal that asks to be retried is no verdict on the mailbox.
+  return bare === 'ambiguous_refusal' && matchesAny(text, RETRY_LATER_PATTERNS) ? 'temporary_failure' : bare;
 }
 
 function quirkOf(enhanced: string | undefined, text: string): ReasonCode | undefined {

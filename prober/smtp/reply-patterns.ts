@@ -110,6 +110,11 @@ export const PROVIDER_QUIRKS: readonly { enhanced?: string; all: readonly string
     why: 'Exchange Online: its protection agent is overloaded, under a policy code',
   },
   {
+    all: [' loops back to myself '],
+    reason: 'temporary_failure',
+    why: 'Postfix: the server\'s own configuration loops ("mail for … loops back to myself"), worded as an undeliverable address under 5.1.1',
+  },
+  {
     all: [' recipient temporarily unavailable ', ' mimecast '],
     reason: 'blocked_by_server',
     why: 'Mimecast 451: our IP is on its block list for too many invalid connections',
@@ -143,6 +148,10 @@ export const BLOCK_PATTERNS = [
   ' mail rejete ', ' service refused ',
   // NetEase's spam verdict ("451 DT:SPM 163 …"); Yahoo's refusal of a MAIL FROM domain that does not resolve.
   ' dt spm ', ' unresolvable rfc 5321 from domain ',
+  // Proofpoint Essentials' "550 5.1.0 sender rejected"; Yahoo's "451 VS1-MF Excessive unknown recipients".
+  ' sender rejected ', ' excessive unknown recipients ',
+  // Relay refusals in other words than RELAY_DENIED_PATTERNS' (Symantec, cPanel, Sendmail, Trend Micro).
+  ' relay denied ', ' not permitted to relay ', ' unauthorized relay ', ' domain of forward path is not allowed ',
 ] as const;
 
 /**
@@ -156,7 +165,8 @@ export const MAILBOX_FRAMES = [' recipient address rejected '] as const;
 /** Refusals that say this MX takes no mail for the domain at all, for anyone (an open relay guard). */
 export const RELAY_DENIED_PATTERNS = [
   ' relay access denied ', ' relaying denied ', ' relay not permitted ', ' unable to relay ', ' relaying not allowed ',
-  ' not in my list of allowed rcpthosts ', ' we do not relay ',
+  ' not in my list of allowed rcpthosts ', ' we do not relay ', ' relay denied ', ' not permitted to relay ', ' unauthorized relay ',
+  ' domain of forward path is not allowed ',
 ] as const;
 
 /**
@@ -234,7 +244,10 @@ export const SYSTEM_TEMPORARY_PATTERNS = [
 ] as const;
 
 /** Greylisting by name: enough on any 4xx. */
-export const GREYLIST_PATTERNS = ['greylist', 'graylist', ' grey listed ', ' gray listed ', ' grey listing ', ' gray listing '] as const;
+export const GREYLIST_PATTERNS = [
+  'greylist', 'graylist', ' grey listed ', ' gray listed ', ' grey listing ', ' gray listing ',
+  ' not yet authorized to deliver mail ', // ddgrey, Exim's greylister
+] as const;
 
 /** "Come back later" wordings: greylisting only on 450/451 or the enhanced codes greylisters use. */
 export const RETRY_LATER_PATTERNS = [

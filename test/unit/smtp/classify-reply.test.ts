@@ -86,6 +86,11 @@ describe('classifyReply rules', () => {
     expect(classifyReply({ code: 450, lines: ['Le compte du destinataire est bloque'] }, rcpt)).toMatchObject({ outcome: 'temporary', reason: 'temporary_failure' });
   });
 
+  it('takes a bare refusal that asks to be tried again for a temporary failure, not for a question postmaster@ could settle', () => {
+    expect(classifyReply({ code: 550, lines: ['Requested action not taken: mailbox unavailable', 'Failure sending mail. Try again later'] }, rcpt)).toMatchObject({ outcome: 'error', reason: 'temporary_failure', ambiguous: false });
+    expect(classifyReply({ code: 550, lines: ['Requested action not taken: mailbox unavailable'] }, rcpt).ambiguous).toBe(true);
+  });
+
   it('lets the text decide over the bare code', () => {
     expect(classifyReply({ code: 550, lines: ['blocked using b.barracudacentral.org'] }, rcpt).reason).toBe('blocked_by_server');
     expect(classifyReply({ code: 550, lines: ['Mailbox quota exceeded'] }, rcpt).reason).toBe('mailbox_full');
