@@ -74,8 +74,7 @@ export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyCla
     helo: matchesAny(text, HELO_PATTERNS),
     relayDenied: matchesAny(text, RELAY_DENIED_PATTERNS),
   };
-  // GoDaddy's "550 This IP has sent too many to too many recipients this hour" is a limit on us, not on a transaction.
-  const recipientLimit = context.phase === 'rcpt' && isRecipientLimit(enhanced, text) && !flags.namesOurIp;
+  const recipientLimit = context.phase === 'rcpt' && isRecipientLimit(code, enhanced, text, { blockText, namesOurIp: flags.namesOurIp });
   if (recipientLimit) return { ...verdict('temporary', 'temporary_failure', closing), ...flags, cause: 'busy', recipientLimit, busy: true };
   if (code >= 500) {
     const found = reasonOf(code, enhanced, text, { blockText, namesOurIp: flags.namesOurIp }, context);
@@ -110,10 +109,13 @@ export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyCla
   return temporary(TEMPORARY_REASONS.has(reason) ? reason : 'temporary_failure');
 }
 
-function isRecipientLimit(enhanced: string | undefined, text: string): boolean {
+function isRecipientLimit(code: number, enhanced: string | undefined, text: string, us: { blockText: boolean; namesOurIp: boolean }): boolean {
+  // GoDaddy's "550 This IP has sent too many to too many recipients this hour": a limit on us, not on a transaction.
+  if (us.namesOurIp) return false;
+  if (matchesAny(text, RECIPIENT_LIMIT_PATTERNS)) return true;
   const parsed = enhanced === undefined ? undefined : parseEnhancedCode(enhanced);
-  if (parsed && `${parsed.subject}.${parsed.detail}` === RECIPIENT_LIMIT_ENHANCED) return true;
-  return matchesAny(text, RECIPIENT_LIMIT_PATTERNS);
+  // chkuser's "550 5.5.3 sorry, you are violating our security policies": the code of a recipient limit on a refusal of us.
+  return parsed !== undefined && `${parsed.subject}.${parsed.detail}` === RECIPIENT_LIMIT_ENHANCED && !(code >= 500 && us.blockText);
 }
 
 /**
@@ -136,11 +138,17 @@ function reasonOf(code: number, enhanced: string | undefined, text: string, us: 
   // "550 5.1.1 Mailbox unavailable. Your IP address … is listed at zen.spamhaus.org": a mailbox
   // code on a refusal of us. Believed, it deletes a real customer; the words about us win.
   if (byEnhanced && ADDRESS_REASONS.has(byEnhanced) && us.namesOurIp) return 'blocked_by_server';
-  // The words tell the mailbox's state better than a code servers send for any of them ("552 5.1.1
-  // Recipient overquota": Orange, Comcast, qmail's chkuser). Full stays full: that mailbox is alive.
-  if (byEnhanced && ADDRESS_REASONS.has(byEnhanced) && byEnhanced !== 'mailbox_full') return mailboxReason(text) ?? byEnhanced;
-  // "550 5.5.2 Sender address rejected: need fully-qualified address" (Proofpoint): our sender, not a syntax fault.
-  if (byEnhanced === 'smtp_protocol_error' && us.blockText) return 'blocked_by_server';
+  if (byEnhanced && ADDRESS_REASONS.has(byEnhanced)) {
+    const said = mailboxReason(text);
+    // "571 sorry, you are violating our security policies (#5.1.1 - chkuser)": a mailbox code on words only about us.
+    if (said === undefined && us.blockText) return 'blocked_by_server';
+    // The words tell the mailbox's state better than a code servers send for any of them ("552 5.1.1
+    // Recipient overquota": Orange, Comcast, qmail's chkuser). Full stays full: that mailbox is alive.
+    return byEnhanced === 'mailbox_full' ? byEnhanced : (said ?? byEnhanced);
+  }
+  // Words about us on the code of a syntax fault or a full transaction: "550 5.5.2 Sender address rejected: need
+  // fully-qualified address" (Proofpoint), "550 5.5.3 sorry, you are violating our security policies" (chkuser).
+  if ((byEnhanced === 'smtp_protocol_error' || byEnhanced === 'temporary_failure') && us.blockText) return 'blocked_by_server';
   if (byEnhanced) return byEnhanced;
   if (matchesAny(text, SYSTEM_TEMPORARY_PATTERNS)) return 'temporary_failure';
   if (us.blockText) return 'blocked_by_server';

@@ -110,6 +110,12 @@ export const PROVIDER_QUIRKS: readonly { enhanced?: string; all: readonly string
     why: 'Exchange Online: its protection agent is overloaded, under a policy code',
   },
   {
+    enhanced: '5.3.2',
+    all: [' service currently unavailable '],
+    reason: 'blocked_by_server',
+    why: 'Postfix postscreen: our IP is on its access list\'s blacklist, under the code for a system not accepting mail',
+  },
+  {
     all: [' loops back to myself '],
     reason: 'temporary_failure',
     why: 'Postfix: the server\'s own configuration loops ("mail for … loops back to myself"), worded as an undeliverable address under 5.1.1',
@@ -152,6 +158,9 @@ export const BLOCK_PATTERNS = [
   ' sender rejected ', ' excessive unknown recipients ',
   // Relay refusals in other words than RELAY_DENIED_PATTERNS' (Symantec, cPanel, Sendmail, Trend Micro).
   ' relay denied ', ' not permitted to relay ', ' unauthorized relay ', ' domain of forward path is not allowed ',
+  ' relay not allowed ', ' delivery is not allowed to this address ',
+  // qmail chkuser: "511 sorry, can't find a valid MX for sender domain (#5.1.1 - chkuser)".
+  ' for sender domain ',
 ] as const;
 
 /**
@@ -166,7 +175,7 @@ export const MAILBOX_FRAMES = [' recipient address rejected '] as const;
 export const RELAY_DENIED_PATTERNS = [
   ' relay access denied ', ' relaying denied ', ' relay not permitted ', ' unable to relay ', ' relaying not allowed ',
   ' not in my list of allowed rcpthosts ', ' we do not relay ', ' relay denied ', ' not permitted to relay ', ' unauthorized relay ',
-  ' domain of forward path is not allowed ',
+  ' domain of forward path is not allowed ', ' relay not allowed ',
 ] as const;
 
 /**
@@ -195,7 +204,9 @@ export const HELO_PATTERNS = [' helo command rejected ', ' ehlo command rejected
   ' helo ehlo argument is invalid '] as const;
 
 /** "Too many recipients": a new transaction is due, nothing is wrong with the address (RFC 5321 §4.5.3.1.10). */
-export const RECIPIENT_LIMIT_PATTERNS = [' too many recipients ', ' recipient limit ', ' too many rcpt ', ' recipients limit ', ' max recipients '] as const;
+export const RECIPIENT_LIMIT_PATTERNS = [
+  ' too many recipients ', ' recipient limit ', ' too many rcpt ', ' recipients limit ', ' max recipients ', ' maximum number of recipients ',
+] as const;
 /** Enhanced "subject.detail" of the same meaning (RFC 3463 x.5.3). */
 export const RECIPIENT_LIMIT_ENHANCED = '5.3';
 

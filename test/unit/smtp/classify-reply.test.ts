@@ -110,6 +110,11 @@ describe('classifyReply rules', () => {
     expect(classifyReply({ code: 554, lines: ['Blocked - see https://ipcheck.proofpoint.com/?ip=192.0.2.1'] }, rcpt)).toMatchObject({ outcome: 'error', reason: 'blocked_by_server', namesOurIp: true });
     expect(classifyReply({ code: 550, enhanced: '5.2.1', lines: ['5.2.1 Mailbox unavailable. Your IP address 192.0.2.1 is blacklisted using RBL-Plus.'] }, rcpt)).toMatchObject({ outcome: 'error', reason: 'blocked_by_server' });
     expect(classifyReply({ code: 552, enhanced: '5.2.2', lines: ['5.2.2 Over quota; sending IP 192.0.2.1 has a bad reputation'] }, rcpt).reason).toBe('blocked_by_server');
+    // Words about us and none about the mailbox: the code is not believed either.
+    expect(classifyReply({ code: 571, lines: ['sorry, you are violating our security policies (#5.1.1 - chkuser)'] }, rcpt).reason).toBe('blocked_by_server');
+    expect(classifyReply({ code: 550, enhanced: '5.1.2', lines: ['5.1.2 Relay not allowed.'] }, rcpt)).toMatchObject({ reason: 'blocked_by_server', relayDenied: true });
+    // Words about both: the mailbox's state stands.
+    expect(classifyReply({ code: 550, enhanced: '5.1.1', lines: ['5.1.1 User unknown (policy)'] }, rcpt).reason).toBe('mailbox_not_found');
     // The same codes without words about us stay answers about the mailbox.
     expect(classifyReply({ code: 550, enhanced: '5.1.1', lines: ['5.1.1 Mailbox unavailable'] }, rcpt).reason).toBe('mailbox_not_found');
     expect(classifyReply({ code: 550, enhanced: '5.2.1', lines: ['5.2.1 The email account that you tried to reach is disabled.'] }, rcpt).reason).toBe('mailbox_disabled');
