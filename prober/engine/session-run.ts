@@ -63,9 +63,10 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
   let ambiguous: ProbeAddress[] = [];
   let run: SessionRun | undefined;
   let spent = false;
+  const budget = () => deps.notes.refusalBudget(target.address, deps.maxRejectionsPerSession);
   // A refusal of our IP ends the session at once: the provider's back-off holds for every task.
   while (!run && hasWork(ctx) && !ctx.signal.aborted && !deps.providers.blockOf(target.host)) {
-    const room = Math.min(deps.notes.batchSize(target.address), deps.maxRejectionsPerSession - rejected);
+    const room = Math.min(deps.notes.batchSize(target.address), budget() - rejected);
     // An address that needs SMTPUTF8 waits for an MX that offers it (RFC 6531 §3.4).
     const askable = capabilities.smtputf8 ? ctx.pending : ctx.pending.filter((p) => !p.smtputf8);
     const batch = askable.slice(0, room);
@@ -73,7 +74,7 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
     // Pipelined, the first probe rides with the last batch for free (pipelined(), below); step by
     // step it waits, as the batch may settle it. Room is kept for all three, the worst case. Alone,
     // the probe needs only the rejection budget, not the host's (maybe halved) batch size.
-    const probeRoom = batch.length > 0 ? room : deps.maxRejectionsPerSession - rejected;
+    const probeRoom = batch.length > 0 ? room : budget() - rejected;
     const probeNow = ctx.probeNeeded && last && batch.length + CATCH_ALL_PROBES <= probeRoom && (batch.length > 0 ? capabilities.pipelining : anyAccepted(ctx));
     if (ctx.probeNeeded && batch.length === 0 && !probeNow) {
       if (!anyAccepted(ctx)) settleCatchAll(ctx, target.host, 'unknown');
@@ -113,9 +114,10 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
       break;
     }
     let limited = false;
+    const turn = turnedOnUs(exchanges.slice(head.length), rejected);
     for (const [i, item] of batch.entries()) {
       const ex = exchanges[head.length + i];
-      if (!ex) break;
+      if (!ex || i === turn?.at) break;
       const cls = classifyReply(ex.reply, { phase: 'rcpt', smtputf8Needed: item.smtputf8, recipient: item.address });
       // "452 4.5.3 Too many recipients": the rest wait for the next transaction of this session, spending no retry.
       if (cls.recipientLimit) {
@@ -142,6 +144,13 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
       if (cls.reason === 'mailbox_not_found' && ctx.probeNeeded && !probeNow) settleCatchAll(ctx, target.host, 'no');
     }
     if (run) break;
+    if (turn && !limited) {
+      // The rest of this session is refused whatever we ask: what is unanswered waits for a fresh
+      // one, which stops short of the refusals that turned the server.
+      deps.notes.limitRefusals(target.address, turn.refused);
+      run = { kind: 'ended', progress };
+      break;
+    }
     const probeExchanges = limited ? [] : exchanges.slice(head.length + batch.length);
     const probeClasses = probeExchanges.map((ex, i) => classifyReply(ex.reply, { phase: 'rcpt', recipient: probes[i] }));
     const probeLimit = probeClasses.findIndex((c) => c.recipientLimit);
@@ -184,7 +193,7 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
     run = { kind: 'refused', shortfall: { outcome: 'rejected', reason: 'smtputf8_unsupported' }, backOff: false, smtputf8Missing: true };
   }
   const welcome = !deps.providers.blockOf(target.host);
-  if (!run && welcome && deps.sessionIdleMs > 0 && deps.notes.sharesSessions(target.address) && session.failure === undefined && !ctx.signal.aborted && rejected < deps.maxRejectionsPerSession && !spent) {
+  if (!run && welcome && deps.sessionIdleMs > 0 && deps.notes.sharesSessions(target.address) && session.failure === undefined && !ctx.signal.aborted && rejected < budget() && !spent) {
     // Done with this domain and still in good standing: the next task to this server may carry on.
     count(ctx, session, before);
     open.rejected = rejected;
@@ -219,6 +228,26 @@ const FRESH = { commands: 0, roundTrips: 0 };
 function refusesThisDomain(batch: readonly ProbeAddress[], rcpts: readonly { reply: SmtpReply }[]): boolean {
   if (batch.length === 0 || rcpts.length < batch.length) return false;
   return rcpts.every(({ reply }, i) => refusesForeignDomain(reply, batch[i]!.address));
+}
+
+/**
+ * Where, in a transaction's RCPT replies, the server turned on us for the rest of the session: a
+ * block of us that names neither our IP nor our HELO, after `refusedBefore` refusals of the session
+ * and repeated for every RCPT after it. qmail's chkuser does so once a session passes its limit of
+ * unknown recipients ("571 sorry, you are violating our security policies"), live mailboxes
+ * included; a block of one recipient (a list closed to outsiders) is not repeated for the next.
+ * `refused`: the session's refusals before it.
+ */
+function turnedOnUs(rcpts: readonly { reply: SmtpReply }[], refusedBefore: number): { at: number; refused: number } | undefined {
+  const classes = rcpts.map((ex) => classifyReply(ex.reply, { phase: 'rcpt' }));
+  const blocksUs = (c: ReplyClass) => c.blocked && c.outcome === 'error' && !c.namesOurIp && !c.helo;
+  let refused = refusedBefore;
+  for (const [at, c] of classes.entries()) {
+    const rest = classes.slice(at + 1);
+    if (refused > 0 && blocksUs(c) && rest.length > 0 && rest.every(blocksUs)) return { at, refused };
+    if (c.outcome !== 'accepted') refused++;
+  }
+  return undefined;
 }
 
 /**

@@ -18,6 +18,8 @@ interface Note {
   tarpitUntil: number;
   /** Refused a second domain's RCPTs in a session opened for another: each domain gets its own session. */
   ownSessions: boolean;
+  /** Refusals after which the host turned on us for the rest of a session (see limitRefusals). */
+  refusalBudget: number;
 }
 
 const DEFAULT_TARPIT_MEMORY_MS = 6 * 60 * 60_000;
@@ -54,6 +56,20 @@ export class HostNotes {
     note.batchSize = Math.max(1, Math.min(note.batchSize, taken));
   }
 
+  /** Refusals a session of this host may spend: `own`, or fewer where the host turned on us after that many. */
+  refusalBudget(address: string, own: number): number {
+    return Math.min(own, this.notes.get(address)?.refusalBudget ?? own);
+  }
+
+  /**
+   * The host refused us every RCPT of a session after `refused` refusals (qmail chkuser's limit of
+   * unknown recipients): later sessions end before that many.
+   */
+  limitRefusals(address: string, refused: number): void {
+    const note = this.note(address);
+    note.refusalBudget = Math.max(1, Math.min(note.refusalBudget, refused));
+  }
+
   /** A host that sent no banner within its timeout is a tarpit: the next MX goes first for hours. */
   tarpit(address: string): void {
     this.note(address).tarpitUntil = this.options.clock.now() + (this.options.tarpitMemoryMs ?? DEFAULT_TARPIT_MEMORY_MS);
@@ -84,7 +100,7 @@ export class HostNotes {
   private note(address: string): Note {
     const found = this.notes.get(address);
     if (found) return found;
-    const note = { batchSize: this.options.batchSize, tlsBrokenUntil: 0, tarpitUntil: 0, ownSessions: false };
+    const note = { batchSize: this.options.batchSize, tlsBrokenUntil: 0, tarpitUntil: 0, ownSessions: false, refusalBudget: Number.POSITIVE_INFINITY };
     this.notes.set(address, note);
     return note;
   }

@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { smtpDialogue } from './smtp-dialogue.ts';
 import {
-  AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCK_REPLIES, BULK, EXPECTATIONS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS,
+  AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCK_REPLIES, CHKUSER_NO_MAILBOX, BULK, EXPECTATIONS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS,
   NO_SUCH_USER_REPLIES, POSTMASTER_EXEMPT, STARTTLS_ADDRESS, WORDLESS_DENY_REPLY, bulkDomain, bulkMailbox, tooManyConnectionsReply, SESSION_RATE_LIMIT, type Expectation,
 } from './world.ts';
 
@@ -41,7 +41,9 @@ function expectedReply(e: Expectation, listener: string): RegExp | string {
   if (block) return block;
   const noSuchUser = NO_SUCH_USER_REPLIES[domain];
   if (noSuchUser && e.reason === 'mailbox_not_found') return noSuchUser(e.email);
-  const ambiguous = LISTENERS.find((l) => l.address === listener)?.kind === 'ambiguous';
+  const kind = LISTENERS.find((l) => l.address === listener)?.kind;
+  if (kind === 'chkuser') return e.reason === 'mailbox_not_found' ? CHKUSER_NO_MAILBOX : /^250 /;
+  const ambiguous = kind === 'ambiguous';
   if (ambiguous && POSTMASTER_EXEMPT.includes(domain)) return e.email === `postmaster@${domain}` ? /^250 / : WORDLESS_DENY_REPLY;
   if (ambiguous && (e.reason === 'mailbox_not_found' || AMBIGUOUS_TO_EVERYONE.includes(domain))) return AMBIGUOUS_REPLY;
   if (e.reason === 'mailbox_not_found') return /^550 5\.1\.1 /;

@@ -2,7 +2,7 @@
  * The lookup tables of the Postfix instance: which domains and mailboxes exist.
  * texthash/regexp tables need no postmap step. The special recipients are mailboxes here (so
  * the unknown-user check passes them) that the reply milter then rejects with their exact reply;
- * the blocklist, provider and ambiguous domains take any local part for the same reason.
+ * the blocklist, provider, ambiguous and chkuser domains take any local part for the same reason.
  */
 import { BULK, LISTENERS, MAILBOXES, SPECIAL_RECIPIENTS, bulkDomain } from './world.ts';
 
@@ -12,7 +12,7 @@ export interface TableFile {
 }
 
 const MAILBOX_KINDS = new Set(['standard', 'greylist', 'nopipelining', 'recipientlimit', 'helocheck', 'sessionlimit', 'ratelimit']);
-const CATCH_ALL_KINDS = new Set(['catchall', 'blocklist', 'greycatchall', 'provider', 'ambiguous']);
+const CATCH_ALL_KINDS = new Set(['catchall', 'blocklist', 'greycatchall', 'provider', 'ambiguous', 'chkuser']);
 
 function domainsOf(predicate: (kind: string) => boolean): string[] {
   const set = new Set(LISTENERS.filter((l) => predicate(l.kind)).flatMap((l) => l.domains));

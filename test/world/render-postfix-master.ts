@@ -26,6 +26,7 @@ const KIND_OVERRIDES: Record<ListenerKind, string[]> = {
   // The main.cf exempts loopback from anvil's limits; this listener takes that back.
   sessionlimit: ['smtpd_client_event_limit_exceptions=', `smtpd_client_connection_count_limit=${SESSION_LIMIT}`],
   ratelimit: ['smtpd_client_event_limit_exceptions=', `smtpd_client_connection_rate_limit=${SESSION_RATE_LIMIT}`],
+  chkuser: [],
 };
 
 const SPECIAL_DOMAINS = new Set(Object.keys(SPECIAL_RECIPIENTS).map((a) => a.slice(a.indexOf('@') + 1)));
@@ -45,6 +46,8 @@ function milterPortOf(listener: Listener): number | undefined {
       return REPLY_MILTER.providerPort;
     case 'ambiguous':
       return REPLY_MILTER.ambiguousPort;
+    case 'chkuser':
+      return REPLY_MILTER.chkuserPort;
     case 'senderblock':
       return REPLY_MILTER.senderPorts[listener.address];
     default:

@@ -1,6 +1,7 @@
 /** What the reply milter answers, by the port Postfix reached it on. */
 import {
-  AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCKLIST_REPLY, BLOCK_REPLIES, MAILBOXES, NO_SUCH_USER_REPLIES, POSTMASTER_EXEMPT, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORDLESS_DENY_REPLY,
+  AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCKLIST_REPLY, BLOCK_REPLIES, CHKUSER_NO_MAILBOX, CHKUSER_TURNED, CHKUSER_WRONG_RCPT_LIMIT, MAILBOXES, NO_SUCH_USER_REPLIES,
+  POSTMASTER_EXEMPT, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORDLESS_DENY_REPLY,
 } from './world.ts';
 
 /** The first port of the senderblock listeners' milters: one port each, in SENDER_BLOCK_REPLIES order. */
@@ -12,6 +13,7 @@ export const REPLY_MILTER = {
   recipientsPort: 10026,
   providerPort: 10027,
   ambiguousPort: 10028,
+  chkuserPort: 10029,
   /** The milter port of each senderblock listener (by its address). */
   senderPorts: Object.fromEntries(Object.keys(SENDER_BLOCK_REPLIES).map((address, i) => [address, FIRST_SENDER_PORT + i])) as Readonly<Record<string, number>>,
 } as const;
@@ -23,14 +25,17 @@ export const REPLY_MILTER = {
  * AMBIGUOUS_TO_EVERYONE) refused in Outlook.com's generic words and all but postmaster@ of
  * POSTMASTER_EXEMPT in Exim's (ambiguous), or every MAIL FROM refused with one reply.
  */
-export type MilterMode = 'blocklist' | 'recipients' | 'provider' | 'ambiguous' | { mailFrom: string };
+export type MilterMode = 'blocklist' | 'recipients' | 'provider' | 'ambiguous' | 'chkuser' | { mailFrom: string };
 
 const USUAL: ReadonlySet<string> = new Set(MAILBOXES);
 
 const SPECIAL: ReadonlyMap<string, string> = new Map(Object.entries(SPECIAL_RECIPIENTS));
 
-/** The reply for `RCPT TO:<address>` (the argument as Postfix forwards it), or undefined to accept. */
-export function rcptReply(mode: MilterMode, argument: string): string | undefined {
+/**
+ * The reply for `RCPT TO:<address>` (the argument as Postfix forwards it), or undefined to accept.
+ * `wrong`: the session's RCPTs so far that were no mailbox (the chkuser mode counts them).
+ */
+export function rcptReply(mode: MilterMode, argument: string, wrong = 0): string | undefined {
   if (typeof mode === 'object') return undefined;
   const address = argument.replace(/^<|>$/g, '').toLowerCase();
   const at = address.lastIndexOf('@');
@@ -46,6 +51,9 @@ export function rcptReply(mode: MilterMode, argument: string): string | undefine
       return mailbox && !AMBIGUOUS_TO_EVERYONE.includes(domain) ? undefined : AMBIGUOUS_REPLY;
     case 'provider':
       return SPECIAL.get(address) ?? (mailbox ? undefined : NO_SUCH_USER_REPLIES[domain]?.(address));
+    case 'chkuser':
+      if (wrong >= CHKUSER_WRONG_RCPT_LIMIT) return CHKUSER_TURNED;
+      return mailbox ? undefined : CHKUSER_NO_MAILBOX;
   }
 }
 

@@ -7,7 +7,7 @@
  * One port per behaviour: REPLY_MILTER.blocklistPort rejects every recipient,
  * REPLY_MILTER.recipientsPort rejects only the special recipients, REPLY_MILTER.providerPort
  * also every address that is no mailbox (in its provider's words), REPLY_MILTER.ambiguousPort
- * answers in Outlook.com's generic words, and each of
+ * answers in Outlook.com's generic words, REPLY_MILTER.chkuserPort as qmail's chkuser, and each of
  * REPLY_MILTER.senderPorts rejects every MAIL FROM with its listener's reply.
  */
 import { createServer, type Socket } from 'node:net';
@@ -31,6 +31,8 @@ const UNANSWERED = new Set(['D', 'A', 'Q', 'K']);
 
 function serve(socket: Socket, mode: MilterMode): void {
   const reader = new MilterPacketReader();
+  // One milter connection per SMTP session: what chkuser counts, across the session's transactions.
+  let wrong = 0;
   socket.on('error', () => socket.destroy());
   socket.on('data', (chunk) => {
     for (const packet of reader.push(chunk)) {
@@ -48,7 +50,8 @@ function serve(socket: Socket, mode: MilterMode): void {
         socket.write(encodePacket('O', reply));
         continue;
       }
-      const reply = packet.command === 'R' ? rcptReply(mode, strings(packet.data)[0] ?? '') : packet.command === 'M' ? mailReply(mode) : undefined;
+      const reply = packet.command === 'R' ? rcptReply(mode, strings(packet.data)[0] ?? '', wrong) : packet.command === 'M' ? mailReply(mode) : undefined;
+      if (reply?.startsWith('5')) wrong++;
       // A multi-line reply goes as its lines joined by CRLF, each with its code (as smfi_setmlreply sends it).
       socket.write(reply === undefined ? encodePacket('c') : encodePacket('y', Buffer.from(`${reply.replaceAll('\n', '\r\n')}\0`, 'latin1')));
     }
@@ -60,6 +63,7 @@ const modes: [MilterMode, number][] = [
   ['recipients', REPLY_MILTER.recipientsPort],
   ['provider', REPLY_MILTER.providerPort],
   ['ambiguous', REPLY_MILTER.ambiguousPort],
+  ['chkuser', REPLY_MILTER.chkuserPort],
   ...Object.entries(SENDER_BLOCK_REPLIES).map(([address, mailFrom]): [MilterMode, number] => [{ mailFrom }, REPLY_MILTER.senderPorts[address] as number]),
 ];
 let listening = 0;

@@ -20,7 +20,7 @@ export const SOCKS5 = { address: '127.0.0.1', port: 1080, user: 'bz', password: 
 /** Behaviours a Postfix listener can have (each is a master.cf line with -o overrides). */
 export type ListenerKind =
   | 'standard' | 'catchall' | 'greylist' | 'nopipelining' | 'blocklist'
-  | 'recipientlimit' | 'helocheck' | 'greycatchall' | 'senderblock' | 'provider' | 'ambiguous' | 'sessionlimit' | 'ratelimit';
+  | 'recipientlimit' | 'helocheck' | 'greycatchall' | 'senderblock' | 'provider' | 'ambiguous' | 'sessionlimit' | 'ratelimit' | 'chkuser';
 
 export interface Listener {
   address: string;
@@ -51,6 +51,7 @@ export const LISTENERS: Listener[] = [
   { address: '127.0.0.42', kind: 'sessionlimit', domains: ['onesession-a.test', 'onesession-b.test', 'onesession-c.test'] },
   // No EXPECTATIONS: every suite that checks them all would spend its sessions; its own test does.
   { address: '127.0.0.43', kind: 'ratelimit', domains: ['ratelimit.test'] },
+  { address: '127.0.0.44', kind: 'chkuser', domains: ['qmail.test'] },
 ];
 
 /**
@@ -73,6 +74,16 @@ export const SESSION_LIMIT = 1;
  */
 export const SESSION_RATE_LIMIT = 2;
 export const SESSION_RATE_WINDOW_S = 10;
+
+/**
+ * The chkuser listener (mx.qmail.test) answers as qmail's chkuser with CHKUSER_WRONGRCPTLIMIT:
+ * an address that is no mailbox gets CHKUSER_NO_MAILBOX, and once a session has had
+ * CHKUSER_WRONG_RCPT_LIMIT of those, every later RCPT of that session gets CHKUSER_TURNED, live
+ * mailboxes too (replies from chkuser_settings.h, test/fixtures/smtp-replies.json).
+ */
+export const CHKUSER_WRONG_RCPT_LIMIT = 3;
+export const CHKUSER_NO_MAILBOX = '511 sorry, no mailbox here by that name (#5.1.1 - chkuser)';
+export const CHKUSER_TURNED = '571 sorry, you are violating our security policies (#5.1.1 - chkuser)';
 
 /** `smtpd_recipient_limit` of the recipientlimit listener: RCPTs past it in one transaction get RECIPIENT_LIMIT_REPLY. */
 export const RECIPIENT_LIMIT = 3;
@@ -322,6 +333,9 @@ export const RECORDS: ZoneRecord[] = [
   /** A server that allows a client SESSION_RATE_LIMIT new sessions in SESSION_RATE_WINDOW_S. */
   { name: 'mx.ratelimit.test', type: 'A', value: '127.0.0.43' },
   { name: 'ratelimit.test', type: 'MX', value: '10 mx.ratelimit.test' },
+  /** qmail's chkuser: refuses every RCPT of a session after CHKUSER_WRONG_RCPT_LIMIT unknown ones. */
+  { name: 'mx.qmail.test', type: 'A', value: '127.0.0.44' },
+  { name: 'qmail.test', type: 'MX', value: '10 mx.qmail.test' },
 
   /** RFC 7505 null MX. */
   { name: 'nullmx.test', type: 'MX', value: '0 .' },
@@ -422,6 +436,8 @@ export const EXPECTATIONS: Expectation[] = [
   ...each('outlook.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
   ...each('shunned.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
   ...each('exempt.test', 'unknown', 'ambiguous_refusal', ['alice', 'nobody']),
+  ...each('qmail.test', 'deliverable', 'accepted', ['alice', 'bob']),
+  ...each('qmail.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
   ...['onesession-a.test', 'onesession-b.test', 'onesession-c.test'].flatMap((d) => [
     ...each(d, 'deliverable', 'accepted', ['alice', 'bob']),
     ...each(d, 'undeliverable', 'mailbox_not_found', ['nobody']),

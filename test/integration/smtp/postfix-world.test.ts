@@ -10,7 +10,7 @@ import { describeWorld } from '../../support/world-tier.ts';
 import { HostLimiter } from '../../../prober/pool/host-limiter.ts';
 import { systemClock, type ProbeResult } from '../../../protocol/index.ts';
 import {
-  AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BLOCK_REPLIES, BULK, EXPECTATIONS, GREYLIST_DELAY_S, NO_SUCH_USER_REPLIES, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORDLESS_DENY_REPLY, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox,
+  AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BLOCK_REPLIES, BULK, CHKUSER_TURNED, EXPECTATIONS, GREYLIST_DELAY_S, NO_SUCH_USER_REPLIES, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORDLESS_DENY_REPLY, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox,
   SESSION_RATE_LIMIT, SESSION_RATE_WINDOW_S,
 } from '../../world/world.ts';
 
@@ -270,6 +270,22 @@ describeWorld('SMTP stage against the Postfix test world', () => {
       expect(result.catch_all.status).not.toBe('no');
       expect(proxy.connections).toBe(1);
       expect(proxy.clientLines.filter((l) => l === 'RCPT TO:<postmaster@exempt.test>')).toHaveLength(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('qmail.test: chkuser refuses every RCPT of a session past its limit of unknown ones, live mailboxes too; they are answered in a fresh session that stops short of it', async () => {
+    const proxy = await startDelayProxy({ target: { host: listener('qmail.test'), port: 25 } });
+    try {
+      const locals = ['ghost1', 'ghost2', 'ghost3', 'alice', 'ghost4', 'bob', 'ghost5', 'carol'];
+      const result = await newRunner(proxy.port)(task('qmail.test', locals, [['mx.qmail.test', proxy.host]], { catch_all: false }));
+      await proxy.drained();
+      expect(reasons(result)).toEqual(Object.fromEntries(locals.map((l) => [`${l}@qmail.test`, l.startsWith('ghost') ? 'mailbox_not_found' : 'accepted'])));
+      expect(proxy.connections).toBe(2);
+      // Eight RCPTs in the session that turned (five of them refused as CHKUSER_TURNED), then the five unanswered in two transactions of three and two.
+      expect(proxy.clientLines.filter((l) => l.startsWith('RCPT TO:'))).toHaveLength(13);
+      expect(result.results.some((r) => replyLine(r.smtp.reply) === CHKUSER_TURNED)).toBe(false);
     } finally {
       await proxy.close();
     }

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { MilterPacketReader, encodePacket, strings } from '../../world/milter-codec.ts';
 import { REPLY_MILTER, mailReply, rcptReply } from '../../world/reply-milter-rules.ts';
 import { renderMasterCf } from '../../world/render-postfix-master.ts';
-import { AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BLOCK_REPLIES, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORKSPACE_NO_SUCH_USER } from '../../world/world.ts';
+import {
+  AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BLOCK_REPLIES, CHKUSER_NO_MAILBOX, CHKUSER_TURNED, CHKUSER_WRONG_RCPT_LIMIT, POSTMASTER_EXEMPT, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORDLESS_DENY_REPLY,
+  WORKSPACE_NO_SUCH_USER,
+} from '../../world/world.ts';
 
 describe('milter packets', () => {
   const stream = Buffer.concat([
@@ -49,6 +52,18 @@ describe('reply milter rules', () => {
     expect(rcptReply('ambiguous', '<postmaster@outlook.test>')).toBeUndefined();
     expect(rcptReply('ambiguous', '<nobody@outlook.test>')).toBe(AMBIGUOUS_REPLY);
     expect(rcptReply('ambiguous', '<postmaster@shunned.test>')).toBe(AMBIGUOUS_REPLY);
+  });
+
+  it('refuses all but postmaster@ of a postmaster-exempt domain in Exim’s wordless words on the ambiguous port', () => {
+    const [domain] = POSTMASTER_EXEMPT;
+    expect(rcptReply('ambiguous', `<alice@${domain}>`)).toBe(WORDLESS_DENY_REPLY);
+    expect(rcptReply('ambiguous', `<postmaster@${domain}>`)).toBeUndefined();
+  });
+
+  it('answers as chkuser on its port: unknown ones refused until the session’s limit, then every RCPT, live ones too', () => {
+    expect(rcptReply('chkuser', '<nobody@qmail.test>', 0)).toBe(CHKUSER_NO_MAILBOX);
+    expect(rcptReply('chkuser', '<alice@qmail.test>', CHKUSER_WRONG_RCPT_LIMIT - 1)).toBeUndefined();
+    expect(rcptReply('chkuser', '<alice@qmail.test>', CHKUSER_WRONG_RCPT_LIMIT)).toBe(CHKUSER_TURNED);
   });
 
   it('refuses every sender of a senderblock listener with its provider’s words, and nothing else', () => {
