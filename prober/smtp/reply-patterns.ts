@@ -110,6 +110,11 @@ export const PROVIDER_QUIRKS: readonly { enhanced?: string; all: readonly string
     why: 'Exchange Online: its protection agent is overloaded, under a policy code',
   },
   {
+    all: [' frequency of receiving messages is limited '],
+    reason: 'temporary_failure',
+    why: 'QQ: a live mailbox receiving too fast (Sisimai: speeding); QQ\'s "Ip frequency limited" is ours, this one the recipient\'s',
+  },
+  {
     enhanced: '5.3.2',
     all: [' service currently unavailable '],
     reason: 'blocked_by_server',
@@ -152,15 +157,20 @@ export const BLOCK_PATTERNS = [
   // Mimecast's geography and TLS policies, QQ's and Barracuda's refusals of the sender, Orange's and Zoho's of the message.
   ' network not allowed ', ' requires encryption ', ' connection denied ', ' bounce attack', ' spoofed ', ' mail rejected ',
   ' mail rejete ', ' service refused ',
-  // NetEase's spam verdict ("451 DT:SPM 163 …"); Yahoo's refusal of a MAIL FROM domain that does not resolve.
-  ' dt spm ', ' unresolvable rfc 5321 from domain ',
+  // NetEase's spam verdict ("451 DT:SPM 163 …"), its lists of senders and IPs it refuses (WM:BLI, WM:BLU) and
+  // its limits on IPs that sent to many missing recipients or too much (421 HL:REP, HL:MEP);
+  // Yahoo's refusal of a MAIL FROM domain that does not resolve.
+  ' dt spm ', ' wm bli ', ' wm blu ', ' hl rep ', ' hl mep ', ' unresolvable rfc 5321 from domain ',
   // Proofpoint Essentials' "550 5.1.0 sender rejected"; Yahoo's "451 VS1-MF Excessive unknown recipients".
   ' sender rejected ', ' excessive unknown recipients ',
   // Relay refusals in other words than RELAY_DENIED_PATTERNS' (Symantec, cPanel, Sendmail, Trend Micro).
   ' relay denied ', ' not permitted to relay ', ' unauthorized relay ', ' domain of forward path is not allowed ',
   ' relay not allowed ', ' delivery is not allowed to this address ',
-  // qmail chkuser: "511 sorry, can't find a valid MX for sender domain (#5.1.1 - chkuser)".
-  ' for sender domain ',
+  // qmail chkuser: "511 sorry, can't find a valid MX for sender domain (#5.1.1 - chkuser)"; Orange's
+  // "501 5.1.0 Emetteur invalide. Invalid Sender"; La Poste's "550 5.5.3 Mail from not owned by user".
+  ' for sender domain ', ' invalid sender ', ' not owned by user ',
+  // Daum's "550 5.2.1 DDENY …: The receiver denied your mail": a live mailbox refuses us, under the code for a disabled one.
+  ' denied your mail ',
 ] as const;
 
 /**
@@ -219,6 +229,7 @@ export const BUSY_PATTERNS = [
 export const DISABLED_PATTERNS = [
   ' disabled ', ' inactive ', ' deactivated ', ' suspended ', ' locked ', ' discontinued ',
   ' no longer active ', ' account expired ', ' frozen ', ' not active ', ' account closed ', ' no longer valid ',
+  ' archived recipient ', // La Poste's "550 5.5.0 Boite du destinataire archivee. Archived recipient."
 ] as const;
 
 export const FULL_PATTERNS = [

@@ -113,6 +113,7 @@ describe('classifyReply rules', () => {
     // Words about us and none about the mailbox: the code is not believed either.
     expect(classifyReply({ code: 571, lines: ['sorry, you are violating our security policies (#5.1.1 - chkuser)'] }, rcpt).reason).toBe('blocked_by_server');
     expect(classifyReply({ code: 550, enhanced: '5.1.2', lines: ['5.1.2 Relay not allowed.'] }, rcpt)).toMatchObject({ reason: 'blocked_by_server', relayDenied: true });
+    expect(classifyReply({ code: 550, enhanced: '5.2.1', lines: ['5.2.1 DDENY 192.0.2.1 : The receiver denied your mail. Please contact the receiver with another way.'] }, rcpt).reason).toBe('blocked_by_server');
     // Words about both: the mailbox's state stands.
     expect(classifyReply({ code: 550, enhanced: '5.1.1', lines: ['5.1.1 User unknown (policy)'] }, rcpt).reason).toBe('mailbox_not_found');
     // The same codes without words about us stay answers about the mailbox.
