@@ -56,11 +56,15 @@ export function refusedAsMailbox(control: ControlAnswer | undefined, reply: Smtp
   return othersAccepted || (reply !== undefined && speaksOfMailbox(reply, address));
 }
 
+const UNSETTLED_BY_POSTMASTER =
+  'postmaster@ was accepted, but the refusal names no mailbox and the server took no other recipient of ours: it may refuse us everyone but postmaster@.';
+
 /** An ambiguous refusal, settled by the control: mailbox_not_found, blocked_by_server, or still ambiguous (see refusedAsMailbox). */
 export function settleAmbiguous(check: SmtpCheck, control: ControlAnswer, address: string, othersAccepted: boolean): SmtpCheck {
   const transcript = [...(check.transcript ?? []), ...control.lines].slice(-MAX_ADDRESS_TRANSCRIPT);
   const base = { ...check, control: control.check, transcript };
   if (refusedAsMailbox(control, check.reply, address, othersAccepted)) return { ...base, outcome: 'rejected', reason: 'mailbox_not_found' };
   if (control.verdict === 'refused') return { ...base, outcome: 'error', reason: 'blocked_by_server', cause: 'blocked' };
+  if (control.verdict === 'accepted') return { ...base, detail: UNSETTLED_BY_POSTMASTER };
   return base;
 }

@@ -76,6 +76,8 @@ describe('the control recipient settles ambiguous refusals', () => {
     const result = await settle(clock, run(makeTask('exempt.test', ['alice', 'ghost'], [['mx.exempt.test', MX]], { catch_all: false })));
     expect(outcomes(result)).toEqual([['error', 'ambiguous_refusal'], ['error', 'ambiguous_refusal']]);
     expect(result.results[0]!.smtp.control?.reply.code).toBe(250);
+    // Why postmaster@'s acceptance did not settle it, for the person reading the result.
+    expect(result.results[0]!.smtp.detail).toMatch(/^postmaster@ was accepted, but the refusal names no mailbox/);
     expect(controls(network)).toHaveLength(1);
   });
 
