@@ -63,6 +63,8 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
   let ambiguous: ProbeAddress[] = [];
   let run: SessionRun | undefined;
   let spent = false;
+  /** RCPTs of this session the server answered on their own account, not with a block of us. */
+  let judged = 0;
   const budget = () => deps.notes.refusalBudget(target.address, deps.maxRejectionsPerSession);
   // A refusal of our IP ends the session at once: the provider's back-off holds for every task.
   while (!run && hasWork(ctx) && !ctx.signal.aborted && !deps.providers.blockOf(target.host)) {
@@ -114,7 +116,7 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
       break;
     }
     let limited = false;
-    const turn = turnedOnUs(exchanges.slice(head.length), rejected);
+    const turn = turnedOnUs(exchanges.slice(head.length), { refused: rejected, judged });
     for (const [i, item] of batch.entries()) {
       const ex = exchanges[head.length + i];
       if (!ex || i === turn?.at) break;
@@ -138,6 +140,7 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
       progress++;
       if (cls.namesOurIp || cls.helo) noteRefusal(ctx, target, ex.reply);
       if (cls.outcome !== 'accepted') rejected++;
+      if (!blocksUs(cls)) judged++;
       if (cls.ambiguous) ambiguous.push(item);
       if (isControlAddress(item.address, ctx.task.domain)) control ??= controlFromBatch(item.address, ex.reply, ex.lines);
       // A server that says "no such mailbox" is not catch-all: no need to spend probes on it.
@@ -232,22 +235,28 @@ function refusesThisDomain(batch: readonly ProbeAddress[], rcpts: readonly { rep
 
 /**
  * Where, in a transaction's RCPT replies, the server turned on us for the rest of the session: a
- * block of us that names neither our IP nor our HELO, after `refusedBefore` refusals of the session
- * and repeated for every RCPT after it. qmail's chkuser does so once a session passes its limit of
- * unknown recipients ("571 sorry, you are violating our security policies"), live mailboxes
- * included; a block of one recipient (a list closed to outsiders) is not repeated for the next.
- * `refused`: the session's refusals before it.
+ * block of us that names neither our IP nor our HELO, repeated for every RCPT after it, in a
+ * session that had refusals and whose RCPTs the server had answered on their own account before.
+ * qmail's chkuser does so once a session passes its limit of unknown recipients ("571 sorry, you
+ * are violating our security policies"), live mailboxes included. A server that blocks us from the
+ * first RCPT did not turn; a block of one recipient (a list closed to outsiders) is not repeated
+ * for the next. `refused`: the session's refusals before the turn.
  */
-function turnedOnUs(rcpts: readonly { reply: SmtpReply }[], refusedBefore: number): { at: number; refused: number } | undefined {
+function turnedOnUs(rcpts: readonly { reply: SmtpReply }[], before: { refused: number; judged: number }): { at: number; refused: number } | undefined {
   const classes = rcpts.map((ex) => classifyReply(ex.reply, { phase: 'rcpt' }));
-  const blocksUs = (c: ReplyClass) => c.blocked && c.outcome === 'error' && !c.namesOurIp && !c.helo;
-  let refused = refusedBefore;
+  let { refused, judged } = before;
   for (const [at, c] of classes.entries()) {
     const rest = classes.slice(at + 1);
-    if (refused > 0 && blocksUs(c) && rest.length > 0 && rest.every(blocksUs)) return { at, refused };
+    if (refused > 0 && judged > 0 && blocksUs(c) && rest.length > 0 && rest.every(blocksUs)) return { at, refused };
     if (c.outcome !== 'accepted') refused++;
+    if (!blocksUs(c)) judged++;
   }
   return undefined;
+}
+
+/** A refusal of us (not of our IP or HELO name, which end the session anyway). */
+function blocksUs(c: ReplyClass): boolean {
+  return c.blocked && c.outcome === 'error' && !c.namesOurIp && !c.helo;
 }
 
 /**

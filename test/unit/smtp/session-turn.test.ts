@@ -59,4 +59,11 @@ describe('a server that turns on us for the rest of a session', () => {
     expect(reasons(result)).toEqual({ ghost1: 'mailbox_not_found', staff: 'blocked_by_server', alice: 'accepted' });
     expect(network.sessions).toHaveLength(1);
   });
+
+  it('does not take a server that blocks us from the first RCPT for one that turned: one session answers all', async () => {
+    const { clock, network, run } = world(() => '550 5.7.1 Sender rejected by policy');
+    const result = await settle(clock, run(makeTask('wall.test', ['alice', 'bob', 'carol', 'dave'], [['mx.wall.test', MX]], { catch_all: false })));
+    expect(new Set(Object.values(reasons(result)))).toEqual(new Set(['blocked_by_server']));
+    expect(network.sessions).toHaveLength(1);
+  });
 });
