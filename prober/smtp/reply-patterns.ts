@@ -168,7 +168,7 @@ export const BLOCK_PATTERNS = [
   ' relay not allowed ', ' delivery is not allowed to this address ',
   // qmail chkuser: "511 sorry, can't find a valid MX for sender domain (#5.1.1 - chkuser)"; Orange's
   // "501 5.1.0 Emetteur invalide. Invalid Sender"; La Poste's "550 5.5.3 Mail from not owned by user".
-  ' for sender domain ', ' invalid sender ', ' not owned by user ',
+  ' for sender domain ', ' invalid sender ', ' not owned by user ', ' sending ips ',
   // Daum's "550 5.2.1 DDENY …: The receiver denied your mail": a live mailbox refuses us, under the code for a disabled one.
   ' denied your mail ',
 ] as const;
