@@ -19,6 +19,7 @@ export const ENHANCED_REASONS: ReadonlyMap<string, ReasonCode> = new Map([
   ['1.8', 'blocked_by_server'], // bad sender's system address: our MAIL FROM domain
   ['2.1', 'mailbox_disabled'],
   ['2.2', 'mailbox_full'],
+  ['2.3', 'smtp_protocol_error'], // message length exceeds administrative limit: the message's size, not the mailbox
   ['3.1', 'temporary_failure'], // mail system full: the server's disk, not the mailbox
   ['3.2', 'temporary_failure'], // system not accepting network messages
   ['5.1', 'smtp_protocol_error'],
@@ -121,6 +122,11 @@ export const PROVIDER_QUIRKS: readonly { enhanced?: string; all: readonly string
     why: 'Postfix postscreen: our IP is on its access list\'s blacklist, under the code for a system not accepting mail',
   },
   {
+    all: [' submission quota exceeded '],
+    reason: 'blocked_by_server',
+    why: 'Exchange Online: our own quota of submitted mail, under the code for a full mailbox (5.2.2)',
+  },
+  {
     all: [' loops back to myself '],
     reason: 'temporary_failure',
     why: 'Postfix: the server\'s own configuration loops ("mail for … loops back to myself"), worded as an undeliverable address under 5.1.1',
@@ -171,6 +177,10 @@ export const BLOCK_PATTERNS = [
   ' for sender domain ', ' invalid sender ', ' not owned by user ', ' sending ips ',
   // Daum's "550 5.2.1 DDENY …: The receiver denied your mail": a live mailbox refuses us, under the code for a disabled one.
   ' denied your mail ',
+  // Our sending account or quota, in Google's and Microsoft's words ("Mail Sending denied … sender account is disabled",
+  // "Daily sending quota exceeded", "daily limit for message recipients"); Zoho's "MailPolicy violation"; Yahoo's
+  // "554 Message not allowed - [299]" and its reputation deferral "421 4.7.0 [GL01]".
+  ' sending denied ', ' sender account ', ' sending quota ', ' daily limit ', ' mailpolicy ', ' message not allowed ', ' gl01 ',
 ] as const;
 
 /**
@@ -263,6 +273,8 @@ export const SYSTEM_TEMPORARY_PATTERNS = [
   ' insufficient system storage ', ' system storage ', ' system resources ',
   // GoDaddy IB510: "exceeded the max number of messages per session. Open a new session and try again."
   ' open a new session ',
+  // Exchange's "554 5.4.14 Hop count exceeded - possible mail loop": the route's fault, which may hit one recipient alone.
+  ' hop count exceeded ',
 ] as const;
 
 /** Greylisting by name: enough on any 4xx. */
