@@ -28,18 +28,18 @@ function replyOf(wire: readonly string[]): SmtpReply {
 
 describe('classifyReply over the corpus of real replies', () => {
   it('has a broad corpus, every entry annotated with its source', () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(80);
+    expect(corpus.length).toBeGreaterThanOrEqual(450);
     for (const e of corpus) expect(e.source.length).toBeGreaterThan(3);
   });
 
   it('documents the providers it names: where, what it means, and where code and meaning disagree', () => {
     const documented = corpus.filter((e) => e.url !== undefined);
-    expect(documented.length).toBeGreaterThanOrEqual(25);
+    expect(documented.length).toBeGreaterThanOrEqual(330);
     for (const e of documented) {
       expect(e.url).toMatch(/^https?:\/\//);
       expect(e.meaning?.length ?? 0).toBeGreaterThan(5);
     }
-    expect(corpus.filter((e) => e.code_disagrees !== undefined).length).toBeGreaterThanOrEqual(8);
+    expect(corpus.filter((e) => e.code_disagrees !== undefined).length).toBeGreaterThanOrEqual(60);
   });
 
   it.each(corpus.map((e) => [e.reply.join(' | ').slice(0, 90), e] as const))('%s', (_, entry) => {
