@@ -72,7 +72,8 @@ export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyCla
     busy: matchesAny(text, BUSY_PATTERNS),
     namesOurIp: matchesAny(text, NAMES_OUR_IP_PATTERNS),
     helo: matchesAny(text, HELO_PATTERNS),
-    relayDenied: matchesAny(text, RELAY_DENIED_PATTERNS),
+    // Only a permanent refusal says the MX takes no mail for the domain: Mimecast's "451 Open relay not allowed" is for now.
+    relayDenied: code >= 500 && matchesAny(text, RELAY_DENIED_PATTERNS),
   };
   const recipientLimit = context.phase === 'rcpt' && isRecipientLimit(code, enhanced, text, { blockText, namesOurIp: flags.namesOurIp });
   if (recipientLimit) return { ...verdict('temporary', 'temporary_failure', closing), ...flags, cause: 'busy', recipientLimit, busy: true };

@@ -122,6 +122,12 @@ export const PROVIDER_QUIRKS: readonly { enhanced?: string; all: readonly string
     why: 'Postfix postscreen: our IP is on its access list\'s blacklist, under the code for a system not accepting mail',
   },
   {
+    enhanced: '5.7.1',
+    all: [' xgemail 0011 '],
+    reason: 'mailbox_not_found',
+    why: 'Sophos Email: XGEMAIL_0011, the recipient does not exist, under a policy code',
+  },
+  {
     all: [' submission quota exceeded '],
     reason: 'blocked_by_server',
     why: 'Exchange Online: our own quota of submitted mail, under the code for a full mailbox (5.2.2)',
@@ -181,6 +187,10 @@ export const BLOCK_PATTERNS = [
   // "Daily sending quota exceeded", "daily limit for message recipients"); Zoho's "MailPolicy violation"; Yahoo's
   // "554 Message not allowed - [299]" and its reputation deferral "421 4.7.0 [GL01]".
   ' sending denied ', ' sender account ', ' sending quota ', ' daily limit ', ' mailpolicy ', ' message not allowed ', ' gl01 ',
+  // Gateways' TLS, authentication and relay policies (Mimecast, Symantec), their limits on a sending host an hour
+  // (Cisco's "452 Too many recipients received this hour"), Trend Micro's ERS zombie list and sender filtering.
+  ' requires tls ', ' high strength ciphers ', ' failed to authenticate ', ' smtp authentication ', ' as a relay ',
+  ' this hour ', ' zombie ', ' block temporarily ',
 ] as const;
 
 /**
@@ -195,7 +205,7 @@ export const MAILBOX_FRAMES = [' recipient address rejected '] as const;
 export const RELAY_DENIED_PATTERNS = [
   ' relay access denied ', ' relaying denied ', ' relay not permitted ', ' unable to relay ', ' relaying not allowed ',
   ' not in my list of allowed rcpthosts ', ' we do not relay ', ' relay denied ', ' not permitted to relay ', ' unauthorized relay ',
-  ' domain of forward path is not allowed ', ' relay not allowed ',
+  ' domain of forward path is not allowed ', ' relay not allowed ', ' as a relay ',
 ] as const;
 
 /**
@@ -214,7 +224,7 @@ export const NAMES_OUR_IP_PATTERNS = [
   ' listed on ', ' listed in ', ' banned sender ', ' banned sending ip ', ' your ip ', ' ip address ', ' sending ip ',
   ' client host ', ' reputation ', ' unusual rate ', ' unsolicited mail ', ' frequency limited ', ' complaints ',
   ' unexpected volume ', ' temporarily deferred due to ', ' rate limited ', ' not accepted from ', ' not in whitelist ',
-  ' permanently deferred ', ' bad reputation ', ' this ip ',
+  ' permanently deferred ', ' bad reputation ', ' this ip ', ' this hour ', ' zombie ',
   // Proofpoint's IP reputation lookup ("554 Blocked - see https://ipcheck.proofpoint.com/?ip=…").
   ' ipcheck ',
 ] as const;
@@ -246,7 +256,7 @@ export const FULL_PATTERNS = [
   ' mailbox full ', ' mailbox is full ', ' inbox is full ', ' mailbox size limit ', 'over quota',
   'overquota', ' over its quota ', ' over the quota ', 'quota exceeded', 'exceeded quota', 'exceeds quota',
   'exceeded storage', ' quote exceeded ', ' insufficient storage ', ' out of storage ', ' storage full ',
-  ' too many messages ', ' mailbox exceeds ', ' full mailbox ', ' exhausted allowed storage ', ' speichervolumen ', ' quota violation ',
+  ' too many messages on ', ' mailbox exceeds ', ' full mailbox ', ' exhausted allowed storage ', ' speichervolumen ', ' quota violation ',
 ] as const;
 
 /**
@@ -274,7 +284,7 @@ export const SYSTEM_TEMPORARY_PATTERNS = [
   // GoDaddy IB510: "exceeded the max number of messages per session. Open a new session and try again."
   ' open a new session ',
   // Exchange's "554 5.4.14 Hop count exceeded - possible mail loop": the route's fault, which may hit one recipient alone.
-  ' hop count exceeded ',
+  ' hop count exceeded ', ' mail loop ',
 ] as const;
 
 /** Greylisting by name: enough on any 4xx. */

@@ -77,6 +77,13 @@ describe('classifyReply rules', () => {
     expect(classifyReply({ code: 452, enhanced: '4.5.3', lines: ['4.5.3 Too many recipients'] }, rcpt).recipientLimit).toBe(true);
   });
 
+  it('takes only a permanent refusal for "this MX takes no mail for the domain", and an hourly limit on us for no recipient limit', () => {
+    expect(classifyReply({ code: 451, lines: ['Open relay not allowed - https://community.mimecast.com/docs/DOC-1369#451'] }, rcpt).relayDenied).toBe(false);
+    expect(classifyReply({ code: 554, enhanced: '5.7.1', lines: ['5.7.1 <x@y.test>: Relay access denied'] }, rcpt).relayDenied).toBe(true);
+    const hourly = classifyReply({ code: 452, lines: ['Too many recipients received this hour'] }, rcpt);
+    expect([hourly.recipientLimit, hourly.reason, hourly.namesOurIp]).toEqual([false, 'blocked_by_server', true]);
+  });
+
   it('reads a provider quirk on a 4xx before the words that would otherwise decide', () => {
     // "busy" under a policy code: not a block of us.
     expect(classifyReply({ code: 451, enhanced: '4.7.700', lines: ['4.7.700 PFA agent busy, please try again.'] }, rcpt)).toMatchObject({ reason: 'temporary_failure', blocked: false });
