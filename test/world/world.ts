@@ -35,7 +35,7 @@ export const LISTENERS: Listener[] = [
   { address: '127.0.0.22', kind: 'greylist', domains: ['grey.test'] },
   { address: '127.0.0.23', kind: 'nopipelining', domains: ['nopipe.test'] },
   { address: '127.0.0.25', kind: 'standard', domains: ['failover.test'] },
-  { address: '127.0.0.26', kind: 'blocklist', domains: ['blocked.test', 'poorrep.test', 'ppblocked.test', 'godaddy.test'] },
+  { address: '127.0.0.26', kind: 'blocklist', domains: ['blocked.test', 'poorrep.test', 'ppblocked.test', 'godaddy.test', 'mcrelay.test'] },
   { address: '127.0.0.27', kind: 'standard', domains: ['implicit.test'] },
   { address: '127.0.0.28', kind: 'standard', domains: ['equal.test'] },
   { address: '127.0.0.29', kind: 'standard', domains: ['equal.test'] },
@@ -229,6 +229,8 @@ export const BLOCK_REPLIES: Readonly<Record<string, string>> = {
   'ppblocked.test': '554 Blocked - see https://ipcheck.proofpoint.com/?ip=127.0.0.1',
   // GoDaddy: our IP's hourly limit, whose words a full mailbox's would match ("too many messages").
   'godaddy.test': '550 This IP has sent too many messages this hour. IB504',
+  // Mimecast, not recognising our IP for the domain: a 4xx relay refusal, for now. No EXPECTATIONS: a job would retry it.
+  'mcrelay.test': '451 Open relay not allowed - https://community.mimecast.com/docs/DOC-1369#451',
 };
 
 /** Seconds postgrey makes a new (client, sender, recipient) triplet wait. */
@@ -269,6 +271,8 @@ export const RECORDS: ZoneRecord[] = [
   { name: 'ppblocked.test', type: 'MX', value: '10 mx0a.pphosted.ppblocked.test' },
   { name: 'smtp.secureserver.godaddy.test', type: 'A', value: '127.0.0.26' },
   { name: 'godaddy.test', type: 'MX', value: '0 smtp.secureserver.godaddy.test' },
+  { name: 'eu-smtp-inbound-2.mcrelay.test', type: 'A', value: '127.0.0.26' },
+  { name: 'mcrelay.test', type: 'MX', value: '10 eu-smtp-inbound-2.mcrelay.test' },
 
   /** No MX: the domain's own A record is the implicit MX (RFC 5321 §5.1). */
   { name: 'implicit.test', type: 'A', value: '127.0.0.27' },

@@ -148,6 +148,14 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     expect(result.stats.provider_backoffs).toEqual([domain]);
   });
 
+  it('mcrelay.test: Mimecast’s “451 Open relay not allowed” from every MX is a refusal of us for now, not a domain that takes no mail', async () => {
+    const result = await newRunner()(task('mcrelay.test', ['alice', 'nobody'], [['eu-smtp-inbound-2.mcrelay.test', listener('mcrelay.test')]], { catch_all: false }));
+    for (const r of result.results) {
+      expect([r.address, r.smtp.outcome, r.smtp.reason]).toEqual([r.address, 'temporary', 'blocked_by_server']);
+      expect(replyLine(r.smtp.reply)).toBe(BLOCK_REPLIES['mcrelay.test']);
+    }
+  });
+
   it.each([
     ['eop.test', 'Microsoft'],
     ['ymail.test', 'Yahoo'],
