@@ -128,6 +128,11 @@ export const PROVIDER_QUIRKS: readonly { enhanced?: string; all: readonly string
     why: 'Sophos Email: XGEMAIL_0011, the recipient does not exist, under a policy code',
   },
   {
+    all: [' temporary dmarc dns lookup failure '],
+    reason: 'temporary_failure',
+    why: 'Rackspace G1E: its own DNS lookup failed for now; the word "DMARC" is otherwise about our authentication',
+  },
+  {
     all: [' submission quota exceeded '],
     reason: 'blocked_by_server',
     why: 'Exchange Online: our own quota of submitted mail, under the code for a full mailbox (5.2.2)',
@@ -191,6 +196,11 @@ export const BLOCK_PATTERNS = [
   // (Cisco's "452 Too many recipients received this hour"), Trend Micro's ERS zombie list and sender filtering.
   ' requires tls ', ' high strength ciphers ', ' failed to authenticate ', ' smtp authentication ', ' as a relay ',
   ' this hour ', ' zombie ', ' block temporarily ',
+  // Exim's sender callout in its long form ("550-Verification failed for <x> / 550-Unrouteable address / 550 Sender
+  // verification failed": the unrouteable address is ours), GoDaddy's IB506 on our From domain, IONOS's refusal of a
+  // misconfigured sending server, HostGator's hour-long block of a sender it takes for a harvester.
+  ' sender verification failed ', ' verification failed for ', ' from domain is invalid ', ' syntax error in parameters ',
+  ' dictionary attack ',
 ] as const;
 
 /**

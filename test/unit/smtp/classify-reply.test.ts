@@ -121,6 +121,8 @@ describe('classifyReply rules', () => {
     expect(classifyReply({ code: 571, lines: ['sorry, you are violating our security policies (#5.1.1 - chkuser)'] }, rcpt).reason).toBe('blocked_by_server');
     expect(classifyReply({ code: 550, enhanced: '5.1.2', lines: ['5.1.2 Relay not allowed.'] }, rcpt)).toMatchObject({ reason: 'blocked_by_server', relayDenied: true });
     expect(classifyReply({ code: 550, enhanced: '5.2.1', lines: ['5.2.1 DDENY 192.0.2.1 : The receiver denied your mail. Please contact the receiver with another way.'] }, rcpt).reason).toBe('blocked_by_server');
+    // Exim's sender callout in its long form: the unrouteable address is ours.
+    expect(classifyReply({ code: 550, lines: ['Verification failed for <bz@prober.example>', 'Unrouteable address', 'Sender verification failed'] }, rcpt).reason).toBe('blocked_by_server');
     // Words about both: the mailbox's state stands.
     expect(classifyReply({ code: 550, enhanced: '5.1.1', lines: ['5.1.1 User unknown (policy)'] }, rcpt).reason).toBe('mailbox_not_found');
     // The same codes without words about us stay answers about the mailbox.
