@@ -35,7 +35,7 @@ export const LISTENERS: Listener[] = [
   { address: '127.0.0.22', kind: 'greylist', domains: ['grey.test'] },
   { address: '127.0.0.23', kind: 'nopipelining', domains: ['nopipe.test'] },
   { address: '127.0.0.25', kind: 'standard', domains: ['failover.test'] },
-  { address: '127.0.0.26', kind: 'blocklist', domains: ['blocked.test', 'poorrep.test', 'ppblocked.test', 'godaddy.test', 'mcrelay.test'] },
+  { address: '127.0.0.26', kind: 'blocklist', domains: ['blocked.test', 'poorrep.test', 'ppblocked.test', 'godaddy.test', 'mcrelay.test', 'eximverify.test'] },
   { address: '127.0.0.27', kind: 'standard', domains: ['implicit.test'] },
   { address: '127.0.0.28', kind: 'standard', domains: ['equal.test'] },
   { address: '127.0.0.29', kind: 'standard', domains: ['equal.test'] },
@@ -229,6 +229,8 @@ export const BLOCK_REPLIES: Readonly<Record<string, string>> = {
   'ppblocked.test': '554 Blocked - see https://ipcheck.proofpoint.com/?ip=127.0.0.1',
   // GoDaddy: our IP's hourly limit, whose words a full mailbox's would match ("too many messages").
   'godaddy.test': '550 This IP has sent too many messages this hour. IB504',
+  // Exim whose callout to our MAIL FROM failed, in its long form: the "Unrouteable address" is ours, not the recipient.
+  'eximverify.test': ['550-Verification failed for <verify@prober.world.test>', '550-Unrouteable address', '550 Sender verification failed'].join('\n'),
   // Mimecast, not recognising our IP for the domain: a 4xx relay refusal, for now. No EXPECTATIONS: a job would retry it.
   'mcrelay.test': '451 Open relay not allowed - https://community.mimecast.com/docs/DOC-1369#451',
 };
@@ -271,6 +273,8 @@ export const RECORDS: ZoneRecord[] = [
   { name: 'ppblocked.test', type: 'MX', value: '10 mx0a.pphosted.ppblocked.test' },
   { name: 'smtp.secureserver.godaddy.test', type: 'A', value: '127.0.0.26' },
   { name: 'godaddy.test', type: 'MX', value: '0 smtp.secureserver.godaddy.test' },
+  { name: 'mx.eximverify.test', type: 'A', value: '127.0.0.26' },
+  { name: 'eximverify.test', type: 'MX', value: '10 mx.eximverify.test' },
   { name: 'eu-smtp-inbound-2.mcrelay.test', type: 'A', value: '127.0.0.26' },
   { name: 'mcrelay.test', type: 'MX', value: '10 eu-smtp-inbound-2.mcrelay.test' },
 
@@ -419,6 +423,7 @@ export const EXPECTATIONS: Expectation[] = [
   ...each('poorrep.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
   ...each('ppblocked.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
   ...each('godaddy.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
+  ...each('eximverify.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
   ...each('listed.test', 'unknown', 'blocked_by_server', ['alice']),
   ...each('eop.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),
   ...each('ymail.test', 'unknown', 'blocked_by_server', ['alice', 'nobody']),

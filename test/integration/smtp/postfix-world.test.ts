@@ -148,6 +148,16 @@ describeWorld('SMTP stage against the Postfix test world', () => {
     expect(result.stats.provider_backoffs).toEqual([domain]);
   });
 
+  it('eximverify.test: Exim’s long-form sender callout failure (“Unrouteable address”, ours) is a block for every address, never a missing mailbox', async () => {
+    const probed = task('eximverify.test', ['alice', 'nobody'], [['mx.eximverify.test', listener('eximverify.test')]], { catch_all: false });
+    const result = await newRunner()(probed);
+    for (const r of result.results) {
+      expect([r.address, r.smtp.outcome, r.smtp.reason]).toEqual([r.address, 'error', 'blocked_by_server']);
+      expect(replyLine(r.smtp.reply)).toBe(BLOCK_REPLIES['eximverify.test']);
+      expect(await publicAnswer(probed, result, r.address)).toEqual({ verdict: 'unknown', reason: 'blocked_by_server' });
+    }
+  });
+
   it('mcrelay.test: Mimecast’s “451 Open relay not allowed” from every MX is a refusal of us for now, not a domain that takes no mail', async () => {
     const result = await newRunner()(task('mcrelay.test', ['alice', 'nobody'], [['eu-smtp-inbound-2.mcrelay.test', listener('mcrelay.test')]], { catch_all: false }));
     for (const r of result.results) {
