@@ -120,7 +120,7 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
     for (const [i, item] of batch.entries()) {
       const ex = exchanges[head.length + i];
       if (!ex || i === turn?.at) break;
-      const cls = classifyReply(ex.reply, { phase: 'rcpt', smtputf8Needed: item.smtputf8, recipient: item.address });
+      const cls = classifyReply(ex.reply, { phase: 'rcpt', smtputf8Needed: item.smtputf8, recipient: item.address, sender: deps.mailFrom });
       // "452 4.5.3 Too many recipients": the rest wait for the next transaction of this session, spending no retry.
       if (cls.recipientLimit) {
         limited = true;
@@ -155,7 +155,7 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
       break;
     }
     const probeExchanges = limited ? [] : exchanges.slice(head.length + batch.length);
-    const probeClasses = probeExchanges.map((ex, i) => classifyReply(ex.reply, { phase: 'rcpt', recipient: probes[i] }));
+    const probeClasses = probeExchanges.map((ex, i) => classifyReply(ex.reply, { phase: 'rcpt', recipient: probes[i], sender: deps.mailFrom }));
     const probeLimit = probeClasses.findIndex((c) => c.recipientLimit);
     if (probeLimit >= 0) {
       limited = true;

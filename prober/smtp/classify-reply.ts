@@ -17,6 +17,8 @@ export interface ReplyContext {
   smtputf8Needed?: boolean;
   /** The address the reply answers, removed from the text before its words are read. */
   recipient?: string;
+  /** Our MAIL FROM: a refusal of a recipient that names it, and not the recipient, is about us. */
+  sender?: string;
 }
 
 export interface ReplyClass {
@@ -67,7 +69,8 @@ export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyCla
   if (code < 400) return error('smtp_protocol_error', closing);
 
   const enhanced = enhancedOf(reply);
-  const blockText = matchesAny(text, BLOCK_PATTERNS);
+  const aboutSender = namesOnlySender(reply.lines, context);
+  const blockText = aboutSender || matchesAny(text, BLOCK_PATTERNS);
   const flags = {
     busy: matchesAny(text, BUSY_PATTERNS),
     namesOurIp: matchesAny(text, NAMES_OUR_IP_PATTERNS),
@@ -78,7 +81,7 @@ export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyCla
   const recipientLimit = context.phase === 'rcpt' && isRecipientLimit(code, enhanced, text, { blockText, namesOurIp: flags.namesOurIp });
   if (recipientLimit) return { ...verdict('temporary', 'temporary_failure', closing), ...flags, cause: 'busy', recipientLimit, busy: true };
   if (code >= 500) {
-    const found = reasonOf(code, enhanced, text, { blockText, namesOurIp: flags.namesOurIp }, context);
+    const found = aboutSender ? 'blocked_by_server' : reasonOf(code, enhanced, text, { blockText, namesOurIp: flags.namesOurIp }, context);
     // 503 is "bad sequence of commands": whatever its words, not a verdict on the mailbox (Mimecast's "503 User unknown").
     const reason = forPhase(code === 503 && ADDRESS_REASONS.has(found) ? 'smtp_protocol_error' : found, context.phase, code);
     const outcome = ADDRESS_REASONS.has(reason) ? 'rejected' : 'error';
@@ -108,6 +111,17 @@ export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyCla
   // A 4xx whose words are about us was answered above.
   const reason = reasonOf(code, enhanced, text, { blockText: false, namesOurIp: false }, context);
   return temporary(TEMPORARY_REASONS.has(reason) ? reason : 'temporary_failure');
+}
+
+/**
+ * The refusal names our MAIL FROM and not the recipient it answers ("550-Verification failed for
+ * <our sender> / 550-Unrouteable address", "550 5.1.0 <our sender>: Sender address rejected: User
+ * unknown"): whatever its words say is missing or unknown, it is our address, not the recipient.
+ */
+function namesOnlySender(lines: readonly string[], context: ReplyContext): boolean {
+  if (context.phase !== 'rcpt' || !context.sender || !context.recipient) return false;
+  const raw = lines.join(' ').slice(0, 8192).toLowerCase();
+  return raw.includes(context.sender.toLowerCase()) && !raw.includes(context.recipient.toLowerCase());
 }
 
 function isRecipientLimit(code: number, enhanced: string | undefined, text: string, us: { blockText: boolean; namesOurIp: boolean }): boolean {

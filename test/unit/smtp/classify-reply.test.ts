@@ -84,6 +84,16 @@ describe('classifyReply rules', () => {
     expect([hourly.recipientLimit, hourly.reason, hourly.namesOurIp]).toEqual([false, 'blocked_by_server', true]);
   });
 
+  it('takes a refusal that names our sender and not the recipient for a refusal of us, whatever it says is unknown', () => {
+    const context = { phase: 'rcpt', recipient: 'alice@d.test', sender: 'verify@prober.test' } as const;
+    expect(classifyReply({ code: 550, lines: ['Verification failed for <verify@prober.test>', 'Unrouteable address', 'Sender address unusable'] }, context)).toMatchObject({ outcome: 'error', reason: 'blocked_by_server', blocked: true });
+    expect(classifyReply({ code: 550, enhanced: '5.1.1', lines: ['5.1.1 <verify@prober.test>: User unknown in local recipient table'] }, context).reason).toBe('blocked_by_server');
+    expect(classifyReply({ code: 450, lines: ['<verify@prober.test>: unverified address'] }, context)).toMatchObject({ outcome: 'temporary', blocked: true });
+    // Both named, or the recipient alone: the words judge the recipient as usual.
+    expect(classifyReply({ code: 550, enhanced: '5.1.1', lines: ['5.1.1 <alice@d.test>: User unknown (from <verify@prober.test>)'] }, context).reason).toBe('mailbox_not_found');
+    expect(classifyReply({ code: 550, enhanced: '5.1.1', lines: ['5.1.1 <alice@d.test>: User unknown'] }, context).reason).toBe('mailbox_not_found');
+  });
+
   it('reads a provider quirk on a 4xx before the words that would otherwise decide', () => {
     // "busy" under a policy code: not a block of us.
     expect(classifyReply({ code: 451, enhanced: '4.7.700', lines: ['4.7.700 PFA agent busy, please try again.'] }, rcpt)).toMatchObject({ reason: 'temporary_failure', blocked: false });
