@@ -90,7 +90,7 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
     const rcpts = batch.map((b) => rcptToCommand(b.address));
     const progressBefore = progress;
     const { exchanges, failure } = capabilities.pipelining
-      ? await pipelined(session, head, rcpts, probes, deps.timeouts.rcptMs)
+      ? await pipelined(session, head, rcpts, probes, deps.mailFrom, deps.timeouts.rcptMs)
       : await stepByStep(session, [...head, ...rcpts, ...probes.map(rcptToCommand)], head.length, head.length + batch.length, deps.timeouts.rcptMs);
     first = false;
     if (session.outOfStep()) {
@@ -116,11 +116,14 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
       break;
     }
     let limited = false;
-    const turn = turnedOnUs(exchanges.slice(head.length), { refused: rejected, judged });
+    // Each RCPT reply read once, as the answer to its own recipient: the batch, the turn and the probes share it.
+    const recipients = [...batch.map((b) => ({ recipient: b.address, smtputf8Needed: b.smtputf8 })), ...probes.map((p) => ({ recipient: p }))];
+    const classes = exchanges.slice(head.length).map((ex, i) => classifyReply(ex.reply, { phase: 'rcpt', sender: deps.mailFrom, ...recipients[i] }));
+    const turn = turnedOnUs(classes, { refused: rejected, judged });
     for (const [i, item] of batch.entries()) {
       const ex = exchanges[head.length + i];
-      if (!ex || i === turn?.at) break;
-      const cls = classifyReply(ex.reply, { phase: 'rcpt', smtputf8Needed: item.smtputf8, recipient: item.address, sender: deps.mailFrom });
+      const cls = classes[i];
+      if (!ex || !cls || i === turn?.at) break;
       // "452 4.5.3 Too many recipients": the rest wait for the next transaction of this session, spending no retry.
       if (cls.recipientLimit) {
         limited = true;
@@ -155,7 +158,7 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
       break;
     }
     const probeExchanges = limited ? [] : exchanges.slice(head.length + batch.length);
-    const probeClasses = probeExchanges.map((ex, i) => classifyReply(ex.reply, { phase: 'rcpt', recipient: probes[i], sender: deps.mailFrom }));
+    const probeClasses = limited ? [] : classes.slice(batch.length);
     const probeLimit = probeClasses.findIndex((c) => c.recipientLimit);
     if (probeLimit >= 0) {
       limited = true;
@@ -242,8 +245,7 @@ function refusesThisDomain(batch: readonly ProbeAddress[], rcpts: readonly { rep
  * first RCPT did not turn; a block of one recipient (a list closed to outsiders) is not repeated
  * for the next. `refused`: the session's refusals before the turn.
  */
-function turnedOnUs(rcpts: readonly { reply: SmtpReply }[], before: { refused: number; judged: number }): { at: number; refused: number } | undefined {
-  const classes = rcpts.map((ex) => classifyReply(ex.reply, { phase: 'rcpt' }));
+function turnedOnUs(classes: readonly ReplyClass[], before: { refused: number; judged: number }): { at: number; refused: number } | undefined {
   let { refused, judged } = before;
   for (const [at, c] of classes.entries()) {
     const rest = classes.slice(at + 1);
@@ -266,14 +268,14 @@ function blocksUs(c: ReplyClass): boolean {
  * stays open, as when all three went at once. A closing or "too many recipients" reply ends
  * probing here, as it would there.
  */
-async function pipelined(session: SmtpSession, head: string[], rcpts: string[], probes: string[], replyTimeoutMs: number): Promise<PipelineResult> {
+async function pipelined(session: SmtpSession, head: string[], rcpts: string[], probes: string[], sender: string, replyTimeoutMs: number): Promise<PipelineResult> {
   const [firstProbe, ...others] = probes;
   const commands = [...head, ...rcpts, ...(firstProbe ? [rcptToCommand(firstProbe)] : [])];
   const sent = await session.pipeline(commands, replyTimeoutMs);
   const last = sent.exchanges.length === commands.length ? sent.exchanges.at(-1)!.reply : undefined;
   const open = sent.exchanges.slice(0, head.length).every((ex) => ex.reply.code === 250) && !sent.failure && !session.outOfStep();
   if (!firstProbe || others.length === 0 || !last || !open) return sent;
-  const cls = classifyReply(last, { phase: 'rcpt', recipient: firstProbe });
+  const cls = classifyReply(last, { phase: 'rcpt', recipient: firstProbe, sender });
   if (cls.outcome === 'rejected' || cls.recipientLimit || last.code === 421) return sent;
   const more = await session.pipeline(others.map(rcptToCommand), replyTimeoutMs);
   return { exchanges: [...sent.exchanges, ...more.exchanges], ...(more.failure ? { failure: more.failure } : {}) };
