@@ -150,60 +150,6 @@ export const PROVIDER_QUIRKS: readonly { enhanced?: string; all: readonly string
 ];
 
 /**
- * The sender side is refused: a blocklist, a policy, our address, name, rate or reputation.
- * Whole words (or a blocklist's own name), matched on text whose echoed addresses are gone, so
- * "<jane@policygenius.com>" or "<antispam@…>" says nothing about us.
- */
-export const BLOCK_PATTERNS = [
-  'spamhaus', 'spamcop', 'sorbs', 'abusix', 'dnsbl', 'senderbase', 'barracudacentral', ' rbl ', ' sbrs ',
-  ' barracuda reputation ', ' blacklist ', ' blacklisted ', ' black list ', ' blocklist ', ' block list ',
-  ' blocked ', ' listed at ', ' listed on ', ' listed in ', ' banned ', ' spam ', ' antispam ', ' anti spam ',
-  ' spammer ', ' spamming ', ' unsolicited ', ' policy ', ' policies ', ' reputation ', ' access denied ',
-  ' administratively denied ', ' client host ', ' your ip ', ' ip address ', ' sending ip ', ' from your location ',
-  ' sender address rejected ', ' sender denied ', ' relay access denied ', ' relaying denied ', ' relay not permitted ',
-  ' unable to relay ', ' relaying ', ' not yet authorized ', ' reverse dns ', ' reverse hostname ',
-  ' cannot find your hostname ', ' ptr record ', ' rdns ', ' helo command rejected ', ' unauthenticated ',
-  ' authentication required ', ' spf ', ' dmarc ', ' dkim ', ' complaints ', ' connection rejected ',
-  ' junkmail ', ' sender verify failed ', ' not accepted from ', ' rate limited ', ' rate limit ',
-  ' frequency limited ', ' unusual rate ', ' content denied ', ' your message looks like ', ' not in whitelist ',
-  ' permanently deferred ',
-  // QQ's "550 Mail is rejected by recipients": the mailbox's own blacklist or filter refused us; the mailbox exists.
-  ' rejected by recipient ', ' rejected by recipients ', ' rejected by the recipient ',
-  // GoDaddy's hourly limits on a sending IP ("550 This IP has sent too many messages this hour. IB504").
-  ' this ip ',
-  // Mimecast's geography and TLS policies, QQ's and Barracuda's refusals of the sender, Orange's and Zoho's of the message.
-  ' network not allowed ', ' requires encryption ', ' connection denied ', ' bounce attack', ' spoofed ', ' mail rejected ',
-  ' mail rejete ', ' service refused ',
-  // NetEase's spam verdict ("451 DT:SPM 163 …"), its lists of senders and IPs it refuses (WM:BLI, WM:BLU) and
-  // its limits on IPs that sent to many missing recipients or too much (421 HL:REP, HL:MEP);
-  // Yahoo's refusal of a MAIL FROM domain that does not resolve.
-  ' dt spm ', ' wm bli ', ' wm blu ', ' hl rep ', ' hl mep ', ' unresolvable rfc 5321 from domain ',
-  // Proofpoint Essentials' "550 5.1.0 sender rejected"; Yahoo's "451 VS1-MF Excessive unknown recipients".
-  ' sender rejected ', ' excessive unknown recipients ',
-  // Relay refusals in other words than RELAY_DENIED_PATTERNS' (Symantec, cPanel, Sendmail, Trend Micro).
-  ' relay denied ', ' not permitted to relay ', ' unauthorized relay ', ' domain of forward path is not allowed ',
-  ' relay not allowed ', ' delivery is not allowed to this address ',
-  // qmail chkuser: "511 sorry, can't find a valid MX for sender domain (#5.1.1 - chkuser)"; Orange's
-  // "501 5.1.0 Emetteur invalide. Invalid Sender"; La Poste's "550 5.5.3 Mail from not owned by user".
-  ' for sender domain ', ' invalid sender ', ' not owned by user ', ' sending ips ',
-  // Daum's "550 5.2.1 DDENY …: The receiver denied your mail": a live mailbox refuses us, under the code for a disabled one.
-  ' denied your mail ',
-  // Our sending account or quota, in Google's and Microsoft's words ("Mail Sending denied … sender account is disabled",
-  // "Daily sending quota exceeded", "daily limit for message recipients"); Zoho's "MailPolicy violation"; Yahoo's
-  // "554 Message not allowed - [299]" and its reputation deferral "421 4.7.0 [GL01]".
-  ' sending denied ', ' sender account ', ' sending quota ', ' daily limit ', ' mailpolicy ', ' message not allowed ', ' gl01 ',
-  // Gateways' TLS, authentication and relay policies (Mimecast, Symantec), their limits on a sending host an hour
-  // (Cisco's "452 Too many recipients received this hour"), Trend Micro's ERS zombie list and sender filtering.
-  ' requires tls ', ' high strength ciphers ', ' failed to authenticate ', ' smtp authentication ', ' as a relay ',
-  ' this hour ', ' zombie ', ' block temporarily ',
-  // Exim's sender callout in its long form ("550-Verification failed for <x> / 550-Unrouteable address / 550 Sender
-  // verification failed": the unrouteable address is ours), GoDaddy's IB506 on our From domain, IONOS's refusal of a
-  // misconfigured sending server, HostGator's hour-long block of a sender it takes for a harvester.
-  ' sender verification failed ', ' verification failed for ', ' from domain is invalid ', ' syntax error in parameters ',
-  ' dictionary attack ',
-] as const;
-
-/**
  * Words that make an ambiguous refusal speak of a mailbox (Outlook.com's "mailbox unavailable",
  * IronPort's "Address rejected"), read after MAILBOX_FRAMES are cut: Postfix frames every
  * recipient restriction, policy ones too, as "Recipient address rejected: <reason>".
@@ -211,11 +157,13 @@ export const BLOCK_PATTERNS = [
 export const MAILBOX_WORDS = [' mailbox', ' user', ' recipient', ' address', ' account'] as const;
 export const MAILBOX_FRAMES = [' recipient address rejected '] as const;
 
-/** Refusals that say this MX takes no mail for the domain at all, for anyone (an open relay guard). */
+/** Refusals that say this MX takes no mail for the domain at all, for anyone (an open relay guard); refusals of us too. */
 export const RELAY_DENIED_PATTERNS = [
   ' relay access denied ', ' relaying denied ', ' relay not permitted ', ' unable to relay ', ' relaying not allowed ',
-  ' not in my list of allowed rcpthosts ', ' we do not relay ', ' relay denied ', ' not permitted to relay ', ' unauthorized relay ',
-  ' domain of forward path is not allowed ', ' relay not allowed ', ' as a relay ',
+  ' not in my list of allowed rcpthosts ', ' we do not relay ',
+  // In other words (Symantec, cPanel, Sendmail, Trend Micro, Stalwart).
+  ' relay denied ', ' not permitted to relay ', ' unauthorized relay ', ' domain of forward path is not allowed ',
+  ' relay not allowed ', ' as a relay ',
 ] as const;
 
 /**
@@ -234,9 +182,56 @@ export const NAMES_OUR_IP_PATTERNS = [
   ' listed on ', ' listed in ', ' banned sender ', ' banned sending ip ', ' your ip ', ' ip address ', ' sending ip ',
   ' client host ', ' reputation ', ' unusual rate ', ' unsolicited mail ', ' frequency limited ', ' complaints ',
   ' unexpected volume ', ' temporarily deferred due to ', ' rate limited ', ' not accepted from ', ' not in whitelist ',
-  ' permanently deferred ', ' bad reputation ', ' this ip ', ' this hour ', ' zombie ',
+  ' permanently deferred ', ' bad reputation ',
+  // GoDaddy's hourly limits on a sending IP ("550 This IP has sent too many messages this hour. IB504"), Cisco's on a
+  // sending host ("452 Too many recipients received this hour"), Trend Micro's ERS list of zombie IPs.
+  ' this ip ', ' this hour ', ' zombie ',
   // Proofpoint's IP reputation lookup ("554 Blocked - see https://ipcheck.proofpoint.com/?ip=…").
   ' ipcheck ',
+] as const;
+
+/**
+ * The sender side is refused: a blocklist, a policy, our address, name, rate or reputation, or
+ * this MX's relay guard. Whole words (or a blocklist's own name), matched on text whose echoed
+ * addresses are gone, so "<jane@policygenius.com>" or "<antispam@…>" says nothing about us.
+ */
+export const BLOCK_PATTERNS = [
+  ...RELAY_DENIED_PATTERNS, ...NAMES_OUR_IP_PATTERNS,
+  ' sbrs ', ' black list ', ' blocked ', ' banned ', ' spam ', ' antispam ', ' anti spam ', ' spammer ', ' spamming ',
+  ' unsolicited ', ' policy ', ' policies ', ' access denied ', ' administratively denied ', ' from your location ',
+  ' sender address rejected ', ' sender denied ', ' relaying ', ' not yet authorized ', ' reverse dns ', ' reverse hostname ',
+  ' cannot find your hostname ', ' ptr record ', ' rdns ', ' helo command rejected ', ' unauthenticated ',
+  ' authentication required ', ' spf ', ' dmarc ', ' dkim ', ' connection rejected ', ' junkmail ', ' sender verify failed ',
+  ' rate limit ', ' content denied ', ' your message looks like ',
+  // QQ's "550 Mail is rejected by recipients": the mailbox's own blacklist or filter refused us; the mailbox exists.
+  ' rejected by recipient ', ' rejected by recipients ', ' rejected by the recipient ',
+  // Mimecast's geography and TLS policies, QQ's and Barracuda's refusals of the sender, Orange's and Zoho's of the message.
+  ' network not allowed ', ' requires encryption ', ' connection denied ', ' bounce attack', ' spoofed ', ' mail rejected ',
+  ' mail rejete ', ' service refused ',
+  // NetEase's spam verdict ("451 DT:SPM 163 …"), its lists of senders and IPs it refuses (WM:BLI, WM:BLU) and
+  // its limits on IPs that sent to many missing recipients or too much (421 HL:REP, HL:MEP);
+  // Yahoo's refusal of a MAIL FROM domain that does not resolve.
+  ' dt spm ', ' wm bli ', ' wm blu ', ' hl rep ', ' hl mep ', ' unresolvable rfc 5321 from domain ',
+  // Proofpoint Essentials' "550 5.1.0 sender rejected"; Yahoo's "451 VS1-MF Excessive unknown recipients".
+  ' sender rejected ', ' excessive unknown recipients ',
+  // hMailServer's refusal of a sender's IP range.
+  ' delivery is not allowed to this address ',
+  // qmail chkuser: "511 sorry, can't find a valid MX for sender domain (#5.1.1 - chkuser)"; Orange's
+  // "501 5.1.0 Emetteur invalide. Invalid Sender"; La Poste's "550 5.5.3 Mail from not owned by user".
+  ' for sender domain ', ' invalid sender ', ' not owned by user ', ' sending ips ',
+  // Daum's "550 5.2.1 DDENY …: The receiver denied your mail": a live mailbox refuses us, under the code for a disabled one.
+  ' denied your mail ',
+  // Our sending account or quota, in Google's and Microsoft's words ("Mail Sending denied … sender account is disabled",
+  // "Daily sending quota exceeded", "daily limit for message recipients"); Zoho's "MailPolicy violation"; Yahoo's
+  // "554 Message not allowed - [299]" and its reputation deferral "421 4.7.0 [GL01]".
+  ' sending denied ', ' sender account ', ' sending quota ', ' daily limit ', ' mailpolicy ', ' message not allowed ', ' gl01 ',
+  // Gateways' TLS and authentication policies (Mimecast, Symantec), Trend Micro's sender filtering.
+  ' requires tls ', ' high strength ciphers ', ' failed to authenticate ', ' smtp authentication ', ' block temporarily ',
+  // Exim's sender callout in its long form ("550-Verification failed for <x> / 550-Unrouteable address / 550 Sender
+  // verification failed": the unrouteable address is ours), GoDaddy's IB506 on our From domain, IONOS's refusal of a
+  // misconfigured sending server, HostGator's hour-long block of a sender it takes for a harvester.
+  ' sender verification failed ', ' verification failed for ', ' from domain is invalid ', ' syntax error in parameters ',
+  ' dictionary attack ',
 ] as const;
 
 /** Our HELO/EHLO name was refused (Postfix reports HELO restrictions at RCPT with 504 5.5.2). */
