@@ -64,7 +64,7 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
   let run: SessionRun | undefined;
   let spent = false;
   /** RCPTs of this session the server answered on their own account, not with a block of us. */
-  let judged = 0;
+  let judged = open.judged;
   const budget = () => deps.notes.refusalBudget(target.address, deps.maxRejectionsPerSession);
   // A refusal of our IP ends the session at once: the provider's back-off holds for every task.
   while (!run && hasWork(ctx) && !ctx.signal.aborted && !deps.providers.blockOf(target.host)) {
@@ -119,7 +119,7 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
     // Each RCPT reply read once, as the answer to its own recipient: the batch, the turn and the probes share it.
     const recipients = [...batch.map((b) => ({ recipient: b.address, smtputf8Needed: b.smtputf8 })), ...probes.map((p) => ({ recipient: p }))];
     const classes = exchanges.slice(head.length).map((ex, i) => classifyReply(ex.reply, { phase: 'rcpt', sender: deps.mailFrom, ...recipients[i] }));
-    const turn = turnedOnUs(classes, { refused: rejected, judged });
+    const turn = turnedOnUs(classes, { refused: rejected, judged, inherited: reused !== undefined && progress === 0 });
     for (const [i, item] of batch.entries()) {
       const ex = exchanges[head.length + i];
       const cls = classes[i];
@@ -203,6 +203,7 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
     // Done with this domain and still in good standing: the next task to this server may carry on.
     count(ctx, session, before);
     open.rejected = rejected;
+    open.judged = judged;
     session.adopt({ transcript: new Transcript(() => deps.clock.now(), deps.clock.now()) });
     deps.limiter.park(target.address, open, release, deps.sessionIdleMs, () => void session.quit(deps.timeouts.commandMs).finally(release));
   } else {
@@ -222,6 +223,7 @@ class OpenSmtp {
     /** Connect, banner and EHLO lines, the evidence every address's transcript starts with. */
     readonly prelude: TranscriptLine[],
     public rejected = 0,
+    public judged = 0,
   ) {}
 }
 
@@ -243,13 +245,17 @@ function refusesThisDomain(batch: readonly ProbeAddress[], rcpts: readonly { rep
  * qmail's chkuser does so once a session passes its limit of unknown recipients ("571 sorry, you
  * are violating our security policies"), live mailboxes included. A server that blocks us from the
  * first RCPT did not turn; a block of one recipient (a list closed to outsiders) is not repeated
- * for the next. `refused`: the session's refusals before the turn.
+ * for the next. A session parked by earlier tasks carries their count: when this task's first
+ * RCPTs are all blocked there, one alone included, a fresh session tells a turn from a block (a
+ * single check in a session that several checks shared would otherwise take the turn for its
+ * answer). `refused`: the session's refusals before the turn.
  */
-function turnedOnUs(classes: readonly ReplyClass[], before: { refused: number; judged: number }): { at: number; refused: number } | undefined {
+function turnedOnUs(classes: readonly ReplyClass[], before: { refused: number; judged: number; inherited: boolean }): { at: number; refused: number } | undefined {
   let { refused, judged } = before;
   for (const [at, c] of classes.entries()) {
     const rest = classes.slice(at + 1);
-    if (refused > 0 && judged > 0 && blocksUs(c) && rest.length > 0 && rest.every(blocksUs)) return { at, refused };
+    const repeated = rest.length > 0 || (at === 0 && before.inherited);
+    if (refused > 0 && judged > 0 && blocksUs(c) && repeated && rest.every(blocksUs)) return { at, refused };
     if (c.outcome !== 'accepted') refused++;
     if (!blocksUs(c)) judged++;
   }

@@ -232,6 +232,11 @@ export const BLOCK_PATTERNS = [
   // misconfigured sending server, HostGator's hour-long block of a sender it takes for a harvester.
   ' sender verification failed ', ' verification failed for ', ' from domain is invalid ', ' syntax error in parameters ',
   ' dictionary attack ',
+  // Harvest guards: past a count of unknown recipients from our IP (per session or per hour) they refuse every later
+  // RCPT, live mailboxes too, in words about the count (Cisco's DHAP "550 Too many invalid recipients", indimail's
+  // "421 too many invalid addresses", a qmail patch's "553 too many bad recipients: sulking").
+  ' too many invalid ', ' too many unknown ', ' too many bad recipients ', ' too many bad rcpt', ' too many unrecognized ',
+  ' too many nonexistent ', ' too many non existent ', ' too many failed recipients ', ' harvest ',
 ] as const;
 
 /** Our HELO/EHLO name was refused (Postfix reports HELO restrictions at RCPT with 504 5.5.2). */

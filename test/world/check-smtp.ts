@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { smtpDialogue } from './smtp-dialogue.ts';
 import {
-  AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCK_REPLIES, CHKUSER_NO_MAILBOX, BULK, EXPECTATIONS, GREYLIST_DELAY_S, LISTENERS, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS,
+  AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCK_REPLIES, CHKUSER_NO_MAILBOX, BULK, EXPECTATIONS, GREYLIST_DELAY_S, HARVEST_DOMAIN, HARVEST_NO_MAILBOX, LISTENERS, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS,
   NO_SUCH_USER_REPLIES, POSTMASTER_EXEMPT, STARTTLS_ADDRESS, WORDLESS_DENY_REPLY, bulkDomain, bulkMailbox, tooManyConnectionsReply, SESSION_RATE_LIMIT, type Expectation,
 } from './world.ts';
 
@@ -42,7 +42,8 @@ function expectedReply(e: Expectation, listener: string): RegExp | string {
   const noSuchUser = NO_SUCH_USER_REPLIES[domain];
   if (noSuchUser && e.reason === 'mailbox_not_found') return noSuchUser(e.email);
   const kind = LISTENERS.find((l) => l.address === listener)?.kind;
-  if (kind === 'chkuser') return e.reason === 'mailbox_not_found' ? CHKUSER_NO_MAILBOX : /^250 /;
+  if (kind === 'chkuser' && e.reason === 'mailbox_not_found') return domain === HARVEST_DOMAIN ? HARVEST_NO_MAILBOX : CHKUSER_NO_MAILBOX;
+  if (kind === 'chkuser') return /^250 /;
   const ambiguous = kind === 'ambiguous';
   if (ambiguous && POSTMASTER_EXEMPT.includes(domain)) return e.email === `postmaster@${domain}` ? /^250 / : WORDLESS_DENY_REPLY;
   if (ambiguous && (e.reason === 'mailbox_not_found' || AMBIGUOUS_TO_EVERYONE.includes(domain))) return AMBIGUOUS_REPLY;

@@ -1,7 +1,7 @@
 /** What the reply milter answers, by the port Postfix reached it on. */
 import {
-  AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCKLIST_REPLY, BLOCK_REPLIES, CHKUSER_NO_MAILBOX, CHKUSER_TURNED, CHKUSER_WRONG_RCPT_LIMIT, MAILBOXES, NO_SUCH_USER_REPLIES,
-  POSTMASTER_EXEMPT, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORDLESS_DENY_REPLY,
+  AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCKLIST_REPLY, BLOCK_REPLIES, CHKUSER_NO_MAILBOX, CHKUSER_TURNED, CHKUSER_WRONG_RCPT_LIMIT, HARVEST_DOMAIN,
+  HARVEST_NO_MAILBOX, HARVEST_TURNED, MAILBOXES, NO_SUCH_USER_REPLIES, POSTMASTER_EXEMPT, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORDLESS_DENY_REPLY,
 } from './world.ts';
 
 /** The first port of the senderblock listeners' milters: one port each, in SENDER_BLOCK_REPLIES order. */
@@ -33,7 +33,8 @@ const SPECIAL: ReadonlyMap<string, string> = new Map(Object.entries(SPECIAL_RECI
 
 /**
  * The reply for `RCPT TO:<address>` (the argument as Postfix forwards it), or undefined to accept.
- * `wrong`: the session's RCPTs so far that were no mailbox (the chkuser mode counts them).
+ * `wrong`: the session's RCPTs so far that were no mailbox (the chkuser mode counts them, for
+ * qmail.test as qmail's chkuser, for HARVEST_DOMAIN as a harvest guard that exempts postmaster@).
  */
 export function rcptReply(mode: MilterMode, argument: string, wrong = 0): string | undefined {
   if (typeof mode === 'object') return undefined;
@@ -51,9 +52,12 @@ export function rcptReply(mode: MilterMode, argument: string, wrong = 0): string
       return mailbox && !AMBIGUOUS_TO_EVERYONE.includes(domain) ? undefined : AMBIGUOUS_REPLY;
     case 'provider':
       return SPECIAL.get(address) ?? (mailbox ? undefined : NO_SUCH_USER_REPLIES[domain]?.(address));
-    case 'chkuser':
-      if (wrong >= CHKUSER_WRONG_RCPT_LIMIT) return CHKUSER_TURNED;
-      return mailbox ? undefined : CHKUSER_NO_MAILBOX;
+    case 'chkuser': {
+      const harvest = domain === HARVEST_DOMAIN;
+      if (harvest && address === `postmaster@${domain}`) return undefined;
+      if (wrong >= CHKUSER_WRONG_RCPT_LIMIT) return harvest ? HARVEST_TURNED : CHKUSER_TURNED;
+      return mailbox ? undefined : harvest ? HARVEST_NO_MAILBOX : CHKUSER_NO_MAILBOX;
+    }
   }
 }
 

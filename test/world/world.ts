@@ -51,7 +51,7 @@ export const LISTENERS: Listener[] = [
   { address: '127.0.0.42', kind: 'sessionlimit', domains: ['onesession-a.test', 'onesession-b.test', 'onesession-c.test'] },
   // No EXPECTATIONS: every suite that checks them all would spend its sessions; its own test does.
   { address: '127.0.0.43', kind: 'ratelimit', domains: ['ratelimit.test'] },
-  { address: '127.0.0.44', kind: 'chkuser', domains: ['qmail.test'] },
+  { address: '127.0.0.44', kind: 'chkuser', domains: ['qmail.test', 'harvest.test'] },
 ];
 
 /**
@@ -84,6 +84,16 @@ export const SESSION_RATE_WINDOW_S = 10;
 export const CHKUSER_WRONG_RCPT_LIMIT = 3;
 export const CHKUSER_NO_MAILBOX = '511 sorry, no mailbox here by that name (#5.1.1 - chkuser)';
 export const CHKUSER_TURNED = '571 sorry, you are violating our security policies (#5.1.1 - chkuser)';
+
+/**
+ * harvest.test, on the same listener, is a harvest guard of the kind Cisco's DHAP and Libero run:
+ * the same count, refusals in their words (HARVEST_TURNED, Libero's, test/fixtures/smtp-replies.json),
+ * and, as Exim's default ACL does, postmaster@ taken whatever the count. So postmaster's acceptance
+ * cannot tell a turned live mailbox from a missing one.
+ */
+export const HARVEST_DOMAIN = 'harvest.test';
+export const HARVEST_NO_MAILBOX = '550 5.1.1 User unknown';
+export const HARVEST_TURNED = '550 Too many invalid recipients. For further information contact your provider.';
 
 /** `smtpd_recipient_limit` of the recipientlimit listener: RCPTs past it in one transaction get RECIPIENT_LIMIT_REPLY. */
 export const RECIPIENT_LIMIT = 3;
@@ -344,6 +354,9 @@ export const RECORDS: ZoneRecord[] = [
   /** qmail's chkuser: refuses every RCPT of a session after CHKUSER_WRONG_RCPT_LIMIT unknown ones. */
   { name: 'mx.qmail.test', type: 'A', value: '127.0.0.44' },
   { name: 'qmail.test', type: 'MX', value: '10 mx.qmail.test' },
+  /** A harvest guard (HARVEST_TURNED) on the same listener, postmaster@ exempt. */
+  { name: 'mx.harvest.test', type: 'A', value: '127.0.0.44' },
+  { name: 'harvest.test', type: 'MX', value: '10 mx.harvest.test' },
 
   /** RFC 7505 null MX. */
   { name: 'nullmx.test', type: 'MX', value: '0 .' },
@@ -447,6 +460,8 @@ export const EXPECTATIONS: Expectation[] = [
   ...each('exempt.test', 'unknown', 'ambiguous_refusal', ['alice', 'nobody']),
   ...each('qmail.test', 'deliverable', 'accepted', ['alice', 'bob']),
   ...each('qmail.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
+  ...each('harvest.test', 'deliverable', 'accepted', ['alice', 'bob']),
+  ...each('harvest.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
   ...['onesession-a.test', 'onesession-b.test', 'onesession-c.test'].flatMap((d) => [
     ...each(d, 'deliverable', 'accepted', ['alice', 'bob']),
     ...each(d, 'undeliverable', 'mailbox_not_found', ['nobody']),

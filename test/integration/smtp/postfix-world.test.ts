@@ -10,7 +10,7 @@ import { describeWorld } from '../../support/world-tier.ts';
 import { HostLimiter } from '../../../prober/pool/host-limiter.ts';
 import { systemClock, type ProbeResult } from '../../../protocol/index.ts';
 import {
-  AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BLOCK_REPLIES, BULK, CHKUSER_TURNED, EXPECTATIONS, GREYLIST_DELAY_S, NO_SUCH_USER_REPLIES, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORDLESS_DENY_REPLY, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox,
+  AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BLOCK_REPLIES, BULK, CHKUSER_TURNED, EXPECTATIONS, GREYLIST_DELAY_S, HARVEST_TURNED, NO_SUCH_USER_REPLIES, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORDLESS_DENY_REPLY, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox,
   SESSION_RATE_LIMIT, SESSION_RATE_WINDOW_S,
 } from '../../world/world.ts';
 
@@ -304,6 +304,22 @@ describeWorld('SMTP stage against the Postfix test world', () => {
       // Eight RCPTs in the session that turned (five of them refused as CHKUSER_TURNED), then the five unanswered in two transactions of three and two.
       expect(proxy.clientLines.filter((l) => l.startsWith('RCPT TO:'))).toHaveLength(13);
       expect(result.results.some((r) => replyLine(r.smtp.reply) === CHKUSER_TURNED)).toBe(false);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('harvest.test: a harvest guard’s refusal of live mailboxes is a turn on us, not their absence, though postmaster@ and alice were taken', async () => {
+    const proxy = await startDelayProxy({ target: { host: listener('harvest.test'), port: 25 } });
+    try {
+      const locals = ['ghost1', 'alice', 'ghost2', 'ghost3', 'bob', 'carol'];
+      const result = await newRunner(proxy.port)(task('harvest.test', locals, [['mx.harvest.test', proxy.host]], { catch_all: false }));
+      await proxy.drained();
+      expect(reasons(result)).toEqual(Object.fromEntries(locals.map((l) => [`${l}@harvest.test`, l.startsWith('ghost') ? 'mailbox_not_found' : 'accepted'])));
+      // bob and carol were refused as HARVEST_TURNED in the first session and taken in the second.
+      expect(proxy.connections).toBe(2);
+      expect(proxy.clientLines.filter((l) => l === 'RCPT TO:<bob@harvest.test>')).toHaveLength(2);
+      expect(result.results.some((r) => replyLine(r.smtp.reply) === HARVEST_TURNED)).toBe(false);
     } finally {
       await proxy.close();
     }

@@ -22,10 +22,10 @@ function chkuser(limit: number) {
   };
 }
 
-function world(rcpt: (address: string, s: ServerSession) => string) {
+function world(rcpt: (address: string, s: ServerSession) => string, sessionIdleMs = 0) {
   const clock = new FakeClock();
   const network = new FakeNetwork({ [MX]: { rcpt, ehloKeywords: ['PIPELINING'] } }, clock);
-  return { clock, network, run: runnerFor(network, clock) };
+  return { clock, network, run: runnerFor(network, clock, { sessionIdleMs }) };
 }
 
 const reasons = (result: { results: { address: string; smtp: { reason: string } }[] }) =>
@@ -65,5 +65,37 @@ describe('a server that turns on us for the rest of a session', () => {
     const result = await settle(clock, run(makeTask('wall.test', ['alice', 'bob', 'carol', 'dave'], [['mx.wall.test', MX]], { catch_all: false })));
     expect(new Set(Object.values(reasons(result)))).toEqual(new Set(['blocked_by_server']));
     expect(network.sessions).toHaveLength(1);
+  });
+
+  it('tells a turn from a block in a fresh session when one check meets it in a session earlier checks shared', async () => {
+    // Single checks, one address each, in the session the first opened: the third unknown one turns it.
+    const { clock, network, run } = world(chkuser(3), 1_000);
+    const answers: string[] = [];
+    for (const local of ['ghost1', 'alice', 'ghost2', 'ghost3', 'bob', 'carol']) {
+      const result = await settle(clock, run(makeTask(`${local}.qmail.test`, [local], [['mx.qmail.test', MX]], { id: `t-${local}`, catch_all: false })));
+      answers.push(result.results[0]!.smtp.reason);
+    }
+    expect(answers).toEqual(['mailbox_not_found', 'accepted', 'mailbox_not_found', 'mailbox_not_found', 'accepted', 'accepted']);
+    // bob met the turn in the shared session and was answered in a fresh one, which carol shared.
+    expect(network.sessions).toHaveLength(2);
+  });
+
+  it('never takes a harvest guard’s refusal of live mailboxes for missing ones, though the server took another', async () => {
+    // Cisco's DHAP, Libero: past a count of unknown recipients from our IP in the hour, every RCPT gets the count's
+    // words; this one, as Exim's default ACL does, still takes postmaster, so postmaster's answer cannot settle it.
+    let unknown = 0;
+    const { clock, run } = world((address) => {
+      if (address.startsWith('postmaster@')) return '250 ok';
+      if (unknown >= 2) return '550 Too many invalid recipients';
+      if (LIVE.has(address.slice(0, address.indexOf('@')))) return '250 ok';
+      unknown++;
+      return '550 5.1.1 User unknown';
+    });
+    const locals = ['ghost1', 'alice', 'ghost2', 'ghost3', 'bob', 'carol'];
+    const result = await settle(clock, run(makeTask('dhap.test', locals, [['mx.dhap.test', MX]], { catch_all: false })));
+    expect(reasons(result)).toEqual({
+      ghost1: 'mailbox_not_found', alice: 'accepted', ghost2: 'mailbox_not_found',
+      ghost3: 'blocked_by_server', bob: 'blocked_by_server', carol: 'blocked_by_server',
+    });
   });
 });

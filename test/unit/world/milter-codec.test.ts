@@ -3,7 +3,7 @@ import { MilterPacketReader, encodePacket, strings } from '../../world/milter-co
 import { REPLY_MILTER, mailReply, rcptReply } from '../../world/reply-milter-rules.ts';
 import { renderMasterCf } from '../../world/render-postfix-master.ts';
 import {
-  AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BLOCK_REPLIES, CHKUSER_NO_MAILBOX, CHKUSER_TURNED, CHKUSER_WRONG_RCPT_LIMIT, POSTMASTER_EXEMPT, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORDLESS_DENY_REPLY,
+  AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BLOCK_REPLIES, CHKUSER_NO_MAILBOX, CHKUSER_TURNED, CHKUSER_WRONG_RCPT_LIMIT, HARVEST_DOMAIN, HARVEST_NO_MAILBOX, HARVEST_TURNED, POSTMASTER_EXEMPT, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORDLESS_DENY_REPLY,
   WORKSPACE_NO_SUCH_USER,
 } from '../../world/world.ts';
 
@@ -64,6 +64,14 @@ describe('reply milter rules', () => {
     expect(rcptReply('chkuser', '<nobody@qmail.test>', 0)).toBe(CHKUSER_NO_MAILBOX);
     expect(rcptReply('chkuser', '<alice@qmail.test>', CHKUSER_WRONG_RCPT_LIMIT - 1)).toBeUndefined();
     expect(rcptReply('chkuser', '<alice@qmail.test>', CHKUSER_WRONG_RCPT_LIMIT)).toBe(CHKUSER_TURNED);
+  });
+
+  it('answers as a harvest guard for its domain on the chkuser port: its own words, and postmaster@ taken past the limit', () => {
+    expect(rcptReply('chkuser', `<nobody@${HARVEST_DOMAIN}>`, 0)).toBe(HARVEST_NO_MAILBOX);
+    expect(rcptReply('chkuser', `<alice@${HARVEST_DOMAIN}>`, CHKUSER_WRONG_RCPT_LIMIT - 1)).toBeUndefined();
+    expect(rcptReply('chkuser', `<alice@${HARVEST_DOMAIN}>`, CHKUSER_WRONG_RCPT_LIMIT)).toBe(HARVEST_TURNED);
+    expect(rcptReply('chkuser', `<postmaster@${HARVEST_DOMAIN}>`, CHKUSER_WRONG_RCPT_LIMIT)).toBeUndefined();
+    expect(rcptReply('chkuser', '<postmaster@qmail.test>', CHKUSER_WRONG_RCPT_LIMIT)).toBe(CHKUSER_TURNED);
   });
 
   it('refuses every sender of a senderblock listener with its provider’s words, and nothing else', () => {
