@@ -1,5 +1,6 @@
 import type { ReasonCode, SmtpReply, TemporaryCause } from '../../protocol/index.ts';
 import { enhancedCodeOf, parseEnhancedCode } from './enhanced-code.ts';
+import { quotedBackendReply, type BackendReply } from './quoted-reply.ts';
 import { matchesAny, normalizeReplyText } from './reply-text.ts';
 import { retryAfterSeconds } from './retry-delay.ts';
 import {
@@ -67,6 +68,8 @@ export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyCla
   const closing = code === 421 || matchesAny(text, CLOSING_PATTERNS);
   if (code < 300) return SUCCESS[context.phase].includes(code) ? verdict('accepted', 'accepted', closing) : error('smtp_protocol_error', closing);
   if (code < 400) return error('smtp_protocol_error', closing);
+  const quoted = context.phase === 'rcpt' ? quotedBackendReply(reply) : undefined;
+  if (quoted) return throughGateway(quoted, classifyReply(quoted.reply, { phase: 'rcpt', ...(context.recipient ? { recipient: context.recipient } : {}) }), code, closing);
 
   const enhanced = enhancedOf(reply);
   const aboutSender = namesOnlySender(reply.lines, context);
@@ -114,14 +117,40 @@ export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyCla
 }
 
 /**
- * The refusal names our MAIL FROM and not the recipient it answers ("550-Verification failed for
- * <our sender> / 550-Unrouteable address", "550 5.1.0 <our sender>: Sender address rejected: User
- * unknown"): whatever its words say is missing or unknown, it is our address, not the recipient.
+ * What a backend's reply, quoted by a gateway's recipient verification, means for us. A verdict on
+ * the mailbox, in a reply the gateway took for a bounce, is the backend's, even under Postfix's
+ * default 450 for it (unverified_recipient_reject_code). Anything else answered the gateway's own
+ * probe (its IP, its sender, a lookup that failed) or is not final yet: neither the mailbox nor
+ * us, so a 4xx waits as busy and a 5xx is no verdict. Read as the gateway's words, "undeliverable
+ * address" had made the backend's refusal of the probe's sender ("<>: Sender address rejected") a
+ * missing mailbox.
+ */
+function throughGateway(quoted: BackendReply, backend: ReplyClass, code: number, closing: boolean): ReplyClass {
+  if (quoted.bounced && ADDRESS_REASONS.has(backend.reason)) return { ...backend, closing };
+  return code < 500 ? { ...verdict('temporary', 'temporary_failure', closing), cause: 'busy' } : error('temporary_failure', closing);
+}
+
+/**
+ * The refusal names our MAIL FROM, or its domain, and not the recipient it answers ("550-Verification
+ * failed for <our sender> / 550-Unrouteable address", "550 5.1.0 <our sender>: Sender address
+ * rejected: User unknown", SoftBank's "553 <our domain> does not exist"): whatever its words say is
+ * missing or unknown, it is our address, not the recipient.
  */
 function namesOnlySender(lines: readonly string[], context: ReplyContext): boolean {
   if (context.phase !== 'rcpt' || !context.sender || !context.recipient) return false;
   const raw = lines.join(' ').slice(0, 8192).toLowerCase();
-  return raw.includes(context.sender.toLowerCase()) && !raw.includes(context.recipient.toLowerCase());
+  const recipient = context.recipient.toLowerCase();
+  if (raw.includes(recipient)) return false;
+  if (raw.includes(context.sender.toLowerCase())) return true;
+  // The domain as words of the server's own text (echoed addresses gone), and not the recipient's domain too.
+  const text = normalizeReplyText(lines, recipient);
+  const ours = normalizeReplyText([domainOf(context.sender)]);
+  const theirs = normalizeReplyText([domainOf(recipient)]);
+  return ours.trim() !== '' && text.includes(ours) && !text.includes(theirs);
+}
+
+function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1);
 }
 
 function isRecipientLimit(code: number, enhanced: string | undefined, text: string, us: { blockText: boolean; namesOurIp: boolean }): boolean {

@@ -201,7 +201,7 @@ export const BLOCK_PATTERNS = [
   ' unsolicited ', ' policy ', ' policies ', ' access denied ', ' administratively denied ', ' from your location ',
   ' sender address rejected ', ' sender denied ', ' relaying ', ' not yet authorized ', ' reverse dns ', ' reverse hostname ',
   ' cannot find your hostname ', ' ptr record ', ' rdns ', ' helo command rejected ', ' unauthenticated ',
-  ' authentication required ', ' spf ', ' dmarc ', ' dkim ', ' connection rejected ', ' junkmail ', ' sender verify failed ',
+  ' authentication required ', ' spf ', ' dmarc ', ' dkim ', ' connection rejected ', ' junkmail ', ' sender verify ',
   ' rate limit ', ' content denied ', ' your message looks like ',
   // QQ's "550 Mail is rejected by recipients": the mailbox's own blacklist or filter refused us; the mailbox exists.
   ' rejected by recipient ', ' rejected by recipients ', ' rejected by the recipient ',
@@ -237,11 +237,14 @@ export const BLOCK_PATTERNS = [
   // "421 too many invalid addresses", a qmail patch's "553 too many bad recipients: sulking").
   ' too many invalid ', ' too many unknown ', ' too many bad recipients ', ' too many bad rcpt', ' too many unrecognized ',
   ' too many nonexistent ', ' too many non existent ', ' too many failed recipients ', ' harvest ',
+  // Exim's rate limit on our sender ("451 Sender rate exceeds …"), Haraka's karma and early-talker refusals, BellSouth's
+  // refusals of a sending system it does not know ("requires valid sender domain", "unauthorized interface for <ip>").
+  ' sender rate ', ' karma ', ' talk too soon ', ' valid sender domain ', ' unauthorized interface ',
 ] as const;
 
 /** Our HELO/EHLO name was refused (Postfix reports HELO restrictions at RCPT with 504 5.5.2). */
 export const HELO_PATTERNS = [' helo command rejected ', ' ehlo command rejected ', ' invalid helo ', ' bad helo ', ' helo name ', ' need fully qualified hostname ',
-  ' helo ehlo argument is invalid '] as const;
+  ' helo ehlo argument is invalid ', ' helo should be '] as const;
 
 /** "Too many recipients": a new transaction is due, nothing is wrong with the address (RFC 5321 §4.5.3.1.10). */
 export const RECIPIENT_LIMIT_PATTERNS = [
@@ -286,6 +289,7 @@ export const NOT_FOUND_PATTERNS = [
   ' no longer available ', ' user invalid ', ' is not handled ', ' undeliverable address ',
   ' not in recipient list ', // ZeroSpam's gateway: "554 5.7.1 … Recipient address rejected: Not in recipient list"
   ' marked as invalid ', // Proofpoint Essentials SMTP Discovery: "550 5.7.1 … User email address is marked as invalid"
+  ' validrcptto ', // qmail's validrcptto patch: "553 sorry, this recipient is not in my validrcptto list (#5.7.1)"
 ] as const;
 
 /** Temporary for the server as a whole, whatever else the text says. */

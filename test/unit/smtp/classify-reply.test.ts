@@ -8,6 +8,9 @@ interface CorpusEntry {
   reply: string[];
   phase?: ReplyPhase;
   smtputf8Needed?: boolean;
+  /** The MAIL FROM and RCPT TO of the transaction, for a reply that names one of them. */
+  sender?: string;
+  recipient?: string;
   expect: { outcome: string; reason: string; retry_after_s?: number; greylisted?: boolean; blocked?: boolean; closing?: boolean; helo?: boolean };
   source: string;
   url?: string;
@@ -28,22 +31,23 @@ function replyOf(wire: readonly string[]): SmtpReply {
 
 describe('classifyReply over the corpus of real replies', () => {
   it('has a broad corpus, every entry annotated with its source', () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(450);
+    expect(corpus.length).toBeGreaterThanOrEqual(600);
     for (const e of corpus) expect(e.source.length).toBeGreaterThan(3);
   });
 
   it('documents the providers it names: where, what it means, and where code and meaning disagree', () => {
     const documented = corpus.filter((e) => e.url !== undefined);
-    expect(documented.length).toBeGreaterThanOrEqual(330);
+    expect(documented.length).toBeGreaterThanOrEqual(500);
     for (const e of documented) {
       expect(e.url).toMatch(/^https?:\/\//);
       expect(e.meaning?.length ?? 0).toBeGreaterThan(5);
     }
-    expect(corpus.filter((e) => e.code_disagrees !== undefined).length).toBeGreaterThanOrEqual(60);
+    expect(corpus.filter((e) => e.code_disagrees !== undefined).length).toBeGreaterThanOrEqual(65);
   });
 
   it.each(corpus.map((e) => [e.reply.join(' | ').slice(0, 90), e] as const))('%s', (_, entry) => {
-    const got = classifyReply(replyOf(entry.reply), { phase: entry.phase ?? 'rcpt', smtputf8Needed: entry.smtputf8Needed ?? false });
+    const envelope = { ...(entry.sender ? { sender: entry.sender } : {}), ...(entry.recipient ? { recipient: entry.recipient } : {}) };
+    const got = classifyReply(replyOf(entry.reply), { phase: entry.phase ?? 'rcpt', smtputf8Needed: entry.smtputf8Needed ?? false, ...envelope });
     expect({ outcome: got.outcome, reason: got.reason }).toEqual({ outcome: entry.expect.outcome, reason: entry.expect.reason });
     expect(got.retry_after_s).toBe(entry.expect.retry_after_s);
     for (const flag of ['greylisted', 'blocked', 'closing', 'helo'] as const) {
@@ -92,6 +96,25 @@ describe('classifyReply rules', () => {
     // Both named, or the recipient alone: the words judge the recipient as usual.
     expect(classifyReply({ code: 550, enhanced: '5.1.1', lines: ['5.1.1 <alice@d.test>: User unknown (from <verify@prober.test>)'] }, context).reason).toBe('mailbox_not_found');
     expect(classifyReply({ code: 550, enhanced: '5.1.1', lines: ['5.1.1 <alice@d.test>: User unknown'] }, context).reason).toBe('mailbox_not_found');
+    // Our domain alone (SoftBank's check that the MAIL FROM domain resolves), and not the recipient's.
+    expect(classifyReply({ code: 553, lines: ['prober.test does not exist'] }, context)).toMatchObject({ outcome: 'error', reason: 'blocked_by_server' });
+    expect(classifyReply({ code: 553, lines: ['prober.test does not exist'] }, { ...context, recipient: 'alice@prober.test' }).reason).toBe('mailbox_not_found');
+    expect(classifyReply({ code: 550, lines: ['d.test: no such user here (prober.test)'] }, context).reason).toBe('mailbox_not_found');
+  });
+
+  it('reads the backend reply a gateway’s recipient verification quotes, for the gateway’s bounces only', () => {
+    const quoting = (code: number, status: string, backend: string) => ({ code, lines: [`<a@d.test>: Recipient address rejected: ${status} address: host mx.d.test[10.0.0.2] said: ${backend} (in reply to RCPT TO command)`] });
+    // The backend's verdict, even under Postfix's default 450 for it.
+    expect(classifyReply(quoting(450, 'undeliverable', '550 5.1.1 <a@d.test>: User unknown in local recipient table'), rcpt)).toMatchObject({ outcome: 'rejected', reason: 'mailbox_not_found' });
+    expect(classifyReply(quoting(550, 'undeliverable', '552 5.2.2 <a@d.test>: Mailbox full'), rcpt)).toMatchObject({ outcome: 'rejected', reason: 'mailbox_full' });
+    // The backend refused the gateway's probe (its sender <>, its IP): no verdict, and not a block of us.
+    expect(classifyReply(quoting(550, 'undeliverable', '550 5.7.1 <>: Sender address rejected: Access denied'), rcpt)).toMatchObject({ outcome: 'error', reason: 'temporary_failure', blocked: false });
+    expect(classifyReply(quoting(450, 'undeliverable', '554 5.7.1 Client host [10.0.0.1] blocked using zen.spamhaus.org'), rcpt)).toMatchObject({ outcome: 'temporary', reason: 'temporary_failure', blocked: false, namesOurIp: false });
+    // A deferred check is not final, whatever the backend said.
+    expect(classifyReply(quoting(450, 'unverified', '550 5.1.1 <a@d.test> User doesn\'t exist'), rcpt)).toMatchObject({ outcome: 'temporary', reason: 'temporary_failure' });
+    // Our own sender verified and refused: about us.
+    const sender = { code: 550, enhanced: '5.1.7', lines: ['5.1.7 <v@p.test>: Sender address rejected: undeliverable address: host mx.p.test[192.0.2.9] said: 550 5.1.1 User unknown (in reply to RCPT TO command)'] };
+    expect(classifyReply(sender, rcpt)).toMatchObject({ outcome: 'error', reason: 'blocked_by_server' });
   });
 
   it('reads a provider quirk on a 4xx before the words that would otherwise decide', () => {
