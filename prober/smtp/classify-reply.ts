@@ -1,6 +1,6 @@
 import type { ReasonCode, SmtpReply, TemporaryCause } from '../../protocol/index.ts';
 import { enhancedCodeOf, parseEnhancedCode } from './enhanced-code.ts';
-import { quotedBackendReply, type BackendReply } from './quoted-reply.ts';
+import { quotedBackendReply } from './quoted-reply.ts';
 import { matchesAny, normalizeReplyText } from './reply-text.ts';
 import { retryAfterSeconds } from './retry-delay.ts';
 import {
@@ -69,7 +69,7 @@ export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyCla
   if (code < 300) return SUCCESS[context.phase].includes(code) ? verdict('accepted', 'accepted', closing) : error('smtp_protocol_error', closing);
   if (code < 400) return error('smtp_protocol_error', closing);
   const quoted = context.phase === 'rcpt' ? quotedBackendReply(reply) : undefined;
-  if (quoted) return throughGateway(quoted, classifyReply(quoted.reply, { phase: 'rcpt', ...(context.recipient ? { recipient: context.recipient } : {}) }), code, closing);
+  if (quoted) return throughGateway(classifyReply(quoted, { phase: 'rcpt', ...(context.recipient ? { recipient: context.recipient } : {}) }), code, closing);
 
   const enhanced = enhancedOf(reply);
   const aboutSender = namesOnlySender(reply.lines, context);
@@ -117,16 +117,15 @@ export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyCla
 }
 
 /**
- * What a backend's reply, quoted by a gateway's recipient verification, means for us. A verdict on
- * the mailbox, in a reply the gateway took for a bounce, is the backend's, even under Postfix's
- * default 450 for it (unverified_recipient_reject_code). Anything else answered the gateway's own
- * probe (its IP, its sender, a lookup that failed) or is not final yet: neither the mailbox nor
- * us, so a 4xx waits as busy and a 5xx is no verdict. Read as the gateway's words, "undeliverable
- * address" had made the backend's refusal of the probe's sender ("<>: Sender address rejected") a
- * missing mailbox.
+ * What a backend's reply, quoted by a gateway's recipient verification, means for us. Its verdict
+ * on the mailbox is the news, even under Postfix's default 450 (the gateway defers the sender,
+ * and its cache keeps the backend's "User unknown" for days). Anything else answered the gateway's
+ * own probe (its IP, its sender, a lookup that failed) or is not final yet: neither the mailbox
+ * nor us, so a 4xx waits as busy and a 5xx is no verdict. Read as the gateway's words,
+ * "undeliverable address" had made the backend's refusal of the probe's sender a missing mailbox.
  */
-function throughGateway(quoted: BackendReply, backend: ReplyClass, code: number, closing: boolean): ReplyClass {
-  if (quoted.bounced && ADDRESS_REASONS.has(backend.reason)) return { ...backend, closing };
+function throughGateway(backend: ReplyClass, code: number, closing: boolean): ReplyClass {
+  if (ADDRESS_REASONS.has(backend.reason)) return { ...backend, closing };
   return code < 500 ? { ...verdict('temporary', 'temporary_failure', closing), cause: 'busy' } : error('temporary_failure', closing);
 }
 

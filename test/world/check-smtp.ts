@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { smtpDialogue } from './smtp-dialogue.ts';
 import {
-  AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCK_REPLIES, CHKUSER_NO_MAILBOX, BULK, EXPECTATIONS, GREYLIST_DELAY_S, HARVEST_DOMAIN, HARVEST_NO_MAILBOX, LISTENERS, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS,
+  AMBIGUOUS_REPLY, AMBIGUOUS_TO_EVERYONE, BLOCK_REPLIES, CHKUSER_NO_MAILBOX, BULK, EXPECTATIONS, GATEWAY_BACKENDS, GATEWAY_PROBE_REFUSED, GREYLIST_DELAY_S, HARVEST_DOMAIN, HARVEST_NO_MAILBOX, LISTENERS, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS,
   NO_SUCH_USER_REPLIES, POSTMASTER_EXEMPT, STARTTLS_ADDRESS, WORDLESS_DENY_REPLY, bulkDomain, bulkMailbox, tooManyConnectionsReply, SESSION_RATE_LIMIT, type Expectation,
 } from './world.ts';
 
@@ -44,6 +44,9 @@ function expectedReply(e: Expectation, listener: string): RegExp | string {
   const kind = LISTENERS.find((l) => l.address === listener)?.kind;
   if (kind === 'chkuser' && e.reason === 'mailbox_not_found') return domain === HARVEST_DOMAIN ? HARVEST_NO_MAILBOX : CHKUSER_NO_MAILBOX;
   if (kind === 'chkuser') return /^250 /;
+  // The gateways quote their backend: its "User unknown" under Postfix's default 450, its refusal of the probe under 550.
+  if (kind === 'gateway' && e.reason === 'mailbox_not_found') return /^450 4\.1\.1 .* unverified address: host .* said: 550 5\.1\.1 .*User unknown/;
+  if (kind === 'strictgateway') return `550 5.1.1 <${e.email}>: Recipient address rejected: undeliverable address: host ${GATEWAY_BACKENDS[domain]}[${GATEWAY_BACKENDS[domain]}] said: ${GATEWAY_PROBE_REFUSED} (in reply to MAIL FROM command)`;
   const ambiguous = kind === 'ambiguous';
   if (ambiguous && POSTMASTER_EXEMPT.includes(domain)) return e.email === `postmaster@${domain}` ? /^250 / : WORDLESS_DENY_REPLY;
   if (ambiguous && (e.reason === 'mailbox_not_found' || AMBIGUOUS_TO_EVERYONE.includes(domain))) return AMBIGUOUS_REPLY;

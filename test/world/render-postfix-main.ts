@@ -1,6 +1,7 @@
 /**
  * main.cf of the private Postfix instance. It accepts or rejects RCPT and never delivers or
- * relays anything: every transport is `error:` or `discard:` and no client is in mynetworks.
+ * relays mail: every transport is `error:` or `discard:` but the gateways' probes to their
+ * backends, and no client is in mynetworks.
  * Per-listener behaviour is named restriction lists here, selected by -o in master.cf.
  */
 import { dirname } from 'node:path';
@@ -35,10 +36,14 @@ inet_interfaces = loopback-only
 inet_protocols = ipv4
 biff = no
 
-# Nothing relays, nothing is delivered.
+# Nothing is delivered. Only the gateways' verification probes go out, to their backends on loopback
+# (GATEWAY_BACKENDS), and they end before DATA.
 mynetworks =
 mydestination =
-relay_domains =
+relay_domains = ${t('relay_domains')}
+relay_recipient_maps = ${t('relay_recipients')}
+transport_maps = ${t('transport')}
+address_verify_poll_delay = 1s
 relayhost =
 alias_maps =
 alias_database =

@@ -4,7 +4,7 @@
  * the unknown-user check passes them) that the reply milter then rejects with their exact reply;
  * the blocklist, provider, ambiguous and chkuser domains take any local part for the same reason.
  */
-import { BULK, LISTENERS, MAILBOXES, SPECIAL_RECIPIENTS, bulkDomain } from './world.ts';
+import { BULK, GATEWAY_BACKENDS, LISTENERS, MAILBOXES, SPECIAL_RECIPIENTS, bulkDomain } from './world.ts';
 
 export interface TableFile {
   fileName: string;
@@ -40,7 +40,12 @@ export function renderPostfixTables(): TableFile[] {
   const bulkLocals = Array.from({ length: BULK.mailboxes }, (_, j) => `user${j}`);
   const lastBulk = bulkDomain(BULK.domains - 1);
 
+  const gateways = Object.entries(GATEWAY_BACKENDS);
   return [
+    // The gateways' domains are relayed to their backends, which know the mailboxes.
+    { fileName: 'relay_domains', text: lines(gateways.map(([d]) => `${d}\tOK`)) },
+    { fileName: 'relay_recipients', text: lines(gateways.flatMap(([d]) => MAILBOXES.map((m) => `${m}@${d}\tOK`))) },
+    { fileName: 'transport', text: lines(gateways.map(([d, backend]) => `${d}\tsmtp:[${backend}]:25`)) },
     { fileName: 'virtual_domains', text: lines(domains) },
     { fileName: 'virtual_mailboxes', text: lines(mailboxes) },
     {

@@ -27,6 +27,10 @@ const KIND_OVERRIDES: Record<ListenerKind, string[]> = {
   sessionlimit: ['smtpd_client_event_limit_exceptions=', `smtpd_client_connection_count_limit=${SESSION_LIMIT}`],
   ratelimit: ['smtpd_client_event_limit_exceptions=', `smtpd_client_connection_rate_limit=${SESSION_RATE_LIMIT}`],
   chkuser: [],
+  // Each recipient checked with the backend (an SMTP probe by Postfix's verify service) before the answer: no table of its own.
+  gateway: ['smtpd_recipient_restrictions=reject_unverified_recipient,permit', 'relay_recipient_maps='],
+  strictgateway: ['smtpd_recipient_restrictions=reject_unverified_recipient,permit', 'relay_recipient_maps=', 'unverified_recipient_reject_code=550'],
+  backend: [],
 };
 
 const SPECIAL_DOMAINS = new Set(Object.keys(SPECIAL_RECIPIENTS).map((a) => a.slice(a.indexOf('@') + 1)));

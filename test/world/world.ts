@@ -20,7 +20,8 @@ export const SOCKS5 = { address: '127.0.0.1', port: 1080, user: 'bz', password: 
 /** Behaviours a Postfix listener can have (each is a master.cf line with -o overrides). */
 export type ListenerKind =
   | 'standard' | 'catchall' | 'greylist' | 'nopipelining' | 'blocklist'
-  | 'recipientlimit' | 'helocheck' | 'greycatchall' | 'senderblock' | 'provider' | 'ambiguous' | 'sessionlimit' | 'ratelimit' | 'chkuser';
+  | 'recipientlimit' | 'helocheck' | 'greycatchall' | 'senderblock' | 'provider' | 'ambiguous' | 'sessionlimit' | 'ratelimit' | 'chkuser'
+  | 'gateway' | 'strictgateway' | 'backend';
 
 export interface Listener {
   address: string;
@@ -52,7 +53,22 @@ export const LISTENERS: Listener[] = [
   // No EXPECTATIONS: every suite that checks them all would spend its sessions; its own test does.
   { address: '127.0.0.43', kind: 'ratelimit', domains: ['ratelimit.test'] },
   { address: '127.0.0.44', kind: 'chkuser', domains: ['qmail.test', 'harvest.test'] },
+  // Recipient verification gateways (GATEWAY_BACKENDS) and the servers behind them, which take no domain of their own.
+  { address: '127.0.0.45', kind: 'gateway', domains: ['gwverify.test'] },
+  { address: '127.0.0.46', kind: 'backend', domains: [] },
+  { address: '127.0.0.47', kind: 'strictgateway', domains: ['gwblind.test'] },
+  { address: '127.0.0.48', kind: 'senderblock', domains: [] },
 ];
+
+/**
+ * Gateways that check each recipient with the server behind them before they answer (Postfix's
+ * reject_unverified_recipient), and that server, by domain. The gateway of gwverify.test answers
+ * with Postfix's default 450 and quotes its backend's "User unknown"; the backend of gwblind.test
+ * refuses the gateway's probe sender (GATEWAY_PROBE_REFUSED, as a backend whose DNS does not know
+ * the gateway's domain does), and its strict gateway answers that with 550 for every recipient.
+ */
+export const GATEWAY_BACKENDS: Readonly<Record<string, string>> = { 'gwverify.test': '127.0.0.46', 'gwblind.test': '127.0.0.48' };
+export const GATEWAY_PROBE_REFUSED = '550 5.1.8 <double-bounce@mx1.world.test>: Sender address rejected: Domain not found';
 
 /**
  * How Postfix's anvil turns a session away at its banner, whether the client holds too many
@@ -201,6 +217,8 @@ export const SENDER_BLOCK_REPLIES: Readonly<Record<string, string>> = {
     "550 5.7.1 Unfortunately, messages from [127.0.0.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3140). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors. [DB3EUR04FT014.eop-eur04.prod.protection.outlook.com]",
   // Yahoo: a 553 ("mailbox name not allowed") for an IP on Spamhaus XBL.
   '127.0.0.37': '553 Mail from 127.0.0.1 not allowed - 5.7.1 [BL23] Connections not accepted from IP addresses on Spamhaus XBL; see https://postmaster.yahooinc.com/error-codes',
+  // The backend of gwblind.test: only its gateway's verification probes reach it.
+  '127.0.0.48': GATEWAY_PROBE_REFUSED,
 };
 
 /**
@@ -354,6 +372,13 @@ export const RECORDS: ZoneRecord[] = [
   /** qmail's chkuser: refuses every RCPT of a session after CHKUSER_WRONG_RCPT_LIMIT unknown ones. */
   { name: 'mx.qmail.test', type: 'A', value: '127.0.0.44' },
   { name: 'qmail.test', type: 'MX', value: '10 mx.qmail.test' },
+  /** Recipient verification gateways (GATEWAY_BACKENDS); their backends are named only for their banners. */
+  { name: 'mx.gwverify.test', type: 'A', value: '127.0.0.45' },
+  { name: 'gwverify.test', type: 'MX', value: '10 mx.gwverify.test' },
+  { name: 'mx.gwverify-backend.test', type: 'A', value: '127.0.0.46' },
+  { name: 'mx.gwblind.test', type: 'A', value: '127.0.0.47' },
+  { name: 'gwblind.test', type: 'MX', value: '10 mx.gwblind.test' },
+  { name: 'mx.gwblind-backend.test', type: 'A', value: '127.0.0.48' },
   /** A harvest guard (HARVEST_TURNED) on the same listener, postmaster@ exempt. */
   { name: 'mx.harvest.test', type: 'A', value: '127.0.0.44' },
   { name: 'harvest.test', type: 'MX', value: '10 mx.harvest.test' },
@@ -462,6 +487,9 @@ export const EXPECTATIONS: Expectation[] = [
   ...each('qmail.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
   ...each('harvest.test', 'deliverable', 'accepted', ['alice', 'bob']),
   ...each('harvest.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
+  ...each('gwverify.test', 'deliverable', 'accepted', ['alice', 'bob']),
+  ...each('gwverify.test', 'undeliverable', 'mailbox_not_found', ['nobody']),
+  ...each('gwblind.test', 'unknown', 'temporary_failure', ['alice', 'nobody']),
   ...['onesession-a.test', 'onesession-b.test', 'onesession-c.test'].flatMap((d) => [
     ...each(d, 'deliverable', 'accepted', ['alice', 'bob']),
     ...each(d, 'undeliverable', 'mailbox_not_found', ['nobody']),

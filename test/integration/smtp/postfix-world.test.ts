@@ -10,7 +10,7 @@ import { describeWorld } from '../../support/world-tier.ts';
 import { HostLimiter } from '../../../prober/pool/host-limiter.ts';
 import { systemClock, type ProbeResult } from '../../../protocol/index.ts';
 import {
-  AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BLOCK_REPLIES, BULK, CHKUSER_TURNED, EXPECTATIONS, GREYLIST_DELAY_S, HARVEST_TURNED, NO_SUCH_USER_REPLIES, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORDLESS_DENY_REPLY, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox,
+  AMBIGUOUS_REPLY, BLOCKLIST_REPLY, BLOCK_REPLIES, BULK, CHKUSER_TURNED, EXPECTATIONS, GATEWAY_PROBE_REFUSED, GREYLIST_DELAY_S, HARVEST_TURNED, NO_SUCH_USER_REPLIES, REFUSING_ADDRESS, SENDER_BLOCK_REPLIES, SPECIAL_RECIPIENTS, WORDLESS_DENY_REPLY, WORKSPACE_NO_SUCH_USER, bulkDomain, bulkMailbox,
   SESSION_RATE_LIMIT, SESSION_RATE_WINDOW_S,
 } from '../../world/world.ts';
 
@@ -322,6 +322,19 @@ describeWorld('SMTP stage against the Postfix test world', () => {
       expect(result.results.some((r) => replyLine(r.smtp.reply) === HARVEST_TURNED)).toBe(false);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it('gwverify.test: a gateway’s quoted backend verdict under Postfix’s default 450 is the answer, at once; gwblind.test: its backend’s refusal of the gateway’s probe is no verdict', async () => {
+    const runner = newRunner();
+    const verified = await runner(task('gwverify.test', ['alice', 'nobody'], [['mx.gwverify.test', listener('gwverify.test')]]));
+    expect(reasons(verified)).toEqual({ 'alice@gwverify.test': 'accepted', 'nobody@gwverify.test': 'mailbox_not_found' });
+    expect(replyLine(verified.results.find((r) => r.address === 'nobody@gwverify.test')!.smtp.reply)).toMatch(/^450 4\.1\.1 .*unverified address: host .* said: 550 5\.1\.1 /);
+    expect(verified.catch_all.status).toBe('no');
+    const blind = await runner(task('gwblind.test', ['alice', 'nobody'], [['mx.gwblind.test', listener('gwblind.test')]]));
+    for (const r of blind.results) {
+      expect(r.smtp).toMatchObject({ outcome: 'error', reason: 'temporary_failure' });
+      expect(replyLine(r.smtp.reply)).toContain(`said: ${GATEWAY_PROBE_REFUSED}`);
     }
   });
 

@@ -102,16 +102,16 @@ describe('classifyReply rules', () => {
     expect(classifyReply({ code: 550, lines: ['d.test: no such user here (prober.test)'] }, context).reason).toBe('mailbox_not_found');
   });
 
-  it('reads the backend reply a gateway’s recipient verification quotes, for the gateway’s bounces only', () => {
+  it('reads the backend reply a gateway’s recipient verification quotes: its verdict on the mailbox, nothing else', () => {
     const quoting = (code: number, status: string, backend: string) => ({ code, lines: [`<a@d.test>: Recipient address rejected: ${status} address: host mx.d.test[10.0.0.2] said: ${backend} (in reply to RCPT TO command)`] });
     // The backend's verdict, even under Postfix's default 450 for it.
-    expect(classifyReply(quoting(450, 'undeliverable', '550 5.1.1 <a@d.test>: User unknown in local recipient table'), rcpt)).toMatchObject({ outcome: 'rejected', reason: 'mailbox_not_found' });
+    expect(classifyReply(quoting(450, 'unverified', '550 5.1.1 <a@d.test>: User unknown in local recipient table'), rcpt)).toMatchObject({ outcome: 'rejected', reason: 'mailbox_not_found' });
     expect(classifyReply(quoting(550, 'undeliverable', '552 5.2.2 <a@d.test>: Mailbox full'), rcpt)).toMatchObject({ outcome: 'rejected', reason: 'mailbox_full' });
     // The backend refused the gateway's probe (its sender <>, its IP): no verdict, and not a block of us.
     expect(classifyReply(quoting(550, 'undeliverable', '550 5.7.1 <>: Sender address rejected: Access denied'), rcpt)).toMatchObject({ outcome: 'error', reason: 'temporary_failure', blocked: false });
     expect(classifyReply(quoting(450, 'undeliverable', '554 5.7.1 Client host [10.0.0.1] blocked using zen.spamhaus.org'), rcpt)).toMatchObject({ outcome: 'temporary', reason: 'temporary_failure', blocked: false, namesOurIp: false });
-    // A deferred check is not final, whatever the backend said.
-    expect(classifyReply(quoting(450, 'unverified', '550 5.1.1 <a@d.test> User doesn\'t exist'), rcpt)).toMatchObject({ outcome: 'temporary', reason: 'temporary_failure' });
+    // The backend's own "not now" is not final.
+    expect(classifyReply(quoting(450, 'unverified', '451 4.3.0 <a@d.test>: Temporary lookup failure'), rcpt)).toMatchObject({ outcome: 'temporary', reason: 'temporary_failure', blocked: false });
     // Our own sender verified and refused: about us.
     const sender = { code: 550, enhanced: '5.1.7', lines: ['5.1.7 <v@p.test>: Sender address rejected: undeliverable address: host mx.p.test[192.0.2.9] said: 550 5.1.1 User unknown (in reply to RCPT TO command)'] };
     expect(classifyReply(sender, rcpt)).toMatchObject({ outcome: 'error', reason: 'blocked_by_server' });
