@@ -30,12 +30,27 @@ import { envWithoutSettings } from '../support/env-without-settings.ts';
 const { values } = parseArgs({ options: { peers: { type: 'string' }, singles: { type: 'string' }, 'per-server': { type: 'string' }, runs: { type: 'string' }, domains: { type: 'string' } } });
 const PEERS: Record<string, () => PeerVerify> = { 'deep-email-validator': () => deepEmailValidator, 'email-deep-validator': emailDeepValidator };
 const peerNames = (values.peers ?? 'deep-email-validator,email-deep-validator').split(',').filter((p) => p !== '');
-const singles = Number(values.singles ?? 25);
-const perServer = Number(values['per-server'] ?? 2);
+const unknownPeers = peerNames.filter((p) => !(p in PEERS));
+if (unknownPeers.length > 0) usage(`unknown peer ${unknownPeers.join(', ')}: --peers takes ${Object.keys(PEERS).join(', ')} (comma-separated), or '' for none`);
+const singles = count('singles', 25);
+const perServer = count('per-server', 2);
 // Two cores shared with the world make one run vary by ±15 %: --runs N runs each BounceZero
 // setting N times (alternating) and reports the median run, with every run's seconds.
 const repeats = Math.max(1, Math.floor(Number(values.runs ?? 1)) || 1);
 const KEY = 'realistic-bench-key-0123456789abcdef';
+
+/** A whole-number option, or a clear message and exit: a bench run on NaN domains measures nothing. */
+function count(name: 'singles' | 'per-server' | 'domains', fallback: number): number {
+  const raw = values[name];
+  const n = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n < 0 || (name !== 'singles' && n === 0)) usage(`--${name} takes a whole number${name === 'singles' ? '' : ' above 0'}, not ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function usage(message: string): never {
+  process.stderr.write(`realistic.ts: ${message}\n`);
+  process.exit(2);
+}
 
 interface Run {
   name: string;
@@ -47,7 +62,7 @@ interface Run {
 }
 
 // --domains scales the list (five addresses a domain) to see whether the pace holds on a longer one.
-const domainCount = Number(values.domains ?? REALISTIC.domains);
+const domainCount = count('domains', REALISTIC.domains);
 const all = realisticDomains(domainCount + singles);
 const bulkDomains = all.slice(0, domainCount);
 const singleDomains = all.slice(domainCount);
