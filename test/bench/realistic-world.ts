@@ -9,10 +9,11 @@ export const REALISTIC = {
   domains: 200,
   perDomain: 5,
   /**
-   * Each domain's MX answers on port 25 of its own address in 127.0.16.0/20, 254 to a /24
-   * (127.0.0.x is the Postfix world, 127.0.1.x its proxies, 127.0.3.x and 127.0.5.x other benches).
+   * Each domain's MX answers on port 25 of its own address in 127.0.16.0–127.0.255.255, 254 to a
+   * /24, so up to 60,960 domains (127.0.0.x is the Postfix world, 127.0.1.x its proxies, 127.0.3.x
+   * and 127.0.5.x other benches).
    */
-  network: '127.0.16.0/20',
+  network: '127.0.16.0/20,127.0.32.0/19,127.0.64.0/18,127.0.128.0/17',
   delayMs: 25,
 } as const;
 
@@ -31,7 +32,7 @@ export interface RealisticAddress {
 }
 
 export function realisticDomains(count: number = REALISTIC.domains): RealisticDomain[] {
-  if (count > 16 * 254) throw new Error('the realistic world has 16 /24s of MX addresses');
+  if (count > 240 * 254) throw new Error('the realistic world has 240 /24s of MX addresses');
   return Array.from({ length: count }, (_, i) => {
     const name = `shop${String(i).padStart(3, '0')}.realistic.test`;
     return { name, mxHost: `mx.${name}`, mxAddress: `127.0.${16 + Math.floor(i / 254)}.${(i % 254) + 1}`, catchAll: i % 4 === 3 };
