@@ -27,15 +27,17 @@ export function quotedBackendReply(reply: SmtpReply): SmtpReply | undefined {
   const start = said + SAID.length;
   const end = lower.indexOf(IN_REPLY_TO, start);
   const quoted = raw.slice(start, end < 0 ? undefined : end).trim();
-  const digits = quoted.slice(0, 3);
-  const separator = quoted.charAt(3);
-  if (!'245'.includes(digits.charAt(0)) || ![...digits].every(isDigit) || digits.length < 3 || !' -'.includes(separator)) return undefined;
-  const code = Number(digits);
+  const code = replyCodeAt(quoted);
+  if (code === undefined) return undefined;
   const line = quoted.slice(4);
   const enhanced = enhancedCodeOf(line, code);
   return enhanced ? { code, enhanced, lines: [line] } : { code, lines: [line] };
 }
 
-function isDigit(ch: string): boolean {
-  return ch >= '0' && ch <= '9';
+/** The 2xx, 4xx or 5xx code a quoted reply starts with ("550 …", "550-…", a bare "550"). */
+function replyCodeAt(text: string): number | undefined {
+  const digits = text.slice(0, 3);
+  const separator = text.charAt(3);
+  const wellFormed = digits.length === 3 && [...digits].every((ch) => ch >= '0' && ch <= '9') && '245'.includes(digits.charAt(0));
+  return wellFormed && (separator === '' || separator === ' ' || separator === '-') ? Number(digits) : undefined;
 }

@@ -236,10 +236,10 @@ export const BLOCK_PATTERNS = [
   // RCPT, live mailboxes too, in words about the count (Cisco's DHAP "550 Too many invalid recipients", indimail's
   // "421 too many invalid addresses", a qmail patch's "553 too many bad recipients: sulking").
   ' too many invalid ', ' too many unknown ', ' too many bad recipients ', ' too many bad rcpt', ' too many unrecognized ',
-  ' too many nonexistent ', ' too many non existent ', ' too many failed recipients ', ' harvest ',
+  ' too many nonexistent ', ' too many non existent ', ' too many failed recipients ', ' harvest attack ', ' directory harvest ',
   // Exim's rate limit on our sender ("451 Sender rate exceeds …"), Haraka's karma and early-talker refusals, BellSouth's
   // refusals of a sending system it does not know ("requires valid sender domain", "unauthorized interface for <ip>").
-  ' sender rate ', ' karma ', ' talk too soon ', ' valid sender domain ', ' unauthorized interface ',
+  ' sender rate ', ' karma score ', ' talk too soon ', ' valid sender domain ', ' unauthorized interface ',
 ] as const;
 
 /** Our HELO/EHLO name was refused (Postfix reports HELO restrictions at RCPT with 504 5.5.2). */

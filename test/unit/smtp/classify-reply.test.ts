@@ -112,6 +112,9 @@ describe('classifyReply rules', () => {
     expect(classifyReply(quoting(450, 'undeliverable', '554 5.7.1 Client host [10.0.0.1] blocked using zen.spamhaus.org'), rcpt)).toMatchObject({ outcome: 'temporary', reason: 'temporary_failure', blocked: false, namesOurIp: false });
     // The backend's own "not now" is not final.
     expect(classifyReply(quoting(450, 'unverified', '451 4.3.0 <a@d.test>: Temporary lookup failure'), rcpt)).toMatchObject({ outcome: 'temporary', reason: 'temporary_failure', blocked: false });
+    // No reply code after "said:": nothing quoted, the gateway's own words are read.
+    expect(classifyReply(quoting(450, 'unverified', '5x0 garbled'), rcpt)).toMatchObject({ outcome: 'temporary' });
+    expect(classifyReply(quoting(550, 'undeliverable', '55'), rcpt)).toMatchObject({ outcome: 'rejected', reason: 'mailbox_not_found' });
     // Our own sender verified and refused: about us.
     const sender = { code: 550, enhanced: '5.1.7', lines: ['5.1.7 <v@p.test>: Sender address rejected: undeliverable address: host mx.p.test[192.0.2.9] said: 550 5.1.1 User unknown (in reply to RCPT TO command)'] };
     expect(classifyReply(sender, rcpt)).toMatchObject({ outcome: 'error', reason: 'blocked_by_server' });
