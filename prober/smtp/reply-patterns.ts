@@ -186,8 +186,9 @@ export const NAMES_OUR_IP_PATTERNS = [
   // GoDaddy's hourly limits on a sending IP ("550 This IP has sent too many messages this hour. IB504"), Cisco's on a
   // sending host ("452 Too many recipients received this hour"), Trend Micro's ERS list of zombie IPs.
   ' this ip ', ' this hour ', ' zombie ',
-  // Proofpoint's IP reputation lookup ("554 Blocked - see https://ipcheck.proofpoint.com/?ip=…").
-  ' ipcheck ',
+  // Proofpoint's IP reputation lookup ("554 Blocked - see https://ipcheck.proofpoint.com/?ip=…"); a Chinese server's
+  // checks of the connecting IP against the sender's domain and its lists ("556 remote ip check error.", "550 black ip.").
+  ' ipcheck ', ' remote ip ', ' black ip ',
 ] as const;
 
 /**
@@ -211,7 +212,7 @@ export const BLOCK_PATTERNS = [
   // NetEase's spam verdict ("451 DT:SPM 163 …"), its lists of senders and IPs it refuses (WM:BLI, WM:BLU) and
   // its limits on IPs that sent to many missing recipients or too much (421 HL:REP, HL:MEP);
   // Yahoo's refusal of a MAIL FROM domain that does not resolve.
-  ' dt spm ', ' wm bli ', ' wm blu ', ' hl rep ', ' hl mep ', ' unresolvable rfc 5321 from domain ',
+  ' dt spm ', ' wm bli ', ' wm blu ', ' hl rep ', ' hl mep ', ' hl ipb ', ' hl ihu ', ' hl icc ', ' hl ifq ', ' unresolvable rfc 5321 from domain ',
   // Proofpoint Essentials' "550 5.1.0 sender rejected"; Yahoo's "451 VS1-MF Excessive unknown recipients".
   ' sender rejected ', ' excessive unknown recipients ',
   // hMailServer's refusal of a sender's IP range.
@@ -240,11 +241,19 @@ export const BLOCK_PATTERNS = [
   // Exim's rate limit on our sender ("451 Sender rate exceeds …"), Haraka's karma and early-talker refusals, BellSouth's
   // refusals of a sending system it does not know ("requires valid sender domain", "unauthorized interface for <ip>").
   ' sender rate ', ' karma score ', ' talk too soon ', ' valid sender domain ', ' unauthorized interface ',
+  // A Chinese server's checks of the sending host ("553 host denies the sender.", "554 smtpport check error.", "554 openrelay
+  // check.", "553 fake router infomation.", "552 too many same size mails."); Forpsi's "naruszenie zasad" (policy violation).
+  ' denies the sender ', ' denies relay ', ' smtpport check ', ' openrelay ', ' fake router ', ' same size mails ', ' naruszenie zasad ',
+  // Our sender's domain and return address (Forpsi's "550 5.1.1 <id> invalid domain", whose recipient form is "invalid
+  // destination domain"; IONOS's "invalid DNS MX or A/AAAA resource record"; Haraka's "No MX for your FROM address");
+  // NetEase's DMARC and sender-list refusals (MI:DMA, MI:SPB).
+  ' invalid domain ', ' sender must exist ', ' your return address ', ' no reverse lookup ', ' your from address ', ' invalid dns mx ',
+  ' mi dma ', ' mi spb ',
 ] as const;
 
 /** Our HELO/EHLO name was refused (Postfix reports HELO restrictions at RCPT with 504 5.5.2). */
 export const HELO_PATTERNS = [' helo command rejected ', ' ehlo command rejected ', ' invalid helo ', ' bad helo ', ' helo name ', ' need fully qualified hostname ',
-  ' helo ehlo argument is invalid ', ' helo should be '] as const;
+  ' helo ehlo argument is invalid ', ' helo should be ', ' helohost '] as const;
 
 /** "Too many recipients": a new transaction is due, nothing is wrong with the address (RFC 5321 §4.5.3.1.10). */
 export const RECIPIENT_LIMIT_PATTERNS = [
