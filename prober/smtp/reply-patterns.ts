@@ -249,6 +249,9 @@ export const BLOCK_PATTERNS = [
   // NetEase's DMARC and sender-list refusals (MI:DMA, MI:SPB).
   ' invalid domain ', ' sender must exist ', ' your return address ', ' no reverse lookup ', ' your from address ', ' invalid dns mx ',
   ' mi dma ', ' mi spb ',
+  // cPanel's penalties and refusals of a host or an unauthenticated sender; HestiaCP's and IONOS's authentication; a PTR check.
+  ' number of failed recipients exceeded ', ' requests from your host ', ' not allowed to connect ', ' please authenticate ',
+  ' auth required ', ' must be authenticated ', ' bad dns ptr ',
 ] as const;
 
 /** Our HELO/EHLO name was refused (Postfix reports HELO restrictions at RCPT with 504 5.5.2). */
@@ -299,6 +302,7 @@ export const NOT_FOUND_PATTERNS = [
   ' not in recipient list ', // ZeroSpam's gateway: "554 5.7.1 … Recipient address rejected: Not in recipient list"
   ' marked as invalid ', // Proofpoint Essentials SMTP Discovery: "550 5.7.1 … User email address is marked as invalid"
   ' validrcptto ', // qmail's validrcptto patch: "553 sorry, this recipient is not in my validrcptto list (#5.7.1)"
+  ' check all recipients of this message ', // cPanel: "550 The recipient cannot be verified.  Please check all recipients of this message …"
 ] as const;
 
 /** Temporary for the server as a whole, whatever else the text says. */

@@ -31,13 +31,13 @@ function replyOf(wire: readonly string[]): SmtpReply {
 
 describe('classifyReply over the corpus of real replies', () => {
   it('has a broad corpus, every entry annotated with its source', () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(700);
+    expect(corpus.length).toBeGreaterThanOrEqual(800);
     for (const e of corpus) expect(e.source.length).toBeGreaterThan(3);
   });
 
   it('documents the providers it names: where, what it means, and where code and meaning disagree', () => {
     const documented = corpus.filter((e) => e.url !== undefined);
-    expect(documented.length).toBeGreaterThanOrEqual(600);
+    expect(documented.length).toBeGreaterThanOrEqual(700);
     for (const e of documented) {
       expect(e.url).toMatch(/^https?:\/\//);
       expect(e.meaning?.length ?? 0).toBeGreaterThan(5);
@@ -115,6 +115,11 @@ describe('classifyReply rules', () => {
     // No reply code after "said:": nothing quoted, the gateway's own words are read.
     expect(classifyReply(quoting(450, 'unverified', '5x0 garbled'), rcpt)).toMatchObject({ outcome: 'temporary' });
     expect(classifyReply(quoting(550, 'undeliverable', '55'), rcpt)).toMatchObject({ outcome: 'rejected', reason: 'mailbox_not_found' });
+    // Exim's recipient callout quotes its backend on lines of their own, to RCPT or to the callout's MAIL FROM.
+    const callout = (backend: string[]) => ({ code: 550, lines: ['Callout verification failed:', ...backend] });
+    expect(classifyReply(callout(['550 5.1.1 <a@d.test>: Recipient address rejected: User unknown']), rcpt)).toMatchObject({ outcome: 'rejected', reason: 'mailbox_not_found' });
+    expect(classifyReply(callout(['550-5.1.1 The email account that you tried to reach does not exist.', '550 5.1.1 https://support.google.com/mail/?p=NoSuchUser']), rcpt).reason).toBe('mailbox_not_found');
+    expect(classifyReply(callout(['554 5.7.1 Client host [10.0.0.1] blocked using zen.spamhaus.org']), rcpt)).toMatchObject({ outcome: 'error', reason: 'temporary_failure', namesOurIp: false });
     // Our own sender verified and refused: about us.
     const sender = { code: 550, enhanced: '5.1.7', lines: ['5.1.7 <v@p.test>: Sender address rejected: undeliverable address: host mx.p.test[192.0.2.9] said: 550 5.1.1 User unknown (in reply to RCPT TO command)'] };
     expect(classifyReply(sender, rcpt)).toMatchObject({ outcome: 'error', reason: 'blocked_by_server' });
