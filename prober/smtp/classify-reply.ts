@@ -72,7 +72,7 @@ export function classifyReply(reply: SmtpReply, context: ReplyContext): ReplyCla
   if (quoted) return throughGateway(classifyReply(quoted, { phase: 'rcpt', ...(context.recipient ? { recipient: context.recipient } : {}) }), code, closing);
 
   const enhanced = enhancedOf(reply);
-  const aboutSender = namesOnlySender(reply.lines, context);
+  const aboutSender = namesOnlySender(reply.lines, text, context);
   const blockText = aboutSender || matchesAny(text, BLOCK_PATTERNS);
   const flags = {
     busy: matchesAny(text, BUSY_PATTERNS),
@@ -135,16 +135,14 @@ function throughGateway(backend: ReplyClass, code: number, closing: boolean): Re
  * rejected: User unknown", SoftBank's "553 <our domain> does not exist"): whatever its words say is
  * missing or unknown, it is our address, not the recipient.
  */
-function namesOnlySender(lines: readonly string[], context: ReplyContext): boolean {
+function namesOnlySender(lines: readonly string[], text: string, context: ReplyContext): boolean {
   if (context.phase !== 'rcpt' || !context.sender || !context.recipient) return false;
   const raw = lines.join(' ').slice(0, 8192).toLowerCase();
-  const recipient = context.recipient.toLowerCase();
-  if (raw.includes(recipient)) return false;
+  if (raw.includes(context.recipient.toLowerCase())) return false;
   if (raw.includes(context.sender.toLowerCase())) return true;
-  // The domain as words of the server's own text (echoed addresses gone), and not the recipient's domain too.
-  const text = normalizeReplyText(lines, recipient);
+  // The domain as words of the server's own text (`text`: echoed addresses gone), and not the recipient's domain too.
   const ours = normalizeReplyText([domainOf(context.sender)]);
-  const theirs = normalizeReplyText([domainOf(recipient)]);
+  const theirs = normalizeReplyText([domainOf(context.recipient)]);
   return ours.trim() !== '' && text.includes(ours) && !text.includes(theirs);
 }
 
