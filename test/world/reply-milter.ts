@@ -31,7 +31,7 @@ const UNANSWERED = new Set(['D', 'A', 'Q', 'K']);
 
 function serve(socket: Socket, mode: MilterMode): void {
   const reader = new MilterPacketReader();
-  // One milter connection per SMTP session: what chkuser counts, across the session's transactions.
+  // What chkuser counts: one SMTP session's wrong RCPTs, across its transactions (a milter connection serves one session at a time).
   let wrong = 0;
   socket.on('error', () => socket.destroy());
   socket.on('data', (chunk) => {
@@ -40,6 +40,8 @@ function serve(socket: Socket, mode: MilterMode): void {
         socket.end();
         return;
       }
+      // Quit, and the next SMTP session follows on this connection: chkuser's count starts again.
+      if (packet.command === 'K') wrong = 0;
       if (UNANSWERED.has(packet.command)) continue;
       if (packet.command === 'O') {
         const offered = packet.data.readUInt32BE(8);
