@@ -24,7 +24,7 @@ export type SessionRun =
  * MAIL FROM + RCPTs (pipelined when offered, RSET between), the catch-all probe with the last
  * batch, and a fresh session left to the caller before the server's error limits bite.
  */
-export async function runSession(ctx: TaskContext, target: Target, slot: { release: () => void; parked?: unknown }): Promise<SessionRun> {
+export async function runSession(ctx: TaskContext, target: Target, slot: { release: () => void; parked?: unknown; answered?: () => void }): Promise<SessionRun> {
   const { deps } = ctx;
   const { release } = slot;
   const transcript = new Transcript(() => deps.clock.now(), ctx.startedAt);
@@ -44,6 +44,8 @@ export async function runSession(ctx: TaskContext, target: Target, slot: { relea
       dialer: deps.dialer, clock: deps.clock, address: target.address, port: deps.port, host: target.host,
       heloName: deps.heloName, timeouts: deps.timeouts, tls: triedTls, transcript, signal: ctx.signal, limits: deps.replyLimits,
     });
+    // The server counted this session by now, towards any limit it keeps on our new sessions.
+    if (opened.ok || opened.stage !== 'connect') slot.answered?.();
     if (!opened.ok) {
       if (opened.session) count(ctx, opened.session, FRESH);
       return { kind: 'open_failed', failure: opened, triedTls, transcript: transcript.snapshot() };

@@ -23,8 +23,11 @@ export const DEFAULT_HOST_LIMITS: HostLimits = {
   maxHosts: 10_000,
 };
 
-/** A slot: a fresh one, or one held by an open session left for the next task (`parked`). */
-export type HostSlot = { ok: true; release: () => void; parked?: unknown } | { ok: false; reason: 'deadline' | 'aborted' };
+/**
+ * A slot: a fresh one, or one held by an open session left for the next task (`parked`). A fresh
+ * one's `answered` says the server has answered its session (the banner, or EHLO after it).
+ */
+export type HostSlot = { ok: true; release: () => void; parked?: unknown; answered?: () => void } | { ok: false; reason: 'deadline' | 'aborted' };
 
 interface Parked {
   session: unknown;
@@ -46,8 +49,9 @@ const keptTo = (learned: Learned, own: number, now: number): number => (learned.
 interface HostState {
   active: number;
   /**
-   * Sessions begun in the last `rateWindowMs`, oldest first: which ones the server turned away,
-   * and which of those were taken for its lag in counting a closed one (turnedAway).
+   * Sessions begun in the window (windowOf), oldest first: which ones the server turned away, and
+   * which of those were taken for its lag in counting a closed one (turnedAway). A session's `at`
+   * is when the server answered it, once it has: the server counted it no later than that.
    */
   starts: { at: number; turnedAway: boolean; lag: boolean }[];
   strikes: number;
@@ -74,7 +78,9 @@ export const LEARNED_CAP_MS = 60 * MINUTE;
 export const LEARNED_RATE_MS = 10 * MINUTE;
 /**
  * Waited beyond a learned limit's window: a server counts its window in whole seconds (Postfix's
- * anvil starts a new one only once a full second past it has begun).
+ * anvil starts a new one only once a full second past it has begun). Counted from when the server
+ * answered the window's first session, not from our dial, as it may count that one a while after
+ * the dial (a new smtpd process on a loaded host): a second past that is past its window.
  */
 const WHOLE_SECOND_MS = 1_000;
 /** How long a server may go on counting a session of ours that we have closed. */
@@ -107,14 +113,14 @@ export class HostLimiter {
       }
       const now = this.clock.now();
       const starts = this.startsInWindow(host, now);
-      const windowMs = this.limits.rateWindowMs + (host.rate.until > now ? WHOLE_SECOND_MS : 0);
-      const rateFreeAt = starts.length >= this.rateOf(host, now) ? starts[0]!.at + windowMs : now;
+      const rateFreeAt = starts.length >= this.rateOf(host, now) ? starts[0]!.at + this.windowOf(host, now) : now;
       const readyAt = Math.max(host.backoffUntil, rateFreeAt);
       if (readyAt > deadlineAt) return { ok: false, reason: 'deadline' };
       if (readyAt <= now && host.active < this.concurrencyOf(host, now)) {
         host.active++;
-        host.starts.push({ at: now, turnedAway: false, lag: false });
-        return { ok: true, release: this.releaser(host) };
+        const start = { at: now, turnedAway: false, lag: false };
+        host.starts.push(start);
+        return { ok: true, release: this.releaser(host), answered: () => void (start.at = Math.max(start.at, this.clock.now())) };
       }
       await this.wait(host, readyAt > now ? readyAt - now : undefined, signal);
     }
@@ -210,9 +216,18 @@ export class HostLimiter {
     return keptTo(host.rate, this.limits.maxPerMinute, now);
   }
 
-  /** The host's session starts within the last `rateWindowMs`, older ones dropped. */
+  /** The span new sessions are counted over: ours, or a second more for a server's learned one (WHOLE_SECOND_MS). */
+  private windowOf(host: HostState, now: number): number {
+    return this.limits.rateWindowMs + (host.rate.until > now ? WHOLE_SECOND_MS : 0);
+  }
+
+  /**
+   * The host's session starts within the window, older ones dropped. A start moved later by its
+   * answer may stand before an earlier one: it holds that one a little longer, never less.
+   */
   private startsInWindow(host: HostState, now: number): HostState['starts'] {
-    while (host.starts.length > 0 && host.starts[0]!.at <= now - this.limits.rateWindowMs) host.starts.shift();
+    const windowMs = this.windowOf(host, now);
+    while (host.starts.length > 0 && host.starts[0]!.at <= now - windowMs) host.starts.shift();
     return host.starts;
   }
 

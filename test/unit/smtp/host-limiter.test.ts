@@ -202,25 +202,30 @@ describe('per-MX-address politeness', () => {
      * counts: in whole seconds, a minute from the first session after the last one ended, the
      * sessions it turned away included.
      */
-    function twoAMinute(clock: FakeClock, limit = 2) {
+    function twoAMinute(clock: FakeClock, { limit = 2, firstCountedAfterMs = 0 } = {}) {
       const begun: number[] = [];
       const turnedAway: number[] = [];
       let windowStart = -Infinity;
       let count = 0;
+      const answer = (s: Parameters<NonNullable<ServerScript['onConnect']>>[0]) => {
+        const now = clock.now();
+        const second = Math.floor(now / 1_000);
+        if (windowStart + 60 < second) [windowStart, count] = [second, 0];
+        if (++count > limit) {
+          turnedAway.push(now);
+          s.send('421 4.7.0 mx.test Error: too many connections from 192.0.2.1\r\n');
+          s.close();
+          return;
+        }
+        s.send('220 mx.test ESMTP\r\n');
+      };
       const script: ServerScript = {
         banner: null,
         onConnect: (s) => {
-          const now = clock.now();
-          begun.push(now);
-          const second = Math.floor(now / 1_000);
-          if (windowStart + 60 < second) [windowStart, count] = [second, 0];
-          if (++count > limit) {
-            turnedAway.push(now);
-            s.send('421 4.7.0 mx.test Error: too many connections from 192.0.2.1\r\n');
-            s.close();
-            return;
-          }
-          s.send('220 mx.test ESMTP\r\n');
+          begun.push(clock.now());
+          // A server's first session may be counted a while after it came (a new smtpd process).
+          if (begun.length === 1 && firstCountedAfterMs > 0) clock.setTimer(() => answer(s), firstCountedAfterMs);
+          else answer(s);
         },
       };
       return { script, begun, turnedAway };
@@ -245,6 +250,24 @@ describe('per-MX-address politeness', () => {
       expect(limiter.inspect(MX)).toMatchObject({ perWindow: 2, concurrency: 2, backoffUntil: t0 + 500 + CLOSE_LAG_MS });
       // Two sessions a minute: the third task's turn came a minute after the first ones, the fifth's a minute later.
       expect(server.begun.map((t) => Math.floor((t - t0) / 60_000))).toEqual([0, 0, 0, 0, 1, 1, 2, 2]);
+    });
+
+    it('the server counted its first session late, just past a whole second: the learned window is waited out from its answer, so no third turn-away', async () => {
+      const clock = new FakeClock();
+      // The first dial 0.9 s into a second, counted 0.2 s later: the server's window begins a second later than our dial's.
+      await clock.advance(1_000 - (clock.now() % 1_000) - 100);
+      const t0 = clock.now();
+      const server = twoAMinute(clock, { firstCountedAfterMs: 200 });
+      const network = new FakeNetwork({ [MX]: server.script }, clock);
+      const limiter = new HostLimiter(clock);
+      const run = runnerFor(network, clock, { limiter, sessionIdleMs: 0 });
+      const results = [];
+      for (let i = 0; i < 4; i++) results.push(await settle(clock, run(makeTask(`d${i}.test`, ['alice'], [['mx.shared.test', MX]], { catch_all: false }))));
+      expect(results.map((r) => r.results[0]!.smtp.outcome)).toEqual(Array(4).fill('accepted'));
+      expect(results.map((r) => r.stats.turned_away ?? 0)).toEqual([0, 0, 2, 0]);
+      expect(server.turnedAway).toHaveLength(2);
+      // The third task's session came a minute and a second (or more) after the server counted the first.
+      expect(server.begun.at(-2)! - (t0 + 200)).toBeGreaterThanOrEqual(61_000);
     });
 
     it('a turn-away right after a close is first taken for the server’s lag; turned away again, the sessions let in this minute are its rate, kept for LEARNED_RATE_MS', async () => {
